@@ -1,0 +1,60 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Database } from '@headroom/db';
+import { formatGraphQLError } from './common/graphql-errors';
+import { type GraphQLContext, RequestCache } from './common/request-cache';
+import { API_ENV, DATABASE } from './common/tokens';
+import type { ApiEnv } from './env';
+import { LeaderboardsModule } from './leaderboards/leaderboards.module';
+import { SweepsModule } from './sweeps/sweeps.module';
+import { TasksModule } from './tasks/tasks.module';
+import { TrialsModule } from './trials/trials.module';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface AppDeps {
+  env: ApiEnv;
+  database: Database;
+}
+
+/** What main.ts made before Nest started (env parsed once, database opened once), visible to every feature module. */
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot({ env, database }: AppDeps): DynamicModule {
+    const providers = [
+      { provide: API_ENV, useValue: env },
+      { provide: DATABASE, useValue: database },
+    ];
+    return { module: CoreModule, providers, exports: providers };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(deps: AppDeps): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(deps),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: GRAPHQL_PATH,
+          // Built in memory; schema.gql is written by `pnpm --filter @headroom/api schema` and checked by a test.
+          autoSchemaFile: true,
+          sortSchema: true,
+          playground: false,
+          introspection: true,
+          includeStacktraceInErrorResponses: false,
+          formatError: formatGraphQLError,
+          context: (): GraphQLContext => ({ cache: new RequestCache() }),
+        }),
+        SweepsModule,
+        TrialsModule,
+        LeaderboardsModule,
+        TasksModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { HeadroomError } from '@headroom/errors';
+import { z } from 'zod';
+
+/** An unset or empty variable both mean "use the default", as shells make `FOO=` easy to leave behind. */
+const blankAsUnset = (v: unknown) => (v === '' ? undefined : v);
+
+const ZPort = z.preprocess(
+  blankAsUnset,
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number from 0 to 65535 (0 picks a free port)')
+    .transform(Number)
+    .refine((n) => n <= 65535, 'must be a whole number from 0 to 65535 (0 picks a free port)')
+    .default(4000),
+);
+
+const ZApiEnv = z.object({
+  PORT: ZPort,
+  HOST: z.preprocess(blankAsUnset, z.string().default('127.0.0.1')),
+  /** Unset: @headroom/db opens the embedded PGlite database. */
+  DATABASE_URL: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL (or unset for the embedded PGlite)')
+      .optional(),
+  ),
+  TEMPORAL_ADDRESS: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^[^\s:/]+:\d+$/, 'must be host:port of the Temporal frontend, e.g. 127.0.0.1:7233')
+      .default('127.0.0.1:7233'),
+  ),
+  TEMPORAL_NAMESPACE: z.preprocess(blankAsUnset, z.string().default('default')),
+});
+export type ApiEnv = z.infer<typeof ZApiEnv>;
+
+/** Parses the API's environment once at boot; a bad value throws a CONFIG error naming the variable. */
+export function parseApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
+  const r = ZApiEnv.safeParse(source);
+  if (r.success) return r.data;
+  const violations = r.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'environment');
+    const raw = source[name];
+    return { path: name, message: raw === undefined ? issue.message : `${issue.message}; got ${JSON.stringify(raw)}` };
+  });
+  const lines = violations.map((v) => `  ${v.path}: ${v.message}`).join('\n');
+  throw new HeadroomError('CONFIG', `invalid environment for the Headroom API:\n${lines}`, violations);
+}

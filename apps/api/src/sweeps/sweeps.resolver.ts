@@ -1,0 +1,45 @@
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { SweepRow, TrialRow } from '@headroom/db';
+import type { GraphQLContext } from '../common/request-cache';
+import { Trial } from '../trials/trial.model';
+import { TrialsService } from '../trials/trials.service';
+import { CreateSweepInput } from './create-sweep.input';
+import { Sweep } from './sweep.model';
+import { SweepsService } from './sweeps.service';
+
+@Resolver(() => Sweep)
+export class SweepsResolver {
+  constructor(
+    private readonly sweepsService: SweepsService,
+    private readonly trials: TrialsService,
+  ) {}
+
+  @Query(() => Sweep, { nullable: true, description: 'A sweep by id; null if there is none.' })
+  sweep(@Args('id', { type: () => ID }) id: string): Promise<SweepRow | null> {
+    return this.sweepsService.get(id);
+  }
+
+  @Query(() => [Sweep], { description: 'The newest sweeps first.' })
+  sweeps(
+    @Args('limit', { type: () => Int, nullable: true, defaultValue: 20 }) limit: number | null,
+  ): Promise<SweepRow[]> {
+    return this.sweepsService.list(limit);
+  }
+
+  @Mutation(() => Sweep, {
+    description: 'Validates the spec, starts its sweep workflow and returns the sweep once the control worker has registered it.',
+  })
+  createSweep(@Args('input', { type: () => CreateSweepInput }) input: CreateSweepInput): Promise<SweepRow> {
+    return this.sweepsService.create(input);
+  }
+
+  @ResolveField('trials', () => [Trial], { description: 'Trials in index order.' })
+  trialsOf(@Parent() sweep: SweepRow, @Context() ctx: GraphQLContext): Promise<TrialRow[]> {
+    return this.trials.listForSweep(sweep.id, ctx.cache);
+  }
+
+  @ResolveField('trialCount', () => Int)
+  async trialCount(@Parent() sweep: SweepRow, @Context() ctx: GraphQLContext): Promise<number> {
+    return (await this.trials.listForSweep(sweep.id, ctx.cache)).length;
+  }
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { TasksResolver } from './tasks.resolver';
+
+@Module({ providers: [TasksResolver] })
+export class TasksModule {}

@@ -1,0 +1,57 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { GraphQLJSON } from '../common/json.scalar';
+
+/** Geometry fields use the sweep-file words (d_m, heads, d_h, qk_tied); they read TrialRow's camelCase properties. */
+@ObjectType('Trial', { description: 'One point of a sweep: a head geometry and hyperparameters, trained once.' })
+export class Trial {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int, { description: 'Position in the sweep, from 0.' })
+  index!: number;
+
+  @Field(() => String)
+  status!: string;
+
+  @Field(() => GraphQLJSON, { description: 'All parameters of this trial, as resolved from the spec.' })
+  params!: Record<string, unknown>;
+
+  @Field(() => Int, { name: 'd_m', description: 'Embedding size.' })
+  dModel!: number;
+
+  @Field(() => Int, { description: 'Number of attention heads.' })
+  heads!: number;
+
+  @Field(() => Int, { name: 'd_h', description: 'Per-head projection size (d_m / heads in the standard layer).' })
+  dH!: number;
+
+  @Field(() => Boolean, { name: 'qk_tied', description: 'Whether queries and keys share one projection.' })
+  qkTied!: boolean;
+
+  @Field(() => Int)
+  epochs!: number;
+
+  @Field(() => Int)
+  epochsCompleted!: number;
+
+  @Field(() => Int, { nullable: true })
+  paramCount!: number | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Final metrics, by name.' })
+  metrics!: Record<string, number> | null;
+
+  @Field(() => String, { nullable: true })
+  backend!: string | null;
+
+  @Field(() => String, { nullable: true })
+  device!: string | null;
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+
+  @Field(() => Int)
+  attempts!: number;
+
+  @Field(() => String, { nullable: true })
+  artifactPath!: string | null;
+}

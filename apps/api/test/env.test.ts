@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { runApiToExit } from './helpers/api-process';
+
+// Each case stops during env parsing, before any database or port is touched.
+describe('environment', () => {
+  it('refuses PORT=abc, naming PORT and what would be valid', async () => {
+    const { code, stdout, stderr } = await runApiToExit({ PORT: 'abc' });
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/PORT: must be a whole number from 0 to 65535.*got "abc"/);
+    expect(stdout).not.toContain('listening');
+  });
+
+  it('refuses a port above 65535', async () => {
+    const { code, stderr } = await runApiToExit({ PORT: '70000' });
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('PORT:');
+  });
+
+  it('refuses a DATABASE_URL that is not a postgres URL, naming DATABASE_URL', async () => {
+    const { code, stderr } = await runApiToExit({ DATABASE_URL: 'mysql://localhost/x' });
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+  });
+
+  it('refuses a TEMPORAL_ADDRESS without a port, naming TEMPORAL_ADDRESS', async () => {
+    const { code, stderr } = await runApiToExit({ TEMPORAL_ADDRESS: 'localhost' });
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
+  });
+});

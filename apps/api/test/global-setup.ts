@@ -1,0 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/** Compiles src → dist so the API processes the tests start run the code under test, not a stale build. */
+export default function setup(): void {
+  const apiDir = resolve(__dirname, '..');
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+    cwd: apiDir,
+    stdio: 'inherit',
+  });
+}

@@ -1,0 +1,34 @@
+import { HeadroomError } from '@headroom/errors';
+
+interface GraphQLErrorShape {
+  message: string;
+  extensions?: { code?: string; violations?: Array<{ path: string; message: string }> };
+}
+
+/** A minimal GraphQL-over-HTTP client: the CLI needs nothing more than POST and error mapping. */
+export async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (err) {
+    throw new HeadroomError('CONFIG', `cannot reach the Headroom API at ${url} (${String(err)}); is \`pnpm headroom up\` running?`);
+  }
+  const body = (await res.json().catch(() => undefined)) as { data?: T; errors?: GraphQLErrorShape[] } | undefined;
+  if (!body) throw new HeadroomError('INTERNAL', `the API at ${url} answered HTTP ${res.status} without JSON`);
+  if (body.errors?.length) {
+    const first = body.errors[0]!;
+    const violations = body.errors.flatMap((e) => e.extensions?.violations ?? []);
+    const code = first.extensions?.code;
+    throw new HeadroomError(
+      code === 'INVALID_SPEC' || code === 'INVALID_INPUT' || code === 'NOT_FOUND' || code === 'CONFIG' ? code : 'INTERNAL',
+      body.errors.map((e) => e.message).join('\n'),
+      violations,
+    );
+  }
+  if (!body.data) throw new HeadroomError('INTERNAL', `the API at ${url} answered without data`);
+  return body.data;
+}

@@ -1,0 +1,70 @@
+import type { LeaderboardRow, SweepView, TrialView } from './queries';
+
+const BAR = 20;
+
+export function progressBar(done: number, total: number): string {
+  const filled = total > 0 ? Math.round((done / total) * BAR) : 0;
+  return '█'.repeat(filled) + '░'.repeat(BAR - filled);
+}
+
+function fmt(x: number | undefined, digits = 1): string {
+  return x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits);
+}
+
+export function geometryLabel(t: Pick<TrialView, 'd_m' | 'heads' | 'd_h' | 'qk_tied'>): string {
+  const auto = t.d_h * t.heads === t.d_m ? ' (auto)' : '';
+  return `d_m ${t.d_m} · heads ${t.heads} · d_h ${t.d_h}${auto} · qk_tied ${t.qk_tied}`;
+}
+
+/** One line per trial: geometry, a bar of epochs, the latest metric and the state. */
+export function renderProgress(sweep: SweepView): string[] {
+  const lines = [`sweep ${sweep.name} (${sweep.id}) — ${sweep.status}`];
+  for (const t of sweep.trials) {
+    const latest = t.history?.at(-1)?.metrics ?? t.metrics ?? {};
+    const metric = latest[sweep.metric];
+    const retry = t.attempts > 1 ? ` attempt ${t.attempts}` : '';
+    lines.push(
+      `  #${t.index} ${geometryLabel(t).padEnd(46)} ${progressBar(t.epochsCompleted, t.epochs)} ` +
+        `${String(t.epochsCompleted).padStart(3)}/${t.epochs}  ${sweep.metric} ${fmt(metric).padStart(7)}  ${t.status}${retry}` +
+        (t.error ? `  — ${t.error}` : ''),
+    );
+  }
+  return lines;
+}
+
+/** The leaderboard as a table; metric columns are the task's metrics present on the rows. */
+export function renderLeaderboard(rows: LeaderboardRow[], columns: Array<{ key: string; label: string }>): string[] {
+  const header = ['rank', 'd_m', 'heads', 'd_h', 'qk_tied', 'parameters', ...columns.map((c) => c.label)];
+  const body = rows.map((r) => [
+    String(r.rank),
+    String(r.trial.d_m),
+    String(r.trial.heads),
+    r.trial.d_h * r.trial.heads === r.trial.d_m ? `${r.trial.d_h} (auto)` : String(r.trial.d_h),
+    String(r.trial.qk_tied),
+    (r.trial.paramCount ?? 0).toLocaleString('en-US'),
+    ...columns.map((c) => fmt(r.trial.metrics?.[c.key])),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)];
+}
+
+/** Redraws a block of lines in place on a terminal; prints only changes elsewhere (CI logs). */
+export class LiveBlock {
+  private drawn = 0;
+  private last = '';
+  constructor(private readonly out: NodeJS.WriteStream = process.stdout) {}
+
+  update(lines: string[]): void {
+    const text = lines.join('\n');
+    if (text === this.last) return;
+    this.last = text;
+    if (this.out.isTTY) {
+      if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}A\x1b[0J`);
+      this.out.write(text + '\n');
+      this.drawn = lines.length;
+    } else {
+      this.out.write(text + '\n');
+    }
+  }
+}

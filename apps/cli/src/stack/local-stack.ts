@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { serveEmbeddedDatabase } from '@headroom/db';
+import { startProcess, type ManagedProcess } from './child-process';
+import { startTemporal, type TemporalHandle } from './temporal-dev-server';
+
+export interface LocalStackOptions {
+  /** Embedded database, Temporal's database file and artifacts live here. */
+  dataDir: string;
+  trainWorkers?: number;
+  slotsPerWorker?: number;
+  pool?: string;
+  /** Receives every line the services print, prefixed with their name. */
+  echo?: (line: string) => void;
+  /** Progress of the start-up itself ("database ready", …). */
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  /** Which parts were started here (and are stopped by stop()). */
+  started: string[];
+  processes: ManagedProcess[];
+  stop(): Promise<void>;
+}
+
+/** apps/cli/dist/stack → apps/<name>/dist/main.js: the same entry points a cluster runs. */
+export function appEntry(app: 'api' | 'worker'): string {
+  return resolve(__dirname, '..', '..', '..', app, 'dist', 'main.js');
+}
+
+/**
+ * The whole stack on one machine: PGlite served over the Postgres protocol (unless
+ * DATABASE_URL), a Temporal dev server (unless TEMPORAL_ADDRESS), the API, the control
+ * worker and N train workers as child processes. Anything that fails to start stops
+ * what was started before it.
+ */
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const log = opts.log ?? (() => {});
+  mkdirSync(opts.dataDir, { recursive: true });
+  const stops: Array<() => Promise<void>> = [];
+  const started: string[] = [];
+  const processes: ManagedProcess[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    stops.length = 0;
+  };
+
+  try {
+    let databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) {
+      const db = await serveEmbeddedDatabase({ dataDir: join(opts.dataDir, 'pglite') });
+      stops.push(() => db.close());
+      databaseUrl = db.url;
+      started.push('embedded PostgreSQL (PGlite)');
+      log(`database: embedded PGlite at ${join(opts.dataDir, 'pglite')}`);
+    } else log('database: DATABASE_URL');
+
+    const temporal: TemporalHandle = await startTemporal({ dbFile: join(opts.dataDir, 'temporal.db'), echo: opts.echo });
+    stops.push(() => temporal.stop());
+    if (temporal.source !== 'TEMPORAL_ADDRESS') started.push(`Temporal dev server (${temporal.source})`);
+    log(`temporal: ${temporal.address} (${temporal.source})`);
+
+    const env = {
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      HEADROOM_DATA_DIR: opts.dataDir,
+    };
+    const spawnApp = async (name: string, app: 'api' | 'worker', args: string[], ready: RegExp, extraEnv = {}) => {
+      const { proc, match } = await startProcess({
+        name,
+        command: process.execPath,
+        args: [appEntry(app), ...args],
+        env: { ...env, ...extraEnv },
+        ready,
+        readyTimeoutMs: 90_000,
+        echo: opts.echo,
+      });
+      processes.push(proc);
+      stops.push(() => proc.stop());
+      started.push(name);
+      return match;
+    };
+
+    // Workers first: the API's createSweep waits for the control worker to register a sweep.
+    await spawnApp('control-worker', 'worker', ['control'], /control worker ready/);
+    log('control worker ready');
+    const pool = opts.pool ?? 'default';
+    for (let i = 0; i < (opts.trainWorkers ?? 1); i++) {
+      await spawnApp(`train-worker-${i + 1}`, 'worker', ['train', '--pool', pool, '--slots', String(opts.slotsPerWorker ?? 1)], /train worker ready/);
+    }
+    log(`${opts.trainWorkers ?? 1} train worker(s) ready on pool ${pool}`);
+    const m = await spawnApp('api', 'api', [], /listening on (http:\/\/\S+)/, { PORT: '0' });
+    const apiUrl = m[1]!;
+    log(`api: ${apiUrl}`);
+    return { apiUrl, databaseUrl, temporalAddress: temporal.address, started, processes, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,35 @@
+import { TASKS, type TaskId } from '@headroom/sweep';
+import { graphql } from './graphql-client';
+import { LEADERBOARD, SWEEP_PROGRESS, type LeaderboardRow, type SweepView } from './queries';
+
+const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** Polls the sweep until it ends, calling `onUpdate` with every fresh view. */
+export async function watchSweep(
+  apiUrl: string,
+  sweepId: string,
+  onUpdate: (s: SweepView) => void,
+  opts: { everyMs?: number; timeoutMs?: number } = {},
+): Promise<SweepView> {
+  const deadline = Date.now() + (opts.timeoutMs ?? Number.POSITIVE_INFINITY);
+  for (;;) {
+    const { sweep } = await graphql<{ sweep: SweepView | null }>(apiUrl, SWEEP_PROGRESS, { id: sweepId });
+    if (!sweep) throw new Error(`sweep ${sweepId} not found`);
+    onUpdate(sweep);
+    if (FINAL.has(sweep.status)) return sweep;
+    if (Date.now() > deadline) throw new Error(`sweep ${sweepId} still ${sweep.status} after ${(opts.timeoutMs ?? 0) / 1000} s`);
+    await new Promise((r) => setTimeout(r, opts.everyMs ?? 1000));
+  }
+}
+
+export async function fetchLeaderboard(apiUrl: string, q: { task: string; metric: string; sweepId?: string; limit?: number }) {
+  const { leaderboard } = await graphql<{ leaderboard: LeaderboardRow[] }>(apiUrl, LEADERBOARD, q);
+  return leaderboard;
+}
+
+/** Columns for a task's leaderboard: each of its metrics, labelled as papers print them. */
+export function metricColumns(task: string): Array<{ key: string; label: string }> {
+  const LABELS: Record<string, string> = { mpjpe: 'MPJPE (mm)', p_mpjpe: 'P-MPJPE (mm)', ap: 'AP', ar: 'AR', mean_auc: 'mean AUC' };
+  const metrics = TASKS[task as TaskId]?.metrics ?? {};
+  return Object.keys(metrics).map((key) => ({ key, label: LABELS[key] ?? key }));
+}

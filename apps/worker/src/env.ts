@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** The worker's environment, parsed once at start-up; a bad value stops it with the variable's name. */
+const ZWorkerEnv = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Only the control worker uses it; train workers never touch the database. */
+  DATABASE_URL: z.string().url().optional(),
+  HEADROOM_DATA_DIR: z.string().min(1).default('./.headroom'),
+  /** Where trials write checkpoints and final weights; a shared path when several nodes train. */
+  HEADROOM_ARTIFACTS_DIR: z.string().min(1).optional(),
+  HEADROOM_BACKEND: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+});
+export type WorkerEnv = z.infer<typeof ZWorkerEnv>;
+
+export function parseWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  const r = ZWorkerEnv.safeParse(env);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid environment for the Headroom worker:\n${lines}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * `headroom-worker control`                 — sweep/trial workflows + database activities
+ * `headroom-worker train [--pool P] [--slots N]` — trains trials from the pool's task queue
+ */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { openDatabase } from '@headroom/db';
+import { selectBackend } from '@headroom/models';
+import { CONTROL_TASK_QUEUE, trainTaskQueue } from '@headroom/sweep';
+import { createControlActivities } from './activities/control.activities';
+import { createTrainActivities } from './activities/train.activities';
+import { parseWorkerEnv } from './env';
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { pool: { type: 'string', default: 'default' }, slots: { type: 'string', default: '1' } },
+  });
+  const role = positionals[0];
+  if (role !== 'control' && role !== 'train') {
+    throw new Error(`usage: headroom-worker control | train [--pool NAME] [--slots N] (got ${role ?? 'nothing'})`);
+  }
+  const env = parseWorkerEnv();
+  // The SDK's default logger is chatty; keep warnings and errors.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS }).catch((err: unknown) => {
+    throw new Error(
+      `cannot reach Temporal at TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS} (${String(err)}); start it with \`pnpm headroom up\` or point TEMPORAL_ADDRESS at your cluster`,
+    );
+  });
+
+  let worker: Worker;
+  let close = async () => {};
+  if (role === 'control') {
+    const handle = await openDatabase({ maxConnections: 4 });
+    close = () => handle.close();
+    worker = await Worker.create({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: CONTROL_TASK_QUEUE,
+      workflowsPath: require.resolve('./workflows'),
+      activities: createControlActivities({ db: handle.db }),
+    });
+    console.log(`headroom control worker ready on ${CONTROL_TASK_QUEUE} (database: ${handle.kind})`);
+  } else {
+    const slots = Number(values.slots);
+    if (!Number.isInteger(slots) || slots < 1) throw new Error(`--slots must be a positive integer, got ${values.slots}`);
+    const backend = await selectBackend(env.HEADROOM_BACKEND);
+    const artifactsDir = resolve(env.HEADROOM_ARTIFACTS_DIR ?? `${env.HEADROOM_DATA_DIR}/artifacts`);
+    const taskQueue = trainTaskQueue(values.pool!);
+    worker = await Worker.create({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue,
+      activities: createTrainActivities({ artifactsDir, backend }),
+      maxConcurrentActivityTaskExecutions: slots,
+      identity: `train@${hostname()}/${process.pid}`,
+    });
+    console.log(
+      `headroom train worker ready on ${taskQueue} (${slots} slot${slots > 1 ? 's' : ''}, backend ${backend.backend}, ${backend.device}, artifacts ${artifactsDir})`,
+    );
+  }
+
+  // Ctrl-C / SIGTERM: the SDK drains (running activities get cancelled, heartbeats stop), then we exit.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => worker.shutdown());
+  try {
+    await worker.run();
+  } finally {
+    await close();
+    await connection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`headroom worker: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,136 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  buildPose3dSamples,
+  generateSyntheticH36M,
+  H36M_TEST_SUBJECTS,
+  H36M_TRAIN_SUBJECTS,
+  iterateBatches,
+  type Pose3dSamples,
+} from '@headroom/datasets';
+import { HeadroomError } from '@headroom/errors';
+import { mpjpe, pMpjpe } from '@headroom/metrics';
+import { buildPose3dModel, countParams, saveWeights, tf } from '@headroom/models';
+import { resolveGeometry } from '@headroom/sweep';
+import type { TrainHooks } from './hooks';
+import type { EpochReport, TrainTrialInput, TrainTrialResult } from '../types';
+
+const JOINTS = 17;
+/** The test split is evaluated every epoch; cap it so evaluation stays a small share of an epoch. */
+const MAX_EVAL_SAMPLES = 4096;
+
+/**
+ * Trains the pose3d lifter (17 joint tokens of 2D keypoints → 17×3 root-relative joints)
+ * with Adam on the MPJPE loss, evaluates MPJPE / P-MPJPE (mm) on the test subjects after
+ * every epoch and reports it, and saves the weights as the trial's artifact.
+ */
+export async function trainPose3d(input: TrainTrialInput, hooks: TrainHooks): Promise<TrainTrialResult> {
+  const { params } = input;
+  const geometry = resolveGeometry(params);
+  const { train, test } = loadPose3dData(input);
+  const model = buildPose3dModel({ ...geometry, layers: params.layers, dropout: params.dropout });
+  const paramCount = countParams(model);
+  const optimizer = tf.train.adam(params.lr);
+  const trialDir = join(hooks.artifactsDir, input.sweepId, input.trialId);
+  await mkdir(trialDir, { recursive: true });
+
+  let last: Record<string, number> = {};
+  try {
+    for (let epoch = 1; epoch <= params.epochs; epoch++) {
+      let lossSum = 0;
+      let seen = 0;
+      for (const batch of iterateBatches(train, { batchSize: params.batch_size, seed: params.seed, epoch, shuffle: true })) {
+        if (hooks.cancelled.aborted) throw new HeadroomError('INTERNAL', 'training cancelled');
+        const loss = trainStep(model, optimizer, batch.inputs, batch.targets, batch.size);
+        lossSum += loss * batch.size;
+        seen += batch.size;
+        hooks.heartbeat({ epoch: epoch - 1, batchesSeen: seen });
+        // Let the heartbeat and signals go out between steps.
+        await new Promise<void>((r) => setImmediate(r));
+      }
+      const trainLoss = lossSum / seen;
+      if (!Number.isFinite(trainLoss)) {
+        throw new HeadroomError(
+          'TRAINING_DIVERGED',
+          `loss became ${trainLoss} in epoch ${epoch}; lower lr (now ${params.lr}) or check the data`,
+        );
+      }
+      const evalMetrics = evaluatePose3d(model, test);
+      const checkpoint = { epoch, ...(await saveWeights(model, join(trialDir, `epoch-${String(epoch).padStart(4, '0')}`))) };
+      last = { loss: trainLoss, ...evalMetrics };
+      const report: EpochReport = { trialId: input.trialId, epoch, metrics: last, checkpoint };
+      await hooks.onEpoch(report);
+      hooks.heartbeat({ epoch, checkpoint: checkpoint.path });
+    }
+    const final = await saveWeights(model, join(trialDir, 'final'));
+    return {
+      metrics: { mpjpe: last.mpjpe ?? NaN, p_mpjpe: last.p_mpjpe ?? NaN },
+      paramCount,
+      artifactPath: final.path,
+      epochsCompleted: params.epochs,
+      backend: hooks.backend.backend,
+      device: hooks.backend.device,
+    };
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+function trainStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  inputs: Float32Array,
+  targets: Float32Array,
+  size: number,
+): number {
+  return tf.tidy(() => {
+    const x = tf.tensor3d(inputs.subarray(0, size * JOINTS * 2), [size, JOINTS, 2]);
+    const y = tf.tensor3d(targets.subarray(0, size * JOINTS * 3), [size, JOINTS, 3]);
+    const loss = optimizer.minimize(() => mpjpeLoss(model.apply(x, { training: true }) as tf.Tensor, y), true);
+    return loss ? loss.dataSync()[0]! : NaN;
+  });
+}
+
+/** VideoPose3D trains with the MPJPE itself: mean Euclidean distance per joint. */
+function mpjpeLoss(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
+  return tf.mean(tf.sqrt(tf.add(tf.sum(tf.square(tf.sub(pred, target)), -1), 1e-12)));
+}
+
+function evaluatePose3d(model: tf.LayersModel, test: Pose3dSamples): { mpjpe: number; p_mpjpe: number } {
+  const pred = new Float64Array(test.count * JOINTS * 3);
+  const step = 512;
+  for (let start = 0; start < test.count; start += step) {
+    const n = Math.min(step, test.count - start);
+    const out = tf.tidy(() => {
+      const x = tf.tensor3d(test.inputs.subarray(start * JOINTS * 2, (start + n) * JOINTS * 2), [n, JOINTS, 2]);
+      return (model.predict(x) as tf.Tensor).dataSync();
+    });
+    pred.set(out, start * JOINTS * 3);
+  }
+  const gt = Float64Array.from(test.targets.subarray(0, test.count * JOINTS * 3));
+  // Targets are in metres (VideoPose3D's convention); metrics are reported in mm.
+  return { mpjpe: mpjpe(pred, gt, test.count) * 1000, p_mpjpe: pMpjpe(pred, gt, test.count) * 1000 };
+}
+
+const dataCache = new Map<string, { train: Pose3dSamples; test: Pose3dSamples }>();
+
+/** Synthetic data is a pure function of its spec: generate once per process, share across trials. */
+function loadPose3dData(input: TrainTrialInput): { train: Pose3dSamples; test: Pose3dSamples } {
+  const ds = input.dataset;
+  if (ds.kind !== 'synthetic') {
+    throw new HeadroomError(
+      'DATA',
+      `dataset.kind ${ds.kind}: this worker reads synthetic Human3.6M only for now; use dataset: { kind: synthetic }`,
+    );
+  }
+  const key = JSON.stringify(ds);
+  let data = dataCache.get(key);
+  if (!data) {
+    const dataset = generateSyntheticH36M({ seed: ds.seed ?? 1, framesPerAction: framesPerAction(ds.samples) });
+    const test = buildPose3dSamples(dataset, [...H36M_TEST_SUBJECTS]);
+    data = { train: buildPose3dSamples(dataset, [...H36M_TRAIN_SUBJECTS]), test: capSamples(test, MAX_EVAL_SAMPLES) };
+    dataCache.set(key, data);
+  }
+  return data;
+}

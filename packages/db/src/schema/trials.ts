@@ -1,0 +1,47 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { timestamps } from './columns';
+import { sweeps } from './sweeps';
+
+export const TRIAL_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'cancelled', 'pruned'] as const;
+export type TrialStatus = (typeof TRIAL_STATUSES)[number];
+
+export const trials = pgTable(
+  'trials',
+  {
+    /** `${sweepId}-${index}`, deterministic so retried activities address the same row. */
+    id: text().primaryKey(),
+    sweepId: text()
+      .notNull()
+      .references(() => sweeps.id, { onDelete: 'cascade' }),
+    index: integer().notNull(),
+    status: text().$type<TrialStatus>().notNull().default('pending'),
+    /** Every sampled hyperparameter; the head geometry is also copied to typed columns for leaderboards. */
+    params: jsonb().$type<Record<string, unknown>>().notNull(),
+    // snake_case casing would give d_model / d_h; the domain words are d_m and d_h.
+    dModel: integer('d_m').notNull(),
+    heads: integer().notNull(),
+    dH: integer('d_h').notNull(),
+    qkTied: boolean().notNull(),
+    epochs: integer().notNull(),
+    epochsCompleted: integer().notNull().default(0),
+    paramCount: bigint({ mode: 'number' }),
+    /** Final metrics of a succeeded trial, name → value. */
+    metrics: jsonb().$type<Record<string, number>>(),
+    artifactPath: text(),
+    backend: text(),
+    device: text(),
+    error: text(),
+    attempts: integer().notNull().default(0),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    unique('trials_sweep_id_index_unique').on(t.sweepId, t.index),
+    // Leaderboards read only succeeded trials, per sweep; a partial index keeps that lookup small.
+    index('trials_succeeded_idx').on(t.sweepId).where(sql`${t.status} = 'succeeded'`),
+    index('trials_geometry_idx').on(t.dModel, t.heads, t.dH, t.qkTied),
+    check('trials_status_check', sql`${t.status} in ('pending', 'running', 'succeeded', 'failed', 'cancelled', 'pruned')`),
+  ],
+);

@@ -1,0 +1,40 @@
+/**
+ * The one TensorFlow.js instance of the project. Apps and packages get `tf` from here, so
+ * layers, backends and tensors all live in one engine (two copies of tfjs-core in a process
+ * would register backends and classes where the other cannot see them).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export { tf };
+
+/** Constructor arguments every Keras-style layer accepts (`name`, `trainable`, …). */
+export type BaseLayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+export type Shape = (number | null)[];
+export type LayerVariable = tf.layers.Layer['trainableWeights'][number];
+
+/** Layers are registered under this package name in saved model topologies. */
+export const SERIALIZATION_PACKAGE = 'Headroom';
+
+/** Seeds for initializers: a fixed base gives the same initial weights every run. */
+export function seedAt(seed: number | undefined, offset: number): number | undefined {
+  return seed === undefined ? undefined : seed + offset;
+}
+
+/** One tensor from a layer's `inputs`, checking there is exactly one. */
+export function singleInput(inputs: tf.Tensor | tf.Tensor[], layer: string): tf.Tensor {
+  if (!Array.isArray(inputs)) return inputs;
+  if (inputs.length !== 1 || inputs[0] === undefined) {
+    throw new Error(`${layer} takes one input tensor, got ${inputs.length}`);
+  }
+  return inputs[0];
+}
+
+/** The single input shape a layer was given (Keras passes `Shape | Shape[]`). */
+export function singleShape(inputShape: Shape | Shape[], layer: string): Shape {
+  const first = inputShape[0];
+  if (Array.isArray(first)) {
+    if (inputShape.length !== 1) throw new Error(`${layer} takes one input, got ${inputShape.length}`);
+    return first;
+  }
+  return inputShape as Shape;
+}

@@ -1,0 +1,280 @@
+import type { Violation } from '@headroom/errors';
+import { z } from 'zod';
+import { validateParameters, type ParameterSpec } from './parameters';
+import { METRIC_GOALS, TASK_IDS, TASKS, type RealDatasetKind } from './tasks';
+import {
+  isRecord,
+  listWords,
+  parsePiece,
+  showValue,
+  throwIfViolations,
+} from './violations';
+
+export const SWEEP_METHODS = ['grid', 'random', 'bayes'] as const;
+export type SweepMethod = (typeof SWEEP_METHODS)[number];
+
+/** The pool (train task queue) a sweep runs on when `resources.pool` is not given. */
+export const DEFAULT_POOL = 'default';
+
+/** Pool names become task queue names, so keep them to plain characters. */
+export const POOL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Keys of a W&B sweep config that Headroom accepts so users can bring their files, and
+ * drops: they say how W&B launches runs or where it logs, which Headroom decides itself.
+ */
+export const IGNORED_WANDB_KEYS = ['program', 'command', 'project', 'entity', 'description'] as const;
+
+const REAL_DATASET_KINDS = ['h36m', 'coco', 'chestxray14'] as const satisfies readonly RealDatasetKind[];
+
+type IssueLike = { code?: string; input?: unknown };
+
+/** A zod error function: `required; …` when absent, else what is expected and what came. */
+function expecting(what: string, requiredHint = '') {
+  return (iss: IssueLike) =>
+    iss.input === undefined
+      ? `required${requiredHint ? `; ${requiredHint}` : ''}`
+      : `must be ${what}; got ${showValue(iss.input)}`;
+}
+
+function positiveInt() {
+  const error = expecting('a positive integer');
+  return z.int({ error }).positive({ error });
+}
+
+function nonNegativeInt() {
+  const error = expecting('an integer ≥ 0');
+  return z.int({ error }).nonnegative({ error });
+}
+
+function nonEmptyString(requiredHint = '') {
+  const error = expecting('a non-empty string', requiredHint);
+  return z.string({ error }).regex(/\S/, { error });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, what: string) {
+  return z.enum(values, {
+    error: (iss: IssueLike) =>
+      iss.input === undefined
+        ? `required; use ${listWords(values)}`
+        : `unknown ${what} ${showValue(iss.input)}; use ${listWords(values)}`,
+  });
+}
+
+/** A strict object whose unknown keys are each reported with the keys it does take. */
+function strictObject<S extends z.ZodRawShape>(what: string, shape: S) {
+  const keys = listWords(Object.keys(shape));
+  return z.strictObject(shape, {
+    error: (iss: IssueLike) =>
+      iss.code === 'unrecognized_keys'
+        ? `unknown key; ${what} takes ${keys}`
+        : iss.input === undefined
+          ? `required; ${what} takes ${keys}`
+          : `${what} must be a mapping with ${keys}; got ${showValue(iss.input)}`,
+  });
+}
+
+const ZName = nonEmptyString('give the sweep a name');
+const ZTaskId = oneOf(TASK_IDS, 'task');
+const ZMethod = oneOf(SWEEP_METHODS, 'method');
+
+export const ZMetricSpec = strictObject('metric', {
+  name: nonEmptyString(),
+  goal: oneOf(METRIC_GOALS, 'goal').optional(),
+});
+export type MetricSpec = z.infer<typeof ZMetricSpec>;
+
+export const ZSyntheticDataset = strictObject('a synthetic dataset', {
+  kind: z.literal('synthetic'),
+  samples: positiveInt().optional(),
+  seed: nonNegativeInt().optional(),
+  frames_per_action: positiveInt().optional(),
+});
+export const ZRealDataset = strictObject('a real dataset', {
+  kind: z.enum(REAL_DATASET_KINDS),
+  path: nonEmptyString('give the directory holding the data'),
+});
+export const ZDatasetSpec = z.discriminatedUnion('kind', [ZSyntheticDataset, ZRealDataset]);
+export type DatasetSpec = z.infer<typeof ZDatasetSpec>;
+
+export const ZEarlyTerminate = strictObject('early_terminate', {
+  type: z.literal('hyperband', { error: expecting('hyperband (the only rule Headroom has)') }),
+  min_iter: positiveInt(),
+  // W&B's default.
+  eta: z.number({ error: expecting('a number > 1') }).gt(1, { error: expecting('a number > 1') }).default(3),
+});
+export type EarlyTerminate = z.output<typeof ZEarlyTerminate>;
+
+export const ZResources = strictObject('resources', {
+  pool: z
+    .string({ error: expecting('a pool name') })
+    .regex(POOL_PATTERN, { error: expecting('letters, digits, ".", "_" or "-", starting with a letter or digit') })
+    .optional(),
+  max_concurrent: positiveInt().optional(),
+});
+export type ResourcesSpec = z.output<typeof ZResources>;
+
+/** What `parseSweepSpec` returns; see PRODUCT.md "Sweep spec". */
+export interface SweepSpecShape {
+  name: string;
+  task: (typeof TASK_IDS)[number];
+  dataset: DatasetSpec;
+  method: SweepMethod;
+  /** Filled in by parsing: the task's default metric, and the goal the task gives it. */
+  metric?: MetricSpec;
+  parameters: Record<string, ParameterSpec>;
+  run_cap?: number;
+  early_terminate?: EarlyTerminate;
+  /** Filled in by parsing with `pool: 'default'` when absent. */
+  resources?: ResourcesSpec;
+}
+
+const SPEC_KEYS = [
+  'name',
+  'task',
+  'dataset',
+  'method',
+  'metric',
+  'parameters',
+  'run_cap',
+  'early_terminate',
+  'resources',
+] as const;
+
+function parseDataset(raw: unknown, violations: Violation[]): DatasetSpec | undefined {
+  const kinds = ['synthetic', ...REAL_DATASET_KINDS];
+  if (raw === undefined) {
+    violations.push({ path: 'dataset', message: 'required; e.g. { kind: synthetic } or { kind: h36m, path: ./data/h36m }' });
+    return undefined;
+  }
+  if (!isRecord(raw)) {
+    violations.push({ path: 'dataset', message: `dataset must be a mapping with kind; got ${showValue(raw)}` });
+    return undefined;
+  }
+  // Pick the schema by kind first, so a typo in kind is one clear message.
+  if (raw.kind === 'synthetic') return parsePiece(ZSyntheticDataset, raw, 'dataset', violations);
+  if ((REAL_DATASET_KINDS as readonly unknown[]).includes(raw.kind)) {
+    return parsePiece(ZRealDataset, raw, 'dataset', violations);
+  }
+  violations.push({
+    path: 'dataset.kind',
+    message:
+      raw.kind === undefined
+        ? `required; use ${listWords(kinds)}`
+        : `unknown dataset kind ${showValue(raw.kind)}; use ${listWords(kinds)}`,
+  });
+  return undefined;
+}
+
+/** Checks everything and pushes every violation; returns the spec, defaults filled in, when there was none. */
+function validateSweepSpec(input: unknown, violations: Violation[]): SweepSpecShape | undefined {
+  if (!isRecord(input)) {
+    violations.push({
+      path: 'spec',
+      message: `a sweep spec is a mapping with ${listWords(SPEC_KEYS)}; got ${showValue(input)}`,
+    });
+    return undefined;
+  }
+  const before = violations.length;
+  for (const key of Object.keys(input)) {
+    if (!(SPEC_KEYS as readonly string[]).includes(key) && !(IGNORED_WANDB_KEYS as readonly string[]).includes(key)) {
+      violations.push({ path: key, message: `unknown key; a sweep spec takes ${listWords(SPEC_KEYS)}` });
+    }
+  }
+
+  const name = parsePiece(ZName, input.name, 'name', violations);
+  const task = parsePiece(ZTaskId, input.task, 'task', violations);
+  const dataset = parseDataset(input.dataset, violations);
+  const method = parsePiece(ZMethod, input.method, 'method', violations);
+  const metric =
+    input.metric === undefined ? undefined : parsePiece(ZMetricSpec, input.metric, 'metric', violations);
+  const parameters = validateParameters(input.parameters, method, violations);
+  const runCap =
+    input.run_cap === undefined ? undefined : parsePiece(positiveInt(), input.run_cap, 'run_cap', violations);
+  const earlyTerminate =
+    input.early_terminate === undefined
+      ? undefined
+      : parsePiece(ZEarlyTerminate, input.early_terminate, 'early_terminate', violations);
+  const resources =
+    input.resources === undefined ? {} : parsePiece(ZResources, input.resources, 'resources', violations);
+
+  // Checks across fields, each only when the fields it reads are themselves valid.
+  if (task !== undefined && metric !== undefined) {
+    const metrics = TASKS[task].metrics;
+    const goal = metrics[metric.name];
+    if (goal === undefined) {
+      violations.push({
+        path: 'metric.name',
+        message: `${showValue(metric.name)} is not a metric of task ${task}; use ${listWords(Object.keys(metrics))}`,
+      });
+    } else if (metric.goal !== undefined && metric.goal !== goal) {
+      violations.push({
+        path: 'metric.goal',
+        message: `${metric.name} is better when ${goal === 'minimize' ? 'lower' : 'higher'}; write goal: ${goal} or leave goal out`,
+      });
+    }
+  }
+  if (task !== undefined && dataset !== undefined && dataset.kind !== 'synthetic') {
+    const expected = TASKS[task].datasetKind;
+    if (dataset.kind !== expected) {
+      violations.push({
+        path: 'dataset.kind',
+        message: `task ${task} reads ${expected} data; use kind: ${expected} or kind: synthetic`,
+      });
+    }
+  }
+
+  if (violations.length > before) return undefined;
+  // Every piece parsed when no violation was added; the checks narrow the types.
+  if (!name || !task || !dataset || !method || !parameters || !resources) return undefined;
+  const metricName = metric?.name ?? TASKS[task].defaultMetric;
+  const spec: SweepSpecShape = {
+    name,
+    task,
+    dataset,
+    method,
+    metric: { name: metricName, goal: metric?.goal ?? TASKS[task].metrics[metricName] },
+    parameters,
+  };
+  if (runCap !== undefined) spec.run_cap = runCap;
+  if (earlyTerminate !== undefined) spec.early_terminate = earlyTerminate;
+  spec.resources = { pool: DEFAULT_POOL, ...resources };
+  return spec;
+}
+
+/** `parameters.d_h.values[1]` → `['parameters', 'd_h', 'values', 1]` (the root `spec` → `[]`). */
+function toZodPath(path: string): Array<string | number> {
+  if (path === 'spec') return [];
+  const out: Array<string | number> = [];
+  for (const part of path.split('.')) {
+    const m = /^(.*?)((?:\[\d+\])*)$/.exec(part);
+    if (m?.[1]) out.push(m[1]);
+    for (const idx of (m?.[2] ?? '').matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
+  }
+  return out;
+}
+
+/**
+ * The sweep spec as a zod schema: any input in, a valid spec with defaults out, or every
+ * violation as an issue (message and path) — the same checks as `parseSweepSpec`.
+ */
+export const ZSweepSpec = z.unknown().transform((input, ctx): SweepSpecShape => {
+  const violations: Violation[] = [];
+  const spec = validateSweepSpec(input, violations);
+  for (const v of violations) {
+    ctx.issues.push({ code: 'custom', message: v.message, path: toZodPath(v.path), input });
+  }
+  return spec ?? z.NEVER;
+});
+export type SweepSpec = z.infer<typeof ZSweepSpec>;
+
+/**
+ * Validates a sweep spec (already parsed from YAML/JSON) and fills in its defaults.
+ * Throws `HeadroomError` INVALID_SPEC listing every violation with its path.
+ */
+export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec {
+  const violations: Violation[] = [];
+  const spec = validateSweepSpec(input, violations);
+  throwIfViolations(source, violations);
+  return spec as SweepSpec;
+}
