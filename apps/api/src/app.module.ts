@@ -1,9 +1,11 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Database } from '@headroom/db';
 import { formatGraphQLError } from './common/graphql-errors';
 import { type GraphQLContext, RequestCache } from './common/request-cache';
+import { ResolverErrorsFilter } from './common/resolver-errors.filter';
 import { API_ENV, DATABASE } from './common/tokens';
 import type { ApiEnv } from './env';
 import { LeaderboardsModule } from './leaderboards/leaderboards.module';
@@ -36,6 +38,7 @@ export class AppModule {
   static forRoot(deps: AppDeps): DynamicModule {
     return {
       module: AppModule,
+      providers: [{ provide: APP_FILTER, useClass: ResolverErrorsFilter }],
       imports: [
         CoreModule.forRoot(deps),
         GraphQLModule.forRoot<ApolloDriverConfig>({

@@ -9,11 +9,15 @@ import { parseApiEnv } from './env';
 
 async function main(): Promise<void> {
   const env = parseApiEnv();
-  const database = await openDatabase({ url: env.DATABASE_URL }).catch((err: unknown) => {
-    if (isHeadroomError(err)) throw err;
-    const where = env.DATABASE_URL ? redactPassword(env.DATABASE_URL) : 'the embedded PGlite database';
-    throw new HeadroomError('CONFIG', `cannot open ${where} (DATABASE_URL): ${(err as Error).message ?? String(err)}`);
-  });
+  if (!env.DATABASE_URL) {
+    // Not an error (the read API works), but nothing written by a control worker would ever show up here.
+    console.error(
+      'headroom api: DATABASE_URL is unset, so this API reads an in-memory PGlite database of its own; ' +
+        'set DATABASE_URL to the database the control worker writes (`headroom up` does).',
+    );
+  }
+  // Its failures (unreachable server, failed migration) are CONFIG errors naming DATABASE_URL.
+  const database = await openDatabase({ url: env.DATABASE_URL });
   const app = await NestFactory.create(AppModule.forRoot({ env, database: database.db }), {
     logger: new StderrLogger(),
     // Boot errors should reach our catch below (with their message), not abort the process.
@@ -45,21 +49,17 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 
-  await app.listen(env.PORT, env.HOST);
+  await app.listen(env.PORT, env.HOST).catch((err: unknown) => {
+    throw new HeadroomError(
+      'CONFIG',
+      `cannot listen on ${env.HOST}:${env.PORT} (HOST, PORT): ${err instanceof Error ? err.message : String(err)}; ` +
+        'choose another PORT (0 picks a free one) or stop what holds it',
+    );
+  });
   const { port } = app.getHttpServer().address() as AddressInfo;
   const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
   // Exactly one line on stdout: `headroom up` and the tests wait for it to learn the port.
   process.stdout.write(`headroom api listening on http://${host}:${port}${GRAPHQL_PATH}\n`);
-}
-
-function redactPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'DATABASE_URL';
-  }
 }
 
 main().catch((err: unknown) => {

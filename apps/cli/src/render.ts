@@ -24,7 +24,7 @@ export function renderProgress(sweep: SweepView): string[] {
     const metric = latest[sweep.metric];
     const retry = t.attempts > 1 ? ` attempt ${t.attempts}` : '';
     lines.push(
-      `  #${t.index} ${geometryLabel(t).padEnd(46)} ${progressBar(t.epochsCompleted, t.epochs)} ` +
+      `  #${t.index} ${geometryLabel(t).padEnd(52)} ${progressBar(t.epochsCompleted, t.epochs)} ` +
         `${String(t.epochsCompleted).padStart(3)}/${t.epochs}  ${sweep.metric} ${fmt(metric).padStart(7)}  ${t.status}${retry}` +
         (t.error ? `  — ${t.error}` : ''),
     );

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { HeadroomError } from '@headroom/errors';
+import type { Assume } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -14,8 +15,17 @@ import { checkpoints, sweeps, trialMetrics, trials } from './schema';
 export const schema = { sweeps, trials, trialMetrics, checkpoints };
 export type Schema = typeof schema;
 
+/** What `db.execute` returns on both drivers (node-postgres QueryResult and PGlite Results share `rows`). */
+export interface DatabaseQueryResultHKT extends PgQueryResultHKT {
+  type: QueryRows<Assume<this['row'], Record<string, unknown>>>;
+}
+
+export interface QueryRows<TRow> {
+  rows: TRow[];
+}
+
 /** A drizzle database over either driver; queries take this so they run on Postgres and PGlite alike. */
-export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Database = PgDatabase<DatabaseQueryResultHKT, Schema>;
 
 export interface DbHandle {
   db: Database;
@@ -46,10 +56,17 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<DbHa
   return url === undefined ? openPglite(opts.dataDir) : openPostgres(url, opts.maxConnections);
 }
 
-async function openPostgres(url: string, maxConnections = DEFAULT_MAX_CONNECTIONS): Promise<DbHandle> {
+async function openPostgres(
+  url: string,
+  maxConnections = DEFAULT_MAX_CONNECTIONS,
+): Promise<DbHandle> {
   const where = describePostgresUrl(url);
   const folder = migrationsFolder();
-  const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: maxConnections,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   // Without a listener an idle client's error (server restart, network blip) crashes the process;
   // the pool already drops that client and the next query connects afresh.
   pool.on('error', () => undefined);
@@ -123,7 +140,9 @@ export async function openPgliteClient(dataDir: string | undefined): Promise<PGl
 }
 
 export async function migrateEmbedded(client: PGlite): Promise<void> {
-  await migratePglite(drizzlePglite({ client, casing: CASING }), { migrationsFolder: migrationsFolder() });
+  await migratePglite(drizzlePglite({ client, casing: CASING }), {
+    migrationsFolder: migrationsFolder(),
+  });
 }
 
 /** host:port/database of a URL, without credentials, for messages; CONFIG error if it is not a Postgres URL. */
@@ -148,7 +167,10 @@ function badUrl(url: string): HeadroomError {
 }
 
 function errorMessage(err: unknown): string {
-  if (err instanceof AggregateError && err.errors.length > 0) return err.errors.map(errorMessage).join('; ');
+  if (err instanceof AggregateError && err.errors.length > 0)
+    return err.errors.map(errorMessage).join('; ');
+  // drizzle wraps driver errors as "Failed query: <sql>"; the driver's own message is the useful part.
+  if (err instanceof Error && err.cause instanceof Error) return errorMessage(err.cause);
   if (err instanceof Error) return err.message || ('code' in err ? String(err.code) : err.name);
   return String(err);
 }

@@ -1,1 +1,37 @@
-export {};
+// The public surface of @headroom/db. Everything another package may use is named here.
+
+export { openDatabase, schema } from './database';
+export type { Database, DbHandle, OpenDatabaseOptions, Schema } from './database';
+export { serveEmbeddedDatabase } from './embedded-server';
+export type { EmbeddedDatabaseServer, ServeEmbeddedDatabaseOptions } from './embedded-server';
+export { MIGRATIONS_FOLDER } from './migrations';
+
+export {
+  checkpoints,
+  METRIC_GOALS,
+  SWEEP_STATUSES,
+  sweeps,
+  TRIAL_STATUSES,
+  trialMetrics,
+  trials,
+} from './schema';
+export type { MetricGoal, SweepStatus, TrialStatus } from './schema';
+export type { CheckpointRow, SweepRow, TrialMetricRow, TrialRow } from './rows';
+
+export {
+  getSweep,
+  insertSweep,
+  listSweeps,
+  setSweepStatus,
+  TRIAL_INSERT_CHUNK,
+  trialId,
+} from './queries/sweeps';
+export type { InsertSweepInput, NewTrial } from './queries/sweeps';
+export { completeTrial, failTrial, getTrial, listTrials, markTrialRunning } from './queries/trials';
+export type { CompleteTrialInput, FailTrialInput, MarkTrialRunningInput } from './queries/trials';
+export { listSweepMetrics, listTrialMetrics, recordEpochMetrics } from './queries/metrics';
+export type { RecordEpochMetricsInput } from './queries/metrics';
+export { listCheckpoints, recordCheckpoint } from './queries/checkpoints';
+export type { RecordCheckpointInput } from './queries/checkpoints';
+export { leaderboard } from './queries/leaderboard';
+export type { LeaderboardEntry, LeaderboardQuery } from './queries/leaderboard';

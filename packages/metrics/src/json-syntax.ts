@@ -25,7 +25,10 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxError | undefined
   let i = 0;
   let mode: Mode = 'value';
 
-  const fail = (reason: string, at = i): JsonSyntaxError => ({ ...lineAndColumn(text, at), reason });
+  const fail = (reason: string, at = i): JsonSyntaxError => ({
+    ...lineAndColumn(text, at),
+    reason,
+  });
 
   // Returns an error, or advances `i` past the string starting at text[i] === '"'.
   const scanString = (): JsonSyntaxError | undefined => {
@@ -106,11 +109,15 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxError | undefined
     }
 
     if (mode === 'key' || mode === 'keyOrClose') {
-      if (ch !== '"') return fail(`unexpected ${describe(ch)}, expected a double-quoted property name`);
+      if (ch !== '"')
+        return fail(`unexpected ${describe(ch)}, expected a double-quoted property name`);
       const err = scanString();
       if (err) return err;
       while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
-      if (text[i] !== ':') return i >= text.length ? fail('unexpected end of file') : fail(`unexpected ${describe(text[i] as string)}, expected ':'`);
+      if (text[i] !== ':')
+        return i >= text.length
+          ? fail('unexpected end of file')
+          : fail(`unexpected ${describe(text[i] as string)}, expected ':'`);
       i++;
       mode = 'value';
       continue;
@@ -118,7 +125,8 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxError | undefined
 
     // mode === 'after': a value just ended.
     const top = stack[stack.length - 1];
-    if (top === undefined) return fail(`unexpected ${describe(ch)} after the end of the JSON value`);
+    if (top === undefined)
+      return fail(`unexpected ${describe(ch)} after the end of the JSON value`);
     const close = top === '[' ? ']' : '}';
     if (ch === ',') {
       i++;

@@ -16,7 +16,9 @@ interface FixtureCase {
   reflection_frames: number;
 }
 
-const fixtures = JSON.parse(readFileSync(join(__dirname, '../fixtures/pose3d-cases.json'), 'utf8')) as {
+const fixtures = JSON.parse(
+  readFileSync(join(__dirname, '../fixtures/pose3d-cases.json'), 'utf8'),
+) as {
   cases: FixtureCase[];
 };
 
@@ -50,9 +52,16 @@ function addNoise(rand: () => number, poses: Float64Array, sigma: number): Float
 
 /** Row-major proper rotation from a random unit quaternion. */
 function randomRotation(rand: () => number): number[] {
-  let w = gaussian(rand), x = gaussian(rand), y = gaussian(rand), z = gaussian(rand);
+  let w = gaussian(rand),
+    x = gaussian(rand),
+    y = gaussian(rand),
+    z = gaussian(rand);
   const q = Math.hypot(w, x, y, z);
-  w /= q; x /= q; y /= q; z /= q;
+  w /= q;
+  x /= q;
+  y /= q;
+  z /= q;
+  // prettier-ignore
   return [
     1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
     2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),

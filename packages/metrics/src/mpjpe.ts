@@ -25,7 +25,11 @@ export function mpjpe(pred: PoseArray, gt: PoseArray, n: number, joints = POSE3D
  * so the root becomes 0 — VideoPose3D's `pos[:, 1:] -= pos[:, :1]` with the root zeroed.
  * The result has the input's element type.
  */
-export function makeRootRelative<T extends PoseArray>(poses: T, n: number, joints = POSE3D_JOINTS): T {
+export function makeRootRelative<T extends PoseArray>(
+  poses: T,
+  n: number,
+  joints = POSE3D_JOINTS,
+): T {
   checkPoseShape('makeRootRelative', n, joints, { poses });
   const out = poses.slice() as T;
   const stride = joints * 3;

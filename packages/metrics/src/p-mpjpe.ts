@@ -25,7 +25,12 @@ export function pMpjpe(pred: PoseArray, gt: PoseArray, n: number, joints = POSE3
   for (let f = 0; f < n; f++) {
     const base = f * stride;
     // muX, muY: per-frame centroids.
-    let mx0 = 0, mx1 = 0, mx2 = 0, my0 = 0, my1 = 0, my2 = 0;
+    let mx0 = 0;
+    let mx1 = 0;
+    let mx2 = 0;
+    let my0 = 0;
+    let my1 = 0;
+    let my2 = 0;
     for (let j = 0; j < joints; j++) {
       const o = base + j * 3;
       mx0 += gt[o] as number;
@@ -35,8 +40,12 @@ export function pMpjpe(pred: PoseArray, gt: PoseArray, n: number, joints = POSE3
       my1 += pred[o + 1] as number;
       my2 += pred[o + 2] as number;
     }
-    mx0 /= joints; mx1 /= joints; mx2 /= joints;
-    my0 /= joints; my1 /= joints; my2 /= joints;
+    mx0 /= joints;
+    mx1 /= joints;
+    mx2 /= joints;
+    my0 /= joints;
+    my1 /= joints;
+    my2 /= joints;
 
     // X0, Y0 and their Frobenius norms normX, normY.
     let sx = 0;
@@ -59,7 +68,11 @@ export function pMpjpe(pred: PoseArray, gt: PoseArray, n: number, joints = POSE3
     if (normX === 0 || normY === 0) {
       for (let j = 0; j < joints; j++) {
         const o = base + j * 3;
-        sum += Math.hypot(mx0 - (gt[o] as number), mx1 - (gt[o + 1] as number), mx2 - (gt[o + 2] as number));
+        sum += Math.hypot(
+          mx0 - (gt[o] as number),
+          mx1 - (gt[o + 1] as number),
+          mx2 - (gt[o + 2] as number),
+        );
       }
       continue;
     }
@@ -74,7 +87,8 @@ export function pMpjpe(pred: PoseArray, gt: PoseArray, n: number, joints = POSE3
       const k = j * 3;
       for (let a = 0; a < 3; a++) {
         const xa = x0[k + a] as number;
-        for (let b = 0; b < 3; b++) h[a * 3 + b] = (h[a * 3 + b] as number) + xa * (y0[k + b] as number);
+        for (let b = 0; b < 3; b++)
+          h[a * 3 + b] = (h[a * 3 + b] as number) + xa * (y0[k + b] as number);
       }
     }
 
@@ -94,9 +108,12 @@ export function pMpjpe(pred: PoseArray, gt: PoseArray, n: number, joints = POSE3
     const tr = (s[0] as number) + (s[1] as number) + (s[2] as number);
     const scale = (tr * normX) / normY; // a
     // t = muX − a·(muY R), with row vectors as in the reference.
-    const t0 = mx0 - scale * (my0 * (r[0] as number) + my1 * (r[3] as number) + my2 * (r[6] as number));
-    const t1 = mx1 - scale * (my0 * (r[1] as number) + my1 * (r[4] as number) + my2 * (r[7] as number));
-    const t2 = mx2 - scale * (my0 * (r[2] as number) + my1 * (r[5] as number) + my2 * (r[8] as number));
+    const t0 =
+      mx0 - scale * (my0 * (r[0] as number) + my1 * (r[3] as number) + my2 * (r[6] as number));
+    const t1 =
+      mx1 - scale * (my0 * (r[1] as number) + my1 * (r[4] as number) + my2 * (r[7] as number));
+    const t2 =
+      mx2 - scale * (my0 * (r[2] as number) + my1 * (r[5] as number) + my2 * (r[8] as number));
 
     // predicted_aligned = a·(predicted R) + t; accumulate its distance to the target.
     for (let j = 0; j < joints; j++) {
@@ -104,9 +121,12 @@ export function pMpjpe(pred: PoseArray, gt: PoseArray, n: number, joints = POSE3
       const p0 = pred[o] as number;
       const p1 = pred[o + 1] as number;
       const p2 = pred[o + 2] as number;
-      const q0 = scale * (p0 * (r[0] as number) + p1 * (r[3] as number) + p2 * (r[6] as number)) + t0;
-      const q1 = scale * (p0 * (r[1] as number) + p1 * (r[4] as number) + p2 * (r[7] as number)) + t1;
-      const q2 = scale * (p0 * (r[2] as number) + p1 * (r[5] as number) + p2 * (r[8] as number)) + t2;
+      const q0 =
+        scale * (p0 * (r[0] as number) + p1 * (r[3] as number) + p2 * (r[6] as number)) + t0;
+      const q1 =
+        scale * (p0 * (r[1] as number) + p1 * (r[4] as number) + p2 * (r[7] as number)) + t1;
+      const q2 =
+        scale * (p0 * (r[2] as number) + p1 * (r[5] as number) + p2 * (r[8] as number)) + t2;
       const d0 = q0 - (gt[o] as number);
       const d1 = q1 - (gt[o + 1] as number);
       const d2 = q2 - (gt[o + 2] as number);
@@ -129,6 +149,16 @@ function multiplyByTranspose(a: Float64Array, b: Float64Array, out: Float64Array
 }
 
 function determinant3(m: Float64Array): number {
-  const [a, b, c, d, e, f, g, h, i] = m as unknown as [number, number, number, number, number, number, number, number, number];
+  const [a, b, c, d, e, f, g, h, i] = m as unknown as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   return a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
 }

@@ -22,14 +22,18 @@ const EXPECTED = `a JSON array of frames [N][${POSE3D_JOINTS}][3] (x, y, z in mm
 
 function invalid(file: string, item: string, message: string): HeadroomError {
   const where = item ? `${file}: item ${item}` : `${file}:`;
-  return new HeadroomError('INVALID_INPUT', `${where} ${message}`, [{ path: `${file}${item}`, message }]);
+  return new HeadroomError('INVALID_INPUT', `${where} ${message}`, [
+    { path: `${file}${item}`, message },
+  ]);
 }
 
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'string') return JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value);
-  if (typeof value === 'number') return Number.isFinite(value) ? 'a number' : `${value} (out of range)`;
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value);
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? 'a number' : `${value} (out of range)`;
   if (typeof value === 'object') return 'an object';
   return String(value);
 }
@@ -46,7 +50,8 @@ export function readPoseFile(path: string): PoseFile {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw invalid(path, '', `file not found; expected ${EXPECTED}`);
-    if (code === 'EISDIR') throw invalid(path, '', `is a directory; expected a JSON file with ${EXPECTED}`);
+    if (code === 'EISDIR')
+      throw invalid(path, '', `is a directory; expected a JSON file with ${EXPECTED}`);
     throw invalid(path, '', `cannot be read (${code ?? (err as Error).message})`);
   }
   // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
@@ -57,11 +62,14 @@ export function readPoseFile(path: string): PoseFile {
     doc = JSON.parse(text);
   } catch (err) {
     const where = locateJsonSyntaxError(text);
-    const detail = where ? `${where.reason} at line ${where.line}, column ${where.column}` : (err as Error).message;
+    const detail = where
+      ? `${where.reason} at line ${where.line}, column ${where.column}`
+      : (err as Error).message;
     throw invalid(path, '', `not valid JSON (${detail})`);
   }
 
-  if (!Array.isArray(doc)) throw invalid(path, '', `is ${describeValue(doc)}; expected ${EXPECTED}`);
+  if (!Array.isArray(doc))
+    throw invalid(path, '', `is ${describeValue(doc)}; expected ${EXPECTED}`);
   if (doc.length === 0) throw invalid(path, '', `has no frames; expected ${EXPECTED} with N ≥ 1`);
 
   const n = doc.length;
@@ -69,10 +77,18 @@ export function readPoseFile(path: string): PoseFile {
   for (let f = 0; f < n; f++) {
     const frame: unknown = doc[f];
     if (!Array.isArray(frame)) {
-      throw invalid(path, `[${f}]`, `is ${describeValue(frame)}, expected an array of ${POSE3D_JOINTS} joints [x, y, z]`);
+      throw invalid(
+        path,
+        `[${f}]`,
+        `is ${describeValue(frame)}, expected an array of ${POSE3D_JOINTS} joints [x, y, z]`,
+      );
     }
     if (frame.length !== POSE3D_JOINTS) {
-      throw invalid(path, `[${f}]`, `has ${frame.length} joints, expected ${POSE3D_JOINTS} (Human3.6M order)`);
+      throw invalid(
+        path,
+        `[${f}]`,
+        `has ${frame.length} joints, expected ${POSE3D_JOINTS} (Human3.6M order)`,
+      );
     }
     for (let j = 0; j < POSE3D_JOINTS; j++) {
       const joint: unknown = frame[j];
@@ -80,12 +96,20 @@ export function readPoseFile(path: string): PoseFile {
         throw invalid(path, `[${f}][${j}]`, `is ${describeValue(joint)}, expected [x, y, z] in mm`);
       }
       if (joint.length !== 3) {
-        throw invalid(path, `[${f}][${j}]`, `has ${joint.length} numbers, expected 3 (x, y, z in mm)`);
+        throw invalid(
+          path,
+          `[${f}][${j}]`,
+          `has ${joint.length} numbers, expected 3 (x, y, z in mm)`,
+        );
       }
       for (let c = 0; c < 3; c++) {
         const value: unknown = joint[c];
         if (typeof value !== 'number' || !Number.isFinite(value)) {
-          throw invalid(path, `[${f}][${j}][${c}]`, `is ${describeValue(value)}, expected a finite number (mm)`);
+          throw invalid(
+            path,
+            `[${f}][${j}][${c}]`,
+            `is ${describeValue(value)}, expected a finite number (mm)`,
+          );
         }
         data[(f * POSE3D_JOINTS + j) * 3 + c] = value;
       }
@@ -105,7 +129,9 @@ export function evaluatePose3dFiles(gtPath: string, predPath: string): Pose3dEva
   const pred = readPoseFile(predPath);
   if (gt.n !== pred.n) {
     const message = `has ${pred.n} frames but ${gtPath} has ${gt.n}; expected one prediction per ground-truth frame, in the same order`;
-    throw new HeadroomError('INVALID_INPUT', `${predPath}: ${message}`, [{ path: predPath, message }]);
+    throw new HeadroomError('INVALID_INPUT', `${predPath}: ${message}`, [
+      { path: predPath, message },
+    ]);
   }
   const gtRel = makeRootRelative(gt.data, gt.n);
   const predRel = makeRootRelative(pred.data, pred.n);

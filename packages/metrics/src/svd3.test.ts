@@ -17,7 +17,8 @@ function reconstruct(u: Float64Array, s: Float64Array, v: Float64Array): number[
   for (let i = 0; i < 3; i++) {
     for (let j = 0; j < 3; j++) {
       let x = 0;
-      for (let k = 0; k < 3; k++) x += (u[i * 3 + k] as number) * (s[k] as number) * (v[j * 3 + k] as number);
+      for (let k = 0; k < 3; k++)
+        x += (u[i * 3 + k] as number) * (s[k] as number) * (v[j * 3 + k] as number);
       out.push(x);
     }
   }
@@ -43,7 +44,8 @@ function expectValidSvd(m: number[]): void {
   expect(s[2]).toBeGreaterThanOrEqual(0);
   const scale = Math.max(1e-300, ...m.map(Math.abs));
   const back = reconstruct(u, s, v);
-  for (let i = 0; i < 9; i++) expect(Math.abs((back[i] as number) - (m[i] as number)) / scale).toBeLessThan(1e-13);
+  for (let i = 0; i < 9; i++)
+    expect(Math.abs((back[i] as number) - (m[i] as number)) / scale).toBeLessThan(1e-13);
 }
 
 describe('computeSvd3', () => {

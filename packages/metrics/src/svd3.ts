@@ -111,7 +111,11 @@ function completeLeftVectors(cols: Float64Array[], s: Float64Array): Float64Arra
   }
   // One Gram–Schmidt step keeps u exactly orthonormal even when σ₁ is small.
   const d = dot(u0, u1);
-  u1 = normalize([(u1[0] as number) - d * (u0[0] as number), (u1[1] as number) - d * (u0[1] as number), (u1[2] as number) - d * (u0[2] as number)]);
+  u1 = normalize([
+    (u1[0] as number) - d * (u0[0] as number),
+    (u1[1] as number) - d * (u0[1] as number),
+    (u1[2] as number) - d * (u0[2] as number),
+  ]);
 
   // The third vector is fixed up to sign by the first two; take the sign that
   // matches a·v₃ so that a = u·diag(s)·vᵀ still holds when σ₃ > 0.
@@ -128,7 +132,11 @@ function completeLeftVectors(cols: Float64Array[], s: Float64Array): Float64Arra
 }
 
 function dot(x: readonly number[], y: readonly number[]): number {
-  return (x[0] as number) * (y[0] as number) + (x[1] as number) * (y[1] as number) + (x[2] as number) * (y[2] as number);
+  return (
+    (x[0] as number) * (y[0] as number) +
+    (x[1] as number) * (y[1] as number) +
+    (x[2] as number) * (y[2] as number)
+  );
 }
 
 function cross(x: readonly number[], y: readonly number[]): number[] {

@@ -1,103 +1,153 @@
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { HeadroomError } from '@headroom/errors';
 import { tf } from './tf';
 
 /**
- * TF.js backends the trainer can run on, fastest first:
- *   tensorflow  native TensorFlow through tfjs-node (`@tensorflow/tfjs-node-gpu` when
- *               installed on a GPU node, else `@tensorflow/tfjs-node`);
- *   wasm        portable, multi-threaded-free WebAssembly kernels;
- *   cpu         plain JavaScript, always there, slow.
- * Backend packages are loaded only when chosen: importing tfjs-node switches the whole
- * process to it, and a broken native binding must not stop a wasm or cpu run.
+ * TF.js backends, fastest first:
+ *   tensorflow-gpu  native TensorFlow with CUDA (`@tensorflow/tfjs-node-gpu`, GPU nodes only);
+ *   tensorflow      native TensorFlow on the CPU (`@tensorflow/tfjs-node`, binding built by
+ *                   `pnpm setup:native`);
+ *   wasm            WebAssembly kernels; no Conv2DBackpropFilter in TF.js 4.22, so it can
+ *                   run but not train convolutional models (pose2d's backbone);
+ *   cpu             plain JavaScript, always there, slow.
+ * Packages are loaded only when chosen: loading tfjs-node switches the whole process to it,
+ * and a broken native binding must not stop a wasm or cpu run.
  */
-export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
-export type BackendPreference = 'auto' | BackendName;
 
-export const NATIVE_GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
-export const NATIVE_CPU_PACKAGE = '@tensorflow/tfjs-node';
-const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
-
-export interface SelectedBackend {
-  name: BackendName;
-  /** The package that provides it (`undefined` for the built-in cpu backend). */
-  package: string | undefined;
-  /** Backends tried first and why they were passed over (for `auto`), to log at start-up. */
-  skipped: { name: BackendName; reason: string }[];
+export interface BackendInfo {
+  backend: BackendName;
+  /** What it runs on: `cpu (2 cores)`, the GPU's name, `cpu (wasm)`. */
+  device: string;
+  /** Backends tried first and why they were passed over (when none was asked for). */
+  skipped: { backend: BackendName; reason: string }[];
 }
 
-export function isBackendPreference(value: unknown): value is BackendPreference {
-  return value === 'auto' || (BACKEND_NAMES as readonly unknown[]).includes(value);
+const PACKAGES: Record<BackendName, string | undefined> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: undefined,
+};
+
+/** The backend name inside TF.js: both native packages register `tensorflow`. */
+const TF_NAME: Record<BackendName, string> = {
+  'tensorflow-gpu': 'tensorflow',
+  tensorflow: 'tensorflow',
+  wasm: 'wasm',
+  cpu: 'cpu',
+};
+
+const HOW_TO_FIX: Record<BackendName, string> = {
+  'tensorflow-gpu':
+    'install @tensorflow/tfjs-node-gpu with CUDA on GPU nodes, or choose tensorflow, wasm or cpu',
+  tensorflow: 'build its native binding with `pnpm setup:native`, or choose wasm or cpu',
+  wasm: 'reinstall the workspace (`./scripts/install.sh`), or choose cpu',
+  cpu: 'reinstall the workspace (`./scripts/install.sh`)',
+};
+
+export function isBackendName(value: unknown): value is BackendName {
+  return (BACKEND_NAMES as readonly unknown[]).includes(value);
 }
+
+/** Which native package registered "tensorflow" in this process (only one can). */
+let nativeLoaded: BackendName | undefined;
 
 function message(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 }
 
-/** Which native package registered the "tensorflow" backend in this process, once one has. */
-let loadedNativePackage: string | undefined;
+function gpuNames(): string | undefined {
+  const r = spawnSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], {
+    encoding: 'utf8',
+    timeout: 5000,
+  });
+  const names =
+    r.status === 0
+      ? r.stdout
+          .split('\n')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
+  return names.length > 0 ? names.join(', ') : undefined;
+}
 
-/** Loads the package that registers `name`; returns the package loaded. */
-function loadBackendPackage(name: BackendName): string | undefined {
-  if (name === 'cpu') return undefined;
-  if (name === 'wasm') {
-    require(WASM_PACKAGE);
-    return WASM_PACKAGE;
+function describeDevice(name: BackendName): string {
+  switch (name) {
+    case 'tensorflow-gpu':
+      return gpuNames() ?? 'gpu';
+    case 'tensorflow':
+      return `cpu (${availableParallelism()} cores)`;
+    case 'wasm':
+      return 'cpu (wasm)';
+    case 'cpu':
+      return 'cpu (plain JavaScript)';
   }
-  if (tf.findBackendFactory('tensorflow')) return loadedNativePackage ?? NATIVE_CPU_PACKAGE;
-  let gpuFailure: string;
-  try {
-    require(NATIVE_GPU_PACKAGE);
-    loadedNativePackage = NATIVE_GPU_PACKAGE;
-    return NATIVE_GPU_PACKAGE;
-  } catch (err) {
-    gpuFailure = message(err);
-  }
-  try {
-    require(NATIVE_CPU_PACKAGE);
-  } catch (err) {
+}
+
+async function activate(name: BackendName): Promise<void> {
+  const pkg = PACKAGES[name];
+  const native = TF_NAME[name] === 'tensorflow';
+  if (native && nativeLoaded && nativeLoaded !== name) {
     throw new Error(
-      `${NATIVE_CPU_PACKAGE} does not load (${message(err)}; ${NATIVE_GPU_PACKAGE}: ${gpuFailure}); ` +
-        'build the native binding with `pnpm setup:native`',
+      `this process already runs ${PACKAGES[nativeLoaded]}; one native package per process`,
     );
   }
-  loadedNativePackage = NATIVE_CPU_PACKAGE;
-  return NATIVE_CPU_PACKAGE;
+  if (pkg && !(native && nativeLoaded === name)) {
+    require(pkg);
+    if (native) nativeLoaded = name;
+  }
+  if (!tf.findBackendFactory(TF_NAME[name])) {
+    throw new Error(
+      `${pkg} loaded but registered no "${TF_NAME[name]}" backend with this package's TF.js`,
+    );
+  }
+  if (!(await tf.setBackend(TF_NAME[name])))
+    throw new Error(`backend ${TF_NAME[name]} failed to initialise`);
+  await tf.ready();
 }
 
-async function activate(name: BackendName): Promise<string | undefined> {
-  const pkg = loadBackendPackage(name);
-  if (!tf.findBackendFactory(name)) {
-    // The package registered its backend with another copy of tfjs-core than this one.
-    throw new Error(`${pkg ?? name} loaded but registered no "${name}" backend with this package's TF.js`);
-  }
-  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialise`);
-  await tf.ready();
-  return pkg;
-}
+let last: { request: string; info: BackendInfo } | undefined;
 
 /**
- * Makes `preference` the process's TF.js backend. `auto` takes the first of
- * tensorflow → wasm → cpu that works and says why it skipped the others; a named backend
- * that cannot start is an error (a GPU pool silently training on cpu would be worse).
+ * Makes a TF.js backend the process's own and says which. `preferred` (else env
+ * `HEADROOM_BACKEND`) forces one and fails with `HeadroomError('CONFIG')` saying how to fix
+ * it when it cannot start (a GPU pool silently training on the CPU would be worse); unset,
+ * it takes the first of tensorflow-gpu → tensorflow → wasm → cpu that starts.
+ * Calling it again with the same request returns the same answer.
  */
-export async function selectBackend(preference: BackendPreference = 'auto'): Promise<SelectedBackend> {
-  if (!isBackendPreference(preference)) {
-    throw new Error(`unknown TF.js backend ${JSON.stringify(preference)}; use auto, ${BACKEND_NAMES.join(', ')}`);
+export async function selectBackend(preferred?: string): Promise<BackendInfo> {
+  const request = preferred || process.env['HEADROOM_BACKEND'] || 'auto';
+  if (last && last.request === request && tf.getBackend() === TF_NAME[last.info.backend])
+    return last.info;
+  if (request !== 'auto' && !isBackendName(request)) {
+    throw new HeadroomError(
+      'CONFIG',
+      `HEADROOM_BACKEND=${request} is not a TF.js backend; use ${BACKEND_NAMES.join(', ')}, or leave it unset for the best available`,
+    );
   }
-  const candidates = preference === 'auto' ? BACKEND_NAMES : [preference];
-  const skipped: SelectedBackend['skipped'] = [];
-  for (const name of candidates) {
+  const candidates = request === 'auto' ? BACKEND_NAMES : [request];
+  const skipped: BackendInfo['skipped'] = [];
+  for (const backend of candidates) {
     try {
-      return { name, package: await activate(name), skipped };
+      await activate(backend);
+      const info: BackendInfo = { backend, device: describeDevice(backend), skipped };
+      last = { request, info };
+      return info;
     } catch (err) {
-      if (preference !== 'auto') throw new Error(`TF.js backend ${name} is not available: ${message(err)}`);
-      skipped.push({ name, reason: message(err) });
+      if (request !== 'auto') {
+        throw new HeadroomError(
+          'CONFIG',
+          `TF.js backend ${backend} cannot start: ${message(err)}; ${HOW_TO_FIX[backend]}`,
+        );
+      }
+      skipped.push({ backend, reason: message(err) });
     }
   }
-  throw new Error(`no TF.js backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
-}
-
-/** The backend in use now (TF.js picks one on first use if none was selected). */
-export function currentBackend(): string {
-  return tf.getBackend();
+  throw new HeadroomError(
+    'CONFIG',
+    `no TF.js backend could start (${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}); reinstall with ./scripts/install.sh`,
+  );
 }

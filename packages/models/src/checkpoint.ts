@@ -1,63 +1,92 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { HeadroomError } from '@headroom/errors';
 import { tf } from './tf';
 
 /**
- * A checkpoint is one directory `<root>/epoch-000012/` holding
- *   model.json + weights.bin     the standard TF.js layers-model format (`tf.loadLayersModel`
- *                                reads it too, e.g. with `file://` under tfjs-node),
- *   optimizer.json + optimizer.bin   the optimizer's class, config and state, if given,
- *   checkpoint.json              `{format, version, epoch, savedAt, extra}`.
- * It is written under a temporary name and renamed into place, so a directory named
- * `epoch-*` is always complete, whatever the process died doing. Plain files: a local
- * directory or a shared mount works the same, and no backend's file handler is needed.
+ * Weights on disk, with plain `fs` so every backend can save and load (tfjs-node's
+ * `file://` handler exists only on the native one). A checkpoint is a directory:
+ *   weights.bin      every weight's values, little-endian, one after another
+ *   optimizer.bin    the optimizer's state, when one was given
+ *   weights.json     the manifest: names, shapes, dtypes, byte offsets, sha256 of each .bin
+ * It is written under a temporary name beside `dir` and renamed into place, so a directory
+ * at `dir` is always complete, whatever the process died doing.
  */
-export const CHECKPOINT_FORMAT = 'headroom-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+export const WEIGHTS_FORMAT = 'headroom-weights';
+export const WEIGHTS_VERSION = 1;
+const MANIFEST = 'weights.json';
+const WEIGHTS_FILE = 'weights.bin';
+const OPTIMIZER_FILE = 'optimizer.bin';
 
-/** JSON values only: `extra` goes through `JSON.stringify`. */
-export type CheckpointExtra = Record<string, unknown>;
+type StoredDtype = 'float32' | 'int32';
 
-export interface SaveCheckpointInput {
-  model: tf.LayersModel;
-  /** The trainer's optimizer, so a resumed run continues its moments and step count. */
-  optimizer?: tf.Optimizer;
-  /** The epoch just finished (the next run starts at `epoch + 1`). */
-  epoch: number;
-  /** Whatever else resuming needs: metrics so far, data-order seed, best score… */
-  extra?: CheckpointExtra;
+export interface WeightEntry {
+  name: string;
+  shape: number[];
+  dtype: StoredDtype;
+  offset: number;
+  byteLength: number;
 }
 
-export interface CheckpointRef {
-  path: string;
-  epoch: number;
-}
-
-export interface SavedCheckpoint extends CheckpointRef {
-  bytes: number;
-}
-
-interface CheckpointJson {
-  format: typeof CHECKPOINT_FORMAT;
+interface WeightsManifest {
+  format: typeof WEIGHTS_FORMAT;
   version: number;
-  epoch: number;
-  savedAt: string;
-  extra: CheckpointExtra;
+  sha256: string;
+  weights: WeightEntry[];
+  optimizer?: {
+    className: string;
+    config: tf.serialization.ConfigDict;
+    sha256: string;
+    weights: WeightEntry[];
+  };
 }
 
-interface OptimizerJson {
-  className: string;
-  config: tf.serialization.ConfigDict;
-  weights: tf.io.WeightsManifestEntry[];
+export interface SavedWeights {
+  /** The checkpoint directory (`dir`). */
+  path: string;
+  /** Bytes of all its files. */
+  sizeBytes: number;
+  /** sha256 of weights.bin, hex. */
+  sha256: string;
 }
 
-const DIR_PATTERN = /^epoch-(\d+)$/;
+function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
 
-/** `<root>/epoch-000012`: zero-padded so names sort like epochs. */
-export function checkpointPath(root: string, epoch: number): string {
-  if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`checkpoint epoch must be an integer ≥ 0, got ${epoch}`);
-  return join(root, `epoch-${String(epoch).padStart(6, '0')}`);
+/** Values of named tensors packed one after another, with their manifest entries. */
+async function pack(
+  named: { name: string; tensor: tf.Tensor }[],
+): Promise<{ data: Uint8Array; entries: WeightEntry[] }> {
+  const entries: WeightEntry[] = [];
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const { name, tensor } of named) {
+    if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32') {
+      throw new Error(
+        `weight ${name} has dtype ${tensor.dtype}; checkpoints hold float32 and int32`,
+      );
+    }
+    const values = (await tensor.data()) as Float32Array | Int32Array;
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    entries.push({
+      name,
+      shape: [...tensor.shape],
+      dtype: tensor.dtype,
+      offset,
+      byteLength: bytes.byteLength,
+    });
+    chunks.push(bytes);
+    offset += bytes.byteLength;
+  }
+  const data = new Uint8Array(offset);
+  let at = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return { data, entries };
 }
 
 async function writeDurably(path: string, data: string | Uint8Array): Promise<number> {
@@ -71,253 +100,192 @@ async function writeDurably(path: string, data: string | Uint8Array): Promise<nu
   return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
 }
 
-function toBytes(data: tf.io.WeightData | undefined): Uint8Array {
-  return new Uint8Array(data === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(data));
-}
-
-async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let captured: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      captured = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  if (!captured) throw new Error('model.save produced no artifacts');
-  return captured;
-}
-
 /**
- * Saves model weights and topology, optimizer state and `extra` as epoch `epoch` under
- * `root`. Saving the same epoch again (a retried attempt) replaces it.
+ * Saves the model's weights (and, given `optimizer`, its state, so a resumed run continues
+ * Adam's moments and step count) to the directory `dir`, replacing what was there.
  */
-export async function saveCheckpoint(root: string, input: SaveCheckpointInput): Promise<SavedCheckpoint> {
-  const target = checkpointPath(root, input.epoch);
-  await mkdir(root, { recursive: true });
-  const tmp = join(root, `.tmp-${basename(target)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+export async function saveWeights(
+  model: tf.LayersModel,
+  dir: string,
+  options: { optimizer?: tf.Optimizer } = {},
+): Promise<SavedWeights> {
+  const weights = await pack(
+    model.weights.map((w) => ({ name: w.originalName, tensor: w.read() })),
+  );
+  const manifest: WeightsManifest = {
+    format: WEIGHTS_FORMAT,
+    version: WEIGHTS_VERSION,
+    sha256: sha256(weights.data),
+    weights: weights.entries,
+  };
+  let optimizerData: Uint8Array | undefined;
+  if (options.optimizer) {
+    const state = await options.optimizer.getWeights();
+    try {
+      const packed = await pack(state);
+      optimizerData = packed.data;
+      manifest.optimizer = {
+        className: options.optimizer.getClassName(),
+        config: options.optimizer.getConfig(),
+        sha256: sha256(packed.data),
+        weights: packed.entries,
+      };
+    } finally {
+      // getWeights() makes a fresh step-count scalar; the rest are the live state variables.
+      if (state[0]?.name === 'iter') state[0].tensor.dispose();
+    }
+  }
+
+  await mkdir(dirname(dir), { recursive: true });
+  const tmp = join(
+    dirname(dir),
+    `.${basename(dir)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
   await mkdir(tmp);
   try {
-    let bytes = 0;
-    const artifacts = await modelArtifacts(input.model);
-    bytes += await writeDurably(join(tmp, 'weights.bin'), toBytes(artifacts.weightData));
-    const modelJson: tf.io.ModelJSON = {
-      modelTopology: artifacts.modelTopology as object,
-      format: artifacts.format,
-      generatedBy: artifacts.generatedBy,
-      convertedBy: artifacts.convertedBy ?? null,
-      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
-    };
-    bytes += await writeDurably(join(tmp, 'model.json'), JSON.stringify(modelJson));
-
-    if (input.optimizer) {
-      const named = await input.optimizer.getWeights();
-      try {
-        const { data, specs } = await tf.io.encodeWeights(named);
-        bytes += await writeDurably(join(tmp, 'optimizer.bin'), new Uint8Array(data));
-        const optimizerJson: OptimizerJson = {
-          className: input.optimizer.getClassName(),
-          config: input.optimizer.getConfig(),
-          weights: specs,
-        };
-        bytes += await writeDurably(join(tmp, 'optimizer.json'), JSON.stringify(optimizerJson));
-      } finally {
-        // getWeights() makes a fresh step-count scalar; the rest are the live state variables.
-        if (named[0]?.name === 'iter') named[0].tensor.dispose();
-      }
-    }
-
-    const meta: CheckpointJson = {
-      format: CHECKPOINT_FORMAT,
-      version: CHECKPOINT_VERSION,
-      epoch: input.epoch,
-      savedAt: new Date().toISOString(),
-      extra: input.extra ?? {},
-    };
-    bytes += await writeDurably(join(tmp, 'checkpoint.json'), JSON.stringify(meta, null, 2));
-
-    await rm(target, { recursive: true, force: true });
-    await rename(tmp, target);
-    return { path: target, epoch: input.epoch, bytes };
+    let sizeBytes = await writeDurably(join(tmp, WEIGHTS_FILE), weights.data);
+    if (optimizerData) sizeBytes += await writeDurably(join(tmp, OPTIMIZER_FILE), optimizerData);
+    sizeBytes += await writeDurably(join(tmp, MANIFEST), JSON.stringify(manifest));
+    await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+    return { path: dir, sizeBytes, sha256: manifest.sha256 };
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
 }
 
-/** Complete checkpoints under `root`, oldest epoch first; none when `root` does not exist. */
-export async function listCheckpoints(root: string): Promise<CheckpointRef[]> {
-  let names: string[];
+function invalid(file: string, problem: string): HeadroomError {
+  return new HeadroomError('INVALID_INPUT', `checkpoint file ${file} ${problem}`);
+}
+
+async function readManifest(dir: string): Promise<WeightsManifest> {
+  const file = join(dir, MANIFEST);
+  let text: string;
   try {
-    names = await readdir(root);
+    text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new HeadroomError(
+        'NOT_FOUND',
+        `no checkpoint at ${dir}: ${MANIFEST} is missing (saveWeights writes it)`,
+      );
+    }
     throw err;
   }
-  const found: CheckpointRef[] = [];
-  for (const name of names) {
-    const match = DIR_PATTERN.exec(name);
-    if (match?.[1] !== undefined) found.push({ path: join(root, name), epoch: Number(match[1]) });
-  }
-  return found.sort((a, b) => a.epoch - b.epoch);
-}
-
-export async function latestCheckpoint(root: string): Promise<CheckpointRef | undefined> {
-  return (await listCheckpoints(root)).at(-1);
-}
-
-/** Temporaries older than this are left from a crashed save, not one in progress. */
-const STALE_TEMPORARY_MS = 60 * 60 * 1000;
-
-/** Deletes all but the newest `keep` checkpoints, and temporaries left by crashed saves. */
-export async function pruneCheckpoints(root: string, keep: number): Promise<CheckpointRef[]> {
-  if (!Number.isInteger(keep) || keep < 1) throw new Error(`keep must be a positive integer, got ${keep}`);
-  const all = await listCheckpoints(root);
-  const removed = all.slice(0, Math.max(0, all.length - keep));
-  for (const ref of removed) await rm(ref.path, { recursive: true, force: true });
-  for (const name of await readdir(root).catch(() => [] as string[])) {
-    if (!name.startsWith('.tmp-epoch-')) continue;
-    const info = await stat(join(root, name)).catch(() => undefined);
-    if (info && Date.now() - info.mtimeMs > STALE_TEMPORARY_MS) await rm(join(root, name), { recursive: true, force: true });
-  }
-  return removed;
-}
-
-async function readJson<T>(path: string): Promise<T> {
+  let manifest: WeightsManifest;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
+    manifest = JSON.parse(text) as WeightsManifest;
   } catch (err) {
-    throw new Error(`checkpoint file ${path} cannot be read: ${(err as Error).message}`);
+    throw invalid(file, `is not JSON (${(err as Error).message})`);
   }
+  if (
+    manifest.format !== WEIGHTS_FORMAT ||
+    manifest.version !== WEIGHTS_VERSION ||
+    !Array.isArray(manifest.weights)
+  ) {
+    throw invalid(file, `is not a ${WEIGHTS_FORMAT} v${WEIGHTS_VERSION} manifest`);
+  }
+  return manifest;
 }
 
-async function readMeta(path: string): Promise<CheckpointJson> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info?.isDirectory()) throw new Error(`no checkpoint at ${path}`);
-  const meta = await readJson<CheckpointJson>(join(path, 'checkpoint.json'));
-  if (meta.format !== CHECKPOINT_FORMAT || meta.version !== CHECKPOINT_VERSION) {
-    throw new Error(
-      `${path} is not a ${CHECKPOINT_FORMAT} v${CHECKPOINT_VERSION} checkpoint (found ${meta.format} v${meta.version})`,
+/** Reads a .bin file, checks its size and sha256 against the manifest, returns one tensor per entry. */
+async function unpack(
+  file: string,
+  entries: WeightEntry[],
+  expectedSha: string,
+): Promise<Map<string, tf.Tensor>> {
+  let data: Buffer;
+  try {
+    data = await readFile(file);
+  } catch (err) {
+    throw invalid(file, `cannot be read (${(err as Error).message})`);
+  }
+  const expectedBytes = entries.reduce((n, e) => Math.max(n, e.offset + e.byteLength), 0);
+  if (data.byteLength !== expectedBytes) {
+    throw invalid(
+      file,
+      `is ${data.byteLength} bytes; ${MANIFEST} describes ${expectedBytes} (truncated or from another save)`,
     );
   }
-  return meta;
+  const actualSha = sha256(data);
+  if (actualSha !== expectedSha)
+    throw invalid(file, `is corrupt: sha256 ${actualSha}, ${MANIFEST} says ${expectedSha}`);
+  const tensors = new Map<string, tf.Tensor>();
+  for (const e of entries) {
+    const bytes = data.buffer.slice(
+      data.byteOffset + e.offset,
+      data.byteOffset + e.offset + e.byteLength,
+    );
+    const values = e.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
+    tensors.set(e.name, tf.tensor(values, e.shape, e.dtype));
+  }
+  return tensors;
 }
 
-async function readWeights(dir: string, specs: tf.io.WeightsManifestEntry[], file: string) {
-  const buffer = await readFile(join(dir, file));
-  const data = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
-  // decodeWeights returns a map; keep the manifest's order (optimizer state is positional).
-  const map = tf.io.decodeWeights(data, specs);
-  return specs.map((s) => ({ name: s.name, tensor: map[s.name]! }));
-}
-
-async function readModelArtifacts(path: string): Promise<tf.io.ModelArtifacts> {
-  const json = await readJson<tf.io.ModelJSON>(join(path, 'model.json'));
-  const specs = json.weightsManifest.flatMap((group) => group.weights);
-  const buffer = await readFile(join(path, 'weights.bin'));
-  const weightData = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
-  return {
-    modelTopology: json.modelTopology,
-    format: json.format,
-    generatedBy: json.generatedBy,
-    convertedBy: json.convertedBy,
-    weightSpecs: specs,
-    weightData,
-  };
-}
-
-/** A named tensor as optimizers' `getWeights`/`setWeights` use them. */
-export type NamedTensor = Awaited<ReturnType<tf.Optimizer['getWeights']>>[number];
-
-export interface OptimizerState {
-  className: string;
-  config: tf.serialization.ConfigDict;
-  /** Positional state as `optimizer.getWeights()` gave it; pass to `setWeights`. */
-  weights: NamedTensor[];
-}
-
-export interface LoadedCheckpoint extends CheckpointRef {
-  /** Rebuilt from the saved topology (importing this package registers its layers). */
-  model: tf.LayersModel;
-  optimizer: OptimizerState | undefined;
-  extra: CheckpointExtra;
-  savedAt: string;
-}
-
-async function readOptimizer(path: string): Promise<OptimizerState | undefined> {
-  const exists = await stat(join(path, 'optimizer.json')).catch(() => undefined);
-  if (!exists) return undefined;
-  const json = await readJson<OptimizerJson>(join(path, 'optimizer.json'));
-  return { className: json.className, config: json.config, weights: await readWeights(path, json.weights, 'optimizer.bin') };
-}
-
-/** Loads a checkpoint as a new model (for evaluation, or when the config is not at hand). */
-export async function loadCheckpoint(path: string): Promise<LoadedCheckpoint> {
-  const meta = await readMeta(path);
-  const artifacts = await readModelArtifacts(path);
-  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-  return {
-    path,
-    epoch: meta.epoch,
-    savedAt: meta.savedAt,
-    extra: meta.extra,
-    model,
-    optimizer: await readOptimizer(path),
-  };
-}
-
-export interface RestoredCheckpoint extends CheckpointRef {
-  extra: CheckpointExtra;
-  savedAt: string;
-  /** Whether optimizer state was found and put into the given optimizer. */
+export interface LoadedWeights {
+  path: string;
+  sha256: string;
+  /** Whether optimizer state was in the checkpoint and went into `options.optimizer`. */
   optimizerRestored: boolean;
 }
 
 /**
- * Puts a checkpoint's weights into an existing model (built from the same config) and,
- * when both are there, its state into `optimizer`. Fails, naming the weight, when the
- * checkpoint is of another architecture or geometry.
+ * Loads weights saved by `saveWeights` into `model`, which must have been built from the same
+ * config: every weight by name, checked for shape, none missing, none extra. Given an
+ * `optimizer` (a fresh one: TF.js optimizers do not free state that `setWeights` replaces),
+ * restores its state too when the checkpoint has it. Errors name the file and the weight.
  */
-export async function restoreCheckpoint(
-  path: string,
-  target: { model: tf.LayersModel; optimizer?: tf.Optimizer },
-): Promise<RestoredCheckpoint> {
-  const meta = await readMeta(path);
-  const artifacts = await readModelArtifacts(path);
-  const weights = tf.io.decodeWeights(tf.io.CompositeArrayBuffer.join(artifacts.weightData!), artifacts.weightSpecs!);
-  try {
-    const wanted = new Map(target.model.weights.map((w) => [w.originalName, w.shape]));
-    for (const [name, tensor] of Object.entries(weights)) {
-      const shape = wanted.get(name);
-      if (!shape) throw new Error(`the model has no weight ${name}`);
-      if (shape.join() !== tensor.shape.join()) {
-        throw new Error(`weight ${name} is [${tensor.shape.join(', ')}] in the checkpoint, [${shape.join(', ')}] in the model`);
-      }
-      wanted.delete(name);
+export async function loadWeights(
+  model: tf.LayersModel,
+  dir: string,
+  options: { optimizer?: tf.Optimizer } = {},
+): Promise<LoadedWeights> {
+  const manifest = await readManifest(dir);
+  const manifestFile = join(dir, MANIFEST);
+  const modelWeights = new Map(model.weights.map((w) => [w.originalName, w]));
+  for (const e of manifest.weights) {
+    const target = modelWeights.get(e.name);
+    if (!target)
+      throw invalid(manifestFile, `does not fit this model: the model has no weight ${e.name}`);
+    if (target.shape.join() !== e.shape.join()) {
+      throw invalid(
+        manifestFile,
+        `does not fit this model: weight ${e.name} is [${e.shape.join(', ')}] in the file, [${target.shape.join(', ')}] in the model`,
+      );
     }
-    if (wanted.size > 0) throw new Error(`the checkpoint lacks ${[...wanted.keys()].join(', ')}`);
-    target.model.loadWeights(weights, true);
-  } catch (err) {
-    throw new Error(`checkpoint ${path} does not fit this model: ${(err as Error).message}`);
+  }
+  const saved = new Set(manifest.weights.map((e) => e.name));
+  const missing = [...modelWeights.keys()].filter((name) => !saved.has(name));
+  if (missing.length > 0)
+    throw invalid(manifestFile, `does not fit this model: it lacks ${missing.join(', ')}`);
+
+  const tensors = await unpack(join(dir, WEIGHTS_FILE), manifest.weights, manifest.sha256);
+  try {
+    for (const [name, tensor] of tensors) modelWeights.get(name)!.write(tensor);
   } finally {
-    tf.dispose(Object.values(weights));
+    tf.dispose([...tensors.values()]);
   }
 
   let optimizerRestored = false;
-  if (target.optimizer) {
-    const state = await readOptimizer(path);
-    if (state) {
-      try {
-        if (state.className !== target.optimizer.getClassName()) {
-          throw new Error(
-            `checkpoint ${path} holds ${state.className} state; the trainer's optimizer is ${target.optimizer.getClassName()}`,
-          );
-        }
-        await target.optimizer.setWeights(state.weights);
-        optimizerRestored = true;
-      } finally {
-        tf.dispose(state.weights.map((w) => w.tensor));
-      }
+  if (options.optimizer && manifest.optimizer) {
+    const { className, weights, sha256: expected } = manifest.optimizer;
+    if (className !== options.optimizer.getClassName()) {
+      throw invalid(
+        manifestFile,
+        `holds ${className} state; the trainer's optimizer is ${options.optimizer.getClassName()}`,
+      );
+    }
+    const state = await unpack(join(dir, OPTIMIZER_FILE), weights, expected);
+    try {
+      // Optimizer state is positional (TF.js matches it to variables by order), so keep the file's order.
+      await options.optimizer.setWeights(
+        weights.map((e) => ({ name: e.name, tensor: state.get(e.name)! })),
+      );
+      optimizerRestored = true;
+    } finally {
+      tf.dispose([...state.values()]);
     }
   }
-  return { path, epoch: meta.epoch, savedAt: meta.savedAt, extra: meta.extra, optimizerRestored };
+  return { path: dir, sha256: manifest.sha256, optimizerRestored };
 }

@@ -1,77 +1,69 @@
 /**
- * @headroom/models: the flexible-head transformer layers, the three task models, their
- * parameter and FLOP counts, checkpoints and TF.js backend selection. Depends on TF.js only;
+ * @headroom/models: the flexible-head attention layer, transformer blocks, the task models,
+ * parameter and FLOP counts, weight checkpoints and TF.js backend selection.
  * `tf` is re-exported so the whole process shares this package's TF.js instance.
  */
 export { tf } from './tf';
 
-export { ModelConfigError, isModelConfigError, type ConfigViolation } from './model-config-error';
 export {
-  resolveGeometry,
-  isStandardGeometry,
-  type AttentionGeometry,
-  type AttentionGeometryInput,
-  type HeadSize,
-} from './geometry';
-export { countAttentionParams, countAttentionFlops, countEncoderBlockParams } from './counts';
+  selectBackend,
+  isBackendName,
+  BACKEND_NAMES,
+  type BackendInfo,
+  type BackendName,
+} from './backend';
 
 export {
   FlexibleMultiHeadAttention,
+  resolveDH,
+  attentionParamCount,
+  attentionFlopCount,
   type FlexibleMultiHeadAttentionArgs,
-} from './layers/flexible-multi-head-attention';
+  type AttentionGeometry,
+  type HeadSize,
+} from './flexible-attention';
+export {
+  transformerBlock,
+  transformerEncoder,
+  resolveTransformer,
+  transformerBlockParamCount,
+  type TransformerConfig,
+  type ResolvedTransformer,
+  type NormPlacement,
+  type FeedForwardActivation,
+} from './transformer-block';
+export { LayerNorm, type LayerNormArgs } from './layer-norm';
 export {
   PositionEmbedding,
   ClassToken,
   TakeToken,
+  Patchify,
   sineCode1d,
   sineCode2d,
   type PositionEmbeddingArgs,
   type PositionEncoding,
   type TakeTokenArgs,
-} from './layers/tokens';
-export {
-  encoderBlock,
-  transformerEncoder,
-  resolveTransformer,
-  type TransformerConfig,
-  type ResolvedTransformer,
-  type NormPlacement,
-  type FeedForwardActivation,
-} from './blocks';
+  type PatchifyArgs,
+} from './tokens';
 
-export { buildPose2dModel, heatmapStride, type Pose2dModelConfig } from './tasks/pose2d';
-export { encodeHeatmaps, decodeHeatmaps, type HeatmapLayout } from './tasks/pose2d-heatmaps';
-export { buildPose3dModel, type Pose3dModelConfig } from './tasks/pose3d';
-export { buildChestModel, CHEST_CLASSES, type ChestModelConfig } from './tasks/chest';
-export { TASK_IDS, buildTaskModel, isTaskId, type TaskId, type TaskModelConfigs } from './tasks/registry';
+export { buildPose3dModel, pose3dParamCount, type Pose3dModelConfig } from './pose3d';
+export { buildPose2dModel, heatmapStride, type Pose2dModelConfig } from './pose2d';
+export { encodeHeatmaps, decodeHeatmaps, type HeatmapLayout } from './pose2d-heatmaps';
+export { buildChestModel, CHEST_CLASSES, type ChestModelConfig } from './chest';
+export { TASK_IDS, buildTaskModel, isTaskId, type TaskId, type TaskModelConfigs } from './tasks';
 
-export { describeModel, type ModelStats, type AttentionLayerStats } from './model-stats';
 export {
-  saveCheckpoint,
-  loadCheckpoint,
-  restoreCheckpoint,
-  listCheckpoints,
-  latestCheckpoint,
-  pruneCheckpoints,
-  checkpointPath,
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_VERSION,
-  type SaveCheckpointInput,
-  type SavedCheckpoint,
-  type CheckpointRef,
-  type CheckpointExtra,
-  type LoadedCheckpoint,
-  type RestoredCheckpoint,
-  type OptimizerState,
+  countParams,
+  describeModel,
+  type ModelStats,
+  type AttentionLayerStats,
+} from './model-stats';
+export {
+  saveWeights,
+  loadWeights,
+  WEIGHTS_FORMAT,
+  WEIGHTS_VERSION,
+  type SavedWeights,
+  type LoadedWeights,
+  type WeightEntry,
 } from './checkpoint';
-export {
-  selectBackend,
-  currentBackend,
-  isBackendPreference,
-  BACKEND_NAMES,
-  NATIVE_CPU_PACKAGE,
-  NATIVE_GPU_PACKAGE,
-  type BackendName,
-  type BackendPreference,
-  type SelectedBackend,
-} from './backend';

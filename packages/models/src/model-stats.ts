@@ -1,5 +1,4 @@
-import type { AttentionGeometry } from './geometry';
-import { FlexibleMultiHeadAttention } from './layers/flexible-multi-head-attention';
+import { FlexibleMultiHeadAttention, type AttentionGeometry } from './flexible-attention';
 import type { tf } from './tf';
 
 export interface AttentionLayerStats {
@@ -55,8 +54,15 @@ function layerFlops(layer: tf.layers.Layer): number {
       return 2 * size(kernel.shape) * size(inputShape(layer).slice(1, -1));
     }
     default:
-      throw new Error(`no FLOP count for layer ${layer.name} (${layer.getClassName()}); add one to model-stats.ts`);
+      throw new Error(
+        `no FLOP count for layer ${layer.name} (${layer.getClassName()}); add one to model-stats.ts`,
+      );
   }
+}
+
+/** Trainable parameters of a built model: what leaderboards and Pareto fronts compare. */
+export function countParams(model: tf.LayersModel): number {
+  return model.trainableWeights.reduce((n, w) => n + size(w.shape), 0);
 }
 
 /** Parameter and FLOP counts of a built model, with a line per attention layer. */
@@ -76,6 +82,5 @@ export function describeModel(model: tf.LayersModel): ModelStats {
       });
     }
   }
-  const params = model.trainableWeights.reduce((n, w) => n + size(w.shape), 0);
-  return { params, totalParams: model.countParams(), flops, attention };
+  return { params: countParams(model), totalParams: model.countParams(), flops, attention };
 }

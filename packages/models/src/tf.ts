@@ -1,7 +1,7 @@
 /**
- * The one TensorFlow.js instance of the project. Apps and packages get `tf` from here, so
- * layers, backends and tensors all live in one engine (two copies of tfjs-core in a process
- * would register backends and classes where the other cannot see them).
+ * The one TensorFlow.js instance of the project. Apps get `tf` from this package, so layers,
+ * backends and tensors all live in one engine (a second copy of tfjs-core in the process
+ * would register backends and layer classes where this one cannot see them).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -20,7 +20,7 @@ export function seedAt(seed: number | undefined, offset: number): number | undef
   return seed === undefined ? undefined : seed + offset;
 }
 
-/** One tensor from a layer's `inputs`, checking there is exactly one. */
+/** The one tensor of a layer's `inputs`. */
 export function singleInput(inputs: tf.Tensor | tf.Tensor[], layer: string): tf.Tensor {
   if (!Array.isArray(inputs)) return inputs;
   if (inputs.length !== 1 || inputs[0] === undefined) {
@@ -29,11 +29,12 @@ export function singleInput(inputs: tf.Tensor | tf.Tensor[], layer: string): tf.
   return inputs[0];
 }
 
-/** The single input shape a layer was given (Keras passes `Shape | Shape[]`). */
+/** The one input shape a layer was given (Keras passes `Shape | Shape[]`). */
 export function singleShape(inputShape: Shape | Shape[], layer: string): Shape {
   const first = inputShape[0];
   if (Array.isArray(first)) {
-    if (inputShape.length !== 1) throw new Error(`${layer} takes one input, got ${inputShape.length}`);
+    if (inputShape.length !== 1)
+      throw new Error(`${layer} takes one input, got ${inputShape.length}`);
     return first;
   }
   return inputShape as Shape;

@@ -3,7 +3,12 @@ import { hasKey, isRecord, joinPath, listWords, showValue, throwIfViolations } f
 
 export type ParameterValue = number | string | boolean;
 
-export const DISTRIBUTIONS = ['uniform', 'int_uniform', 'log_uniform_values', 'categorical'] as const;
+export const DISTRIBUTIONS = [
+  'uniform',
+  'int_uniform',
+  'log_uniform_values',
+  'categorical',
+] as const;
 export type Distribution = (typeof DISTRIBUTIONS)[number];
 
 export interface ValueParameter {
@@ -111,7 +116,11 @@ export function isParameterName(name: string): name is ParameterName {
 }
 
 const PARAMETER_KEYS = ['value', 'values', 'distribution', 'min', 'max'];
-const RANGE_DISTRIBUTIONS: readonly Distribution[] = ['uniform', 'int_uniform', 'log_uniform_values'];
+const RANGE_DISTRIBUTIONS: readonly Distribution[] = [
+  'uniform',
+  'int_uniform',
+  'log_uniform_values',
+];
 
 /** The values a grid walks for a parameter; `undefined` for a sampled range. */
 export function finiteValues(p: ParameterSpec): readonly ParameterValue[] | undefined {
@@ -134,7 +143,10 @@ function validateParameter(
   const before = violations.length;
   const shapeHint = `write ${name}: { value: x }, { values: [x, y] } or { distribution: …, min, max }`;
   if (!isRecord(raw)) {
-    violations.push({ path, message: `a parameter is a mapping, got ${showValue(raw)}; ${shapeHint}` });
+    violations.push({
+      path,
+      message: `a parameter is a mapping, got ${showValue(raw)}; ${shapeHint}`,
+    });
     return undefined;
   }
   for (const key of Object.keys(raw)) {
@@ -148,33 +160,41 @@ function validateParameter(
 
   const checkValue = (value: unknown, at: string) => {
     if (!rule.accepts(value)) {
-      violations.push({ path: at, message: `${name} must be ${rule.expect}; got ${showValue(value)}` });
+      violations.push({
+        path: at,
+        message: `${name} must be ${rule.expect}; got ${showValue(value)}`,
+      });
     }
   };
-  const checkValues = (values: unknown, at: string): values is ParameterValue[] => {
+  const checkValues = (values: unknown, at: string): void => {
     if (!Array.isArray(values)) {
       violations.push({ path: at, message: `values must be a list, got ${showValue(values)}` });
-      return false;
+      return;
     }
     if (values.length === 0) {
       violations.push({ path: at, message: 'values is empty; give at least one value' });
-      return false;
+      return;
     }
     values.forEach((v, i) => {
       checkValue(v, joinPath(at, i));
       // Repeats would run the same trial twice in a grid and skew sampling otherwise.
-      if (values.indexOf(v) < i) {
-        violations.push({ path: joinPath(at, i), message: `${showValue(v)} is repeated; list each value once` });
+      if (values.findIndex((w) => Object.is(w, v)) < i) {
+        violations.push({
+          path: joinPath(at, i),
+          message: `${showValue(v)} is repeated; list each value once`,
+        });
       }
     });
-    return true;
   };
 
   const hasRange = hasKey(raw, 'min') || hasKey(raw, 'max');
   const hasDistribution = hasKey(raw, 'distribution') || hasRange;
   const forms = [hasKey(raw, 'value'), hasKey(raw, 'values') && !hasDistribution, hasDistribution];
   if (forms.filter(Boolean).length > 1) {
-    violations.push({ path, message: `give exactly one of value, values or distribution; ${shapeHint}` });
+    violations.push({
+      path,
+      message: `give exactly one of value, values or distribution; ${shapeHint}`,
+    });
     return undefined;
   }
 
@@ -191,10 +211,11 @@ function validateParameter(
     return violations.length === before ? { values: raw.values as ParameterValue[] } : undefined;
   }
 
-  // W&B infers the distribution from min/max when it is left out.
+  // W&B infers the distribution from min/max when it is left out: integers → int_uniform.
+  const ends = [raw.min, raw.max].filter((v) => v !== undefined);
   const distribution: unknown = hasKey(raw, 'distribution')
     ? raw.distribution
-    : Number.isInteger(raw.min) && Number.isInteger(raw.max)
+    : ends.every((v) => Number.isInteger(v))
       ? 'int_uniform'
       : 'uniform';
   if (!(DISTRIBUTIONS as readonly unknown[]).includes(distribution)) {
@@ -211,7 +232,10 @@ function validateParameter(
       violations.push({ path, message: 'categorical takes values, not min/max' });
     }
     if (!hasKey(raw, 'values')) {
-      violations.push({ path: joinPath(path, 'values'), message: 'categorical needs values: [x, y, …]' });
+      violations.push({
+        path: joinPath(path, 'values'),
+        message: 'categorical needs values: [x, y, …]',
+      });
     } else {
       checkValues(raw.values, joinPath(path, 'values'));
     }
@@ -221,7 +245,10 @@ function validateParameter(
   }
 
   if (hasKey(raw, 'values')) {
-    violations.push({ path: joinPath(path, 'values'), message: `${dist} takes min and max, not values` });
+    violations.push({
+      path: joinPath(path, 'values'),
+      message: `${dist} takes min and max, not values`,
+    });
   }
   if (rule.kind === 'boolean') {
     violations.push({
@@ -236,7 +263,7 @@ function validateParameter(
       message: `${name} takes integers, ${dist} draws fractions; use int_uniform or values`,
     });
   }
-  const ends: Record<'min' | 'max', number | undefined> = { min: undefined, max: undefined };
+  const range: Record<'min' | 'max', number | undefined> = { min: undefined, max: undefined };
   for (const end of ['min', 'max'] as const) {
     const at = joinPath(path, end);
     const value = raw[end];
@@ -248,19 +275,21 @@ function validateParameter(
     } else if (!rule.accepts(value)) {
       violations.push({ path: at, message: `${name} must be ${rule.expect}; ${end} is ${value}` });
     } else {
-      ends[end] = value;
+      range[end] = value;
     }
   }
-  if (ends.min !== undefined && ends.max !== undefined && ends.min >= ends.max) {
+  if (range.min !== undefined && range.max !== undefined && range.min >= range.max) {
     violations.push({
       path: joinPath(path, 'max'),
-      message: `max must be greater than min (${ends.min}); for a fixed value use value: ${ends.min}`,
+      message: `max must be greater than min (${range.min}); for a fixed value use value: ${range.min}`,
     });
   }
-  if (dist === 'log_uniform_values' && ends.min !== undefined && ends.min <= 0) {
+  if (dist === 'log_uniform_values' && range.min !== undefined && range.min <= 0) {
     violations.push({ path: joinPath(path, 'min'), message: 'log_uniform_values needs min > 0' });
   }
-  return violations.length === before ? { distribution: dist, min: ends.min, max: ends.max } : undefined;
+  return violations.length === before
+    ? { distribution: dist, min: range.min, max: range.max }
+    : undefined;
 }
 
 /** How many `d_m / heads` combinations are listed one by one before the rest are summed up. */
@@ -331,11 +360,17 @@ export function validateParameters(
   base = 'parameters',
 ): Record<string, ParameterSpec> | undefined {
   if (raw === undefined) {
-    violations.push({ path: base, message: 'required; give at least d_m and heads, e.g. d_m: { value: 256 }' });
+    violations.push({
+      path: base,
+      message: 'required; give at least d_m and heads, e.g. d_m: { value: 256 }',
+    });
     return undefined;
   }
   if (!isRecord(raw)) {
-    violations.push({ path: base, message: `parameters must be a mapping of name to spec, got ${showValue(raw)}` });
+    violations.push({
+      path: base,
+      message: `parameters must be a mapping of name to spec, got ${showValue(raw)}`,
+    });
     return undefined;
   }
   const before = violations.length;
@@ -343,7 +378,10 @@ export function validateParameters(
   for (const [name, spec] of Object.entries(raw)) {
     const path = joinPath(base, name);
     if (!isParameterName(name)) {
-      violations.push({ path, message: `unknown parameter; known parameters are ${listWords(PARAMETER_NAMES)}` });
+      violations.push({
+        path,
+        message: `unknown parameter; known parameters are ${listWords(PARAMETER_NAMES)}`,
+      });
       continue;
     }
     const p = validateParameter(name, spec, path, violations);
@@ -354,14 +392,20 @@ export function validateParameters(
   }
   for (const name of REQUIRED_PARAMETERS) {
     if (!hasKey(raw, name)) {
-      violations.push({ path: joinPath(base, name), message: `required for every task, e.g. ${name}: { value: ${name === 'd_m' ? 256 : 8} }` });
+      violations.push({
+        path: joinPath(base, name),
+        message: `required for every task, e.g. ${name}: { value: ${name === 'd_m' ? 256 : 8} }`,
+      });
     }
   }
   checkAutoDivides(parsed, hasKey(raw, 'd_h'), method, base, violations);
   if (method === 'grid' && violations.length === before) {
     const count = Object.values(parsed).reduce((n, p) => n * (finiteValues(p)?.length ?? 1), 1);
     if (count > Number.MAX_SAFE_INTEGER) {
-      violations.push({ path: base, message: `the grid has ${count} combinations, too many to number; use method: random with run_cap` });
+      violations.push({
+        path: base,
+        message: `the grid has ${count} combinations, too many to number; use method: random with run_cap`,
+      });
     }
   }
   return violations.length === before ? (parsed as Record<string, ParameterSpec>) : undefined;
@@ -375,13 +419,19 @@ export function parseTrialParams(input: unknown): TrialParams {
   const violations: Violation[] = [];
   const base = 'params';
   if (!isRecord(input)) {
-    violations.push({ path: base, message: `trial parameters are a mapping, got ${showValue(input)}` });
+    violations.push({
+      path: base,
+      message: `trial parameters are a mapping, got ${showValue(input)}`,
+    });
     throwIfViolations('trial parameters', violations);
   }
   const raw = input as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
     if (!isParameterName(key)) {
-      violations.push({ path: joinPath(base, key), message: `unknown parameter; known parameters are ${listWords(PARAMETER_NAMES)}` });
+      violations.push({
+        path: joinPath(base, key),
+        message: `unknown parameter; known parameters are ${listWords(PARAMETER_NAMES)}`,
+      });
     }
   }
   const params: Record<string, unknown> = { ...PARAMETER_DEFAULTS };
@@ -394,7 +444,10 @@ export function parseTrialParams(input: unknown): TrialParams {
       continue;
     }
     if (!PARAMETER_RULES[name].accepts(value)) {
-      violations.push({ path: joinPath(base, name), message: `${name} must be ${PARAMETER_RULES[name].expect}; got ${showValue(value)}` });
+      violations.push({
+        path: joinPath(base, name),
+        message: `${name} must be ${PARAMETER_RULES[name].expect}; got ${showValue(value)}`,
+      });
     }
     params[name] = value;
   }

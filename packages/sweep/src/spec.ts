@@ -1,14 +1,8 @@
 import type { Violation } from '@headroom/errors';
 import { z } from 'zod';
 import { validateParameters, type ParameterSpec } from './parameters';
-import { METRIC_GOALS, TASK_IDS, TASKS, type RealDatasetKind } from './tasks';
-import {
-  isRecord,
-  listWords,
-  parsePiece,
-  showValue,
-  throwIfViolations,
-} from './violations';
+import { METRIC_GOALS, TASK_IDS, TASKS, type RealDatasetKind, type TaskId } from './tasks';
+import { isRecord, listWords, parsePiece, showValue, throwIfViolations } from './violations';
 
 export const SWEEP_METHODS = ['grid', 'random', 'bayes'] as const;
 export type SweepMethod = (typeof SWEEP_METHODS)[number];
@@ -23,9 +17,19 @@ export const POOL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * Keys of a W&B sweep config that Headroom accepts so users can bring their files, and
  * drops: they say how W&B launches runs or where it logs, which Headroom decides itself.
  */
-export const IGNORED_WANDB_KEYS = ['program', 'command', 'project', 'entity', 'description'] as const;
+export const IGNORED_WANDB_KEYS = [
+  'program',
+  'command',
+  'project',
+  'entity',
+  'description',
+] as const;
 
-const REAL_DATASET_KINDS = ['h36m', 'coco', 'chestxray14'] as const satisfies readonly RealDatasetKind[];
+const REAL_DATASET_KINDS = [
+  'h36m',
+  'coco',
+  'chestxray14',
+] as const satisfies readonly RealDatasetKind[];
 
 type IssueLike = { code?: string; input?: unknown };
 
@@ -64,13 +68,14 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T, what: 
 /** A strict object whose unknown keys are each reported with the keys it does take. */
 function strictObject<S extends z.ZodRawShape>(what: string, shape: S) {
   const keys = listWords(Object.keys(shape));
+  const like = `{ ${Object.keys(shape).join(', ')} }`;
   return z.strictObject(shape, {
     error: (iss: IssueLike) =>
       iss.code === 'unrecognized_keys'
         ? `unknown key; ${what} takes ${keys}`
         : iss.input === undefined
-          ? `required; ${what} takes ${keys}`
-          : `${what} must be a mapping with ${keys}; got ${showValue(iss.input)}`,
+          ? `required; ${what} is a mapping like ${like}`
+          : `${what} must be a mapping like ${like}; got ${showValue(iss.input)}`,
   });
 }
 
@@ -101,14 +106,19 @@ export const ZEarlyTerminate = strictObject('early_terminate', {
   type: z.literal('hyperband', { error: expecting('hyperband (the only rule Headroom has)') }),
   min_iter: positiveInt(),
   // W&B's default.
-  eta: z.number({ error: expecting('a number > 1') }).gt(1, { error: expecting('a number > 1') }).default(3),
+  eta: z
+    .number({ error: expecting('a number > 1') })
+    .gt(1, { error: expecting('a number > 1') })
+    .default(3),
 });
 export type EarlyTerminate = z.output<typeof ZEarlyTerminate>;
 
 export const ZResources = strictObject('resources', {
   pool: z
     .string({ error: expecting('a pool name') })
-    .regex(POOL_PATTERN, { error: expecting('letters, digits, ".", "_" or "-", starting with a letter or digit') })
+    .regex(POOL_PATTERN, {
+      error: expecting('letters, digits, ".", "_" or "-", starting with a letter or digit'),
+    })
     .optional(),
   max_concurrent: positiveInt().optional(),
 });
@@ -117,7 +127,7 @@ export type ResourcesSpec = z.output<typeof ZResources>;
 /** What `parseSweepSpec` returns; see PRODUCT.md "Sweep spec". */
 export interface SweepSpecShape {
   name: string;
-  task: (typeof TASK_IDS)[number];
+  task: TaskId;
   dataset: DatasetSpec;
   method: SweepMethod;
   /** Filled in by parsing: the task's default metric, and the goal the task gives it. */
@@ -144,11 +154,17 @@ const SPEC_KEYS = [
 function parseDataset(raw: unknown, violations: Violation[]): DatasetSpec | undefined {
   const kinds = ['synthetic', ...REAL_DATASET_KINDS];
   if (raw === undefined) {
-    violations.push({ path: 'dataset', message: 'required; e.g. { kind: synthetic } or { kind: h36m, path: ./data/h36m }' });
+    violations.push({
+      path: 'dataset',
+      message: 'required; e.g. { kind: synthetic } or { kind: h36m, path: ./data/h36m }',
+    });
     return undefined;
   }
   if (!isRecord(raw)) {
-    violations.push({ path: 'dataset', message: `dataset must be a mapping with kind; got ${showValue(raw)}` });
+    violations.push({
+      path: 'dataset',
+      message: `dataset must be a mapping with kind; got ${showValue(raw)}`,
+    });
     return undefined;
   }
   // Pick the schema by kind first, so a typo in kind is one clear message.
@@ -177,8 +193,14 @@ function validateSweepSpec(input: unknown, violations: Violation[]): SweepSpecSh
   }
   const before = violations.length;
   for (const key of Object.keys(input)) {
-    if (!(SPEC_KEYS as readonly string[]).includes(key) && !(IGNORED_WANDB_KEYS as readonly string[]).includes(key)) {
-      violations.push({ path: key, message: `unknown key; a sweep spec takes ${listWords(SPEC_KEYS)}` });
+    if (
+      !(SPEC_KEYS as readonly string[]).includes(key) &&
+      !(IGNORED_WANDB_KEYS as readonly string[]).includes(key)
+    ) {
+      violations.push({
+        path: key,
+        message: `unknown key; a sweep spec takes ${listWords(SPEC_KEYS)}`,
+      });
     }
   }
 
@@ -187,16 +209,22 @@ function validateSweepSpec(input: unknown, violations: Violation[]): SweepSpecSh
   const dataset = parseDataset(input.dataset, violations);
   const method = parsePiece(ZMethod, input.method, 'method', violations);
   const metric =
-    input.metric === undefined ? undefined : parsePiece(ZMetricSpec, input.metric, 'metric', violations);
+    input.metric === undefined
+      ? undefined
+      : parsePiece(ZMetricSpec, input.metric, 'metric', violations);
   const parameters = validateParameters(input.parameters, method, violations);
   const runCap =
-    input.run_cap === undefined ? undefined : parsePiece(positiveInt(), input.run_cap, 'run_cap', violations);
+    input.run_cap === undefined
+      ? undefined
+      : parsePiece(positiveInt(), input.run_cap, 'run_cap', violations);
   const earlyTerminate =
     input.early_terminate === undefined
       ? undefined
       : parsePiece(ZEarlyTerminate, input.early_terminate, 'early_terminate', violations);
   const resources =
-    input.resources === undefined ? {} : parsePiece(ZResources, input.resources, 'resources', violations);
+    input.resources === undefined
+      ? {}
+      : parsePiece(ZResources, input.resources, 'resources', violations);
 
   // Checks across fields, each only when the fields it reads are themselves valid.
   if (task !== undefined && metric !== undefined) {

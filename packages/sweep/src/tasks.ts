@@ -43,7 +43,10 @@ export const TASKS: Record<TaskId, TaskInfo> = {
 };
 
 /** The metric a sweep optimises: the spec's, else the task's default, with the task's goal. */
-export function resolveMetric(spec: { task: TaskId; metric?: { name: string; goal?: MetricGoal } }): {
+export function resolveMetric(spec: {
+  task: TaskId;
+  metric?: { name: string; goal?: MetricGoal };
+}): {
   name: string;
   goal: MetricGoal;
 } {

@@ -45,10 +45,12 @@ export function parsePiece<T extends z.ZodType>(
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     let path = base;
-    for (const key of issue.path) path = joinPath(path, typeof key === 'number' ? key : String(key));
+    for (const key of issue.path)
+      path = joinPath(path, typeof key === 'number' ? key : String(key));
     if (issue.code === 'unrecognized_keys') {
       // One violation per key, so each points at the line to fix.
-      for (const key of issue.keys) violations.push({ path: joinPath(path, key), message: issue.message });
+      for (const key of issue.keys)
+        violations.push({ path: joinPath(path, key), message: issue.message });
     } else {
       violations.push({ path: path || 'spec', message: issue.message });
     }

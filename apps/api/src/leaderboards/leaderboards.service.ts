@@ -31,6 +31,7 @@ export class LeaderboardsService {
     const { limit, violation } = checkLimit(args.limit, 20);
     if (violation) violations.push(violation);
     throwIfViolations('the leaderboard query', violations);
+    if (!goal) throw new HeadroomError('INTERNAL', 'leaderboard: metric goal unresolved after validation');
 
     const sweepId = args.sweepId ?? undefined;
     if (sweepId !== undefined) {
@@ -47,7 +48,7 @@ export class LeaderboardsService {
       }
     }
 
-    const rows = await leaderboard(this.db, { task: args.task, metric: args.metric, goal: goal!, sweepId, limit });
+    const rows = await leaderboard(this.db, { task: args.task, metric: args.metric, goal, sweepId, limit });
     return rows.map((row) => ({
       rank: row.rank,
       value: row.value,

@@ -41,7 +41,8 @@ function withPrefix(prefix: string, parse: () => SweepSpec): SweepSpec {
 }
 
 function joinPath(prefix: string, path: string): string {
-  if (path === '') return prefix;
+  // @headroom/sweep names the document itself `spec` (e.g. "a sweep spec is a mapping…").
+  if (path === '' || path === 'spec') return prefix;
   // parseSweepText may already name its source (we pass `input.yaml`).
   if (path.startsWith(prefix)) return path;
   return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;

@@ -18,7 +18,11 @@ export function createTrainActivities({ artifactsDir, backend }: { artifactsDir:
   return {
     async trainTrial(input: TrainTrialInput): Promise<TrainTrialResult> {
       const ctx = Context.current();
-      const trial = ctx.client.workflow.getHandle(ctx.info.workflowExecution.workflowId);
+      const workflowId = ctx.info.workflowExecution?.workflowId;
+      if (!workflowId) {
+        throw ApplicationFailure.nonRetryable('trainTrial runs inside a trial workflow; it was started without one', 'CONFIG');
+      }
+      const trial = ctx.client.workflow.getHandle(workflowId);
       const started: TrialStarted = {
         trialId: input.trialId,
         attempt: ctx.info.attempt,

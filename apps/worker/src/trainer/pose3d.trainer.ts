@@ -3,9 +3,13 @@ import { join } from 'node:path';
 import {
   buildPose3dSamples,
   generateSyntheticH36M,
+  H36M_ACTIONS,
   H36M_TEST_SUBJECTS,
   H36M_TRAIN_SUBJECTS,
   iterateBatches,
+  POSE3D_INPUT_SIZE,
+  POSE3D_TARGET_SIZE,
+  SYNTHETIC_FRAMES_PER_ACTION,
   type Pose3dSamples,
 } from '@headroom/datasets';
 import { HeadroomError } from '@headroom/errors';
@@ -16,6 +20,7 @@ import type { TrainHooks } from './hooks';
 import type { EpochReport, TrainTrialInput, TrainTrialResult } from '../types';
 
 const JOINTS = 17;
+const CAMERAS = 4;
 /** The test split is evaluated every epoch; cap it so evaluation stays a small share of an epoch. */
 const MAX_EVAL_SAMPLES = 4096;
 
@@ -133,4 +138,24 @@ function loadPose3dData(input: TrainTrialInput): { train: Pose3dSamples; test: P
     dataCache.set(key, data);
   }
   return data;
+}
+
+/** Frames per action that give about `samples` training samples (5 subjects × actions × 4 cameras each). */
+function framesPerAction(samples: number | undefined): number {
+  if (!samples) return SYNTHETIC_FRAMES_PER_ACTION;
+  return Math.max(1, Math.ceil(samples / (H36M_TRAIN_SUBJECTS.length * H36M_ACTIONS.length * CAMERAS)));
+}
+
+/** Every k-th sample, so a capped evaluation still covers every subject, action and camera. */
+function capSamples(s: Pose3dSamples, max: number): Pose3dSamples {
+  if (s.count <= max) return s;
+  const stride = s.count / max;
+  const inputs = new Float32Array(max * POSE3D_INPUT_SIZE);
+  const targets = new Float32Array(max * POSE3D_TARGET_SIZE);
+  for (let i = 0; i < max; i++) {
+    const j = Math.floor(i * stride);
+    inputs.set(s.inputs.subarray(j * POSE3D_INPUT_SIZE, (j + 1) * POSE3D_INPUT_SIZE), i * POSE3D_INPUT_SIZE);
+    targets.set(s.targets.subarray(j * POSE3D_TARGET_SIZE, (j + 1) * POSE3D_TARGET_SIZE), i * POSE3D_TARGET_SIZE);
+  }
+  return { count: max, inputs, targets };
 }

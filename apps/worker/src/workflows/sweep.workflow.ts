@@ -3,6 +3,7 @@ import {
   CONTROL_TASK_QUEUE,
   countGridTrials,
   gridTrialAt,
+  trialId,
   trialWorkflowId,
   type SweepWorkflowInput,
 } from '@headroom/sweep';
@@ -45,7 +46,7 @@ export async function sweepWorkflow({ sweepId, spec }: SweepWorkflowInput): Prom
         args: [
           {
             sweepId,
-            trialId: `${sweepId}-${index}`,
+            trialId: trialId(sweepId, index),
             index,
             task: spec.task,
             dataset: spec.dataset,

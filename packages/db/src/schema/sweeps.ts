@@ -25,7 +25,10 @@ export const sweeps = pgTable(
     index('sweeps_task_idx').on(t.task),
     index('sweeps_created_at_idx').on(t.createdAt),
     // Text + CHECK rather than pg enums: adding a status later is a plain migration.
-    check('sweeps_status_check', sql`${t.status} in ('pending', 'running', 'succeeded', 'failed', 'cancelled')`),
+    check(
+      'sweeps_status_check',
+      sql`${t.status} in ('pending', 'running', 'succeeded', 'failed', 'cancelled')`,
+    ),
     check('sweeps_metric_goal_check', sql`${t.metricGoal} in ('minimize', 'maximize')`),
   ],
 );

@@ -1,9 +1,27 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
 import { sweeps } from './sweeps';
 
-export const TRIAL_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'cancelled', 'pruned'] as const;
+export const TRIAL_STATUSES = [
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'pruned',
+] as const;
 export type TrialStatus = (typeof TRIAL_STATUSES)[number];
 
 export const trials = pgTable(
@@ -40,8 +58,13 @@ export const trials = pgTable(
   (t) => [
     unique('trials_sweep_id_index_unique').on(t.sweepId, t.index),
     // Leaderboards read only succeeded trials, per sweep; a partial index keeps that lookup small.
-    index('trials_succeeded_idx').on(t.sweepId).where(sql`${t.status} = 'succeeded'`),
+    index('trials_succeeded_idx')
+      .on(t.sweepId)
+      .where(sql`${t.status} = 'succeeded'`),
     index('trials_geometry_idx').on(t.dModel, t.heads, t.dH, t.qkTied),
-    check('trials_status_check', sql`${t.status} in ('pending', 'running', 'succeeded', 'failed', 'cancelled', 'pruned')`),
+    check(
+      'trials_status_check',
+      sql`${t.status} in ('pending', 'running', 'succeeded', 'failed', 'cancelled', 'pruned')`,
+    ),
   ],
 );

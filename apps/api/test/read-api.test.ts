@@ -1,0 +1,259 @@
+import { completeTrial, type DbHandle, insertSweep, type NewTrial, openDatabase, recordEpochMetrics, trialId } from '@headroom/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiProcess, startApi, unusedPort } from './helpers/api-process';
+import { createTestDatabase, type TestDatabase } from './helpers/postgres';
+
+// Seeded directly with @headroom/db's writers (standing in for the control worker), then read over HTTP.
+let database: TestDatabase;
+let handle: DbHandle;
+let api: ApiProcess;
+
+function trial(index: number, dModel: number, heads: number, dH: number, qkTied: boolean): NewTrial {
+  return { index, params: { d_m: dModel, heads, d_h: dH, qk_tied: qkTied, lr: 0.001, seed: index }, dModel, heads, dH, qkTied, epochs: 3 };
+}
+
+async function complete(sweepId: string, index: number, metrics: Record<string, number>) {
+  await completeTrial(handle.db, {
+    trialId: trialId(sweepId, index),
+    metrics,
+    paramCount: 1000 + index,
+    artifactPath: `/artifacts/${sweepId}/${index}`,
+    epochsCompleted: 3,
+    backend: 'cpu',
+    device: `cpu:${index}`,
+  });
+}
+
+const POSE3D_A = 'swaaaaaaaaaa';
+const POSE3D_B = 'swbbbbbbbbbb';
+const POSE2D_C = 'swcccccccccc';
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  handle = await openDatabase({ url: database.url, maxConnections: 2 });
+  const pose3d = { task: 'pose3d', method: 'grid', metricName: 'mpjpe', metricGoal: 'minimize' as const, spec: {} };
+  await insertSweep(handle.db, {
+    ...pose3d,
+    id: POSE3D_A,
+    name: 'h36m-a',
+    trials: [trial(0, 512, 8, 64, false), trial(1, 512, 8, 128, true), trial(2, 512, 8, 32, false), trial(3, 256, 4, 64, false)],
+  });
+  await insertSweep(handle.db, { ...pose3d, id: POSE3D_B, name: 'h36m-b', trials: [trial(0, 256, 8, 32, false), trial(1, 256, 8, 48, true)] });
+  await insertSweep(handle.db, {
+    id: POSE2D_C,
+    name: 'coco-c',
+    task: 'pose2d',
+    method: 'grid',
+    metricName: 'ap',
+    metricGoal: 'maximize',
+    spec: {},
+    trials: [trial(0, 256, 8, 32, false), trial(1, 256, 8, 48, false), trial(2, 256, 8, 64, true)],
+  });
+
+  // A: trial 3 stays pending; epochs reported out of order to check history is sorted.
+  await recordEpochMetrics(handle.db, { trialId: trialId(POSE3D_A, 0), epoch: 2, metrics: { mpjpe: 50 } });
+  await recordEpochMetrics(handle.db, { trialId: trialId(POSE3D_A, 0), epoch: 1, metrics: { mpjpe: 60 } });
+  await recordEpochMetrics(handle.db, { trialId: trialId(POSE3D_A, 1), epoch: 1, metrics: { mpjpe: 70 } });
+  await complete(POSE3D_A, 0, { mpjpe: 45.1, p_mpjpe: 35 });
+  await complete(POSE3D_A, 1, { mpjpe: 37.7, p_mpjpe: 30 });
+  await complete(POSE3D_A, 2, { mpjpe: 52, p_mpjpe: 40 });
+  await complete(POSE3D_B, 0, { mpjpe: 40, p_mpjpe: 33 });
+  await complete(POSE3D_B, 1, { mpjpe: 60, p_mpjpe: 45 });
+  await complete(POSE2D_C, 0, { ap: 0.726 });
+  await complete(POSE2D_C, 1, { ap: 0.748 });
+  await complete(POSE2D_C, 2, { ap: 0.71 });
+
+  api = await startApi({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: `127.0.0.1:${await unusedPort()}` });
+});
+
+afterAll(async () => {
+  if (api?.child.exitCode === null) await api.stop();
+  await handle?.close();
+  await database?.drop();
+});
+
+const SWEEP = /* GraphQL */ `
+  query ($id: ID!) {
+    sweep(id: $id) {
+      id name task method metric goal status createdAt trialCount
+      trials {
+        id index status params d_m heads d_h qk_tied epochs epochsCompleted paramCount metrics
+        backend device error attempts artifactPath history { epoch metrics }
+      }
+    }
+  }
+`;
+
+interface TrialOut {
+  id: string;
+  index: number;
+  status: string;
+  d_m: number;
+  heads: number;
+  d_h: number;
+  qk_tied: boolean;
+  metrics: Record<string, number> | null;
+  history: Array<{ epoch: number; metrics: Record<string, number> }>;
+  [key: string]: unknown;
+}
+
+describe('sweep', () => {
+  it('returns the sweep with its trials, geometry, metrics and history', async () => {
+    const res = await api.gql<{ sweep: Record<string, unknown> & { trials: TrialOut[] } }>(SWEEP, { id: POSE3D_A });
+    expect(res.errors).toBeUndefined();
+    const sweep = res.data!.sweep;
+    expect(sweep).toMatchObject({
+      id: POSE3D_A,
+      name: 'h36m-a',
+      task: 'pose3d',
+      method: 'grid',
+      metric: 'mpjpe',
+      goal: 'minimize',
+      status: 'pending',
+      trialCount: 4,
+    });
+    expect(new Date(sweep['createdAt'] as string).toISOString()).toBe(sweep['createdAt']);
+    expect(sweep.trials.map((t) => t.index)).toEqual([0, 1, 2, 3]);
+
+    const [first, second, , pending] = sweep.trials;
+    expect(first).toEqual({
+      id: trialId(POSE3D_A, 0),
+      index: 0,
+      status: 'succeeded',
+      params: { d_m: 512, heads: 8, d_h: 64, qk_tied: false, lr: 0.001, seed: 0 },
+      d_m: 512,
+      heads: 8,
+      d_h: 64,
+      qk_tied: false,
+      epochs: 3,
+      epochsCompleted: 3,
+      paramCount: 1000,
+      metrics: { mpjpe: 45.1, p_mpjpe: 35 },
+      backend: 'cpu',
+      device: 'cpu:0',
+      error: null,
+      attempts: 0,
+      artifactPath: `/artifacts/${POSE3D_A}/0`,
+      history: [
+        { epoch: 1, metrics: { mpjpe: 60 } },
+        { epoch: 2, metrics: { mpjpe: 50 } },
+      ],
+    });
+    expect(second).toMatchObject({ d_m: 512, heads: 8, d_h: 128, qk_tied: true, history: [{ epoch: 1, metrics: { mpjpe: 70 } }] });
+    expect(pending).toMatchObject({ status: 'pending', d_m: 256, heads: 4, metrics: null, paramCount: null, history: [] });
+  });
+
+  it('returns null for an unknown id', async () => {
+    const res = await api.gql('query { sweep(id: "swnothinghere") { id } }');
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ sweep: null });
+  });
+
+  it('lists sweeps newest first, honouring limit', async () => {
+    const all = await api.gql<{ sweeps: Array<{ id: string; trialCount: number }> }>('{ sweeps { id trialCount } }');
+    expect(all.data?.sweeps).toEqual([
+      { id: POSE2D_C, trialCount: 3 },
+      { id: POSE3D_B, trialCount: 2 },
+      { id: POSE3D_A, trialCount: 4 },
+    ]);
+    const two = await api.gql<{ sweeps: Array<{ id: string }> }>('{ sweeps(limit: 2) { id } }');
+    expect(two.data?.sweeps.map((s) => s.id)).toEqual([POSE2D_C, POSE3D_B]);
+  });
+
+  it('rejects a limit out of range, naming limit', async () => {
+    const res = await api.gql('{ sweeps(limit: 0) { id } }');
+    expect(res.errors?.[0]?.extensions).toEqual({
+      code: 'INVALID_INPUT',
+      violations: [{ path: 'limit', message: expect.stringContaining('from 1 to') }],
+    });
+  });
+});
+
+const LEADERBOARD = /* GraphQL */ `
+  query ($task: String!, $metric: String!, $sweepId: ID, $limit: Int) {
+    leaderboard(task: $task, metric: $metric, sweepId: $sweepId, limit: $limit) {
+      rank value sweepId sweepName trial { id index d_m heads d_h qk_tied paramCount history { epoch } }
+    }
+  }
+`;
+
+interface Entry {
+  rank: number;
+  value: number;
+  sweepId: string;
+  sweepName: string;
+  trial: { id: string; d_h: number; history: Array<{ epoch: number }> };
+}
+
+async function board(variables: Record<string, unknown>): Promise<Entry[]> {
+  const res = await api.gql<{ leaderboard: Entry[] }>(LEADERBOARD, variables);
+  expect(res.errors).toBeUndefined();
+  return res.data!.leaderboard;
+}
+
+describe('leaderboard', () => {
+  it('ranks a minimize metric ascending across sweeps, succeeded trials only', async () => {
+    const entries = await board({ task: 'pose3d', metric: 'mpjpe' });
+    expect(entries.map((e) => [e.rank, e.value, e.trial.id])).toEqual([
+      [1, 37.7, trialId(POSE3D_A, 1)],
+      [2, 40, trialId(POSE3D_B, 0)],
+      [3, 45.1, trialId(POSE3D_A, 0)],
+      [4, 52, trialId(POSE3D_A, 2)],
+      [5, 60, trialId(POSE3D_B, 1)],
+    ]);
+    expect(entries[0]).toMatchObject({ sweepId: POSE3D_A, sweepName: 'h36m-a', trial: { d_h: 128, history: [{ epoch: 1 }] } });
+    expect(entries[1]).toMatchObject({ sweepId: POSE3D_B, sweepName: 'h36m-b', trial: { history: [] } });
+  });
+
+  it('ranks a maximize metric descending', async () => {
+    const entries = await board({ task: 'pose2d', metric: 'ap' });
+    expect(entries.map((e) => e.value)).toEqual([0.748, 0.726, 0.71]);
+    expect(entries.map((e) => e.rank)).toEqual([1, 2, 3]);
+  });
+
+  it('filters by sweepId and honours limit', async () => {
+    const onlyB = await board({ task: 'pose3d', metric: 'p_mpjpe', sweepId: POSE3D_B });
+    expect(onlyB.map((e) => [e.sweepId, e.value])).toEqual([
+      [POSE3D_B, 33],
+      [POSE3D_B, 45],
+    ]);
+    const top2 = await board({ task: 'pose3d', metric: 'mpjpe', limit: 2 });
+    expect(top2.map((e) => e.value)).toEqual([37.7, 40]);
+  });
+
+  it.each([
+    [{ task: 'pose4d', metric: 'mpjpe' }, 'INVALID_INPUT', 'task', /unknown task "pose4d"; known tasks: pose3d, pose2d, chest/],
+    [{ task: 'pose3d', metric: 'ap' }, 'INVALID_INPUT', 'metric', /no metric "ap"; its metrics: mpjpe, p_mpjpe/],
+    [{ task: 'pose3d', metric: 'mpjpe', limit: 0 }, 'INVALID_INPUT', 'limit', /from 1 to/],
+    [{ task: 'pose3d', metric: 'mpjpe', sweepId: 'swnothinghere' }, 'NOT_FOUND', 'sweepId', /no sweep swnothinghere/],
+    [{ task: 'pose3d', metric: 'mpjpe', sweepId: POSE2D_C }, 'INVALID_INPUT', 'sweepId', /pose2d sweep; ask for task: "pose2d"/],
+  ])('rejects %j', async (variables, code, path, message) => {
+    const res = await api.gql(LEADERBOARD, variables);
+    expect(res.data).toBeNull();
+    const error = res.errors?.[0];
+    expect(error?.extensions?.code).toBe(code);
+    expect(error?.extensions?.violations).toEqual([{ path, message: expect.stringMatching(message) }]);
+  });
+});
+
+describe('tasks', () => {
+  it('lists each task with its metrics and their goals', async () => {
+    const res = await api.gql<{ tasks: Array<{ id: string; metrics: Array<{ name: string; goal: string }> }> }>(
+      '{ tasks { id metrics { name goal } } }',
+    );
+    const pose3d = res.data?.tasks.find((t) => t.id === 'pose3d');
+    expect(pose3d?.metrics).toEqual([
+      { name: 'mpjpe', goal: 'minimize' },
+      { name: 'p_mpjpe', goal: 'minimize' },
+    ]);
+    expect(res.data?.tasks.find((t) => t.id === 'pose2d')?.metrics).toContainEqual({ name: 'ap', goal: 'maximize' });
+  });
+});
+
+describe('process', () => {
+  it('printed exactly the listening line on stdout, and exits 0 on SIGTERM', async () => {
+    expect(api.stdoutLines).toEqual([`headroom api listening on ${api.url}`]);
+    expect(api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    expect(await api.stop()).toBe(0);
+  });
+});

@@ -1,0 +1,41 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../database';
+import { checkpointColumns } from '../rows';
+import type { CheckpointRow } from '../rows';
+import { checkpoints } from '../schema';
+import { FOREIGN_KEY_VIOLATION, sqlState } from './pg-error';
+import { trialNotFound } from './trials';
+
+export interface RecordCheckpointInput {
+  trialId: string;
+  epoch: number;
+  path: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+/** One row per trial and epoch; a re-saved checkpoint replaces the old record. */
+export async function recordCheckpoint(db: Database, input: RecordCheckpointInput): Promise<void> {
+  const { trialId, epoch, path, sizeBytes, sha256 } = input;
+  try {
+    await db
+      .insert(checkpoints)
+      .values({ trialId, epoch, path, sizeBytes, sha256 })
+      .onConflictDoUpdate({
+        target: [checkpoints.trialId, checkpoints.epoch],
+        set: { path, sizeBytes, sha256, updatedAt: sql`now()` },
+      });
+  } catch (err) {
+    if (sqlState(err) === FOREIGN_KEY_VIOLATION) throw trialNotFound(trialId);
+    throw err;
+  }
+}
+
+/** A trial's checkpoints, oldest epoch first. */
+export async function listCheckpoints(db: Database, trialId: string): Promise<CheckpointRow[]> {
+  return db
+    .select(checkpointColumns)
+    .from(checkpoints)
+    .where(eq(checkpoints.trialId, trialId))
+    .orderBy(asc(checkpoints.epoch));
+}

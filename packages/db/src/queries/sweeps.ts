@@ -1,0 +1,99 @@
+import { HeadroomError } from '@headroom/errors';
+import { desc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../database';
+import { sweepColumns } from '../rows';
+import type { SweepRow } from '../rows';
+import { sweeps, trials } from '../schema';
+import type { MetricGoal, SweepStatus } from '../schema';
+import { checkLimit } from './limits';
+
+export interface NewTrial {
+  index: number;
+  params: Record<string, unknown>;
+  dModel: number;
+  heads: number;
+  dH: number;
+  qkTied: boolean;
+  epochs: number;
+}
+
+export interface InsertSweepInput {
+  id: string;
+  name: string;
+  task: string;
+  method: string;
+  metricName: string;
+  metricGoal: MetricGoal;
+  spec: unknown;
+  trials: NewTrial[];
+}
+
+/** Trials per INSERT: ~9 parameters each stays far below Postgres' 65,535-parameter limit. */
+export const TRIAL_INSERT_CHUNK = 1_000;
+
+/** Deterministic trial id, so every retry of an activity addresses the same row. */
+export function trialId(sweepId: string, index: number): string {
+  return `${sweepId}-${index}`;
+}
+
+/**
+ * Inserts a sweep and its pending trials in one transaction. Existing rows are left as they are, so
+ * running it again (an activity retry) changes nothing; trials with new indexes are added.
+ */
+export async function insertSweep(db: Database, input: InsertSweepInput): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(sweeps)
+      .values({
+        id: input.id,
+        name: input.name,
+        task: input.task,
+        method: input.method,
+        metricName: input.metricName,
+        metricGoal: input.metricGoal,
+        spec: input.spec,
+      })
+      .onConflictDoNothing();
+    for (let start = 0; start < input.trials.length; start += TRIAL_INSERT_CHUNK) {
+      const chunk = input.trials.slice(start, start + TRIAL_INSERT_CHUNK).map((t) => ({
+        id: trialId(input.id, t.index),
+        sweepId: input.id,
+        index: t.index,
+        params: t.params,
+        dModel: t.dModel,
+        heads: t.heads,
+        dH: t.dH,
+        qkTied: t.qkTied,
+        epochs: t.epochs,
+      }));
+      await tx.insert(trials).values(chunk).onConflictDoNothing();
+    }
+  });
+}
+
+export async function setSweepStatus(
+  db: Database,
+  sweepId: string,
+  status: SweepStatus,
+): Promise<void> {
+  const updated = await db
+    .update(sweeps)
+    .set({ status, updatedAt: sql`now()` })
+    .where(eq(sweeps.id, sweepId))
+    .returning({ id: sweeps.id });
+  if (updated.length === 0) throw new HeadroomError('NOT_FOUND', `sweep ${sweepId} does not exist`);
+}
+
+export async function getSweep(db: Database, id: string): Promise<SweepRow | undefined> {
+  const rows: SweepRow[] = await db.select(sweepColumns).from(sweeps).where(eq(sweeps.id, id));
+  return rows[0];
+}
+
+/** Newest first. */
+export async function listSweeps(db: Database, opts: { limit?: number } = {}): Promise<SweepRow[]> {
+  return db
+    .select(sweepColumns)
+    .from(sweeps)
+    .orderBy(desc(sweeps.createdAt), desc(sweeps.id))
+    .limit(checkLimit(opts.limit, 100));
+}

@@ -1,0 +1,117 @@
+import { HeadroomError } from '@headroom/errors';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import type { Database } from '../database';
+import { trialColumns } from '../rows';
+import type { TrialRow } from '../rows';
+import { trials } from '../schema';
+
+// Every write below is safe to repeat: Temporal runs activities at least once.
+
+export interface MarkTrialRunningInput {
+  /** Temporal's attempt number of the training activity. */
+  attempt: number;
+  backend?: string;
+  device?: string;
+}
+
+/** Marks a trial running (again, for a retry or resume). A succeeded trial stays succeeded. */
+export async function markTrialRunning(
+  db: Database,
+  id: string,
+  input: MarkTrialRunningInput,
+): Promise<void> {
+  const updated = await db
+    .update(trials)
+    .set({
+      status: 'running',
+      attempts: sql`greatest(${trials.attempts}, ${input.attempt}::integer)`,
+      startedAt: sql`coalesce(${trials.startedAt}, now())`,
+      // A resumed trial is no longer finished; a stale error would contradict its status.
+      finishedAt: null,
+      error: null,
+      backend: input.backend,
+      device: input.device,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(trials.id, id), ne(trials.status, 'succeeded')))
+    .returning({ id: trials.id });
+  if (updated.length === 0) await assertTrialExists(db, id);
+}
+
+export interface CompleteTrialInput {
+  trialId: string;
+  metrics: Record<string, number>;
+  paramCount: number;
+  artifactPath: string;
+  epochsCompleted: number;
+  backend?: string;
+  device?: string;
+}
+
+export async function completeTrial(db: Database, input: CompleteTrialInput): Promise<void> {
+  const updated = await db
+    .update(trials)
+    .set({
+      status: 'succeeded',
+      metrics: input.metrics,
+      paramCount: input.paramCount,
+      artifactPath: input.artifactPath,
+      epochsCompleted: sql`greatest(${trials.epochsCompleted}, ${input.epochsCompleted}::integer)`,
+      backend: input.backend,
+      device: input.device,
+      error: null,
+      // A repeated completion keeps the time of the first.
+      finishedAt: sql`case when ${trials.status} = 'succeeded' then coalesce(${trials.finishedAt}, now()) else now() end`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(trials.id, input.trialId))
+    .returning({ id: trials.id });
+  if (updated.length === 0) throw trialNotFound(input.trialId);
+}
+
+export interface FailTrialInput {
+  trialId: string;
+  status: 'failed' | 'cancelled' | 'pruned';
+  error: string;
+}
+
+/** Ends a trial without a result. A succeeded trial is never overwritten (a late duplicate failure). */
+export async function failTrial(db: Database, input: FailTrialInput): Promise<void> {
+  const updated = await db
+    .update(trials)
+    .set({
+      status: input.status,
+      error: input.error,
+      finishedAt: sql`coalesce(${trials.finishedAt}, now())`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(trials.id, input.trialId), ne(trials.status, 'succeeded')))
+    .returning({ id: trials.id });
+  if (updated.length === 0) await assertTrialExists(db, input.trialId);
+}
+
+export async function getTrial(db: Database, id: string): Promise<TrialRow | undefined> {
+  const rows: TrialRow[] = await db.select(trialColumns).from(trials).where(eq(trials.id, id));
+  return rows[0];
+}
+
+/** All trials of a sweep, by index. */
+export async function listTrials(db: Database, sweepId: string): Promise<TrialRow[]> {
+  return db
+    .select(trialColumns)
+    .from(trials)
+    .where(eq(trials.sweepId, sweepId))
+    .orderBy(asc(trials.index));
+}
+
+export function trialNotFound(id: string): HeadroomError {
+  return new HeadroomError(
+    'NOT_FOUND',
+    `trial ${id} does not exist; insertSweep creates trials before they run`,
+  );
+}
+
+async function assertTrialExists(db: Database, id: string): Promise<void> {
+  const rows = await db.select({ id: trials.id }).from(trials).where(eq(trials.id, id));
+  if (rows.length === 0) throw trialNotFound(id);
+}

@@ -1,0 +1,252 @@
+import {
+  SERIALIZATION_PACKAGE,
+  seedAt,
+  singleInput,
+  singleShape,
+  tf,
+  type BaseLayerArgs,
+  type LayerVariable,
+  type Shape,
+} from './tf';
+import { ViolationList } from './violations';
+
+/**
+ * The head geometry the thesis varies. Every head projects to `dH` (not necessarily
+ * `dModel / heads`); `qkTied` makes one projection serve as both query and key.
+ */
+export interface AttentionGeometry {
+  dModel: number;
+  heads: number;
+  dH: number;
+  qkTied: boolean;
+}
+
+/** `'auto'` is the standard layer, `dH = dModel / heads` ("Base" in the thesis tables). */
+export type HeadSize = number | 'auto';
+
+/**
+ * Adds the geometry's problems to `violations` (paths `d_m`, `heads`, `d_h`, `qk_tied`) and
+ * returns it with `dH` resolved, or `undefined` when it is not valid.
+ */
+export function checkGeometry(
+  input: { dModel: number; heads: number; dH?: HeadSize; qkTied?: boolean },
+  violations: ViolationList,
+): AttentionGeometry | undefined {
+  const { dModel, heads, dH = 'auto', qkTied = false } = input;
+  const before = violations.items.length;
+  const dModelOk = violations.positiveInteger('d_m', dModel);
+  const headsOk = violations.positiveInteger('heads', heads);
+  let resolved = Number.NaN;
+  if (dH === 'auto') {
+    if (dModelOk && headsOk) {
+      if (dModel % heads === 0) resolved = dModel / heads;
+      else
+        violations.add(
+          'd_h',
+          `d_h: auto needs d_m divisible by heads; ${dModel} / ${heads} = ${+(dModel / heads).toFixed(3)} is not an ` +
+            `integer (give d_h a number, or use heads dividing ${dModel})`,
+        );
+    }
+  } else if (violations.positiveInteger('d_h', dH)) {
+    resolved = dH;
+  }
+  if (typeof qkTied !== 'boolean')
+    violations.add('qk_tied', `must be true or false, got ${JSON.stringify(qkTied)}`);
+  return violations.items.length === before ? { dModel, heads, dH: resolved, qkTied } : undefined;
+}
+
+/**
+ * The per-head size: `dH` itself, or `dModel / heads` for `'auto'`. Throws
+ * `HeadroomError('INVALID_SPEC')` naming `d_h` when `auto` does not divide.
+ */
+export function resolveDH(dModel: number, heads: number, dH: HeadSize = 'auto'): number {
+  const violations = new ViolationList();
+  const geometry = checkGeometry({ dModel, heads, dH }, violations);
+  violations.throwIfAny('attention geometry');
+  return geometry!.dH;
+}
+
+/**
+ * Parameters of one flexible attention layer, biases included:
+ * untied `4·h·d_h·d_m + 3·h·d_h + d_m`, tied (`Q = K`) `3·h·d_h·d_m + 2·h·d_h + d_m`.
+ */
+export function attentionParamCount(g: AttentionGeometry): number {
+  const projections = g.qkTied ? 2 : 3;
+  const inner = g.heads * g.dH;
+  return projections * (g.dModel * inner + inner) + inner * g.dModel + g.dModel;
+}
+
+/**
+ * Forward FLOPs of one attention layer on `tokens` tokens for one sample, a multiply-add
+ * counted as 2, matrix products only: projections (one fewer when tied), `QKᵀ`, the
+ * weighted sum of values, and `W^O`.
+ */
+export function attentionFlopCount(g: AttentionGeometry, tokens: number): number {
+  const inner = g.heads * g.dH;
+  const projections = (g.qkTied ? 2 : 3) * 2 * tokens * g.dModel * inner;
+  const scoresAndMix = 2 * (2 * g.heads * tokens * tokens * g.dH);
+  return projections + scoresAndMix + 2 * tokens * inner * g.dModel;
+}
+
+export interface FlexibleMultiHeadAttentionArgs extends BaseLayerArgs {
+  /** Embedding size `d_m` of the tokens coming in and going out. */
+  dModel: number;
+  heads: number;
+  /** Per-head projection size `d_h`; `'auto'` (default) is `dModel / heads`. */
+  dH?: HeadSize;
+  /** One projection, one variable, for queries and keys (`W_i^Q = W_i^K`). */
+  qkTied?: boolean;
+  /** Dropout on the attention probabilities while training. */
+  dropout?: number;
+  /** Base seed of the kernel initializers; unset means a fresh random start. */
+  seed?: number;
+}
+
+/** Added to the scores of masked-out pairs: exp() of it is 0 in float32. */
+const MASKED = -1e9;
+
+/**
+ * Multi-head self-attention whose heads each project to `dH` dimensions:
+ *
+ *   head_i = softmax((X W_i^Q + b)(X W_i^K + b)ᵀ / √d_h) (X W_i^V + b)
+ *   out    = concat(head_1 … head_h) W^O + b,  W_i^{Q,K,V} ∈ R^{d_m×d_h}, W^O ∈ R^{h·d_h×d_m}
+ *
+ * Input and output `[batch, tokens, dModel]`. The heads' kernels are stored side by side:
+ * `w_q`, `w_k`, `w_v` are `[dModel, heads·dH]`, head i in columns `i·dH … (i+1)·dH − 1`.
+ * Tied, `w_qk`/`b_qk` is the one variable both Q and K read. Optional `kwargs.mask`,
+ * `[batch, tokens]` (keys) or `[batch, tokens, tokens]` (query × key), 1 = attend.
+ */
+export class FlexibleMultiHeadAttention extends tf.layers.Layer {
+  static readonly className = 'FlexibleMultiHeadAttention';
+
+  readonly geometry: AttentionGeometry;
+  readonly dropout: number;
+  readonly seed: number | undefined;
+
+  private wQ?: LayerVariable;
+  private bQ?: LayerVariable;
+  private wK?: LayerVariable;
+  private bK?: LayerVariable;
+  private wV?: LayerVariable;
+  private bV?: LayerVariable;
+  private wO?: LayerVariable;
+  private bO?: LayerVariable;
+
+  constructor(args: FlexibleMultiHeadAttentionArgs) {
+    super(args);
+    const violations = new ViolationList();
+    const geometry = checkGeometry(args, violations);
+    this.dropout = args.dropout ?? 0;
+    this.seed = args.seed;
+    violations.rate('dropout', this.dropout);
+    violations.throwIfAny(`attention layer ${this.name}`);
+    this.geometry = geometry!;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = singleShape(inputShape, this.name);
+    const { dModel, heads, dH, qkTied } = this.geometry;
+    if (shape.length !== 3 || shape[2] !== dModel) {
+      throw new Error(
+        `${this.name} expects input [batch, tokens, ${dModel}], got [${shape.map((d) => d ?? '?').join(', ')}]`,
+      );
+    }
+    const inner = heads * dH;
+    const kernel = (name: string, rows: number, cols: number, offset: number) =>
+      this.addWeight(
+        name,
+        [rows, cols],
+        'float32',
+        tf.initializers.glorotUniform({ seed: seedAt(this.seed, offset) }),
+      );
+    const bias = (name: string, size: number) =>
+      this.addWeight(name, [size], 'float32', tf.initializers.zeros());
+
+    // Tied: one weight named w_qk, so a checkpoint says which geometry it holds.
+    this.wQ = kernel(qkTied ? 'w_qk' : 'w_q', dModel, inner, 0);
+    this.bQ = bias(qkTied ? 'b_qk' : 'b_q', inner);
+    if (qkTied) {
+      this.wK = this.wQ;
+      this.bK = this.bQ;
+    } else {
+      this.wK = kernel('w_k', dModel, inner, 1);
+      this.bK = bias('b_k', inner);
+    }
+    this.wV = kernel('w_v', dModel, inner, 2);
+    this.bV = bias('b_v', inner);
+    this.wO = kernel('w_o', inner, dModel, 3);
+    this.bO = bias('b_o', dModel);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return singleShape(inputShape, this.name);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+    return tf.tidy(() => {
+      const x = singleInput(inputs, this.name);
+      const [batch, tokens] = x.shape as [number, number, number];
+      const { dModel, heads, dH, qkTied } = this.geometry;
+      const flat = tf.reshape(x, [batch * tokens, dModel]);
+
+      // [batch·tokens, dModel] → [batch, heads, tokens, dH]
+      const project = (w: LayerVariable, b: LayerVariable) =>
+        tf.transpose(
+          tf.reshape(tf.add(tf.matMul(flat, w.read()), b.read()), [batch, tokens, heads, dH]),
+          [0, 2, 1, 3],
+        );
+      const q = project(this.wQ!, this.bQ!);
+      const k = qkTied ? q : project(this.wK!, this.bK!);
+      const v = project(this.wV!, this.bV!);
+
+      let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dH)); // [batch, heads, tokens, tokens]
+      const mask = kwargs['mask'];
+      if (mask instanceof tf.Tensor) scores = tf.add(scores, this.maskBias(mask, batch, tokens));
+      let probs = tf.softmax(scores);
+      if (kwargs['training'] === true && this.dropout > 0) probs = tf.dropout(probs, this.dropout);
+
+      const mixed = tf.reshape(tf.transpose(tf.matMul(probs, v), [0, 2, 1, 3]), [
+        batch * tokens,
+        heads * dH,
+      ]);
+      const out = tf.add(tf.matMul(mixed, this.wO!.read()), this.bO!.read());
+      return tf.reshape(out, [batch, tokens, dModel]);
+    });
+  }
+
+  /** 0 where attending, a large negative number where masked, broadcastable to the scores. */
+  private maskBias(mask: tf.Tensor, batch: number, tokens: number): tf.Tensor {
+    const keys = [batch, tokens].join();
+    const pairs = [batch, tokens, tokens].join();
+    let shaped: tf.Tensor;
+    if (mask.shape.join() === keys) shaped = tf.reshape(mask, [batch, 1, 1, tokens]);
+    else if (mask.shape.join() === pairs) shaped = tf.reshape(mask, [batch, 1, tokens, tokens]);
+    else {
+      throw new Error(
+        `${this.name}: mask must be [${keys}] or [${pairs}] (1 = attend), got [${mask.shape.join(', ')}]`,
+      );
+    }
+    return tf.mul(tf.sub(1, tf.cast(shaped, 'float32')), MASKED);
+  }
+
+  /** Forward FLOPs for one sample of `tokens` tokens. */
+  flops(tokens: number): number {
+    return attentionFlopCount(this.geometry, tokens);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const { dModel, heads, dH, qkTied } = this.geometry;
+    return {
+      ...super.getConfig(),
+      dModel,
+      heads,
+      dH,
+      qkTied,
+      dropout: this.dropout,
+      ...(this.seed === undefined ? {} : { seed: this.seed }),
+    };
+  }
+}
+
+tf.serialization.registerClass(FlexibleMultiHeadAttention, SERIALIZATION_PACKAGE);

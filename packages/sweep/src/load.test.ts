@@ -1,0 +1,113 @@
+import { isHeadroomError, type Violation } from '@headroom/errors';
+import { describe, expect, it } from 'vitest';
+import { countGridTrials } from './grid';
+import { parseSweepText } from './load';
+
+// The example of PRODUCT.md, verbatim.
+const PRODUCT_EXAMPLE = `name: h36m-flexible-heads
+task: pose3d
+dataset: { kind: h36m, path: ./data/h36m }   # or { kind: synthetic, samples: 4096, seed: 1 }
+method: grid
+metric: { name: mpjpe, goal: minimize }
+parameters:
+  d_m: { value: 512 }
+  heads: { value: 8 }
+  d_h: { values: [auto, 32, 128] }
+  qk_tied: { values: [false, true] }
+  layers: { value: 4 }
+  lr: { value: 0.0005 }
+  epochs: { value: 30 }
+  seed: { values: [1, 2, 3] }
+early_terminate: { type: hyperband, min_iter: 3, eta: 3 }
+resources: { pool: gpu, max_concurrent: 4 }
+`;
+
+function errorOf(fn: () => unknown): { message: string; violations: Violation[] } {
+  try {
+    fn();
+  } catch (err) {
+    if (isHeadroomError(err) && err.code === 'INVALID_SPEC')
+      return { message: err.message, violations: [...err.violations] };
+    throw err;
+  }
+  throw new Error('expected an INVALID_SPEC HeadroomError, nothing was thrown');
+}
+
+describe('parseSweepText', () => {
+  it('parses the PRODUCT.md example', () => {
+    const spec = parseSweepText(PRODUCT_EXAMPLE, 'h36m.yaml');
+    expect(spec).toEqual({
+      name: 'h36m-flexible-heads',
+      task: 'pose3d',
+      dataset: { kind: 'h36m', path: './data/h36m' },
+      method: 'grid',
+      metric: { name: 'mpjpe', goal: 'minimize' },
+      parameters: {
+        d_m: { value: 512 },
+        heads: { value: 8 },
+        d_h: { values: ['auto', 32, 128] },
+        qk_tied: { values: [false, true] },
+        layers: { value: 4 },
+        lr: { value: 0.0005 },
+        epochs: { value: 30 },
+        seed: { values: [1, 2, 3] },
+      },
+      early_terminate: { type: 'hyperband', min_iter: 3, eta: 3 },
+      resources: { pool: 'gpu', max_concurrent: 4 },
+    });
+    expect(countGridTrials(spec)).toBe(18);
+  });
+
+  it('parses JSON, and YAML floats written like 1e-3', () => {
+    const json = JSON.stringify(
+      {
+        name: 'j',
+        task: 'chest',
+        dataset: { kind: 'synthetic', samples: 64 },
+        method: 'random',
+        parameters: {
+          d_m: { value: 64 },
+          heads: { value: 4 },
+          lr: { distribution: 'log_uniform_values', min: 1e-5, max: 1e-2 },
+        },
+      },
+      null,
+      '\t',
+    );
+    expect(parseSweepText(json).parameters.lr).toEqual({
+      distribution: 'log_uniform_values',
+      min: 1e-5,
+      max: 1e-2,
+    });
+    const yaml = PRODUCT_EXAMPLE.replace('lr: { value: 0.0005 }', 'lr: { value: 1e-3 }');
+    expect(parseSweepText(yaml).parameters.lr).toEqual({ value: 0.001 });
+  });
+
+  it('names the source and the line of a YAML syntax error', () => {
+    const broken = PRODUCT_EXAMPLE.replace('  heads: { value: 8 }', '  heads: { value: 8');
+    const { message, violations } = errorOf(() => parseSweepText(broken, 'sweeps/h36m.yaml'));
+    expect(message.startsWith('sweeps/h36m.yaml is invalid:')).toBe(true);
+    expect(violations[0]!.path).toMatch(/^sweeps\/h36m\.yaml:\d+:\d+$/);
+    expect(violations[0]!.message).not.toMatch(/at line/);
+  });
+
+  it('reports a duplicate key at its line', () => {
+    const { violations } = errorOf(() =>
+      parseSweepText(PRODUCT_EXAMPLE + 'method: random\n', 'a.yaml'),
+    );
+    expect(violations).toEqual([{ path: 'a.yaml:17:1', message: 'Map keys must be unique' }]);
+  });
+
+  it('reports spec violations under the source name', () => {
+    const bad = PRODUCT_EXAMPLE.replace('d_m: { value: 512 }', 'd_m: { value: 500 }');
+    const { message, violations } = errorOf(() => parseSweepText(bad, 'h36m.yaml'));
+    expect(message.split('\n')[0]).toBe('h36m.yaml is invalid:');
+    expect(violations.map((v) => v.path)).toEqual(['parameters.d_h.values[0]']);
+  });
+
+  it('says so when the file is empty', () => {
+    const { violations } = errorOf(() => parseSweepText('# nothing yet\n', 'empty.yaml'));
+    expect(violations).toHaveLength(1);
+    expect(violations[0]!.message).toMatch(/^the file is empty/);
+  });
+});

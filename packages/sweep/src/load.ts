@@ -1,0 +1,47 @@
+/**
+ * Sweep files as text, for apps (also `@headroom/sweep/load`). Reading the file stays
+ * with the caller, so this has no I/O.
+ */
+import { HeadroomError } from '@headroom/errors';
+import { parseDocument, type YAMLError } from 'yaml';
+import { parseSweepSpec, type SweepSpec } from './spec';
+
+function describeYamlError(error: YAMLError): string {
+  if (error.code === 'MULTIPLE_DOCS')
+    return "a sweep file holds one document; remove the second '---'";
+  // yaml appends the position and a code excerpt; the path already gives the position.
+  const first = error.message.split('\n')[0] ?? error.message;
+  return first.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * Parses a sweep file's text (YAML, or JSON, which YAML reads too) and validates it.
+ * Throws `HeadroomError` INVALID_SPEC naming `source` and the line of a syntax error, or
+ * listing every violation of the spec.
+ */
+export function parseSweepText(text: string, source = 'sweep file'): SweepSpec {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw HeadroomError.invalid(
+      'INVALID_SPEC',
+      source,
+      doc.errors.map((error) => {
+        const pos = error.linePos?.[0];
+        return {
+          path: pos ? `${source}:${pos.line}:${pos.col}` : source,
+          message: describeYamlError(error),
+        };
+      }),
+    );
+  }
+  if (doc.contents === null) {
+    throw HeadroomError.invalid('INVALID_SPEC', source, [
+      {
+        path: source,
+        message:
+          'the file is empty; a sweep file is a mapping with name, task, dataset, method and parameters',
+      },
+    ]);
+  }
+  return parseSweepSpec(doc.toJS(), source);
+}

@@ -1,0 +1,56 @@
+import { builtinModules } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// Workflow code imports the main entry, and Temporal's sandbox refuses Node builtins and
+// replays code that must not read the clock or draw its own randomness. yaml is allowed: the
+// workflow bundler resolves it to its browser build, which imports no builtins.
+const SRC = __dirname;
+const ALLOWED_PACKAGES = ['zod', 'yaml', '@headroom/errors'];
+
+/** Every module reachable from `entry`, following relative imports. */
+function reachable(entry: string): { files: string[]; packages: Set<string> } {
+  const files: string[] = [];
+  const packages = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (files.includes(file)) continue;
+    files.push(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)) {
+      const spec = m[1]!;
+      if (spec.startsWith('.')) queue.push(resolve(dirname(file), `${spec}.ts`));
+      else packages.add(spec);
+    }
+  }
+  return { files, packages };
+}
+
+describe('the main entry', () => {
+  it('is checked by a scanner that does see package imports', () => {
+    expect(reachable(join(SRC, 'load.ts')).packages).toEqual(
+      new Set(['@headroom/errors', 'yaml', 'zod']),
+    );
+  });
+
+  const { files, packages } = reachable(join(SRC, 'index.ts'));
+
+  it('imports only zod, yaml and @headroom/errors (no Node builtins)', () => {
+    expect(files.length).toBeGreaterThan(5);
+    for (const p of packages) {
+      expect(builtinModules.includes(p.replace(/^node:/, '')), p).toBe(false);
+      expect(ALLOWED_PACKAGES, p).toContain(p);
+    }
+  });
+
+  it('never reads the clock or Math.random', () => {
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, file).not.toMatch(
+        /Date\.now|new Date\(|Math\.random\(|performance\.now|process\./,
+      );
+    }
+  });
+});

@@ -1,0 +1,385 @@
+import { HeadroomError, isHeadroomError, type Violation } from '@headroom/errors';
+import { describe, expect, it } from 'vitest';
+import { ZSweepSpec, parseSweepSpec, type SweepSpec } from './spec';
+
+/** The violations `fn` throws; fails the test when it throws anything else or nothing. */
+function violationsOf(fn: () => unknown): Violation[] {
+  try {
+    fn();
+  } catch (err) {
+    if (isHeadroomError(err) && err.code === 'INVALID_SPEC') return [...err.violations];
+    throw err;
+  }
+  throw new Error('expected an INVALID_SPEC HeadroomError, nothing was thrown');
+}
+
+/** A valid spec to break one piece at a time. */
+function validSpec(): Record<string, any> {
+  return {
+    name: 'flex',
+    task: 'pose3d',
+    dataset: { kind: 'synthetic', samples: 256, seed: 1 },
+    method: 'grid',
+    parameters: {
+      d_m: { value: 64 },
+      heads: { value: 4 },
+      d_h: { values: ['auto', 32] },
+    },
+  };
+}
+
+function only(violations: Violation[], path: string): Violation {
+  const found = violations.filter((v) => v.path === path);
+  expect(found, `violations at ${path} in ${JSON.stringify(violations)}`).toHaveLength(1);
+  return found[0]!;
+}
+
+describe('parseSweepSpec', () => {
+  it('accepts a valid spec and fills in the defaults', () => {
+    const spec = parseSweepSpec(validSpec());
+    expect(spec.metric).toEqual({ name: 'mpjpe', goal: 'minimize' });
+    expect(spec.resources).toEqual({ pool: 'default' });
+    expect(spec.parameters.d_h).toEqual({ values: ['auto', 32] });
+    expect(spec).not.toHaveProperty('run_cap');
+  });
+
+  it('fills in the goal from the task when only the metric name is given', () => {
+    const spec = parseSweepSpec({
+      ...validSpec(),
+      task: 'pose2d',
+      dataset: { kind: 'coco', path: '/d' },
+      metric: { name: 'ap75' },
+    });
+    expect(spec.metric).toEqual({ name: 'ap75', goal: 'maximize' });
+  });
+
+  it("defaults hyperband's eta to 3 like W&B", () => {
+    const spec = parseSweepSpec({
+      ...validSpec(),
+      early_terminate: { type: 'hyperband', min_iter: 2 },
+    });
+    expect(spec.early_terminate).toEqual({ type: 'hyperband', min_iter: 2, eta: 3 });
+  });
+
+  it('parses a W&B-style config and drops the W&B keys it does not use', () => {
+    const wandb = {
+      program: 'train.py',
+      command: ['${env}', 'python', '${program}', '${args}'],
+      project: 'heads',
+      entity: 'lab',
+      description: 'lr and dropout search',
+      name: 'chest-random',
+      task: 'chest',
+      dataset: { kind: 'chestxray14', path: '/data/cxr14' },
+      method: 'random',
+      metric: { name: 'mean_auc', goal: 'maximize' },
+      run_cap: 20,
+      early_terminate: { type: 'hyperband', min_iter: 3, eta: 2 },
+      parameters: {
+        d_m: { values: [256, 384] },
+        heads: { value: 8 },
+        lr: { distribution: 'log_uniform_values', min: 1e-5, max: 1e-2 },
+        dropout: { min: 0.0, max: 0.5 },
+        layers: { min: 2, max: 6 },
+        batch_size: { distribution: 'categorical', values: [32, 64] },
+      },
+    };
+    const spec = parseSweepSpec(wandb);
+    expect(Object.keys(spec)).not.toContain('program');
+    expect(Object.keys(spec)).not.toContain('project');
+    expect(spec.method).toBe('random');
+    expect(spec.run_cap).toBe(20);
+    // W&B infers the distribution from min/max: floats → uniform, integers → int_uniform.
+    // (0.0 is the integer 0 once parsed, so dropout 0.0–0.5 is only uniform because of 0.5.)
+    expect(spec.parameters.dropout).toEqual({ distribution: 'uniform', min: 0, max: 0.5 });
+    expect(spec.parameters.layers).toEqual({ distribution: 'int_uniform', min: 2, max: 6 });
+  });
+
+  it('reports a negative d_m at its value', () => {
+    const s = validSpec();
+    s.parameters.d_m = { value: -64 };
+    const v = violationsOf(() => parseSweepSpec(s));
+    expect(only(v, 'parameters.d_m.value').message).toBe('d_m must be a positive integer; got -64');
+  });
+
+  it('reports d_h: auto that does not divide, naming the combination', () => {
+    const s = validSpec();
+    s.parameters.d_m = { values: [512, 500] };
+    s.parameters.heads = { value: 8 };
+    const v = violationsOf(() => parseSweepSpec(s));
+    expect(v).toEqual([
+      {
+        path: 'parameters.d_h.values[0]',
+        message:
+          'd_h: auto needs d_m divisible by heads; 500 / 8 is not an integer — choose heads dividing 500 or give d_h a number',
+      },
+    ]);
+  });
+
+  it('checks the default d_h (auto) too', () => {
+    const s = validSpec();
+    s.parameters = { d_m: { value: 100 }, heads: { value: 3 } };
+    const v = violationsOf(() => parseSweepSpec(s));
+    expect(only(v, 'parameters.d_h').message).toMatch(
+      /^d_h defaults to auto, which needs d_m divisible by heads; 100 \/ 3/,
+    );
+  });
+
+  it('refuses d_h: auto next to a sampled d_m', () => {
+    const s = validSpec();
+    s.method = 'random';
+    s.parameters = { d_m: { distribution: 'int_uniform', min: 64, max: 512 }, heads: { value: 8 } };
+    const v = violationsOf(() => parseSweepSpec(s));
+    expect(only(v, 'parameters.d_h').message).toContain('cannot promise');
+  });
+
+  it('caps the list of non-dividing combinations', () => {
+    const s = validSpec();
+    s.parameters.d_m = { values: Array.from({ length: 20 }, (_, i) => 2 * i + 1) };
+    s.parameters.heads = { value: 2 };
+    const v = violationsOf(() => parseSweepSpec(s));
+    expect(v).toHaveLength(11);
+    expect(v[10]!.message).toBe(
+      'and 10 more (d_m, heads) combinations where d_m / heads is not an integer',
+    );
+  });
+
+  it('reports an unknown parameter with the known ones', () => {
+    const s = validSpec();
+    s.parameters.warmup = { value: 100 };
+    const v = violationsOf(() => parseSweepSpec(s));
+    expect(only(v, 'parameters.warmup').message).toBe(
+      'unknown parameter; known parameters are d_m, heads, d_h, qk_tied, layers, lr, epochs, batch_size, seed or dropout',
+    );
+  });
+
+  it('reports an unknown task', () => {
+    const v = violationsOf(() => parseSweepSpec({ ...validSpec(), task: 'pose' }));
+    expect(only(v, 'task').message).toBe("unknown task 'pose'; use pose3d, pose2d or chest");
+  });
+
+  it('reports a metric the task does not have', () => {
+    const v = violationsOf(() => parseSweepSpec({ ...validSpec(), metric: { name: 'ap' } }));
+    expect(only(v, 'metric.name').message).toBe(
+      "'ap' is not a metric of task pose3d; use mpjpe or p_mpjpe",
+    );
+  });
+
+  it('reports a goal contradicting the task', () => {
+    const v = violationsOf(() =>
+      parseSweepSpec({ ...validSpec(), metric: { name: 'p_mpjpe', goal: 'maximize' } }),
+    );
+    expect(only(v, 'metric.goal').message).toBe(
+      'p_mpjpe is better when lower; write goal: minimize or leave goal out',
+    );
+  });
+
+  it('reports a distribution in a grid', () => {
+    const s = validSpec();
+    s.parameters.lr = { distribution: 'log_uniform_values', min: 1e-4, max: 1e-2 };
+    const v = violationsOf(() => parseSweepSpec(s));
+    expect(only(v, 'parameters.lr').message).toBe('grid needs value or values; use method: random');
+  });
+
+  it('lets a grid walk a categorical distribution, which is a list of values', () => {
+    const s = validSpec();
+    s.parameters.seed = { distribution: 'categorical', values: [1, 2] };
+    expect(parseSweepSpec(s).parameters.seed).toEqual({
+      distribution: 'categorical',
+      values: [1, 2],
+    });
+  });
+
+  it('reports a missing d_m and missing heads', () => {
+    const s = validSpec();
+    delete s.parameters.d_m;
+    delete s.parameters.heads;
+    const v = violationsOf(() => parseSweepSpec(s));
+    expect(only(v, 'parameters.d_m').message).toBe(
+      'required for every task, e.g. d_m: { value: 256 }',
+    );
+    expect(only(v, 'parameters.heads').message).toMatch(/^required/);
+    // Without d_m and heads there is nothing to divide: no auto violation on top.
+    expect(v).toHaveLength(2);
+  });
+
+  it('reports unknown top-level keys but lets the ignored W&B keys through', () => {
+    const v = violationsOf(() =>
+      parseSweepSpec({ ...validSpec(), optimizer: 'adam', project: 'p' }),
+    );
+    expect(v).toEqual([
+      {
+        path: 'optimizer',
+        message:
+          'unknown key; a sweep spec takes name, task, dataset, method, metric, parameters, run_cap, early_terminate or resources',
+      },
+    ]);
+  });
+
+  it('reports a dataset of another task', () => {
+    const v = violationsOf(() =>
+      parseSweepSpec({ ...validSpec(), dataset: { kind: 'coco', path: '/coco' } }),
+    );
+    expect(only(v, 'dataset.kind').message).toBe(
+      'task pose3d reads h36m data; use kind: h36m or kind: synthetic',
+    );
+  });
+
+  it('checks each parameter constraint at its own path', () => {
+    const s = validSpec();
+    s.method = 'random';
+    s.parameters = {
+      d_m: { value: 64 },
+      heads: { value: 4.5 },
+      d_h: { values: [16, 'Auto', 0] },
+      qk_tied: { values: [false, 'yes'] },
+      layers: { distribution: 'uniform', min: 1, max: 4 },
+      lr: { value: 0 },
+      epochs: { distribution: 'int_uniform', min: 5, max: 5 },
+      batch_size: { values: [32, 32] },
+      seed: { value: -1 },
+      dropout: { distribution: 'uniform', min: 0, max: 1 },
+    };
+    const v = violationsOf(() => parseSweepSpec(s));
+    expect(v.map((x) => x.path).sort()).toEqual(
+      [
+        'parameters.batch_size.values[1]',
+        'parameters.d_h.values[1]',
+        'parameters.d_h.values[2]',
+        'parameters.dropout.max',
+        'parameters.epochs.max',
+        'parameters.heads.value',
+        'parameters.layers.distribution',
+        'parameters.lr.value',
+        'parameters.qk_tied.values[1]',
+        'parameters.seed.value',
+      ].sort(),
+    );
+    expect(only(v, 'parameters.d_h.values[1]').message).toBe(
+      "d_h must be a positive integer or auto; got 'Auto'",
+    );
+    expect(only(v, 'parameters.dropout.max').message).toBe(
+      'dropout must be a number with 0 ≤ x < 1; max is 1',
+    );
+    expect(only(v, 'parameters.batch_size.values[1]').message).toBe(
+      '32 is repeated; list each value once',
+    );
+  });
+
+  it('explains malformed parameter entries', () => {
+    const s = validSpec();
+    s.parameters.layers = 4;
+    s.parameters.lr = { value: 0.1, values: [0.1] };
+    s.parameters.seed = { values: [] };
+    s.parameters.dropout = { distribution: 'normal', mu: 0.1, sigma: 0.01 };
+    const v = violationsOf(() => parseSweepSpec(s));
+    expect(only(v, 'parameters.layers').message).toMatch(
+      /^a parameter is a mapping, got 4; write layers: \{ value: x \}/,
+    );
+    expect(only(v, 'parameters.lr').message).toMatch(
+      /^give exactly one of value, values or distribution/,
+    );
+    expect(only(v, 'parameters.seed.values').message).toBe(
+      'values is empty; give at least one value',
+    );
+    expect(only(v, 'parameters.dropout.distribution').message).toBe(
+      "unknown distribution 'normal'; use uniform, int_uniform, log_uniform_values or categorical",
+    );
+    expect(only(v, 'parameters.dropout.mu').message).toMatch(/^unknown key/);
+  });
+
+  it('reports every violation of a spec at once', () => {
+    const v = violationsOf(() =>
+      parseSweepSpec({
+        name: '',
+        task: 'pose3d',
+        dataset: { kind: 'h36m' },
+        method: 'grid',
+        metric: { name: 'mpjpe', goal: 'maximize' },
+        parameters: {
+          d_m: { value: 500 },
+          heads: { value: 8 },
+          d_h: { values: ['auto', -32] },
+          lr: { distribution: 'uniform', min: 0.001, max: 0.01 },
+          warmup: { value: 3 },
+        },
+        run_cap: 0,
+        resources: { pool: 'gpu a100', max_concurrent: 2, gpus: 1 },
+        early_terminate: { type: 'asha', min_iter: 3 },
+      }),
+    );
+    expect(v.map((x) => x.path).sort()).toEqual(
+      [
+        'name',
+        'dataset.path',
+        'metric.goal',
+        'parameters.d_h.values[1]',
+        'parameters.lr',
+        'parameters.warmup',
+        'run_cap',
+        'resources.pool',
+        'resources.gpus',
+        'early_terminate.type',
+      ].sort(),
+    );
+  });
+
+  it('also reports the d_h: auto combination when other parts are broken', () => {
+    const s = validSpec();
+    s.task = 'nope';
+    s.parameters.d_m = { value: 500 };
+    s.parameters.heads = { value: 8 };
+    const paths = violationsOf(() => parseSweepSpec(s)).map((x) => x.path);
+    expect(paths).toEqual(['task', 'parameters.d_h.values[0]']);
+  });
+
+  it('says what a spec is when given something else', () => {
+    for (const input of [null, 'method: grid', [1]]) {
+      const v = violationsOf(() => parseSweepSpec(input));
+      expect(v).toHaveLength(1);
+      expect(v[0]!.path).toBe('spec');
+    }
+  });
+
+  it('names the source in the error message', () => {
+    const s = validSpec();
+    s.parameters.d_m = { value: -1 };
+    try {
+      parseSweepSpec(s, 'sweeps/a.yaml');
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(HeadroomError);
+      expect((err as Error).message).toBe(
+        'sweeps/a.yaml is invalid:\n  parameters.d_m.value: d_m must be a positive integer; got -1',
+      );
+    }
+  });
+
+  it('is idempotent: a parsed spec parses to itself', () => {
+    const spec: SweepSpec = parseSweepSpec({
+      ...validSpec(),
+      early_terminate: { type: 'hyperband', min_iter: 1 },
+    });
+    expect(parseSweepSpec(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
+  });
+});
+
+describe('ZSweepSpec', () => {
+  it('gives the same spec as parseSweepSpec', () => {
+    const r = ZSweepSpec.safeParse(validSpec());
+    expect(r.success).toBe(true);
+    expect(r.data).toEqual(parseSweepSpec(validSpec()));
+  });
+
+  it('gives every violation as an issue with a zod path', () => {
+    const s = validSpec();
+    s.task = 'nope';
+    s.parameters.d_h = { values: [16, 'x'] };
+    const r = ZSweepSpec.safeParse(s);
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => i.path)).toEqual([
+      ['task'],
+      ['parameters', 'd_h', 'values', 1],
+    ]);
+  });
+});
