@@ -299,6 +299,11 @@ const MAX_LISTED_COMBINATIONS = 10;
  * `d_h: auto` means `d_m / heads`; every (d_m, heads) a trial can get must divide.
  * Grids and random value lists are checked combination by combination; a sampled
  * `d_m` or `heads` cannot promise it, so auto is refused next to one.
+ *
+ * Random search relies on this: it rejects up front rather than resampling a combination that
+ * does not divide. Resampling would quietly change the distribution the user wrote (conditioned
+ * on divisibility), could loop for ever when few combinations divide, and would hide the
+ * conflict; refusing names it and says how to fix it before anything runs.
  */
 function checkAutoDivides(
   params: Partial<Record<ParameterName, ParameterSpec>>,
@@ -347,6 +352,18 @@ function checkAutoDivides(
       message: `and ${bad.length - MAX_LISTED_COMBINATIONS} more (d_m, heads) combinations where d_m / heads is not an integer`,
     });
   }
+}
+
+/**
+ * The most epochs any trial of these (validated) parameters can train for: the largest
+ * value, or the top of an `int_uniform` range, or the default when `epochs` is left out.
+ */
+export function maxEpochs(parameters: Record<string, ParameterSpec>): number {
+  const p = parameters.epochs;
+  if (p === undefined) return PARAMETER_DEFAULTS.epochs;
+  const values = finiteValues(p);
+  if (values !== undefined) return Math.max(...(values as number[]));
+  return (p as DistributionParameter).max ?? PARAMETER_DEFAULTS.epochs;
 }
 
 /**

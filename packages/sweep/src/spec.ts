@@ -1,11 +1,20 @@
 import type { Violation } from '@headroom/errors';
 import { z } from 'zod';
-import { validateParameters, type ParameterSpec } from './parameters';
+import { maxEpochs, validateParameters, type ParameterSpec } from './parameters';
 import { METRIC_GOALS, TASK_IDS, TASKS, type RealDatasetKind, type TaskId } from './tasks';
 import { isRecord, listWords, parsePiece, showValue, throwIfViolations } from './violations';
 
+/** What a W&B sweep config may say; `bayes` is recognised so it can be refused by name. */
 export const SWEEP_METHODS = ['grid', 'random', 'bayes'] as const;
 export type SweepMethod = (typeof SWEEP_METHODS)[number];
+/** The methods Headroom runs. */
+export const SUPPORTED_METHODS = ['grid', 'random'] as const satisfies readonly SweepMethod[];
+
+/**
+ * The sampler seed of a random sweep that does not give `sampler_seed`. A Headroom key (W&B
+ * has none): the same spec and seed always give the same trials.
+ */
+export const DEFAULT_SAMPLER_SEED = 0;
 
 /** The pool (train task queue) a sweep runs on when `resources.pool` is not given. */
 export const DEFAULT_POOL = 'default';
@@ -56,12 +65,17 @@ function nonEmptyString(requiredHint = '') {
   return z.string({ error }).regex(/\S/, { error });
 }
 
-function oneOf<const T extends readonly [string, ...string[]]>(values: T, what: string) {
+/** `suggest`: the values to offer when they are fewer than the accepted ones. */
+function oneOf<const T extends readonly [string, ...string[]]>(
+  values: T,
+  what: string,
+  suggest: readonly string[] = values,
+) {
   return z.enum(values, {
     error: (iss: IssueLike) =>
       iss.input === undefined
-        ? `required; use ${listWords(values)}`
-        : `unknown ${what} ${showValue(iss.input)}; use ${listWords(values)}`,
+        ? `required; use ${listWords(suggest)}`
+        : `unknown ${what} ${showValue(iss.input)}; use ${listWords(suggest)}`,
   });
 }
 
@@ -81,7 +95,7 @@ function strictObject<S extends z.ZodRawShape>(what: string, shape: S) {
 
 const ZName = nonEmptyString('give the sweep a name');
 const ZTaskId = oneOf(TASK_IDS, 'task');
-const ZMethod = oneOf(SWEEP_METHODS, 'method');
+const ZMethod = oneOf(SWEEP_METHODS, 'method', SUPPORTED_METHODS);
 
 export const ZMetricSpec = strictObject('metric', {
   name: nonEmptyString(),
@@ -133,7 +147,13 @@ export interface SweepSpecShape {
   /** Filled in by parsing: the task's default metric, and the goal the task gives it. */
   metric?: MetricSpec;
   parameters: Record<string, ParameterSpec>;
+  /** How many trials to run: required for `random`, an optional cap for `grid`. */
   run_cap?: number;
+  /**
+   * Seeds `random` sampling (Headroom's key; W&B has none). Filled in with 0 for a random
+   * sweep that leaves it out, so the stored spec names the seed its trials came from.
+   */
+  sampler_seed?: number;
   early_terminate?: EarlyTerminate;
   /** Filled in by parsing with `pool: 'default'` when absent. */
   resources?: ResourcesSpec;
@@ -147,6 +167,7 @@ const SPEC_KEYS = [
   'metric',
   'parameters',
   'run_cap',
+  'sampler_seed',
   'early_terminate',
   'resources',
 ] as const;
@@ -217,6 +238,10 @@ function validateSweepSpec(input: unknown, violations: Violation[]): SweepSpecSh
     input.run_cap === undefined
       ? undefined
       : parsePiece(positiveInt(), input.run_cap, 'run_cap', violations);
+  const samplerSeed =
+    input.sampler_seed === undefined
+      ? undefined
+      : parsePiece(nonNegativeInt(), input.sampler_seed, 'sampler_seed', violations);
   const earlyTerminate =
     input.early_terminate === undefined
       ? undefined
@@ -227,6 +252,36 @@ function validateSweepSpec(input: unknown, violations: Violation[]): SweepSpecSh
       : parsePiece(ZResources, input.resources, 'resources', violations);
 
   // Checks across fields, each only when the fields it reads are themselves valid.
+  if (method === 'bayes') {
+    violations.push({
+      path: 'method',
+      message: 'bayes is not supported yet; use method: random (with run_cap) or method: grid',
+    });
+  }
+  if (method === 'random' && input.run_cap === undefined) {
+    violations.push({
+      path: 'run_cap',
+      message:
+        'required for method: random, which samples until it has run run_cap trials; give a positive integer, e.g. run_cap: 50',
+    });
+  }
+  if (method === 'grid' && input.sampler_seed !== undefined) {
+    violations.push({
+      path: 'sampler_seed',
+      message: 'a grid samples nothing; remove sampler_seed or use method: random',
+    });
+  }
+  if (earlyTerminate !== undefined && parameters !== undefined) {
+    // Hyperband rungs sit at min_iter · eta^k epochs; past every trial's last epoch, no rung
+    // would ever be reached and early_terminate would silently stop nothing.
+    const longest = maxEpochs(parameters);
+    if (earlyTerminate.min_iter > longest) {
+      violations.push({
+        path: 'early_terminate.min_iter',
+        message: `min_iter ${earlyTerminate.min_iter} is past the last epoch of every trial (epochs at most ${longest}), so nothing would ever be stopped; lower min_iter or remove early_terminate`,
+      });
+    }
+  }
   if (task !== undefined && metric !== undefined) {
     const metrics = TASKS[task].metrics;
     const goal = metrics[metric.name];
@@ -265,6 +320,7 @@ function validateSweepSpec(input: unknown, violations: Violation[]): SweepSpecSh
     parameters,
   };
   if (runCap !== undefined) spec.run_cap = runCap;
+  if (method === 'random') spec.sampler_seed = samplerSeed ?? DEFAULT_SAMPLER_SEED;
   if (earlyTerminate !== undefined) spec.early_terminate = earlyTerminate;
   spec.resources = { pool: DEFAULT_POOL, ...resources };
   return spec;

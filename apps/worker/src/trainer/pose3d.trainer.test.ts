@@ -1,0 +1,92 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend, type BackendInfo } from '@headroom/models';
+import { parseSweepSpec, gridTrialAt } from '@headroom/sweep';
+import type { EpochReport, TrainTrialInput } from '../types';
+import { trainPose3d } from './pose3d.trainer';
+
+const spec = parseSweepSpec({
+  name: 'trainer-test',
+  task: 'pose3d',
+  dataset: { kind: 'synthetic', samples: 1200, seed: 3 },
+  method: 'grid',
+  parameters: {
+    d_m: { value: 32 },
+    heads: { value: 4 },
+    d_h: { value: 16 },
+    qk_tied: { value: true },
+    layers: { value: 1 },
+    lr: { value: 0.003 },
+    epochs: { value: 3 },
+    batch_size: { value: 64 },
+  },
+});
+
+describe('trainPose3d', () => {
+  let backend: BackendInfo;
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-trainer-'));
+  beforeAll(async () => {
+    backend = await selectBackend();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const input = (): TrainTrialInput => ({
+    sweepId: 'swtest',
+    trialId: 'swtest-0',
+    task: 'pose3d',
+    dataset: spec.dataset,
+    params: gridTrialAt(spec, 0),
+  });
+
+  it('reports every epoch with metrics and a checkpoint, learns, and saves final weights', async () => {
+    const reports: EpochReport[] = [];
+    const beats: Array<{ epoch: number }> = [];
+    const result = await trainPose3d(input(), {
+      artifactsDir: dir,
+      backend,
+      heartbeat: (d) => beats.push(d),
+      cancelled: new AbortController().signal,
+      onEpoch: async (r) => void reports.push(r),
+    });
+    expect(reports.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    for (const r of reports) {
+      expect(Object.keys(r.metrics).sort()).toEqual(['loss', 'mpjpe', 'p_mpjpe']);
+      expect(existsSync(r.checkpoint!.path)).toBe(true);
+      expect(r.checkpoint!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect(reports.at(-1)!.metrics.mpjpe!).toBeLessThan(reports[0]!.metrics.mpjpe!);
+    expect(result.metrics.mpjpe).toBe(reports.at(-1)!.metrics.mpjpe);
+    expect(result.epochsCompleted).toBe(3);
+    expect(result.paramCount).toBeGreaterThan(0);
+    expect(existsSync(result.artifactPath)).toBe(true);
+    expect(beats.length).toBeGreaterThan(3);
+  });
+
+  it('stops when cancelled', async () => {
+    const ctl = new AbortController();
+    ctl.abort();
+    await expect(
+      trainPose3d(input(), {
+        artifactsDir: dir,
+        backend,
+        heartbeat: () => {},
+        cancelled: ctl.signal,
+        onEpoch: async () => {},
+      }),
+    ).rejects.toThrow(/cancel/);
+  });
+
+  it('fails permanently on a dataset it cannot read, naming the field', async () => {
+    await expect(
+      trainPose3d({ ...input(), dataset: { kind: 'h36m', path: '/nonexistent' } }, {
+        artifactsDir: dir,
+        backend,
+        heartbeat: () => {},
+        cancelled: new AbortController().signal,
+        onEpoch: async () => {},
+      }),
+    ).rejects.toMatchObject({ code: 'DATA', message: expect.stringContaining('dataset') });
+  });
+});

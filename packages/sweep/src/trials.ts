@@ -1,0 +1,50 @@
+import { HeadroomError } from '@headroom/errors';
+import { countGridTrials, gridTrialAt } from './grid';
+import type { TrialParams } from './parameters';
+import { countRandomTrials, sampleTrialAt } from './random';
+import type { SweepSpec } from './spec';
+
+function refuseMethod(spec: SweepSpec): never {
+  throw HeadroomError.invalid('INVALID_SPEC', 'sweep spec', [
+    {
+      path: 'method',
+      message: `${String(spec.method)} is not supported yet; use method: random (with run_cap) or method: grid`,
+    },
+  ]);
+}
+
+function capGrid(spec: SweepSpec, gridCount: number): number {
+  return spec.run_cap === undefined ? gridCount : Math.min(gridCount, spec.run_cap);
+}
+
+/**
+ * How many trials a sweep runs: a grid's combinations, capped by run_cap when it is given
+ * (W&B stops a grid there too); run_cap for a random sweep.
+ */
+export function countTrials(spec: SweepSpec): number {
+  if (spec.method === 'grid') return capGrid(spec, countGridTrials(spec));
+  if (spec.method === 'random') return countRandomTrials(spec);
+  return refuseMethod(spec);
+}
+
+/**
+ * The `index`-th trial of a sweep (0 ≤ index < countTrials(spec)), whatever its method: a
+ * grid's `gridTrialAt`, a random sweep's `sampleTrialAt`. A pure function of the spec and the
+ * index, so workflow code can compute trials one at a time, in any order, on replay.
+ */
+export function trialAt(spec: SweepSpec, index: number): TrialParams {
+  if (spec.method === 'random') return sampleTrialAt(spec, index);
+  if (spec.method !== 'grid') return refuseMethod(spec);
+  const gridCount = countGridTrials(spec);
+  const count = capGrid(spec, gridCount);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= count) {
+    const capped = count < gridCount ? ` (run_cap ${count} of a ${gridCount}-trial grid)` : '';
+    throw HeadroomError.invalid('INVALID_INPUT', 'trial index', [
+      {
+        path: 'index',
+        message: `${index} is outside the sweep; use an integer from 0 to ${count - 1}${capped}`,
+      },
+    ]);
+  }
+  return gridTrialAt(spec, index);
+}
