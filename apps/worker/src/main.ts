@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { openDatabase } from '@headroom/db';
 import { selectBackend } from '@headroom/models';
-import { CONTROL_TASK_QUEUE, trainTaskQueue } from '@headroom/sweep';
+import { CONTROL_TASK_QUEUE, POOL_PATTERN, trainTaskQueue } from '@headroom/sweep';
+import { announceWorker } from './presence';
 import { createControlActivities } from './activities/control.activities';
 import { createTrainActivities } from './activities/train.activities';
 import { parseWorkerEnv } from './env';
@@ -48,17 +49,33 @@ async function main(): Promise<void> {
   } else {
     const slots = Number(values.slots);
     if (!Number.isInteger(slots) || slots < 1) throw new Error(`--slots must be a positive integer, got ${values.slots}`);
+    const pool = values.pool!;
+    if (!POOL_PATTERN.test(pool)) throw new Error(`--pool ${pool}: use letters, digits, '-' and '_' (it names a task queue)`);
     const backend = await selectBackend(env.HEADROOM_BACKEND);
     const artifactsDir = resolve(env.HEADROOM_ARTIFACTS_DIR ?? `${env.HEADROOM_DATA_DIR}/artifacts`);
-    const taskQueue = trainTaskQueue(values.pool!);
+    const taskQueue = trainTaskQueue(pool);
+    const identity = `train@${hostname()}/${process.pid}`;
     worker = await Worker.create({
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue,
-      activities: createTrainActivities({ artifactsDir, backend }),
+      activities: createTrainActivities({ artifactsDir, backend, identity }),
       maxConcurrentActivityTaskExecutions: slots,
-      identity: `train@${hostname()}/${process.pid}`,
+      identity,
+      // Give a cancelled or stopping trial time to finish its step and report.
+      shutdownGraceTime: '20 seconds',
     });
+    const presence = await announceWorker(env, {
+      id: identity,
+      pool,
+      host: hostname(),
+      pid: process.pid,
+      backend: backend.backend,
+      device: backend.device,
+      slots,
+      startedAt: new Date().toISOString(),
+    });
+    close = presence.stop;
     console.log(
       `headroom train worker ready on ${taskQueue} (${slots} slot${slots > 1 ? 's' : ''}, backend ${backend.backend}, ${backend.device}, artifacts ${artifactsDir})`,
     );

@@ -1,4 +1,4 @@
-import type { SweepSpec, TrialParams } from '@headroom/sweep';
+import type { AshaState, SweepSpec, TrialParams } from '@headroom/sweep';
 
 /** What a trial workflow needs to run one trial; the sweep workflow hands it over. */
 export interface TrialWorkflowInput {
@@ -9,6 +9,14 @@ export interface TrialWorkflowInput {
   dataset: SweepSpec['dataset'];
   params: TrialParams;
   pool: string;
+  /** The sweep metric, reported to the sweep after every epoch when it prunes (ASHA). */
+  reportMetric?: string;
+}
+
+/** Where a training attempt starts from: the newest checkpoint known to the caller. */
+export interface ResumePoint {
+  epoch: number;
+  path: string;
 }
 
 export interface TrainTrialInput {
@@ -17,6 +25,8 @@ export interface TrainTrialInput {
   task: SweepSpec['task'];
   dataset: SweepSpec['dataset'];
   params: TrialParams;
+  /** From the database (e.g. after retryFailedTrials); heartbeat details of a retried attempt win when newer. */
+  resumeFrom?: ResumePoint;
 }
 
 /** Sent by the training activity to its trial workflow (signal `epochCompleted`). */
@@ -37,9 +47,19 @@ export interface CheckpointInfo {
 /** Sent once per attempt when training starts (signal `trialStarted`). */
 export interface TrialStarted {
   trialId: string;
-  attempt: number;
+  /** Workflow run id + Temporal's attempt number: counts each attempt once. */
+  attemptKey: string;
+  resumedFromEpoch: number;
   backend: string;
   device: string;
+  worker: string;
+}
+
+/** Heartbeat details of the training activity: a retried attempt resumes from `checkpoint`. */
+export interface TrainHeartbeat {
+  epoch: number;
+  checkpoint?: string;
+  batchesSeen?: number;
 }
 
 export interface TrainTrialResult {
@@ -51,10 +71,59 @@ export interface TrainTrialResult {
   device: string;
 }
 
-export type TrialOutcomeStatus = 'succeeded' | 'failed' | 'cancelled';
+export type TrialOutcomeStatus = 'succeeded' | 'failed' | 'cancelled' | 'pruned';
 export interface TrialOutcome {
   trialId: string;
+  index: number;
   status: TrialOutcomeStatus;
-  metrics?: Record<string, number>;
   error?: string;
+}
+
+/** Trial → sweep: one epoch's value of the sweep metric (for ASHA). */
+export interface TrialEpochNotice {
+  index: number;
+  trialId: string;
+  epoch: number;
+  value: number;
+}
+
+/** State a sweep carries across continue-as-new: everything it knows that is not in the spec. */
+export interface SweepState {
+  registered: boolean;
+  /** Next trial index never started yet. */
+  next: number;
+  /** Indices of trials whose workflows run now (including paused ones). */
+  running: number[];
+  /** Indices of trials that ended failed or cancelled (retryFailedTrials may bring them back). */
+  unsuccessful: number[];
+  /** Trials asked to run again (retryFailedTrials), not started yet. */
+  retryQueue: number[];
+  paused: boolean;
+  cancelled: boolean;
+  asha?: AshaState;
+}
+
+export interface SweepWorkflowArgs {
+  sweepId: string;
+  spec: SweepSpec;
+  /** Absent on the first run; carried by continue-as-new. */
+  state?: SweepState;
+  /** Started only to retry trials (retryFailedTrials after the sweep ended): start no new ones. */
+  retryOnly?: boolean;
+}
+
+export interface RetryTrialsRequest {
+  indices: number[];
+}
+
+/** Train worker → control plane (signals to `worker-<identity>`): registration and liveness. */
+export interface WorkerInfo {
+  id: string;
+  pool: string;
+  host: string;
+  pid: number;
+  backend: string;
+  device: string;
+  slots: number;
+  startedAt: string;
 }

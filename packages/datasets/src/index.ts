@@ -43,3 +43,73 @@ export {
   type Pose3dSamples,
 } from './pose3d-samples.js';
 export { BatchSampler, iterateBatches, type Batch, type BatchOptions } from './batches.js';
+export {
+  COCO_FLIP_PAIRS,
+  COCO_KEYPOINT_NAMES,
+  COCO_KEYPOINTS,
+  COCO_PERSON_CATEGORY_ID,
+  COCO_SKELETON,
+  COCO_SKELETON_ONE_BASED,
+  COCO_UPPER_BODY_JOINTS,
+  type CocoKeypointName,
+} from './coco-skeleton.js';
+export {
+  BOX_PADDING,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  PIXEL_STD,
+  applyAffine,
+  boxToCenterScale,
+  composeAffine,
+  cropToImage,
+  flipHeatmapsBack,
+  flipJoints,
+  generateHeatmapTargets,
+  getAffineTransform,
+  invertAffine,
+  warpAffineBilinear,
+  type Affine,
+  type Point2,
+  type RawImage,
+  type Size,
+} from './coco-transforms.js';
+export {
+  parseCocoDetections,
+  parseCocoKeypointFile,
+  readCocoDetections,
+  readCocoKeypointFile,
+  type CocoDetection,
+  type CocoImage,
+  type CocoKeypointFile,
+  type CocoPersonAnnotation,
+} from './coco-annotations.js';
+export {
+  COCO_DEFAULT_INPUT_SIZE,
+  COCO_HEATMAP_STRIDE,
+  CocoKeypointsDataset,
+  HRNET_COCO_AUGMENTATION,
+  openCocoKeypoints,
+  type CocoAugmentation,
+  type CocoCrop,
+  type CocoCropParams,
+  type CocoCropTarget,
+  type CocoPersonSample,
+  type CocoSampleMeta,
+  type CocoSplit,
+  type OpenCocoKeypointsOptions,
+} from './coco-dataset.js';
+export {
+  CocoBatchStream,
+  streamCocoBatches,
+  type CocoBatch,
+  type CocoBatchOptions,
+} from './coco-batches.js';
+export {
+  cocoFileName,
+  renderSyntheticCocoImage,
+  synthesizeCoco,
+  type SynthesizeCocoOptions,
+  type SyntheticCocoImage,
+  type SyntheticCocoPaths,
+  type SyntheticCocoSplit,
+} from './synthetic-coco.js';

@@ -14,9 +14,10 @@ export {
   TRIAL_STATUSES,
   trialMetrics,
   trials,
+  workers,
 } from './schema';
 export type { MetricGoal, SweepStatus, TrialStatus } from './schema';
-export type { CheckpointRow, SweepRow, TrialMetricRow, TrialRow } from './rows';
+export type { CheckpointRow, SweepRow, TrialMetricRow, TrialRow, WorkerRow } from './rows';
 
 export {
   getSweep,
@@ -27,11 +28,20 @@ export {
   trialId,
 } from './queries/sweeps';
 export type { InsertSweepInput, NewTrial } from './queries/sweeps';
-export { completeTrial, failTrial, getTrial, listTrials, markTrialRunning } from './queries/trials';
+export {
+  cancelPendingTrials,
+  completeTrial,
+  failTrial,
+  getTrial,
+  listTrials,
+  markTrialRunning,
+} from './queries/trials';
 export type { CompleteTrialInput, FailTrialInput, MarkTrialRunningInput } from './queries/trials';
 export { listSweepMetrics, listTrialMetrics, recordEpochMetrics } from './queries/metrics';
 export type { RecordEpochMetricsInput } from './queries/metrics';
-export { listCheckpoints, recordCheckpoint } from './queries/checkpoints';
+export { latestCheckpoint, listCheckpoints, recordCheckpoint } from './queries/checkpoints';
 export type { RecordCheckpointInput } from './queries/checkpoints';
 export { leaderboard } from './queries/leaderboard';
 export type { LeaderboardEntry, LeaderboardQuery } from './queries/leaderboard';
+export { listWorkers, markWorkerSeen, registerWorker } from './queries/workers';
+export type { RegisterWorkerInput } from './queries/workers';

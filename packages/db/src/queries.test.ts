@@ -21,6 +21,9 @@ import {
   setSweepStatus,
   sweeps,
   trialId,
+  listWorkers,
+  markWorkerSeen,
+  registerWorker,
 } from './index';
 import type { InsertSweepInput, NewTrial } from './index';
 
@@ -211,29 +214,32 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
     );
   });
 
-  it('marks a trial running with the highest attempt and its first start time', async () => {
+  it('counts each attempt once, keeps the first start time and the resumed epoch', async () => {
     await insertSweep(db, sweepInput('running', 1));
     const id = 'running-0';
-    await markTrialRunning(db, id, { attempt: 2, backend: 'tensorflow', device: 'gpu:0' });
+    await markTrialRunning(db, id, { attemptKey: 'run-a/1', backend: 'tensorflow', device: 'gpu:0' });
     const first = await getTrial(db, id);
-    await markTrialRunning(db, id, { attempt: 1 });
+    // The same report delivered twice (activities are at-least-once) counts once.
+    await markTrialRunning(db, id, { attemptKey: 'run-a/1', backend: 'tensorflow', device: 'gpu:0' });
+    expect((await getTrial(db, id))?.attempts).toBe(1);
+    await markTrialRunning(db, id, { attemptKey: 'run-a/2', resumedFromEpoch: 4, worker: 'train@h/1' });
     const second = await getTrial(db, id);
     expect(second).toMatchObject({
       status: 'running',
       attempts: 2,
-      backend: 'tensorflow',
-      device: 'gpu:0',
+      resumedFromEpoch: 4,
+      worker: 'train@h/1',
     });
     expect(first?.startedAt).toBeInstanceOf(Date);
     expect(second?.startedAt?.getTime()).toBe(first?.startedAt?.getTime());
-    await expectCode(markTrialRunning(db, 'running-5', { attempt: 1 }), 'NOT_FOUND');
+    await expectCode(markTrialRunning(db, 'running-5', { attemptKey: 'k' }), 'NOT_FOUND');
   });
 
   it('resumes a failed trial but never a succeeded one', async () => {
     await insertSweep(db, sweepInput('resume', 2));
-    await markTrialRunning(db, 'resume-0', { attempt: 1 });
+    await markTrialRunning(db, 'resume-0', { attemptKey: 'a/1' });
     await failTrial(db, { trialId: 'resume-0', status: 'failed', error: 'worker lost' });
-    await markTrialRunning(db, 'resume-0', { attempt: 2 });
+    await markTrialRunning(db, 'resume-0', { attemptKey: 'b/1' });
     expect(await getTrial(db, 'resume-0')).toMatchObject({
       status: 'running',
       attempts: 2,
@@ -248,14 +254,14 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
       artifactPath: 'x',
       epochsCompleted: 10,
     });
-    await markTrialRunning(db, 'resume-1', { attempt: 3 });
+    await markTrialRunning(db, 'resume-1', { attemptKey: 'c/3' });
     expect(await getTrial(db, 'resume-1')).toMatchObject({ status: 'succeeded', attempts: 0 });
   });
 
   it('completes a trial idempotently, and a later failure leaves it succeeded', async () => {
     await insertSweep(db, sweepInput('complete', 1));
     const id = 'complete-0';
-    await markTrialRunning(db, id, { attempt: 1 });
+    await markTrialRunning(db, id, { attemptKey: 'a/1' });
     const result = {
       trialId: id,
       metrics: { mpjpe: 37.7, p_mpjpe: 30.1 },
@@ -413,5 +419,20 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
         await leaderboard(db, { task: 'chest', metric: 'ap', goal: 'maximize', sweepId: 'lb-b' }),
       ).toEqual([]);
     });
+  });
+
+  it('registers a worker once per identity and only moves last-seen forward', async () => {
+    const startedAt = new Date('2026-01-01T10:00:00Z');
+    const w = { id: 'train@node-1/42', pool: 'gpu', host: 'node-1', pid: 42, backend: 'tensorflow', device: 'cpu (2 cores)', slots: 1, startedAt };
+    await registerWorker(db, w);
+    await registerWorker(db, w);
+    await markWorkerSeen(db, w.id, new Date('2026-01-01T10:05:00Z'));
+    await markWorkerSeen(db, w.id, new Date('2026-01-01T10:01:00Z')); // a late, older heartbeat
+    const rows = await listWorkers(db, { pool: 'gpu' });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ pool: 'gpu', slots: 1, status: 'running' });
+    expect(rows[0]!.lastSeenAt.toISOString()).toBe('2026-01-01T10:05:00.000Z');
+    await markWorkerSeen(db, w.id, new Date('2026-01-01T10:06:00Z'), 'stopped');
+    expect((await listWorkers(db))[0]).toMatchObject({ status: 'stopped' });
   });
 });

@@ -1,5 +1,5 @@
 import { getTableColumns } from 'drizzle-orm';
-import { checkpoints, trialMetrics, trials, sweeps } from './schema';
+import { checkpoints, trialMetrics, trials, sweeps, workers } from './schema';
 import type { MetricGoal, SweepStatus, TrialStatus } from './schema';
 
 export interface SweepRow {
@@ -34,8 +34,27 @@ export interface TrialRow {
   device: string | null;
   error: string | null;
   attempts: number;
+  lastAttemptKey: string | null;
+  resumedFromEpoch: number;
+  worker: string | null;
+  prunedAtRung: number | null;
   startedAt: Date | null;
   finishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WorkerRow {
+  id: string;
+  pool: string;
+  host: string;
+  pid: number;
+  backend: string;
+  device: string;
+  slots: number;
+  status: 'running' | 'stopped';
+  startedAt: Date;
+  lastSeenAt: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -59,6 +78,7 @@ export interface CheckpointRow {
 // Selections whose result types are the row interfaces above (checked where they are used).
 export const sweepColumns = getTableColumns(sweeps);
 export const trialColumns = getTableColumns(trials);
+export const workerColumns = getTableColumns(workers);
 export const trialMetricColumns = {
   trialId: trialMetrics.trialId,
   epoch: trialMetrics.epoch,

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'NOT_FOUND', // a sweep, trial or file does not exist
   'DATA', // training data missing or malformed
   'TRAINING_DIVERGED', // NaN/Inf loss
+  'OUT_OF_MEMORY', // even the smallest batch does not fit
   'CONFIG', // environment or setup problem on this machine
   'INTERNAL',
 ] as const;

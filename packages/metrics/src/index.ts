@@ -7,3 +7,14 @@ export {
   type PoseFile,
   type Pose3dEvaluation,
 } from './pose-file.js';
+export { evaluateCocoKeypoints } from './coco-eval.js';
+export { evaluateCocoFiles } from './coco-file.js';
+export { formatCocoStats } from './coco-format.js';
+export { computeOks, COCO_KEYPOINT_SIGMAS, type OksGroundTruth } from './coco-oks.js';
+export {
+  COCO_KEYPOINT_STAT_KEYS,
+  type CocoKeypointAnnotation,
+  type CocoKeypointResult,
+  type CocoKeypointStats,
+  type CocoKeypointsGroundTruth,
+} from './coco-types.js';

@@ -188,17 +188,27 @@ export class FlexibleMultiHeadAttention extends tf.layers.Layer {
       const x = singleInput(inputs, this.name);
       const [batch, tokens] = x.shape as [number, number, number];
       const { dModel, heads, dH, qkTied } = this.geometry;
-      const flat = tf.reshape(x, [batch * tokens, dModel]);
+      const inner = heads * dH;
 
-      // [batch·tokens, dModel] → [batch, heads, tokens, dH]
-      const project = (w: LayerVariable, b: LayerVariable) =>
-        tf.transpose(
-          tf.reshape(tf.add(tf.matMul(flat, w.read()), b.read()), [batch, tokens, heads, dH]),
-          [0, 2, 1, 3],
-        );
-      const q = project(this.wQ!, this.bQ!);
-      const k = qkTied ? q : project(this.wK!, this.bK!);
-      const v = project(this.wV!, this.bV!);
+      // One product for every projection: the kernels side by side, [dModel, n·heads·dH]
+      // (n = 2 tied, 3 untied). The variables stay separate (checkpoints and the tied
+      // variable keep their names); joining them copies only the weights, and one large
+      // product with the bias fused in beats three small ones plus three bias adds.
+      const kernels = qkTied ? [this.wQ!, this.wV!] : [this.wQ!, this.wK!, this.wV!];
+      const biases = qkTied ? [this.bQ!, this.bV!] : [this.bQ!, this.bK!, this.bV!];
+      const projected = tf.fused.matMul({
+        a: tf.reshape(x, [batch * tokens, dModel]),
+        b: tf.concat(kernels.map((w) => w.read()), 1),
+        bias: tf.concat(biases.map((b) => b.read()), 0),
+      });
+      // [batch·tokens, n·heads·dH] → n × [batch, heads, tokens, dH], in one transpose.
+      const [q, second, third] = tf.unstack(
+        tf.transpose(tf.reshape(projected, [batch, tokens, kernels.length, heads, dH]), [
+          2, 0, 3, 1, 4,
+        ]),
+      ) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D | undefined];
+      const k = qkTied ? q : second;
+      const v = qkTied ? second : third!;
 
       let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dH)); // [batch, heads, tokens, tokens]
       const mask = kwargs['mask'];
@@ -208,9 +218,9 @@ export class FlexibleMultiHeadAttention extends tf.layers.Layer {
 
       const mixed = tf.reshape(tf.transpose(tf.matMul(probs, v), [0, 2, 1, 3]), [
         batch * tokens,
-        heads * dH,
+        inner,
       ]);
-      const out = tf.add(tf.matMul(mixed, this.wO!.read()), this.bO!.read());
+      const out = tf.fused.matMul({ a: mixed, b: this.wO!.read(), bias: this.bO!.read() });
       return tf.reshape(out, [batch, tokens, dModel]);
     });
   }

@@ -9,6 +9,8 @@ export {
   ZEarlyTerminate,
   ZResources,
   SWEEP_METHODS,
+  SUPPORTED_METHODS,
+  DEFAULT_SAMPLER_SEED,
   DEFAULT_POOL,
   POOL_PATTERN,
   IGNORED_WANDB_KEYS,
@@ -42,6 +44,10 @@ export type {
 export { resolveGeometry, describeTrial } from './geometry';
 export type { AttentionGeometry } from './geometry';
 export { expandGrid, countGridTrials, gridTrialAt } from './grid';
+export { sampleTrialAt } from './random';
+export { trialAt, countTrials } from './trials';
+export { createAsha, ashaReport, ashaRungs, resolveAshaConfig } from './asha';
+export type { AshaConfig, AshaState, AshaRung, AshaReport, AshaDecision } from './asha';
 export {
   CONTROL_TASK_QUEUE,
   SWEEP_WORKFLOW_TYPE,

@@ -65,6 +65,7 @@ describe('parseSweepText', () => {
         task: 'chest',
         dataset: { kind: 'synthetic', samples: 64 },
         method: 'random',
+        run_cap: 8,
         parameters: {
           d_m: { value: 64 },
           heads: { value: 4 },

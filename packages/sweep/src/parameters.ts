@@ -116,11 +116,6 @@ export function isParameterName(name: string): name is ParameterName {
 }
 
 const PARAMETER_KEYS = ['value', 'values', 'distribution', 'min', 'max'];
-const RANGE_DISTRIBUTIONS: readonly Distribution[] = [
-  'uniform',
-  'int_uniform',
-  'log_uniform_values',
-];
 
 /** The values a grid walks for a parameter; `undefined` for a sampled range. */
 export function finiteValues(p: ParameterSpec): readonly ParameterValue[] | undefined {

@@ -73,6 +73,8 @@ function sampleParameter(p: ParameterSpec, u: () => number): ParameterValue {
     case 'log_uniform_values': {
       const min = p.min!;
       const max = p.max!;
+      // V8's Math.log and Math.exp are ports of fdlibm: the same bits on every platform, so a
+      // replay on another worker samples the same value.
       const x = Math.exp(Math.log(min) + u() * (Math.log(max) - Math.log(min)));
       // exp(log(max)) can round one ulp past max; the spec promised [min, max].
       return Math.min(max, Math.max(min, x));

@@ -13,8 +13,12 @@ function violationsOf(fn: () => unknown): Violation[] {
   throw new Error('expected an INVALID_SPEC HeadroomError, nothing was thrown');
 }
 
+/** A spec being broken piece by piece: any shape at all, which is the point. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type SpecDraft = Record<string, any>;
+
 /** A valid spec to break one piece at a time. */
-function validSpec(): Record<string, any> {
+function validSpec(): SpecDraft {
   return {
     name: 'flex',
     task: 'pose3d',
@@ -128,8 +132,10 @@ describe('parseSweepSpec', () => {
   it('refuses d_h: auto next to a sampled d_m', () => {
     const s = validSpec();
     s.method = 'random';
+    s.run_cap = 10;
     s.parameters = { d_m: { distribution: 'int_uniform', min: 64, max: 512 }, heads: { value: 8 } };
     const v = violationsOf(() => parseSweepSpec(s));
+    expect(v).toHaveLength(1);
     expect(only(v, 'parameters.d_h').message).toContain('cannot promise');
   });
 
@@ -211,7 +217,7 @@ describe('parseSweepSpec', () => {
       {
         path: 'optimizer',
         message:
-          'unknown key; a sweep spec takes name, task, dataset, method, metric, parameters, run_cap, early_terminate or resources',
+          'unknown key; a sweep spec takes name, task, dataset, method, metric, parameters, run_cap, sampler_seed, early_terminate or resources',
       },
     ]);
   });
@@ -228,6 +234,7 @@ describe('parseSweepSpec', () => {
   it('checks each parameter constraint at its own path', () => {
     const s = validSpec();
     s.method = 'random';
+    s.run_cap = 10;
     s.parameters = {
       d_m: { value: 64 },
       heads: { value: 4.5 },
@@ -381,5 +388,109 @@ describe('ZSweepSpec', () => {
       ['task'],
       ['parameters', 'd_h', 'values', 1],
     ]);
+  });
+});
+
+describe('parseSweepSpec for random search', () => {
+  function randomSpec(): SpecDraft {
+    return {
+      ...validSpec(),
+      method: 'random',
+      run_cap: 20,
+      parameters: {
+        d_m: { values: [64, 128] },
+        heads: { values: [2, 4] },
+        lr: { distribution: 'log_uniform_values', min: 1e-5, max: 1e-2 },
+      },
+    };
+  }
+
+  it('accepts a random sweep with run_cap and fills in sampler_seed 0', () => {
+    const spec = parseSweepSpec(randomSpec());
+    expect(spec.run_cap).toBe(20);
+    expect(spec.sampler_seed).toBe(0);
+    // A parsed random spec parses to itself, seed and all.
+    expect(parseSweepSpec(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
+  });
+
+  it('keeps a given sampler_seed, and a grid gets none', () => {
+    expect(parseSweepSpec({ ...randomSpec(), sampler_seed: 7 }).sampler_seed).toBe(7);
+    expect(parseSweepSpec(validSpec())).not.toHaveProperty('sampler_seed');
+  });
+
+  it('requires run_cap for method: random, at run_cap', () => {
+    const s = randomSpec();
+    delete s.run_cap;
+    expect(violationsOf(() => parseSweepSpec(s))).toEqual([
+      {
+        path: 'run_cap',
+        message:
+          'required for method: random, which samples until it has run run_cap trials; give a positive integer, e.g. run_cap: 50',
+      },
+    ]);
+  });
+
+  it('reports a run_cap that is not a positive integer once, at run_cap', () => {
+    for (const runCap of [0, 2.5, '10']) {
+      const v = violationsOf(() => parseSweepSpec({ ...randomSpec(), run_cap: runCap }));
+      expect(v).toHaveLength(1);
+      expect(only(v, 'run_cap').message).toMatch(/^must be a positive integer; got/);
+    }
+  });
+
+  it('reports a sampler_seed that is not an integer ≥ 0, and one on a grid', () => {
+    const v = violationsOf(() => parseSweepSpec({ ...randomSpec(), sampler_seed: -1 }));
+    expect(only(v, 'sampler_seed').message).toBe('must be an integer ≥ 0; got -1');
+    const g = violationsOf(() => parseSweepSpec({ ...validSpec(), sampler_seed: 3 }));
+    expect(only(g, 'sampler_seed').message).toBe(
+      'a grid samples nothing; remove sampler_seed or use method: random',
+    );
+  });
+
+  it('refuses bayes, saying what to use instead', () => {
+    const v = violationsOf(() => parseSweepSpec({ ...randomSpec(), method: 'bayes' }));
+    expect(v).toEqual([
+      {
+        path: 'method',
+        message: 'bayes is not supported yet; use method: random (with run_cap) or method: grid',
+      },
+    ]);
+  });
+
+  it('offers only the methods it runs for an unknown method', () => {
+    const v = violationsOf(() => parseSweepSpec({ ...validSpec(), method: 'hyperopt' }));
+    expect(only(v, 'method').message).toBe("unknown method 'hyperopt'; use grid or random");
+  });
+
+  it('refuses a hyperband min_iter past the last epoch of every trial', () => {
+    const s = randomSpec();
+    s.parameters.epochs = { distribution: 'int_uniform', min: 5, max: 12 };
+    expect(
+      parseSweepSpec({ ...s, early_terminate: { type: 'hyperband', min_iter: 12 } })
+        .early_terminate,
+    ).toEqual({ type: 'hyperband', min_iter: 12, eta: 3 });
+    const v = violationsOf(() =>
+      parseSweepSpec({ ...s, early_terminate: { type: 'hyperband', min_iter: 13 } }),
+    );
+    expect(v).toEqual([
+      {
+        path: 'early_terminate.min_iter',
+        message:
+          'min_iter 13 is past the last epoch of every trial (epochs at most 12), so nothing would ever be stopped; lower min_iter or remove early_terminate',
+      },
+    ]);
+    // Without epochs, trials train for the default 10.
+    const d = violationsOf(() =>
+      parseSweepSpec({ ...randomSpec(), early_terminate: { type: 'hyperband', min_iter: 11 } }),
+    );
+    expect(only(d, 'early_terminate.min_iter').message).toContain('(epochs at most 10)');
+    // An eta this close to 1 would need more rung steps than anyone means.
+    const e = violationsOf(() =>
+      parseSweepSpec({
+        ...randomSpec(),
+        early_terminate: { type: 'hyperband', min_iter: 1, eta: 1.000001 },
+      }),
+    );
+    expect(only(e, 'early_terminate.eta').message).toMatch(/so close to 1 .* use eta ≥ 1\.1/);
   });
 });

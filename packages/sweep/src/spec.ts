@@ -1,5 +1,6 @@
-import type { Violation } from '@headroom/errors';
+import { isHeadroomError, type Violation } from '@headroom/errors';
 import { z } from 'zod';
+import { ashaRungs } from './asha';
 import { maxEpochs, validateParameters, type ParameterSpec } from './parameters';
 import { METRIC_GOALS, TASK_IDS, TASKS, type RealDatasetKind, type TaskId } from './tasks';
 import { isRecord, listWords, parsePiece, showValue, throwIfViolations } from './violations';
@@ -280,6 +281,24 @@ function validateSweepSpec(input: unknown, violations: Violation[]): SweepSpecSh
         path: 'early_terminate.min_iter',
         message: `min_iter ${earlyTerminate.min_iter} is past the last epoch of every trial (epochs at most ${longest}), so nothing would ever be stopped; lower min_iter or remove early_terminate`,
       });
+    } else {
+      // The rungs themselves, so an eta too close to 1 is refused here and not mid-sweep.
+      try {
+        ashaRungs({
+          minIter: earlyTerminate.min_iter,
+          eta: earlyTerminate.eta,
+          maxIter: longest,
+          goal: 'minimize',
+        });
+      } catch (err) {
+        if (!isHeadroomError(err)) throw err;
+        for (const v of err.violations) {
+          violations.push({
+            path: `early_terminate.${v.path === 'eta' ? 'eta' : 'min_iter'}`,
+            message: v.message,
+          });
+        }
+      }
     }
   }
   if (task !== undefined && metric !== undefined) {

@@ -1,27 +1,34 @@
 import {
+  cancelPendingTrials,
   completeTrial,
   failTrial,
   insertSweep,
+  latestCheckpoint,
   markTrialRunning,
+  markWorkerSeen,
   recordCheckpoint,
   recordEpochMetrics,
+  registerWorker,
   setSweepStatus,
   type Database,
+  type FailTrialInput,
   type SweepStatus,
 } from '@headroom/db';
-import { expandGrid, resolveGeometry, TASKS, type SweepSpec } from '@headroom/sweep';
-import type { CheckpointInfo, EpochReport, TrainTrialResult, TrialStarted } from '../types';
+import { countTrials, resolveGeometry, resolveMetric, trialAt, type SweepSpec } from '@headroom/sweep';
+import type { EpochReport, ResumePoint, TrainTrialResult, TrialStarted, WorkerInfo } from '../types';
 
 /**
  * Activities on the control task queue: the only code that writes to the database.
- * Every one is idempotent (upserts keyed by sweep, trial and epoch), because Temporal
- * runs an activity at least once.
+ * Every one is idempotent (upserts keyed by sweep, trial, epoch and attempt), because
+ * Temporal runs an activity at least once.
  */
 export function createControlActivities({ db }: { db: Database }) {
   return {
     async registerSweep({ sweepId, spec }: { sweepId: string; spec: SweepSpec }): Promise<number> {
-      const metricName = spec.metric?.name ?? TASKS[spec.task].defaultMetric;
-      const trials = expandGrid(spec).map((params, index) => {
+      const metric = resolveMetric(spec);
+      const total = countTrials(spec);
+      const trials = Array.from({ length: total }, (_, index) => {
+        const params = trialAt(spec, index);
         const g = resolveGeometry(params);
         return { index, params: { ...params }, dModel: g.dModel, heads: g.heads, dH: g.dH, qkTied: g.qkTied, epochs: params.epochs };
       });
@@ -30,43 +37,59 @@ export function createControlActivities({ db }: { db: Database }) {
         name: spec.name,
         task: spec.task,
         method: spec.method,
-        metricName,
-        metricGoal: spec.metric?.goal ?? TASKS[spec.task].metrics[metricName] ?? 'minimize',
+        metricName: metric.name,
+        metricGoal: metric.goal,
         spec,
         trials,
       });
-      return trials.length;
+      return total;
     },
 
     async setSweepStatus({ sweepId, status }: { sweepId: string; status: SweepStatus }): Promise<void> {
       await setSweepStatus(db, sweepId, status);
     },
 
-    async markTrialRunning(started: TrialStarted): Promise<void> {
-      await markTrialRunning(db, started.trialId, {
-        attempt: started.attempt,
-        backend: started.backend,
-        device: started.device,
+    async cancelPendingTrials({ sweepId }: { sweepId: string }): Promise<number> {
+      return cancelPendingTrials(db, sweepId);
+    },
+
+    async markTrialRunning(s: TrialStarted): Promise<void> {
+      await markTrialRunning(db, s.trialId, {
+        attemptKey: s.attemptKey,
+        resumedFromEpoch: s.resumedFromEpoch,
+        backend: s.backend,
+        device: s.device,
+        worker: s.worker,
       });
     },
 
     async recordEpoch(report: EpochReport): Promise<void> {
       await recordEpochMetrics(db, { trialId: report.trialId, epoch: report.epoch, metrics: report.metrics });
-      if (report.checkpoint) await recordCheckpointRow(db, report.trialId, report.checkpoint);
+      const c = report.checkpoint;
+      if (c) await recordCheckpoint(db, { trialId: report.trialId, epoch: c.epoch, path: c.path, sizeBytes: c.sizeBytes, sha256: c.sha256 });
+    },
+
+    async latestCheckpoint({ trialId }: { trialId: string }): Promise<ResumePoint | null> {
+      const c = await latestCheckpoint(db, trialId);
+      return c ? { epoch: c.epoch, path: c.path } : null;
     },
 
     async completeTrial({ trialId, result }: { trialId: string; result: TrainTrialResult }): Promise<void> {
       await completeTrial(db, { trialId, ...result });
     },
 
-    async failTrial(input: { trialId: string; status: 'failed' | 'cancelled'; error: string }): Promise<void> {
+    async failTrial(input: FailTrialInput): Promise<void> {
       await failTrial(db, input);
     },
-  };
-}
 
-function recordCheckpointRow(db: Database, trialId: string, c: CheckpointInfo) {
-  return recordCheckpoint(db, { trialId, epoch: c.epoch, path: c.path, sizeBytes: c.sizeBytes, sha256: c.sha256 });
+    async registerWorker(info: WorkerInfo): Promise<void> {
+      await registerWorker(db, { ...info, startedAt: new Date(info.startedAt) });
+    },
+
+    async markWorkerSeen({ id, at, status }: { id: string; at: string; status: 'running' | 'stopped' }): Promise<void> {
+      await markWorkerSeen(db, id, new Date(at), status);
+    },
+  };
 }
 
 export type ControlActivities = ReturnType<typeof createControlActivities>;

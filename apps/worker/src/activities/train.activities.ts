@@ -1,35 +1,36 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { isHeadroomError } from '@headroom/errors';
 import type { BackendInfo } from '@headroom/models';
 import { EPOCH_COMPLETED_SIGNAL, TRIAL_STARTED_SIGNAL } from '../workflows/signals';
 import { trainPose3d } from '../trainer/pose3d.trainer';
-import type { EpochReport, TrainTrialInput, TrainTrialResult, TrialStarted } from '../types';
+import type { EpochReport, ResumePoint, TrainHeartbeat, TrainTrialInput, TrainTrialResult, TrialStarted } from '../types';
 
 /** Error codes that no retry can fix: the trial fails at once with the message. */
-const PERMANENT = new Set(['INVALID_SPEC', 'INVALID_INPUT', 'DATA', 'TRAINING_DIVERGED', 'CONFIG']);
+const PERMANENT = new Set(['INVALID_SPEC', 'INVALID_INPUT', 'DATA', 'TRAINING_DIVERGED', 'OUT_OF_MEMORY', 'CONFIG']);
 
 /**
  * Activities on a pool's train task queue. They hold no database connection: they
- * report through Temporal only — heartbeats, signals to their trial workflow, and
- * their result — and write weights to the artifact store.
+ * report through Temporal only — heartbeats `{epoch, checkpoint}`, signals to their trial
+ * workflow, and their result — and write checkpoints to the artifact store.
  */
-export function createTrainActivities({ artifactsDir, backend }: { artifactsDir: string; backend: BackendInfo }) {
+export function createTrainActivities({
+  artifactsDir,
+  backend,
+  identity,
+}: {
+  artifactsDir: string;
+  backend: BackendInfo;
+  identity: string;
+}) {
   return {
     async trainTrial(input: TrainTrialInput): Promise<TrainTrialResult> {
       const ctx = Context.current();
-      const workflowId = ctx.info.workflowExecution?.workflowId;
-      if (!workflowId) {
+      const wf = ctx.info.workflowExecution;
+      if (!wf) {
         throw ApplicationFailure.nonRetryable('trainTrial runs inside a trial workflow; it was started without one', 'CONFIG');
       }
-      const trial = ctx.client.workflow.getHandle(workflowId);
-      const started: TrialStarted = {
-        trialId: input.trialId,
-        attempt: ctx.info.attempt,
-        backend: backend.backend,
-        device: backend.device,
-      };
-      await trial.signal(TRIAL_STARTED_SIGNAL, started);
+      const trial = ctx.client.workflow.getHandle(wf.workflowId);
       try {
         if (input.task !== 'pose3d') {
           throw ApplicationFailure.nonRetryable(
@@ -37,14 +38,31 @@ export function createTrainActivities({ artifactsDir, backend }: { artifactsDir:
             'CONFIG',
           );
         }
-        return await trainPose3d(input, {
-          artifactsDir,
-          backend,
-          heartbeat: (details) => ctx.heartbeat(details),
-          cancelled: ctx.cancellationSignal,
-          onEpoch: (report: EpochReport) => trial.signal(EPOCH_COMPLETED_SIGNAL, report),
-        });
+        return await trainPose3d(
+          { ...input, resumeFrom: newer(input.resumeFrom, ctx.info.heartbeatDetails as TrainHeartbeat | undefined) },
+          {
+            artifactsDir,
+            backend,
+            onStart: async ({ resumedFromEpoch }) => {
+              const started: TrialStarted = {
+                trialId: input.trialId,
+                attemptKey: `${wf.runId}/${ctx.info.attempt}`,
+                resumedFromEpoch,
+                backend: backend.backend,
+                device: backend.device,
+                worker: identity,
+              };
+              await trial.signal(TRIAL_STARTED_SIGNAL, started);
+            },
+            heartbeat: (details) => ctx.heartbeat(details),
+            cancelled: ctx.cancellationSignal,
+            onEpoch: (report: EpochReport) => trial.signal(EPOCH_COMPLETED_SIGNAL, report),
+            warn: (message) => ctx.log.warn(`${input.trialId}: ${message}`),
+          },
+        );
       } catch (err) {
+        // Temporal counts an attempt as cancelled (pause, prune, cancelSweep) only by this failure type.
+        if (ctx.cancellationSignal.aborted) throw new CancelledFailure('training stopped on request');
         if (isHeadroomError(err) && PERMANENT.has(err.code)) {
           throw ApplicationFailure.nonRetryable(err.message, err.code);
         }
@@ -52,6 +70,14 @@ export function createTrainActivities({ artifactsDir, backend }: { artifactsDir:
       }
     },
   };
+}
+
+/** A retried attempt knows its predecessor's last checkpoint from the heartbeat details. */
+function newer(known: ResumePoint | undefined, beat: TrainHeartbeat | undefined): ResumePoint | undefined {
+  const fromBeat = beat?.checkpoint ? { epoch: beat.epoch, path: beat.checkpoint } : undefined;
+  if (!fromBeat) return known;
+  if (!known) return fromBeat;
+  return fromBeat.epoch >= known.epoch ? fromBeat : known;
 }
 
 export type TrainActivities = ReturnType<typeof createTrainActivities>;

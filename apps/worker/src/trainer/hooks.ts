@@ -1,11 +1,14 @@
 import type { BackendInfo } from '@headroom/models';
-import type { EpochReport } from '../types';
+import type { EpochReport, TrainHeartbeat } from '../types';
 
 /** How a trainer talks to the outside world; the activity supplies Temporal-backed ones, tests plain ones. */
 export interface TrainHooks {
   artifactsDir: string;
   backend: BackendInfo;
-  heartbeat(details: { epoch: number; checkpoint?: string; batchesSeen?: number }): void;
+  /** Once per attempt, after the checkpoint (if any) is loaded. */
+  onStart(info: { resumedFromEpoch: number }): Promise<void>;
+  heartbeat(details: TrainHeartbeat): void;
   cancelled: AbortSignal;
   onEpoch(report: EpochReport): Promise<void>;
+  warn(message: string): void;
 }

@@ -16,6 +16,7 @@ import { HeadroomError } from '@headroom/errors';
 import { mpjpe, pMpjpe } from '@headroom/metrics';
 import { buildPose3dModel, countParams, saveWeights, tf } from '@headroom/models';
 import { resolveGeometry } from '@headroom/sweep';
+import { checkpointDir, restoreNewestCheckpoint } from './checkpoints';
 import type { TrainHooks } from './hooks';
 import type { EpochReport, TrainTrialInput, TrainTrialResult } from '../types';
 
@@ -23,6 +24,12 @@ const JOINTS = 17;
 const CAMERAS = 4;
 /** The test split is evaluated every epoch; cap it so evaluation stays a small share of an epoch. */
 const MAX_EVAL_SAMPLES = 4096;
+const MIN_BATCH_SIZE = 1;
+
+/** TensorFlow reports allocation failures as ResourceExhausted / OOM. */
+function isOutOfMemory(err: unknown): boolean {
+  return err instanceof Error && /\bOOM\b|out of memory|ResourceExhausted|failed to allocate/i.test(err.message);
+}
 
 /**
  * Trains the pose3d lifter (17 joint tokens of 2D keypoints → 17×3 root-relative joints)
@@ -39,19 +46,42 @@ export async function trainPose3d(input: TrainTrialInput, hooks: TrainHooks): Pr
   const trialDir = join(hooks.artifactsDir, input.sweepId, input.trialId);
   await mkdir(trialDir, { recursive: true });
 
-  let last: Record<string, number> = {};
   try {
-    for (let epoch = 1; epoch <= params.epochs; epoch++) {
+    // Weights, optimizer state and the epoch come back from the checkpoint; the data order
+    // is a pure function of (seed, epoch), so the epoch is all the RNG state there is.
+    const resumed = await restoreNewestCheckpoint(model, optimizer, trialDir, input.resumeFrom, hooks.warn);
+    let lastCheckpoint = resumed?.path;
+    const startEpoch = resumed?.epoch ?? 0;
+    await hooks.onStart({ resumedFromEpoch: startEpoch });
+
+    let last: Record<string, number> = {};
+    let batchSize = params.batch_size;
+    for (let epoch = startEpoch + 1; epoch <= params.epochs; epoch++) {
       let lossSum = 0;
       let seen = 0;
-      for (const batch of iterateBatches(train, { batchSize: params.batch_size, seed: params.seed, epoch, shuffle: true })) {
-        if (hooks.cancelled.aborted) throw new HeadroomError('INTERNAL', 'training cancelled');
-        const loss = trainStep(model, optimizer, batch.inputs, batch.targets, batch.size);
-        lossSum += loss * batch.size;
-        seen += batch.size;
-        hooks.heartbeat({ epoch: epoch - 1, batchesSeen: seen });
-        // Let the heartbeat and signals go out between steps.
-        await new Promise<void>((r) => setImmediate(r));
+      try {
+        for (const batch of iterateBatches(train, { batchSize, seed: params.seed, epoch, shuffle: true })) {
+          if (hooks.cancelled.aborted) throw new HeadroomError('INTERNAL', 'training cancelled');
+          const loss = trainStep(model, optimizer, batch.inputs, batch.targets, batch.size);
+          lossSum += loss * batch.size;
+          seen += batch.size;
+          hooks.heartbeat({ epoch: epoch - 1, checkpoint: lastCheckpoint, batchesSeen: seen });
+          // Let the heartbeat, signals and cancellation get through between steps.
+          await new Promise<void>((r) => setImmediate(r));
+        }
+      } catch (err) {
+        if (!isOutOfMemory(err)) throw err;
+        // Out of memory: halve the batch and run the epoch again; at the smallest batch, give up for good.
+        if (batchSize <= MIN_BATCH_SIZE) {
+          throw new HeadroomError(
+            'OUT_OF_MEMORY',
+            `out of memory even at batch_size ${batchSize}; reduce d_m, d_h, heads or layers, or use a pool with more memory`,
+          );
+        }
+        hooks.warn(`out of memory at batch_size ${batchSize} in epoch ${epoch}; retrying the epoch at ${Math.floor(batchSize / 2)}`);
+        batchSize = Math.floor(batchSize / 2);
+        epoch--;
+        continue;
       }
       const trainLoss = lossSum / seen;
       if (!Number.isFinite(trainLoss)) {
@@ -60,13 +90,14 @@ export async function trainPose3d(input: TrainTrialInput, hooks: TrainHooks): Pr
           `loss became ${trainLoss} in epoch ${epoch}; lower lr (now ${params.lr}) or check the data`,
         );
       }
-      const evalMetrics = evaluatePose3d(model, test);
-      const checkpoint = { epoch, ...(await saveWeights(model, join(trialDir, `epoch-${String(epoch).padStart(4, '0')}`))) };
-      last = { loss: trainLoss, ...evalMetrics };
-      const report: EpochReport = { trialId: input.trialId, epoch, metrics: last, checkpoint };
-      await hooks.onEpoch(report);
-      hooks.heartbeat({ epoch, checkpoint: checkpoint.path });
+      last = { loss: trainLoss, ...evaluatePose3d(model, test) };
+      const saved = await saveWeights(model, checkpointDir(trialDir, epoch), { optimizer });
+      lastCheckpoint = saved.path;
+      await hooks.onEpoch({ trialId: input.trialId, epoch, metrics: last, checkpoint: { epoch, ...saved } });
+      hooks.heartbeat({ epoch, checkpoint: lastCheckpoint });
     }
+    // Resumed from the last epoch's checkpoint: nothing left to train, but the result needs metrics.
+    if (startEpoch >= params.epochs) last = evaluatePose3d(model, test);
     const final = await saveWeights(model, join(trialDir, 'final'));
     return {
       metrics: { mpjpe: last.mpjpe ?? NaN, p_mpjpe: last.p_mpjpe ?? NaN },

@@ -1,14 +1,40 @@
-import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+  WorkflowIdReusePolicy,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  ashaReport,
   CONTROL_TASK_QUEUE,
-  countGridTrials,
-  gridTrialAt,
+  countTrials,
+  createAsha,
+  resolveAshaConfig,
+  resolveMetric,
+  trialAt,
   trialId,
   trialWorkflowId,
-  type SweepWorkflowInput,
 } from '@headroom/sweep';
 import type { ControlActivities } from '../activities/control.activities';
-import type { TrialOutcome } from '../types';
+import type { SweepState, SweepWorkflowArgs, TrialOutcome } from '../types';
+import {
+  cancelSweepSignal,
+  pauseSweepSignal,
+  pauseTrialSignal,
+  pruneTrialSignal,
+  resumeSweepSignal,
+  resumeTrialSignal,
+  retryTrialsSignal,
+  trialEpochSignal,
+  trialFinishedSignal,
+} from './signals';
 import { trialWorkflow } from './trial.workflow';
 
 const control = proxyActivities<ControlActivities>({
@@ -19,30 +45,92 @@ const control = proxyActivities<ControlActivities>({
 
 /** Trials run at once when the spec sets no `resources.max_concurrent`. */
 export const DEFAULT_MAX_CONCURRENT = 4;
+/**
+ * Continue-as-new well before Temporal's 51,200-event limit. Each trial costs the sweep
+ * about 5 events (child start, started, finished signal, completion), plus ASHA notices.
+ */
+export const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
 
 /**
- * A sweep: register it and its trials, run each trial as a child workflow (ids
- * `trial-<sweepId>-<index>`, so a replayed or restarted sweep never runs a trial twice),
- * at most `resources.max_concurrent` at a time, then record how it ended.
+ * A sweep as a durable service: registers itself and its trials, runs each trial as a
+ * child workflow (`trial-<sweepId>-<index>`: starting twice cannot run twice) at most
+ * `resources.max_concurrent` at a time, prunes with ASHA, obeys pause / resume / cancel /
+ * retry signals, and continues-as-new before its history grows too long. Children are
+ * abandoned on continue-as-new and report back by signal to the sweep's workflow id.
  */
-export async function sweepWorkflow({ sweepId, spec }: SweepWorkflowInput): Promise<TrialOutcome[]> {
-  const total = await control.registerSweep({ sweepId, spec });
-  await control.setSweepStatus({ sweepId, status: 'running' });
-
+export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState> {
+  const { sweepId, spec } = args;
+  const total = countTrials(spec);
+  const state: SweepState = args.state ?? {
+    registered: false,
+    next: args.retryOnly ? total : 0,
+    running: [],
+    unsuccessful: [],
+    retryQueue: [],
+    paused: false,
+    cancelled: false,
+  };
+  const ashaConfig = resolveAshaConfig(spec);
+  if (ashaConfig && !state.asha) state.asha = createAsha(ashaConfig);
+  const metric = resolveMetric(spec).name;
+  const lanes = Math.max(1, spec.resources?.max_concurrent ?? DEFAULT_MAX_CONCURRENT);
   const pool = spec.resources?.pool ?? 'default';
-  const lanes = Math.max(1, Math.min(spec.resources?.max_concurrent ?? DEFAULT_MAX_CONCURRENT, total));
-  const outcomes: TrialOutcome[] = new Array<TrialOutcome>(total);
-  let next = 0;
 
-  // Each lane takes the next trial when its previous one ends: deterministic order,
-  // never more than `lanes` trials in flight.
-  const lane = async () => {
-    while (next < countGridTrials(spec)) {
-      const index = next++;
-      const params = gridTrialAt(spec, index);
-      outcomes[index] = await executeChild(trialWorkflow, {
+  // Work the signal handlers leave for the main loop (they must not block).
+  const outbox: Array<() => Promise<void>> = [];
+  const toTrial = (index: number) => getExternalWorkflowHandle(trialWorkflowId(sweepId, index));
+  const running = new Set(state.running);
+
+  setHandler(trialFinishedSignal, (o: TrialOutcome) => {
+    running.delete(o.index);
+    const rest = state.unsuccessful.filter((i) => i !== o.index);
+    state.unsuccessful = o.status === 'failed' || o.status === 'cancelled' ? [...rest, o.index] : rest;
+  });
+  setHandler(trialEpochSignal, (n) => {
+    if (!state.asha || !running.has(n.index)) return;
+    const d = ashaReport(state.asha, { trialId: n.trialId, epoch: n.epoch, value: n.value });
+    if (d.decision === 'prune') outbox.push(() => toTrial(n.index).signal(pruneTrialSignal, { rung: d.rung ?? 0 }));
+  });
+  setHandler(pauseSweepSignal, () => {
+    if (state.paused || state.cancelled) return;
+    state.paused = true;
+    outbox.push(() => control.setSweepStatus({ sweepId, status: 'paused' }));
+    for (const i of running) outbox.push(() => toTrial(i).signal(pauseTrialSignal).catch(() => {}));
+  });
+  setHandler(resumeSweepSignal, () => {
+    if (!state.paused || state.cancelled) return;
+    state.paused = false;
+    outbox.push(() => control.setSweepStatus({ sweepId, status: 'running' }));
+    for (const i of running) outbox.push(() => toTrial(i).signal(resumeTrialSignal).catch(() => {}));
+  });
+  setHandler(cancelSweepSignal, () => {
+    if (state.cancelled) return;
+    state.cancelled = true;
+    state.retryQueue = [];
+    for (const i of running) outbox.push(() => toTrial(i).cancel().catch(() => {}));
+  });
+  setHandler(retryTrialsSignal, ({ indices }) => {
+    if (state.cancelled) return;
+    for (const i of indices) {
+      if (!running.has(i) && !state.retryQueue.includes(i) && i < total) state.retryQueue.push(i);
+    }
+  });
+
+  if (!state.registered) {
+    await control.registerSweep({ sweepId, spec });
+    state.registered = true;
+  }
+  await control.setSweepStatus({ sweepId, status: state.paused ? 'paused' : 'running' });
+
+  const startTrial = async (index: number) => {
+    running.add(index);
+    try {
+      await startChild(trialWorkflow, {
         workflowId: trialWorkflowId(sweepId, index),
         taskQueue: workflowInfo().taskQueue,
+        // Children outlive this run (continue-as-new) and report back by signal.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         args: [
           {
             sweepId,
@@ -50,16 +138,52 @@ export async function sweepWorkflow({ sweepId, spec }: SweepWorkflowInput): Prom
             index,
             task: spec.task,
             dataset: spec.dataset,
-            params,
+            params: trialAt(spec, index),
             pool,
+            reportMetric: state.asha ? metric : undefined,
           },
         ],
       });
+    } catch (err) {
+      // Already running (a retry of a trial that never stopped): it will report when it ends.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
   };
-  await Promise.all(Array.from({ length: lanes }, lane));
 
-  const allSucceeded = outcomes.every((o) => o.status === 'succeeded');
-  await control.setSweepStatus({ sweepId, status: allSucceeded ? 'succeeded' : 'failed' });
-  return outcomes;
+  const hasWork = () => state.retryQueue.length > 0 || state.next < total;
+  for (;;) {
+    await condition(
+      () =>
+        outbox.length > 0 ||
+        (state.cancelled && running.size === 0) ||
+        (!state.cancelled && !state.paused && running.size < lanes && hasWork()) ||
+        (!hasWork() && running.size === 0) ||
+        workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE,
+    );
+    for (let job = outbox.shift(); job; job = outbox.shift()) await job();
+
+    if (state.cancelled) {
+      if (running.size > 0) continue;
+      await control.cancelPendingTrials({ sweepId });
+      await control.setSweepStatus({ sweepId, status: 'cancelled' });
+      return snapshot();
+    }
+    if (workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      for (let job = outbox.shift(); job; job = outbox.shift()) await job();
+      await continueAsNew<typeof sweepWorkflow>({ sweepId, spec, state: snapshot() });
+    }
+    while (!state.paused && running.size < lanes && hasWork()) {
+      const index = state.retryQueue.length > 0 ? state.retryQueue.shift()! : state.next++;
+      await startTrial(index);
+    }
+    if (!hasWork() && running.size === 0) break;
+  }
+
+  await control.setSweepStatus({ sweepId, status: state.unsuccessful.length === 0 ? 'succeeded' : 'failed' });
+  return snapshot();
+
+  function snapshot(): SweepState {
+    return { ...state, running: [...running] };
+  }
 }

@@ -1,17 +1,34 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
-  CancelledFailure,
+  CancellationScope,
   condition,
+  getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import { CONTROL_TASK_QUEUE, trainTaskQueue } from '@headroom/sweep';
+import { CONTROL_TASK_QUEUE, sweepWorkflowId, trainTaskQueue } from '@headroom/sweep';
 import type { ControlActivities } from '../activities/control.activities';
 import type { TrainActivities } from '../activities/train.activities';
-import type { EpochReport, TrialOutcome, TrialStarted, TrialWorkflowInput } from '../types';
-import { epochCompletedSignal, trialStartedSignal } from './signals';
+import type {
+  EpochReport,
+  ResumePoint,
+  TrainTrialResult,
+  TrialOutcome,
+  TrialStarted,
+  TrialWorkflowInput,
+} from '../types';
+import {
+  epochCompletedSignal,
+  pauseTrialSignal,
+  pruneTrialSignal,
+  resumeTrialSignal,
+  trialEpochSignal,
+  trialFinishedSignal,
+  trialStartedSignal,
+} from './signals';
 
 const control = proxyActivities<ControlActivities>({
   taskQueue: CONTROL_TASK_QUEUE,
@@ -20,58 +37,132 @@ const control = proxyActivities<ControlActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
-/** Heartbeats come every few seconds while training; a silent worker is declared dead after this. */
+/** Heartbeats come every batch (throttled by the SDK); a silent worker is declared dead after this. */
 export const TRAIN_HEARTBEAT_TIMEOUT = '30 seconds';
+/** Transient failures (a lost worker, a flaky disk) retry this often before the trial fails. */
+export const TRAIN_MAX_ATTEMPTS = 10;
 
 /**
- * One trial: train on the pool's task queue, persist what the trainer reports as it
- * reports it (per-epoch metrics, checkpoints), then the final result or the failure.
+ * One trial: train on the pool's task queue; persist what the trainer reports as it
+ * reports it (attempt, per-epoch metrics, checkpoints); then the result or the failure.
+ * Pause stops training after the epoch in progress and resumes from its checkpoint;
+ * prune (ASHA) and cancel stop it for good.
  */
 export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOutcome> {
   const train = proxyActivities<TrainActivities>({
     taskQueue: trainTaskQueue(input.pool),
-    startToCloseTimeout: '7 days',
+    startToCloseTimeout: '30 days',
     heartbeatTimeout: TRAIN_HEARTBEAT_TIMEOUT,
-    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
+    // A pause must not start the next attempt while the stopped one still runs.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: TRAIN_MAX_ATTEMPTS },
   });
 
   const inbox: Array<{ kind: 'started'; s: TrialStarted } | { kind: 'epoch'; r: EpochReport }> = [];
+  let pauseRequested = false;
+  // Set by ASHA (via the sweep): stop for good. `pausing`: stop after this epoch, resume later.
+  let pruneRung: number | undefined;
+  let pausing = false;
+  const stopRequested = () => pruneRung !== undefined || pausing;
   setHandler(trialStartedSignal, (s) => void inbox.push({ kind: 'started', s }));
   setHandler(epochCompletedSignal, (r) => void inbox.push({ kind: 'epoch', r }));
+  setHandler(pauseTrialSignal, () => void (pauseRequested = true));
+  setHandler(resumeTrialSignal, () => void (pauseRequested = false));
+  setHandler(pruneTrialSignal, ({ rung }) => void (pruneRung = rung));
 
-  let finished = false;
-  const training = train
-    .trainTrial({
-      sweepId: input.sweepId,
-      trialId: input.trialId,
-      task: input.task,
-      dataset: input.dataset,
-      params: input.params,
-    })
-    .finally(() => {
-      finished = true;
-    });
+  const finish = async (outcome: TrialOutcome): Promise<TrialOutcome> => {
+    await notifySweep(input, (h) => h.signal(trialFinishedSignal, outcome));
+    return outcome;
+  };
 
-  // Persist reports in the order they arrived, while training goes on. The activity
-  // sends its signals before it returns, so they are all in history before its result.
-  for (;;) {
-    await condition(() => inbox.length > 0 || finished);
-    for (let msg = inbox.shift(); msg; msg = inbox.shift()) {
-      if (msg.kind === 'started') await control.markTrialRunning(msg.s);
-      else await control.recordEpoch(msg.r);
-    }
-    if (finished) break;
-  }
+  // A trial run again (retryFailedTrials) starts from its newest recorded checkpoint.
+  let resumeFrom: ResumePoint | undefined = (await control.latestCheckpoint({ trialId: input.trialId })) ?? undefined;
 
   try {
-    const result = await training;
-    await control.completeTrial({ trialId: input.trialId, result });
-    return { trialId: input.trialId, status: 'succeeded', metrics: result.metrics };
+    for (;;) {
+      if (pauseRequested) {
+        await control.failTrial({ trialId: input.trialId, status: 'paused', error: null });
+        await condition(() => !pauseRequested || pruneRung !== undefined);
+      }
+      if (pruneRung !== undefined) break;
+
+      const scope = new CancellationScope();
+      let finished = false;
+      const attempt: Promise<TrainTrialResult> = scope
+        .run(() =>
+          train.trainTrial({
+            sweepId: input.sweepId,
+            trialId: input.trialId,
+            task: input.task,
+            dataset: input.dataset,
+            params: input.params,
+            resumeFrom,
+          }),
+        )
+        .finally(() => void (finished = true));
+
+      // Persist reports in the order they arrived, while training goes on. The activity
+      // sends its signals before it returns, so they are all in history before its result.
+      for (;;) {
+        await condition(() => inbox.length > 0 || finished || (stopRequested() && !scope.consideredCancelled));
+        for (let msg = inbox.shift(); msg; msg = inbox.shift()) {
+          if (msg.kind === 'started') await control.markTrialRunning(msg.s);
+          else {
+            await control.recordEpoch(msg.r);
+            if (msg.r.checkpoint) resumeFrom = { epoch: msg.r.checkpoint.epoch, path: msg.r.checkpoint.path };
+            const value = input.reportMetric ? msg.r.metrics[input.reportMetric] : undefined;
+            if (value !== undefined) {
+              const notice = { index: input.index, trialId: input.trialId, epoch: msg.r.epoch, value };
+              await notifySweep(input, (h) => h.signal(trialEpochSignal, notice));
+            }
+            // Pause takes effect at an epoch boundary: the checkpoint just written is where it resumes.
+            if (pauseRequested) pausing = true;
+          }
+        }
+        if (stopRequested() && !scope.consideredCancelled) scope.cancel();
+        if (finished) break;
+      }
+
+      try {
+        const result = await attempt;
+        await control.completeTrial({ trialId: input.trialId, result });
+        return await finish({ trialId: input.trialId, index: input.index, status: 'succeeded' });
+      } catch (err) {
+        if (!(isCancellation(err) && stopRequested())) throw err;
+        if (pruneRung !== undefined) break;
+        pausing = false; // paused: loop, wait for resume, train again from the checkpoint
+      }
+    }
+    const rung = pruneRung ?? 0;
+    await control.failTrial({
+      trialId: input.trialId,
+      status: 'pruned',
+      error: `pruned by hyperband at rung ${rung}: below the rung's top 1/eta`,
+      prunedAtRung: rung,
+    });
+    return await finish({ trialId: input.trialId, index: input.index, status: 'pruned' });
   } catch (err) {
-    const cancelled = isCancellation(err) || err instanceof CancelledFailure;
-    const error = describeFailure(err);
-    await control.failTrial({ trialId: input.trialId, status: cancelled ? 'cancelled' : 'failed', error });
-    return { trialId: input.trialId, status: cancelled ? 'cancelled' : 'failed', error };
+    // The workflow itself was cancelled (cancelSweep), or training failed for good.
+    const cancelled = isCancellation(err);
+    const error = cancelled ? 'cancelled' : describeFailure(err);
+    const status = cancelled ? 'cancelled' : 'failed';
+    // Record the end even though this workflow is being cancelled.
+    return CancellationScope.nonCancellable(async () => {
+      await control.failTrial({ trialId: input.trialId, status, error });
+      return finish({ trialId: input.trialId, index: input.index, status, error });
+    });
+  }
+}
+
+/** Tell the sweep (its current run, whichever that is after continue-as-new); a closed sweep is fine. */
+async function notifySweep(
+  input: TrialWorkflowInput,
+  send: (h: ReturnType<typeof getExternalWorkflowHandle>) => Promise<void>,
+): Promise<void> {
+  try {
+    await send(getExternalWorkflowHandle(sweepWorkflowId(input.sweepId)));
+  } catch {
+    // The sweep has ended (e.g. a trial retried on its own); the database already has the outcome.
   }
 }
 

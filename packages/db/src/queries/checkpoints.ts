@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../database';
 import { checkpointColumns } from '../rows';
 import type { CheckpointRow } from '../rows';
@@ -38,4 +38,15 @@ export async function listCheckpoints(db: Database, trialId: string): Promise<Ch
     .from(checkpoints)
     .where(eq(checkpoints.trialId, trialId))
     .orderBy(asc(checkpoints.epoch));
+}
+
+/** The newest checkpoint recorded for a trial, where a re-run resumes (the trainer checks it is intact). */
+export async function latestCheckpoint(db: Database, trialId: string): Promise<CheckpointRow | undefined> {
+  const rows = await db
+    .select(checkpointColumns)
+    .from(checkpoints)
+    .where(eq(checkpoints.trialId, trialId))
+    .orderBy(desc(checkpoints.epoch))
+    .limit(1);
+  return rows[0];
 }

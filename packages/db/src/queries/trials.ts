@@ -8,10 +8,17 @@ import { trials } from '../schema';
 // Every write below is safe to repeat: Temporal runs activities at least once.
 
 export interface MarkTrialRunningInput {
-  /** Temporal's attempt number of the training activity. */
-  attempt: number;
+  /**
+   * Names one attempt of the training activity (workflow run id + Temporal's attempt number).
+   * `attempts` counts distinct keys, so it adds up across retries and `retryFailedTrials`,
+   * and a report delivered twice counts once.
+   */
+  attemptKey: string;
+  /** The epoch this attempt starts from: 0 fresh, k when resumed from epoch k's checkpoint. */
+  resumedFromEpoch?: number;
   backend?: string;
   device?: string;
+  worker?: string;
 }
 
 /** Marks a trial running (again, for a retry or resume). A succeeded trial stays succeeded. */
@@ -24,7 +31,11 @@ export async function markTrialRunning(
     .update(trials)
     .set({
       status: 'running',
-      attempts: sql`greatest(${trials.attempts}, ${input.attempt}::integer)`,
+      attempts: sql`case when ${trials.lastAttemptKey} is distinct from ${input.attemptKey} then ${trials.attempts} + 1 else ${trials.attempts} end`,
+      lastAttemptKey: input.attemptKey,
+      resumedFromEpoch: input.resumedFromEpoch ?? 0,
+      worker: input.worker,
+      prunedAtRung: null,
       startedAt: sql`coalesce(${trials.startedAt}, now())`,
       // A resumed trial is no longer finished; a stale error would contradict its status.
       finishedAt: null,
@@ -71,8 +82,11 @@ export async function completeTrial(db: Database, input: CompleteTrialInput): Pr
 
 export interface FailTrialInput {
   trialId: string;
-  status: 'failed' | 'cancelled' | 'pruned';
-  error: string;
+  /** `paused` ends an attempt without ending the trial: it resumes from its checkpoint later. */
+  status: 'failed' | 'cancelled' | 'pruned' | 'paused';
+  error: string | null;
+  /** ASHA: the rung a pruned trial reached. */
+  prunedAtRung?: number;
 }
 
 /** Ends a trial without a result. A succeeded trial is never overwritten (a late duplicate failure). */
@@ -82,7 +96,8 @@ export async function failTrial(db: Database, input: FailTrialInput): Promise<vo
     .set({
       status: input.status,
       error: input.error,
-      finishedAt: sql`coalesce(${trials.finishedAt}, now())`,
+      prunedAtRung: input.prunedAtRung ?? null,
+      finishedAt: input.status === 'paused' ? null : sql`coalesce(${trials.finishedAt}, now())`,
       updatedAt: sql`now()`,
     })
     .where(and(eq(trials.id, input.trialId), ne(trials.status, 'succeeded')))
@@ -114,4 +129,14 @@ export function trialNotFound(id: string): HeadroomError {
 async function assertTrialExists(db: Database, id: string): Promise<void> {
   const rows = await db.select({ id: trials.id }).from(trials).where(eq(trials.id, id));
   if (rows.length === 0) throw trialNotFound(id);
+}
+
+/** A cancelled sweep's trials that never started end cancelled too, so none is left pending. */
+export async function cancelPendingTrials(db: Database, sweepId: string): Promise<number> {
+  const rows = await db
+    .update(trials)
+    .set({ status: 'cancelled', error: 'sweep cancelled before the trial started', updatedAt: sql`now()` })
+    .where(and(eq(trials.sweepId, sweepId), eq(trials.status, 'pending')))
+    .returning({ id: trials.id });
+  return rows.length;
 }

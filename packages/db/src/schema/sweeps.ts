@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
 
-export const SWEEP_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const SWEEP_STATUSES = ['pending', 'running', 'paused', 'succeeded', 'failed', 'cancelled'] as const;
 export type SweepStatus = (typeof SWEEP_STATUSES)[number];
 export const METRIC_GOALS = ['minimize', 'maximize'] as const;
 export type MetricGoal = (typeof METRIC_GOALS)[number];
@@ -27,7 +27,7 @@ export const sweeps = pgTable(
     // Text + CHECK rather than pg enums: adding a status later is a plain migration.
     check(
       'sweeps_status_check',
-      sql`${t.status} in ('pending', 'running', 'succeeded', 'failed', 'cancelled')`,
+      sql`${t.status} in ('pending', 'running', 'paused', 'succeeded', 'failed', 'cancelled')`,
     ),
     check('sweeps_metric_goal_check', sql`${t.metricGoal} in ('minimize', 'maximize')`),
   ],

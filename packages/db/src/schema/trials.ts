@@ -21,6 +21,7 @@ export const TRIAL_STATUSES = [
   'failed',
   'cancelled',
   'pruned',
+  'paused',
 ] as const;
 export type TrialStatus = (typeof TRIAL_STATUSES)[number];
 
@@ -51,6 +52,14 @@ export const trials = pgTable(
     device: text(),
     error: text(),
     attempts: integer().notNull().default(0),
+    /** The attempt last counted in `attempts` (run id + attempt), so a repeated report counts once. */
+    lastAttemptKey: text(),
+    /** The epoch the latest attempt started from: 0 for a fresh start, k when resumed from epoch k's checkpoint. */
+    resumedFromEpoch: integer().notNull().default(0),
+    /** The worker (identity) running or last running the trial. */
+    worker: text(),
+    /** ASHA: the rung (0-based) a pruned trial reached. */
+    prunedAtRung: integer(),
     startedAt: timestamp({ withTimezone: true }),
     finishedAt: timestamp({ withTimezone: true }),
     ...timestamps,
@@ -64,7 +73,7 @@ export const trials = pgTable(
     index('trials_geometry_idx').on(t.dModel, t.heads, t.dH, t.qkTied),
     check(
       'trials_status_check',
-      sql`${t.status} in ('pending', 'running', 'succeeded', 'failed', 'cancelled', 'pruned')`,
+      sql`${t.status} in ('pending', 'running', 'succeeded', 'failed', 'cancelled', 'pruned', 'paused')`,
     ),
   ],
 );
