@@ -12,6 +12,7 @@ import { LeaderboardsModule } from './leaderboards/leaderboards.module';
 import { SweepsModule } from './sweeps/sweeps.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TrialsModule } from './trials/trials.module';
+import { WorkersModule } from './workers/workers.module';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -57,6 +58,7 @@ export class AppModule {
         TrialsModule,
         LeaderboardsModule,
         TasksModule,
+        WorkersModule,
       ],
     };
   }

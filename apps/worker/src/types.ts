@@ -1,4 +1,4 @@
-import type { AshaState, SweepSpec, TrialParams } from '@headroom/sweep';
+import type { AshaState, SweepSpec, SweepWorkflowInput, TrialParams } from '@headroom/sweep';
 
 /** What a trial workflow needs to run one trial; the sweep workflow hands it over. */
 export interface TrialWorkflowInput {
@@ -103,17 +103,9 @@ export interface SweepState {
   asha?: AshaState;
 }
 
-export interface SweepWorkflowArgs {
-  sweepId: string;
-  spec: SweepSpec;
+export interface SweepWorkflowArgs extends SweepWorkflowInput {
   /** Absent on the first run; carried by continue-as-new. */
   state?: SweepState;
-  /** Started only to retry trials (retryFailedTrials after the sweep ended): start no new ones. */
-  retryOnly?: boolean;
-}
-
-export interface RetryTrialsRequest {
-  indices: number[];
 }
 
 /** Train worker → control plane (signals to `worker-<identity>`): registration and liveness. */

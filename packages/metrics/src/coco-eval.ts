@@ -64,10 +64,16 @@ interface ImageEval {
  * as no match (pycocotools stores the matched id and tests it for truth); settings
  * without ground truth are −1 and left out of the means; ground-truth annotations
  * on images or categories missing from `images` / `categories` are not evaluated.
- * Means use numpy's pairwise summation, so the stats equal pycocotools' bit for bit.
+ * Thresholds are built like `np.linspace` and means summed like `np.mean` (pairwise),
+ * so the stats equal pycocotools' bit for bit. The one float64 operation that is
+ * not reproduced bit for bit is `exp` inside OKS (numpy's SIMD exp vs V8's, which may
+ * round the last bit differently); only an OKS within an ulp of a threshold, or of
+ * another ground truth's OKS, could then match differently — just as pycocotools'
+ * own results can differ between a machine with AVX-512 and one without.
  *
  * Unlike pycocotools, an empty results list is allowed (`loadRes` crashes on it):
- * every setting with ground truth scores 0. Malformed input throws
+ * every setting with ground truth scores 0; and duplicate annotation ids are an
+ * error (pycocotools silently evaluates one annotation twice). Malformed input throws
  * `HeadroomError('INVALID_INPUT')` naming the item and field.
  */
 export function evaluateCocoKeypoints(

@@ -57,8 +57,9 @@ export {
   trialId,
   trialWorkflowId,
   newSweepId,
+  SWEEP_SIGNALS,
 } from './temporal-names';
-export type { SweepWorkflowInput } from './temporal-names';
+export type { RetryTrialsRequest, SweepWorkflowInput } from './temporal-names';
 // yaml's Node build imports `process`, but bundlers that honour package.json "browser" (Temporal's
 // workflow bundler does) take its builtin-free browser build; `@headroom/sweep/load` is the same
 // function for apps that want yaml out of a bundle altogether.

@@ -10,6 +10,8 @@ export const SWEEP_WORKFLOW_TYPE = 'sweepWorkflow';
 export interface SweepWorkflowInput {
   sweepId: string;
   spec: SweepSpec;
+  /** Started only to run failed trials again (retryFailedTrials after the sweep ended): no new trials. */
+  retryOnly?: boolean;
 }
 
 /** The train queue of a pool: a GPU node's workers poll the queue of their pool. */
@@ -57,4 +59,21 @@ export function newSweepId(random: () => number): string {
     id += ID_ALPHABET[Math.min(ID_ALPHABET.length - 1, Math.floor(r * ID_ALPHABET.length))];
   }
   return id;
+}
+
+/**
+ * Signals the API sends to a running sweep workflow (by name: the API does not import
+ * workflow code). `retryTrials` is sent with signal-with-start, so it also revives a sweep
+ * whose workflow has ended.
+ */
+export const SWEEP_SIGNALS = {
+  pause: 'pauseSweep',
+  resume: 'resumeSweep',
+  cancel: 'cancelSweep',
+  retryTrials: 'retryTrials',
+} as const;
+
+/** Payload of `retryTrials`: trial indices to run again from their newest checkpoint. */
+export interface RetryTrialsRequest {
+  indices: number[];
 }

@@ -33,6 +33,31 @@ export class SweepsResolver {
     return this.sweepsService.create(input);
   }
 
+  @Mutation(() => Sweep, { description: 'Running trials finish their epoch and stop; no new trial starts until resumeSweep.' })
+  pauseSweep(@Args('id', { type: () => ID }) id: string): Promise<SweepRow> {
+    return this.sweepsService.control(id, 'pause');
+  }
+
+  @Mutation(() => Sweep, { description: 'Paused trials continue from their checkpoints; new trials start again.' })
+  resumeSweep(@Args('id', { type: () => ID }) id: string): Promise<SweepRow> {
+    return this.sweepsService.control(id, 'resume');
+  }
+
+  @Mutation(() => Sweep, { description: 'Stops running trials within one heartbeat and marks them and the unstarted ones cancelled.' })
+  cancelSweep(@Args('id', { type: () => ID }) id: string): Promise<SweepRow> {
+    return this.sweepsService.control(id, 'cancel');
+  }
+
+  @Mutation(() => Sweep, {
+    description: 'Runs failed and cancelled trials (all, or those named) again from their newest checkpoint, also after the sweep has ended.',
+  })
+  retryFailedTrials(
+    @Args('sweepId', { type: () => ID }) sweepId: string,
+    @Args('trialIds', { type: () => [ID], nullable: true }) trialIds: string[] | null,
+  ): Promise<SweepRow> {
+    return this.sweepsService.retryFailed(sweepId, trialIds);
+  }
+
   @ResolveField('trials', () => [Trial], { description: 'Trials in index order.' })
   trialsOf(@Parent() sweep: SweepRow, @Context() ctx: GraphQLContext): Promise<TrialRow[]> {
     return this.trials.listForSweep(sweep.id, ctx.cache);

@@ -3,8 +3,11 @@ import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import { HeadroomError } from '@headroom/errors';
 import {
   CONTROL_TASK_QUEUE,
+  SWEEP_SIGNALS,
   SWEEP_WORKFLOW_TYPE,
   sweepWorkflowId,
+  type RetryTrialsRequest,
+  type SweepSpec,
   type SweepWorkflowInput,
 } from '@headroom/sweep';
 import { API_ENV } from '../common/tokens';
@@ -35,6 +38,44 @@ export class TemporalService implements OnApplicationShutdown {
         taskQueue: CONTROL_TASK_QUEUE,
         workflowId: sweepWorkflowId(input.sweepId),
         args: [input],
+      });
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /** Pause, resume or cancel a running sweep. */
+  async signalSweep(sweepId: string, signal: 'pause' | 'resume' | 'cancel'): Promise<void> {
+    const client = await this.getClient();
+    try {
+      await client.workflow.getHandle(sweepWorkflowId(sweepId)).signal(SWEEP_SIGNALS[signal]);
+    } catch (err) {
+      if (grpcCode(err) === GRPC_NOT_FOUND) {
+        throw new HeadroomError(
+          'INVALID_INPUT',
+          `sweep ${sweepId} is not running (its workflow has ended), so it cannot be ${signal === 'cancel' ? 'cancelled' : `${signal}d`}; retryFailedTrials runs its failed trials again`,
+          [{ path: 'id', message: `sweep ${sweepId} has ended` }],
+        );
+      }
+      throw this.translate(err);
+    }
+  }
+
+  /**
+   * Runs trials of a sweep again. Signal-with-start: a running sweep takes them into its
+   * queue; an ended one starts a new run of its workflow (same id) that runs only them.
+   */
+  async retryTrials(sweepId: string, spec: SweepSpec, indices: number[]): Promise<void> {
+    const client = await this.getClient();
+    const input: SweepWorkflowInput = { sweepId, spec, retryOnly: true };
+    const request: RetryTrialsRequest = { indices };
+    try {
+      await client.workflow.signalWithStart(SWEEP_WORKFLOW_TYPE, {
+        taskQueue: CONTROL_TASK_QUEUE,
+        workflowId: sweepWorkflowId(sweepId),
+        args: [input],
+        signal: SWEEP_SIGNALS.retryTrials,
+        signalArgs: [request],
       });
     } catch (err) {
       throw this.translate(err);
@@ -87,7 +128,7 @@ export class TemporalService implements OnApplicationShutdown {
     const address = this.env.TEMPORAL_ADDRESS;
     return new HeadroomError(
       'CONFIG',
-      `cannot reach Temporal at ${address} (TEMPORAL_ADDRESS) to start the sweep: ${describe(err)}. ` +
+      `cannot reach Temporal at ${address} (TEMPORAL_ADDRESS): ${describe(err)}. ` +
         'Start the local stack with `pnpm headroom up`, or set TEMPORAL_ADDRESS to the address of a running Temporal frontend.',
       [{ path: 'TEMPORAL_ADDRESS', message: `no Temporal server answered at ${address}` }],
     );

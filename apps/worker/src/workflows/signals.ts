@@ -1,7 +1,7 @@
 import { defineSignal } from '@temporalio/workflow';
+import { SWEEP_SIGNALS, type RetryTrialsRequest } from '@headroom/sweep';
 import type {
   EpochReport,
-  RetryTrialsRequest,
   TrialEpochNotice,
   TrialOutcome,
   TrialStarted,
@@ -25,15 +25,11 @@ export const pruneTrialSignal = defineSignal<[{ rung: number }]>('pruneTrial');
 export const trialEpochSignal = defineSignal<[TrialEpochNotice]>('trialEpoch');
 export const trialFinishedSignal = defineSignal<[TrialOutcome]>('trialFinished');
 
-/** API → sweep workflow. */
-export const PAUSE_SWEEP_SIGNAL = 'pauseSweep';
-export const RESUME_SWEEP_SIGNAL = 'resumeSweep';
-export const CANCEL_SWEEP_SIGNAL = 'cancelSweep';
-export const RETRY_TRIALS_SIGNAL = 'retryTrials';
-export const pauseSweepSignal = defineSignal(PAUSE_SWEEP_SIGNAL);
-export const resumeSweepSignal = defineSignal(RESUME_SWEEP_SIGNAL);
-export const cancelSweepSignal = defineSignal(CANCEL_SWEEP_SIGNAL);
-export const retryTrialsSignal = defineSignal<[RetryTrialsRequest]>(RETRY_TRIALS_SIGNAL);
+/** API → sweep workflow (names shared with the API through @headroom/sweep). */
+export const pauseSweepSignal = defineSignal(SWEEP_SIGNALS.pause);
+export const resumeSweepSignal = defineSignal(SWEEP_SIGNALS.resume);
+export const cancelSweepSignal = defineSignal(SWEEP_SIGNALS.cancel);
+export const retryTrialsSignal = defineSignal<[RetryTrialsRequest]>(SWEEP_SIGNALS.retryTrials);
 
 /** Train worker → its worker workflow. */
 export const WORKER_SEEN_SIGNAL = 'workerSeen';

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { HeadroomError } from '@headroom/errors';
+import { graphql } from '../graphql-client';
+import { CREATE_SWEEP, RETRY_FAILED, SWEEP_ACTION, SWEEP_PROGRESS, WORKERS, type SweepView } from '../queries';
+import { LiveBlock, renderLeaderboard, renderProgress } from '../render';
+import { fetchLeaderboard, metricColumns, watchSweep } from '../sweep-watch';
+
+interface Common {
+  api: string;
+  json?: boolean;
+}
+
+function readSpecFile(file: string | undefined): string {
+  if (!file) throw new HeadroomError('INVALID_INPUT', 'sweep create needs a sweep file: headroom sweep create FILE.yaml');
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new HeadroomError('INVALID_INPUT', `${file}: cannot read the sweep file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/** `headroom sweep create FILE [--wait] [--json]` */
+export async function createSweepCommand(file: string | undefined, opts: Common & { wait?: boolean }): Promise<number> {
+  const yaml = readSpecFile(file);
+  const { createSweep } = await graphql<{ createSweep: { id: string; name: string; trialCount: number } }>(opts.api, CREATE_SWEEP, {
+    input: { yaml },
+  }).catch((err: unknown) => {
+    // Name the file the spec came from: the API only knows `input.yaml`.
+    if (err instanceof HeadroomError && err.code === 'INVALID_SPEC') {
+      throw new HeadroomError('INVALID_SPEC', `${file}: ${err.message}`, err.violations);
+    }
+    throw err;
+  });
+  if (!opts.wait) {
+    console.log(opts.json ? JSON.stringify({ id: createSweep.id }) : createSweep.id);
+    return 0;
+  }
+  if (!opts.json) console.log(`sweep ${createSweep.name} (${createSweep.id}): ${createSweep.trialCount} trials`);
+  const live = new LiveBlock();
+  const sweep = await watchSweep(opts.api, createSweep.id, (s) => {
+    if (!opts.json) live.update(renderProgress(s));
+  });
+  if (opts.json) console.log(JSON.stringify(showJson(sweep)));
+  return sweep.status === 'succeeded' ? 0 : 1;
+}
+
+/** The stable JSON shape of `sweep show --json`, for scripts. */
+export function showJson(s: SweepView) {
+  return {
+    id: s.id,
+    status: s.status,
+    trials: s.trials.map((t) => ({
+      id: t.id,
+      index: t.index,
+      status: t.status,
+      params: t.params,
+      attempts: t.attempts,
+      resumedFromEpoch: t.resumedFromEpoch,
+      epochsCompleted: t.epochsCompleted,
+      metrics: t.metrics,
+    })),
+  };
+}
+
+/** `headroom sweep show ID [--json]` */
+export async function showSweepCommand(id: string | undefined, opts: Common): Promise<number> {
+  if (!id) throw new HeadroomError('INVALID_INPUT', 'sweep show needs a sweep id: headroom sweep show ID');
+  const { sweep } = await graphql<{ sweep: SweepView | null }>(opts.api, SWEEP_PROGRESS, { id });
+  if (!sweep) throw new HeadroomError('NOT_FOUND', `no sweep ${id}`);
+  if (opts.json) console.log(JSON.stringify(showJson(sweep)));
+  else {
+    for (const line of renderProgress(sweep)) console.log(line);
+    const rows = await fetchLeaderboard(opts.api, { task: sweep.task, metric: sweep.metric, sweepId: sweep.id });
+    if (rows.length > 0) {
+      console.log('');
+      for (const line of renderLeaderboard(rows, metricColumns(sweep.task))) console.log(line);
+    }
+  }
+  return 0;
+}
+
+/** `headroom sweep pause|resume|cancel ID` */
+export async function sweepActionCommand(action: 'pause' | 'resume' | 'cancel', id: string | undefined, opts: Common): Promise<number> {
+  if (!id) throw new HeadroomError('INVALID_INPUT', `sweep ${action} needs a sweep id`);
+  const field = `${action}Sweep` as 'pauseSweep' | 'resumeSweep' | 'cancelSweep';
+  const data = await graphql<Record<string, { id: string; status: string }>>(opts.api, SWEEP_ACTION(field), { id });
+  const s = data[field]!;
+  console.log(opts.json ? JSON.stringify(s) : `sweep ${s.id}: ${s.status}`);
+  return 0;
+}
+
+/** `headroom trials retry-failed SWEEP_ID [--trial ID …]` */
+export async function retryFailedCommand(sweepId: string | undefined, trialIds: string[], opts: Common): Promise<number> {
+  if (!sweepId) throw new HeadroomError('INVALID_INPUT', 'trials retry-failed needs a sweep id: headroom trials retry-failed SWEEP_ID');
+  const { retryFailedTrials } = await graphql<{ retryFailedTrials: { id: string; status: string } }>(opts.api, RETRY_FAILED, {
+    sweepId,
+    trialIds: trialIds.length > 0 ? trialIds : null,
+  });
+  console.log(opts.json ? JSON.stringify(retryFailedTrials) : `sweep ${retryFailedTrials.id}: ${retryFailedTrials.status}, failed trials running again`);
+  return 0;
+}
+
+/** `headroom workers [--pool NAME] [--json]` */
+export async function workersCommand(pool: string | undefined, opts: Common): Promise<number> {
+  const { workers } = await graphql<{ workers: Array<Record<string, string | number>> }>(opts.api, WORKERS, { pool: pool ?? null });
+  if (opts.json) console.log(JSON.stringify(workers));
+  else if (workers.length === 0) console.log('no train workers have registered');
+  else for (const w of workers) console.log(`${w.pool}\t${w.id}\t${w.backend}\t${w.device}\tslots ${w.slots}\t${w.status}\tlast seen ${w.lastSeenAt}`);
+  return 0;
+}

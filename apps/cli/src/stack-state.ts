@@ -1,0 +1,44 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** What `headroom up` tells other commands on the same machine (API URL, Temporal address). */
+export interface StackState {
+  apiUrl: string;
+  temporalAddress: string;
+  pid: number;
+}
+
+export const DEFAULT_API_URL = 'http://127.0.0.1:4000/graphql';
+
+export function dataDir(): string {
+  return resolve(process.env.HEADROOM_DATA_DIR ?? '.headroom');
+}
+
+function stateFile(): string {
+  return join(dataDir(), 'stack.json');
+}
+
+export function writeStackState(state: StackState): void {
+  writeFileSync(stateFile(), JSON.stringify(state, null, 2) + '\n');
+}
+
+export function clearStackState(): void {
+  rmSync(stateFile(), { force: true });
+}
+
+/** The state of a `headroom up` whose process still lives; a stale file is ignored. */
+export function readStackState(): StackState | undefined {
+  if (!existsSync(stateFile())) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(stateFile(), 'utf8')) as StackState;
+    process.kill(s.pid, 0);
+    return s;
+  } catch {
+    return undefined;
+  }
+}
+
+/** --api, else HEADROOM_API_URL, else the running `headroom up`, else the default port. */
+export function resolveApiUrl(flag: string | undefined): string {
+  return flag ?? process.env.HEADROOM_API_URL ?? readStackState()?.apiUrl ?? DEFAULT_API_URL;
+}
