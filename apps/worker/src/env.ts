@@ -5,7 +5,7 @@ const ZWorkerEnv = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Only the control worker uses it; train workers never touch the database. */
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   HEADROOM_DATA_DIR: z.string().min(1).default('./.headroom'),
   /** Where trials write checkpoints and final weights; a shared path when several nodes train. */
   HEADROOM_ARTIFACTS_DIR: z.string().min(1).optional(),

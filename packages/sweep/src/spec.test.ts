@@ -231,6 +231,58 @@ describe('parseSweepSpec', () => {
     );
   });
 
+  it('takes pose2d datasets: a COCO folder or synthetic images, each with an input size', () => {
+    const pose2d = { ...validSpec(), task: 'pose2d', metric: { name: 'ap' } };
+    const coco = parseSweepSpec({
+      ...pose2d,
+      dataset: { kind: 'coco', path: './data/coco', input_size: [256, 192] },
+    });
+    expect(coco.dataset).toEqual({ kind: 'coco', path: './data/coco', input_size: [256, 192] });
+    const synthetic = parseSweepSpec({
+      ...pose2d,
+      dataset: { kind: 'synthetic', images: 600, seed: 2, input_size: [128, 96] },
+    });
+    expect(synthetic.dataset).toEqual({
+      kind: 'synthetic',
+      images: 600,
+      seed: 2,
+      input_size: [128, 96],
+    });
+  });
+
+  it('reports bad input sizes and synthetic fields the task would ignore, each at its path', () => {
+    const pose2d = { ...validSpec(), task: 'pose2d' };
+    const v = violationsOf(() =>
+      parseSweepSpec({ ...pose2d, dataset: { kind: 'coco', path: '/coco', input_size: [250, 192] } }),
+    );
+    expect(only(v, 'dataset.input_size[0]').message).toBe(
+      'must be [height, width] in pixels, each a positive multiple of 8, e.g. [256, 192]; got 250',
+    );
+    expect(
+      violationsOf(() =>
+        parseSweepSpec({ ...pose2d, dataset: { kind: 'coco', path: '/coco', input_size: 256 } }),
+      ).map((x) => x.path),
+    ).toEqual(['dataset.input_size']);
+    const wrong = violationsOf(() =>
+      parseSweepSpec({ ...pose2d, dataset: { kind: 'synthetic', samples: 100, frames_per_action: 5 } }),
+    );
+    expect(only(wrong, 'dataset.samples').message).toMatch(/counted in images.*write images: N/);
+    expect(only(wrong, 'dataset.frames_per_action').message).toMatch(/remove it/);
+    const pose3d = violationsOf(() =>
+      parseSweepSpec({
+        ...validSpec(),
+        dataset: { kind: 'synthetic', images: 100, input_size: [64, 48] },
+      }),
+    );
+    expect(pose3d.map((x) => x.path).sort()).toEqual(['dataset.images', 'dataset.input_size']);
+    const h36m = violationsOf(() =>
+      parseSweepSpec({ ...validSpec(), dataset: { kind: 'h36m', path: '/h', input_size: [64, 48] } }),
+    );
+    expect(only(h36m, 'dataset.input_size').message).toBe(
+      'unknown key; a real dataset takes kind or path',
+    );
+  });
+
   it('checks each parameter constraint at its own path', () => {
     const s = validSpec();
     s.method = 'random';

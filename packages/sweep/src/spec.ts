@@ -104,17 +104,50 @@ export const ZMetricSpec = strictObject('metric', {
 });
 export type MetricSpec = z.infer<typeof ZMetricSpec>;
 
+/**
+ * pose2d crops each person to `input_size: [height, width]`; its backbone's three stride-2
+ * stages (heatmaps at stride 4 after one upsampling) need both to be multiples of this.
+ */
+export const POSE2D_INPUT_MULTIPLE = 8;
+
+function inputSize() {
+  const error = expecting(
+    `[height, width] in pixels, each a positive multiple of ${POSE2D_INPUT_MULTIPLE}, e.g. [256, 192]`,
+  );
+  const side = z.int({ error }).positive({ error }).multipleOf(POSE2D_INPUT_MULTIPLE, { error });
+  return z.tuple([side, side], { error });
+}
+
+/**
+ * Generated data, a pure function of its fields. pose3d counts it in `samples` (or
+ * `frames_per_action`); pose2d in `images` of a synthetic COCO set, cropped to `input_size`.
+ */
 export const ZSyntheticDataset = strictObject('a synthetic dataset', {
   kind: z.literal('synthetic'),
   samples: positiveInt().optional(),
   seed: nonNegativeInt().optional(),
   frames_per_action: positiveInt().optional(),
+  images: positiveInt().optional(),
+  input_size: inputSize().optional(),
+});
+/**
+ * COCO person keypoints: `path` holds `annotations/person_keypoints_{train,val}[2017].json`
+ * and the images, in `images/{train,val}[2017]/` or (COCO 2017's own zips) `{train,val}2017/`.
+ */
+export const ZCocoDataset = strictObject('a coco dataset', {
+  kind: z.literal('coco'),
+  path: nonEmptyString('give the directory holding annotations/ and the image folders'),
+  input_size: inputSize().optional(),
 });
 export const ZRealDataset = strictObject('a real dataset', {
-  kind: z.enum(REAL_DATASET_KINDS),
+  kind: z.enum(['h36m', 'chestxray14'] as const satisfies readonly RealDatasetKind[]),
   path: nonEmptyString('give the directory holding the data'),
 });
-export const ZDatasetSpec = z.discriminatedUnion('kind', [ZSyntheticDataset, ZRealDataset]);
+export const ZDatasetSpec = z.discriminatedUnion('kind', [
+  ZSyntheticDataset,
+  ZCocoDataset,
+  ZRealDataset,
+]);
 export type DatasetSpec = z.infer<typeof ZDatasetSpec>;
 
 export const ZEarlyTerminate = strictObject('early_terminate', {
@@ -191,6 +224,7 @@ function parseDataset(raw: unknown, violations: Violation[]): DatasetSpec | unde
   }
   // Pick the schema by kind first, so a typo in kind is one clear message.
   if (raw.kind === 'synthetic') return parsePiece(ZSyntheticDataset, raw, 'dataset', violations);
+  if (raw.kind === 'coco') return parsePiece(ZCocoDataset, raw, 'dataset', violations);
   if ((REAL_DATASET_KINDS as readonly unknown[]).includes(raw.kind)) {
     return parsePiece(ZRealDataset, raw, 'dataset', violations);
   }
@@ -202,6 +236,31 @@ function parseDataset(raw: unknown, violations: Violation[]): DatasetSpec | unde
         : `unknown dataset kind ${showValue(raw.kind)}; use ${listWords(kinds)}`,
   });
   return undefined;
+}
+
+/** Keys of a synthetic dataset that another task's generator would silently ignore. */
+const SYNTHETIC_KEYS_OF_OTHER_TASKS: Partial<Record<TaskId, Record<string, string>>> = {
+  pose2d: {
+    samples: "pose2d's synthetic COCO set is counted in images (0 to 4 people each); write images: N",
+    frames_per_action: "frames_per_action is for pose3d's synthetic Human3.6M, not pose2d; remove it",
+  },
+  pose3d: {
+    images: "pose3d's synthetic Human3.6M is counted in samples; write samples: N",
+    input_size: 'pose3d lifts 2D keypoints and crops no images; remove input_size',
+  },
+};
+
+function checkSyntheticFields(
+  task: TaskId,
+  dataset: z.infer<typeof ZSyntheticDataset>,
+  violations: Violation[],
+): void {
+  const refused = SYNTHETIC_KEYS_OF_OTHER_TASKS[task] ?? {};
+  for (const [key, message] of Object.entries(refused)) {
+    if (dataset[key as keyof typeof dataset] !== undefined) {
+      violations.push({ path: `dataset.${key}`, message });
+    }
+  }
 }
 
 /** Checks everything and pushes every violation; returns the spec, defaults filled in, when there was none. */
@@ -315,6 +374,9 @@ function validateSweepSpec(input: unknown, violations: Violation[]): SweepSpecSh
         message: `${metric.name} is better when ${goal === 'minimize' ? 'lower' : 'higher'}; write goal: ${goal} or leave goal out`,
       });
     }
+  }
+  if (task !== undefined && dataset?.kind === 'synthetic') {
+    checkSyntheticFields(task, dataset, violations);
   }
   if (task !== undefined && dataset !== undefined && dataset.kind !== 'synthetic') {
     const expected = TASKS[task].datasetKind;

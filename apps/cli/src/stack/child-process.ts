@@ -27,8 +27,11 @@ export interface StartOptions {
  * says why instead of hanging the stack.
  */
 export async function startProcess(opts: StartOptions): Promise<{ proc: ManagedProcess; match: RegExpMatchArray }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  // An explicit undefined removes a variable (train workers must not inherit DATABASE_URL).
+  for (const [k, v] of Object.entries(opts.env ?? {})) if (v === undefined) delete env[k];
   const child = spawn(opts.command, opts.args, {
-    env: { ...process.env, ...opts.env },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];

@@ -76,7 +76,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       TEMPORAL_ADDRESS: temporal.address,
       HEADROOM_DATA_DIR: opts.dataDir,
     };
-    const spawnApp = async (name: string, app: 'api' | 'worker', args: string[], ready: RegExp, extraEnv = {}) => {
+    const spawnApp = async (name: string, app: 'api' | 'worker', args: string[], ready: RegExp, extraEnv: NodeJS.ProcessEnv = {}) => {
       const { proc, match } = await startProcess({
         name,
         command: process.execPath,
@@ -97,7 +97,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     log('control worker ready');
     const pool = opts.pool ?? 'default';
     for (let i = 0; i < (opts.trainWorkers ?? 1); i++) {
-      await spawnApp(`train-worker-${i + 1}`, 'worker', ['train', '--pool', pool, '--slots', String(opts.slotsPerWorker ?? 1)], /train worker ready/);
+      // Train workers get no database credentials: they report through Temporal only.
+      await spawnApp(`train-worker-${i + 1}`, 'worker', ['train', '--pool', pool, '--slots', String(opts.slotsPerWorker ?? 1)], /train worker ready/, {
+        DATABASE_URL: undefined,
+      });
     }
     log(`${opts.trainWorkers ?? 1} train worker(s) ready on pool ${pool}`);
     const m = await spawnApp('api', 'api', [], /listening on (http:\/\/\S+)/, { PORT: String(opts.apiPort ?? 0) });

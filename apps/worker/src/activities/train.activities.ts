@@ -46,7 +46,9 @@ export function createTrainActivities({
             onStart: async ({ resumedFromEpoch }) => {
               const started: TrialStarted = {
                 trialId: input.trialId,
-                attemptKey: `${wf.runId}/${ctx.info.attempt}`,
+                // One key per scheduled activity and attempt: a retry, a resume after pause and a
+                // retryFailedTrials run each count as an attempt; a duplicated signal does not.
+                attemptKey: `${wf.runId}/${ctx.info.activityId}/${ctx.info.attempt}`,
                 resumedFromEpoch,
                 backend: backend.backend,
                 device: backend.device,

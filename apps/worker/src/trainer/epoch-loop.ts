@@ -1,0 +1,141 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HeadroomError } from '@headroom/errors';
+import { countParams, saveWeights, type tf } from '@headroom/models';
+import { checkpointDir, restoreNewestCheckpoint } from './checkpoints';
+import type { TrainHooks } from './hooks';
+import type { TrainTrialInput, TrainTrialResult } from '../types';
+
+const MIN_BATCH_SIZE = 1;
+
+/** TensorFlow reports allocation failures as ResourceExhausted / OOM. */
+export function isOutOfMemory(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    /\bOOM\b|out of memory|ResourceExhausted|failed to allocate/i.test(err.message)
+  );
+}
+
+/** Lets an evaluation heartbeat and stop between its batches like training does. */
+export interface EvaluationContext {
+  /** The batch size training runs at now (halved after running out of memory). */
+  batchSize: number;
+  /** Call once per batch: heartbeats, lets signals through, throws when the trial is cancelled. */
+  tick(): Promise<void>;
+}
+
+/** What a task brings to the shared loop; the loop owns epochs, checkpoints and reporting. */
+export interface EpochLoopTask<B extends { size: number }> {
+  model: tf.LayersModel;
+  optimizer: tf.Optimizer;
+  /**
+   * One epoch's training batches at `batchSize`. Their order must be a pure function of
+   * (seed, epoch): the epoch is all the data state a checkpoint keeps.
+   */
+  batches(epoch: number, batchSize: number): Iterable<B> | AsyncIterable<B>;
+  /** One optimizer step; returns the batch's mean loss. */
+  step(batch: B): number;
+  /** The task's metrics on its held-out split (the leaderboard names). */
+  evaluate(ctx: EvaluationContext): Promise<Record<string, number>> | Record<string, number>;
+  /** The metrics the trial's result carries (the last epoch's; NaN when missing). */
+  resultMetrics: readonly string[];
+}
+
+/**
+ * The epoch loop every trainer shares: resume from the newest intact checkpoint, train with a
+ * heartbeat and a cancellation check per batch, halve the batch and rerun the epoch when out
+ * of memory, fail permanently on a non-finite loss, then per epoch evaluate, checkpoint
+ * (weights + optimizer) and report; finally save the weights to `<trialDir>/final`.
+ * Disposes the model and the optimizer when done, whatever happens.
+ */
+export async function runEpochLoop<B extends { size: number }>(
+  input: TrainTrialInput,
+  hooks: TrainHooks,
+  task: EpochLoopTask<B>,
+): Promise<TrainTrialResult> {
+  const { params } = input;
+  const { model, optimizer } = task;
+  try {
+    const paramCount = countParams(model);
+    const trialDir = join(hooks.artifactsDir, input.sweepId, input.trialId);
+    await mkdir(trialDir, { recursive: true });
+    // Weights, optimizer state and the epoch come back from the checkpoint; the data order
+    // is a pure function of (seed, epoch), so the epoch is all the RNG state there is.
+    const resumed = await restoreNewestCheckpoint(model, optimizer, trialDir, input.resumeFrom, hooks.warn);
+    let lastCheckpoint = resumed?.path;
+    const startEpoch = resumed?.epoch ?? 0;
+    await hooks.onStart({ resumedFromEpoch: startEpoch });
+
+    let epochNow = startEpoch;
+    let batchesSeen = 0;
+    const tick = async () => {
+      if (hooks.cancelled.aborted) throw new HeadroomError('INTERNAL', 'training cancelled');
+      hooks.heartbeat({ epoch: epochNow, checkpoint: lastCheckpoint, batchesSeen });
+      // Let the heartbeat, signals and cancellation get through between steps.
+      await new Promise<void>((r) => setImmediate(r));
+    };
+
+    let last: Record<string, number> = {};
+    let batchSize = params.batch_size;
+    for (let epoch = startEpoch + 1; epoch <= params.epochs; epoch++) {
+      let lossSum = 0;
+      let seen = 0;
+      epochNow = epoch - 1;
+      batchesSeen = 0;
+      try {
+        for await (const batch of task.batches(epoch, batchSize)) {
+          if (hooks.cancelled.aborted) throw new HeadroomError('INTERNAL', 'training cancelled');
+          const loss = task.step(batch);
+          lossSum += loss * batch.size;
+          seen += batch.size;
+          batchesSeen++;
+          await tick();
+        }
+      } catch (err) {
+        if (!isOutOfMemory(err)) throw err;
+        // Out of memory: halve the batch and run the epoch again; at the smallest batch, give up for good.
+        if (batchSize <= MIN_BATCH_SIZE) {
+          throw new HeadroomError(
+            'OUT_OF_MEMORY',
+            `out of memory even at batch_size ${batchSize}; reduce d_m, d_h, heads or layers, or use a pool with more memory`,
+          );
+        }
+        hooks.warn(
+          `out of memory at batch_size ${batchSize} in epoch ${epoch}; retrying the epoch at ${Math.floor(batchSize / 2)}`,
+        );
+        batchSize = Math.floor(batchSize / 2);
+        epoch--;
+        continue;
+      }
+      const trainLoss = lossSum / seen;
+      if (!Number.isFinite(trainLoss)) {
+        throw new HeadroomError(
+          'TRAINING_DIVERGED',
+          `loss became ${trainLoss} in epoch ${epoch}; lower lr (now ${params.lr}) or check the data`,
+        );
+      }
+      last = { loss: trainLoss, ...(await task.evaluate({ batchSize, tick })) };
+      const saved = await saveWeights(model, checkpointDir(trialDir, epoch), { optimizer });
+      lastCheckpoint = saved.path;
+      await hooks.onEpoch({ trialId: input.trialId, epoch, metrics: last, checkpoint: { epoch, ...saved } });
+      hooks.heartbeat({ epoch, checkpoint: lastCheckpoint });
+    }
+    // Resumed from the last epoch's checkpoint: nothing left to train, but the result needs metrics.
+    if (startEpoch >= params.epochs) {
+      epochNow = startEpoch;
+      last = await task.evaluate({ batchSize, tick });
+    }
+    const final = await saveWeights(model, join(trialDir, 'final'));
+    return {
+      metrics: Object.fromEntries(task.resultMetrics.map((name) => [name, last[name] ?? NaN])),
+      paramCount,
+      artifactPath: final.path,
+      epochsCompleted: params.epochs,
+      backend: hooks.backend.backend,
+      device: hooks.backend.device,
+    };
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+}
