@@ -20,7 +20,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,8 @@ const ROWS = [
 ];
 
 const BACKENDS = ['tensorflow', 'wasm', 'cpu'];
+/** Native TensorFlow: measured interleaved with PyTorch (tensorflow-gpu only on GPU nodes). */
+const NATIVE = ['tensorflow-gpu', 'tensorflow'];
 const LR = 5e-4;
 
 // ---------------------------------------------------------------- worker (one backend)
@@ -205,6 +207,18 @@ function pythonForTorch() {
   return python;
 }
 
+/**
+ * PyTorch's OpenMP threads spin at every barrier by default. On a machine where other
+ * processes also run, a descheduled thread makes the other spin away its time slice: we
+ * measured the reference row at 265–465 ms/step with the default and 43–67 ms with
+ * OMP_WAIT_POLICY=PASSIVE at a load average of 6–8 on two cores (18.9 ms on a quiet one).
+ * TensorFlow's thread pool blocks instead of spinning, so PASSIVE keeps the comparison fair;
+ * set OMP_WAIT_POLICY yourself to override it.
+ */
+function torchEnv() {
+  return { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+}
+
 // ---------------------------------------------------------------- main
 
 function parseArgs(argv) {
@@ -261,6 +275,12 @@ const SWITCH_PAUSE_MS = 300;
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.worker) return worker();
+  const loadAverageAtStart = loadavg().map((l) => round(l, 2));
+  if (loadAverageAtStart[0] > availableParallelism() / 2) {
+    console.log(
+      `[bench] load average ${loadAverageAtStart[0]} on ${availableParallelism()} cores: other processes share the CPU, expect noisy numbers`,
+    );
+  }
 
   if (!existsSync(join(root, 'packages', 'models', 'dist', 'index.js'))) {
     throw new Error('packages/models is not built; run `pnpm build` first');
@@ -271,7 +291,9 @@ async function main() {
   if (opts.pytorch) {
     try {
       const python = pythonForTorch();
-      torch = lineClient(python, ['-u', join(root, 'bench', 'pytorch', 'train_step.py')], process.env, 'pytorch');
+      torch = lineClient(python, ['-u', join(root, 'bench', 'pytorch', 'train_step.py')], torchEnv(), 'pytorch');
+      const hello = await torch.ready;
+      if (hello.error) throw new Error(hello.error);
     } catch (err) {
       console.log(`[bench] PyTorch unavailable, its columns stay empty: ${err.message}`);
     }
@@ -295,13 +317,14 @@ async function main() {
   let tfjsVersion;
   for (const row of rows) {
     const label = describeConfig(row);
-    const base = { task: row.task, config: row.config, batch: row.batch, label };
+    const base = { task: row.task, config: row.config, batch: row.batch, label, loadAverage1m: round(loadavg()[0], 2) };
     // TF.js native and PyTorch, interleaved.
     const tfTimes = [];
     const ptTimes = [];
     let tfInfo;
     let ptInfo;
-    const tf = opts.backends.includes('tensorflow') ? await workerFor('tensorflow') : undefined;
+    const native = opts.backends.find((b) => NATIVE.includes(b));
+    const tf = native ? await workerFor(native) : undefined;
     const perRound = Math.max(1, Math.ceil(opts.steps / opts.rounds));
     for (let r = 0; r < opts.rounds; r++) {
       const warmup = r === 0 ? opts.warmup : 0;
@@ -328,6 +351,9 @@ async function main() {
       );
     }
     const params = tfInfo?.paramCount ?? ptInfo?.paramCount ?? null;
+    if (tfInfo?.paramCount && ptInfo?.paramCount) {
+      console.log(`        ${row.task} ${label}: trainable parameters TF.js ${tfInfo.paramCount} = PyTorch ${ptInfo.paramCount}`);
+    }
     const flops = tfInfo?.flopsPerSample;
     const record = (backend, times, extra = {}) => {
       const ms = times.length ? median(times) : null;
@@ -341,6 +367,7 @@ async function main() {
         params,
         steps: times.length,
         msPerStepMin: times.length ? round(Math.min(...times)) : null,
+        pytorchMsPerStepMin: ptTimes.length ? round(Math.min(...ptTimes)) : null,
         ...extra,
       };
       results.push(out);
@@ -348,17 +375,16 @@ async function main() {
       return out;
     };
     if (tf) {
-      if (tf.hello.error) record('tensorflow', [], { skipped: tf.hello.error });
-      else if (tfInfo?.error) record('tensorflow', [], { skipped: tfInfo.error });
+      if (tf.hello.error) record(native, [], { skipped: tf.hello.error });
+      else if (tfInfo?.error) record(native, [], { skipped: tfInfo.error });
       else {
-        record('tensorflow', tfTimes);
+        record(native, tfTimes);
         tfjsVersion = tf.hello.tfjs;
-        if (row.reference) reference.tensorflow = median(tfTimes) / (flops * row.batch);
       }
     }
 
     // wasm and cpu: a few steps where they finish within the budget.
-    for (const backend of opts.backends.filter((b) => b !== 'tensorflow')) {
+    for (const backend of opts.backends.filter((b) => !NATIVE.includes(b))) {
       if (backend === 'wasm' && row.task === 'pose2d') {
         record(backend, [], {
           skipped: 'TF.js 4.22 wasm has no Conv2DBackpropFilter kernel: it cannot train the convolutional backbone',
@@ -406,7 +432,9 @@ async function main() {
     steps: opts.steps,
     warmup: opts.warmup,
     rounds: opts.rounds,
-    loadAverageAtEnd: (await import('node:os')).loadavg().map((l) => round(l, 2)),
+    torchOmpWaitPolicy: torchEnv().OMP_WAIT_POLICY,
+    loadAverageAtStart,
+    loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
   };
   const outDir = join(root, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });

@@ -233,6 +233,9 @@ def run(req):
 
 
 def main():
+    # The first line says the process is up (the bench waits for it before asking).
+    sys.stdout.write(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}) + "\n")
+    sys.stdout.flush()
     for line in sys.stdin:
         if not line.strip():
             continue

@@ -11,6 +11,8 @@ export interface TrialWorkflowInput {
   pool: string;
   /** The sweep metric, reported to the sweep after every epoch when it prunes (ASHA). */
   reportMetric?: string;
+  /** A re-run (retryFailedTrials): resume from the newest checkpoint recorded in the database. */
+  rerun?: boolean;
 }
 
 /** Where a training attempt starts from: the newest checkpoint known to the caller. */

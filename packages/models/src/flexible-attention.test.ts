@@ -183,6 +183,53 @@ describe('FlexibleMultiHeadAttention', () => {
     );
   });
 
+  for (const c of [
+    { name: 'untied', qkTied: false, masked: false },
+    { name: 'tied', qkTied: true, masked: false },
+    { name: 'masked, with dropout off', qkTied: false, masked: true },
+  ]) {
+    it(`the fused QKV product has the gradients of three separate projections: ${c.name}`, () => {
+      const [heads, dH] = [3, 5];
+      const layer = new FlexibleMultiHeadAttention({ dModel: 8, heads, dH, qkTied: c.qkTied });
+      layer.build([null, 5, 8]);
+      const w = randomWeights(8, heads * dH, 40);
+      if (c.qkTied) [w.k, w.bk] = [w.q, w.bq];
+      setLayerWeights(layer, w);
+      const x = tf.tensor3d(values(2 * 5 * 8, 41), shape);
+      const mask = c.masked ? tf.tensor2d([1, 1, 0, 1, 1, 1, 0, 1, 1, 1], [2, 5]) : undefined;
+      const upstream = tf.tensor3d(values(2 * 5 * 8, 42), shape);
+      const vars = layer.trainableWeights.map((v) => v.read() as tf.Variable);
+      const byName = (n: string) =>
+        layer.trainableWeights.find((v) => v.originalName.split('/').at(-1) === n)!.read();
+      // The layer written the long way: one matMul + bias per projection, per-head transposes.
+      const separate = (input: tf.Tensor) => {
+        const flat = tf.reshape(input, [10, 8]);
+        const project = (k: tf.Tensor, b: tf.Tensor) =>
+          tf.transpose(tf.reshape(tf.add(tf.matMul(flat, k), b), [2, 5, heads, dH]), [0, 2, 1, 3]);
+        const q = project(byName(c.qkTied ? 'w_qk' : 'w_q'), byName(c.qkTied ? 'b_qk' : 'b_q'));
+        const k = c.qkTied ? q : project(byName('w_k'), byName('b_k'));
+        const v = project(byName('w_v'), byName('b_v'));
+        let scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(dH));
+        if (mask) scores = tf.add(scores, tf.mul(tf.sub(1, tf.reshape(mask, [2, 1, 1, 5])), -1e9));
+        const mixed = tf.reshape(tf.transpose(tf.matMul(tf.softmax(scores), v), [0, 2, 1, 3]), [
+          10,
+          heads * dH,
+        ]);
+        return tf.reshape(tf.add(tf.matMul(mixed, byName('w_o')), byName('b_o')), shape);
+      };
+      const fused = (input: tf.Tensor) =>
+        layer.apply(input, mask ? { mask } : {}) as tf.Tensor;
+      const gradients = (f: (input: tf.Tensor) => tf.Tensor) => {
+        const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(f(input), upstream)))(x);
+        const { grads } = tf.variableGrads(() => tf.sum(tf.mul(f(x), upstream)), vars);
+        return [f(x), dx, ...vars.map((v) => grads[v.name]!)].map((t) => t.dataSync());
+      };
+      const [got, want] = [gradients(fused), gradients(separate)];
+      expect(got).toHaveLength(vars.length + 2);
+      got.forEach((g, i) => expectClose(g, want[i]!));
+    });
+  }
+
   it('ties Q and K with one variable: no K weight, and writing it moves both', () => {
     const layer = new FlexibleMultiHeadAttention({
       dModel: 8,

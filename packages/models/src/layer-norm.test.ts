@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './backend';
-import { LayerNorm } from './layer-norm';
+import { LayerNorm, layerNorm } from './layer-norm';
 import { tf } from './tf';
 
 beforeAll(async () => {
@@ -34,6 +34,33 @@ describe('LayerNorm', () => {
     tf.mean(unscaled, -1)
       .dataSync()
       .forEach((m) => expect(m).toBeCloseTo(0, 4));
+  });
+
+  it('its written-out gradient equals differentiating the plain formula, for x, γ and β', () => {
+    const x = tf.randomNormal([4, 3, 10], 1, 2, 'float32', 5);
+    const gamma = tf.randomNormal([10], 1, 0.5, 'float32', 6);
+    const beta = tf.randomNormal([10], 0, 0.5, 'float32', 7);
+    const w = tf.randomNormal([4, 3, 10], 0, 1, 'float32', 8);
+    const plain = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const centred = tf.sub(a, tf.mean(a, -1, true));
+      const variance = tf.mean(tf.square(centred), -1, true);
+      return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, 1e-5))), g), b);
+    };
+    const loss =
+      (f: typeof plain) =>
+      (...t: tf.Tensor[]) =>
+        tf.sum(tf.mul(f(t[0]!, t[1]!, t[2]!), w));
+    const ours = tf.grads(loss((a, g, b) => layerNorm(a, g, b, 1e-5)))([x, gamma, beta]);
+    const reference = tf.grads(loss(plain))([x, gamma, beta]);
+    expect(Array.from(layerNorm(x, gamma, beta, 1e-5).dataSync())).toEqual(
+      Array.from(plain(x, gamma, beta).dataSync()),
+    );
+    ours.forEach((g, i) => {
+      const diff = tf.max(tf.abs(tf.sub(g, reference[i]!))).dataSync()[0]!;
+      const scale = tf.max(tf.abs(reference[i]!)).dataSync()[0]!;
+      expect(scale).toBeGreaterThan(0.1);
+      expect(diff / scale, ['dx', 'dγ', 'dβ'][i]).toBeLessThan(1e-5);
+    });
   });
 
   it('has 2·width parameters and round-trips its config', () => {

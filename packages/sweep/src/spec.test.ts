@@ -253,7 +253,10 @@ describe('parseSweepSpec', () => {
   it('reports bad input sizes and synthetic fields the task would ignore, each at its path', () => {
     const pose2d = { ...validSpec(), task: 'pose2d' };
     const v = violationsOf(() =>
-      parseSweepSpec({ ...pose2d, dataset: { kind: 'coco', path: '/coco', input_size: [250, 192] } }),
+      parseSweepSpec({
+        ...pose2d,
+        dataset: { kind: 'coco', path: '/coco', input_size: [250, 192] },
+      }),
     );
     expect(only(v, 'dataset.input_size[0]').message).toBe(
       'must be [height, width] in pixels, each a positive multiple of 8, e.g. [256, 192]; got 250',
@@ -264,7 +267,10 @@ describe('parseSweepSpec', () => {
       ).map((x) => x.path),
     ).toEqual(['dataset.input_size']);
     const wrong = violationsOf(() =>
-      parseSweepSpec({ ...pose2d, dataset: { kind: 'synthetic', samples: 100, frames_per_action: 5 } }),
+      parseSweepSpec({
+        ...pose2d,
+        dataset: { kind: 'synthetic', samples: 100, frames_per_action: 5 },
+      }),
     );
     expect(only(wrong, 'dataset.samples').message).toMatch(/counted in images.*write images: N/);
     expect(only(wrong, 'dataset.frames_per_action').message).toMatch(/remove it/);
@@ -276,7 +282,10 @@ describe('parseSweepSpec', () => {
     );
     expect(pose3d.map((x) => x.path).sort()).toEqual(['dataset.images', 'dataset.input_size']);
     const h36m = violationsOf(() =>
-      parseSweepSpec({ ...validSpec(), dataset: { kind: 'h36m', path: '/h', input_size: [64, 48] } }),
+      parseSweepSpec({
+        ...validSpec(),
+        dataset: { kind: 'h36m', path: '/h', input_size: [64, 48] },
+      }),
     );
     expect(only(h36m, 'dataset.input_size').message).toBe(
       'unknown key; a real dataset takes kind or path',

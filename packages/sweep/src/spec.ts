@@ -241,8 +241,10 @@ function parseDataset(raw: unknown, violations: Violation[]): DatasetSpec | unde
 /** Keys of a synthetic dataset that another task's generator would silently ignore. */
 const SYNTHETIC_KEYS_OF_OTHER_TASKS: Partial<Record<TaskId, Record<string, string>>> = {
   pose2d: {
-    samples: "pose2d's synthetic COCO set is counted in images (0 to 4 people each); write images: N",
-    frames_per_action: "frames_per_action is for pose3d's synthetic Human3.6M, not pose2d; remove it",
+    samples:
+      "pose2d's synthetic COCO set is counted in images (0 to 4 people each); write images: N",
+    frames_per_action:
+      "frames_per_action is for pose3d's synthetic Human3.6M, not pose2d; remove it",
   },
   pose3d: {
     images: "pose3d's synthetic Human3.6M is counted in samples; write samples: N",

@@ -3,8 +3,16 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { isHeadroomError } from '@headroom/errors';
 import type { BackendInfo } from '@headroom/models';
 import { EPOCH_COMPLETED_SIGNAL, TRIAL_STARTED_SIGNAL } from '../workflows/signals';
+import type { TrainHooks } from '../trainer/hooks';
+import { trainPose2d } from '../trainer/pose2d.trainer';
 import { trainPose3d } from '../trainer/pose3d.trainer';
 import type { EpochReport, ResumePoint, TrainHeartbeat, TrainTrialInput, TrainTrialResult, TrialStarted } from '../types';
+
+/** The trainer of each task; a task without one fails at once, naming the ones this worker has. */
+const TRAINERS: Partial<Record<TrainTrialInput['task'], (input: TrainTrialInput, hooks: TrainHooks) => Promise<TrainTrialResult>>> = {
+  pose3d: trainPose3d,
+  pose2d: trainPose2d,
+};
 
 /** Error codes that no retry can fix: the trial fails at once with the message. */
 const PERMANENT = new Set(['INVALID_SPEC', 'INVALID_INPUT', 'DATA', 'TRAINING_DIVERGED', 'OUT_OF_MEMORY', 'CONFIG']);
@@ -32,13 +40,14 @@ export function createTrainActivities({
       }
       const trial = ctx.client.workflow.getHandle(wf.workflowId);
       try {
-        if (input.task !== 'pose3d') {
+        const train = TRAINERS[input.task];
+        if (!train) {
           throw ApplicationFailure.nonRetryable(
-            `task ${input.task} has no trainer on this worker yet; this release trains pose3d`,
+            `task ${input.task} has no trainer in this release; it trains ${Object.keys(TRAINERS).join(' and ')}`,
             'CONFIG',
           );
         }
-        return await trainPose3d(
+        return await train(
           { ...input, resumeFrom: newer(input.resumeFrom, ctx.info.heartbeatDetails as TrainHeartbeat | undefined) },
           {
             artifactsDir,

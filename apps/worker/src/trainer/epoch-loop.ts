@@ -55,13 +55,24 @@ export async function runEpochLoop<B extends { size: number }>(
 ): Promise<TrainTrialResult> {
   const { params } = input;
   const { model, optimizer } = task;
+  const stopIfCancelled = () => {
+    if (hooks.cancelled.aborted) throw new HeadroomError('INTERNAL', 'training cancelled');
+  };
   try {
+    // An attempt cancelled before it got going (pause, prune, cancel) neither trains nor evaluates.
+    stopIfCancelled();
     const paramCount = countParams(model);
     const trialDir = join(hooks.artifactsDir, input.sweepId, input.trialId);
     await mkdir(trialDir, { recursive: true });
     // Weights, optimizer state and the epoch come back from the checkpoint; the data order
     // is a pure function of (seed, epoch), so the epoch is all the RNG state there is.
-    const resumed = await restoreNewestCheckpoint(model, optimizer, trialDir, input.resumeFrom, hooks.warn);
+    const resumed = await restoreNewestCheckpoint(
+      model,
+      optimizer,
+      trialDir,
+      input.resumeFrom,
+      hooks.warn,
+    );
     let lastCheckpoint = resumed?.path;
     const startEpoch = resumed?.epoch ?? 0;
     await hooks.onStart({ resumedFromEpoch: startEpoch });
@@ -69,7 +80,7 @@ export async function runEpochLoop<B extends { size: number }>(
     let epochNow = startEpoch;
     let batchesSeen = 0;
     const tick = async () => {
-      if (hooks.cancelled.aborted) throw new HeadroomError('INTERNAL', 'training cancelled');
+      stopIfCancelled();
       hooks.heartbeat({ epoch: epochNow, checkpoint: lastCheckpoint, batchesSeen });
       // Let the heartbeat, signals and cancellation get through between steps.
       await new Promise<void>((r) => setImmediate(r));
@@ -84,7 +95,7 @@ export async function runEpochLoop<B extends { size: number }>(
       batchesSeen = 0;
       try {
         for await (const batch of task.batches(epoch, batchSize)) {
-          if (hooks.cancelled.aborted) throw new HeadroomError('INTERNAL', 'training cancelled');
+          stopIfCancelled();
           const loss = task.step(batch);
           lossSum += loss * batch.size;
           seen += batch.size;
@@ -117,7 +128,12 @@ export async function runEpochLoop<B extends { size: number }>(
       last = { loss: trainLoss, ...(await task.evaluate({ batchSize, tick })) };
       const saved = await saveWeights(model, checkpointDir(trialDir, epoch), { optimizer });
       lastCheckpoint = saved.path;
-      await hooks.onEpoch({ trialId: input.trialId, epoch, metrics: last, checkpoint: { epoch, ...saved } });
+      await hooks.onEpoch({
+        trialId: input.trialId,
+        epoch,
+        metrics: last,
+        checkpoint: { epoch, ...saved },
+      });
       hooks.heartbeat({ epoch, checkpoint: lastCheckpoint });
     }
     // Resumed from the last epoch's checkpoint: nothing left to train, but the result needs metrics.

@@ -1,5 +1,3 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   buildPose3dSamples,
   generateSyntheticH36M,
@@ -14,22 +12,16 @@ import {
 } from '@headroom/datasets';
 import { HeadroomError } from '@headroom/errors';
 import { mpjpe, pMpjpe } from '@headroom/metrics';
-import { buildPose3dModel, countParams, saveWeights, tf } from '@headroom/models';
-import { resolveGeometry } from '@headroom/sweep';
-import { checkpointDir, restoreNewestCheckpoint } from './checkpoints';
+import { buildPose3dModel, tf } from '@headroom/models';
+import { resolveGeometry, TASKS } from '@headroom/sweep';
+import { runEpochLoop } from './epoch-loop';
 import type { TrainHooks } from './hooks';
-import type { EpochReport, TrainTrialInput, TrainTrialResult } from '../types';
+import type { TrainTrialInput, TrainTrialResult } from '../types';
 
 const JOINTS = 17;
 const CAMERAS = 4;
 /** The test split is evaluated every epoch; cap it so evaluation stays a small share of an epoch. */
 const MAX_EVAL_SAMPLES = 4096;
-const MIN_BATCH_SIZE = 1;
-
-/** TensorFlow reports allocation failures as ResourceExhausted / OOM. */
-function isOutOfMemory(err: unknown): boolean {
-  return err instanceof Error && /\bOOM\b|out of memory|ResourceExhausted|failed to allocate/i.test(err.message);
-}
 
 /**
  * Trains the pose3d lifter (17 joint tokens of 2D keypoints → 17×3 root-relative joints)
@@ -41,76 +33,15 @@ export async function trainPose3d(input: TrainTrialInput, hooks: TrainHooks): Pr
   const geometry = resolveGeometry(params);
   const { train, test } = loadPose3dData(input);
   const model = buildPose3dModel({ ...geometry, layers: params.layers, dropout: params.dropout });
-  const paramCount = countParams(model);
   const optimizer = tf.train.adam(params.lr);
-  const trialDir = join(hooks.artifactsDir, input.sweepId, input.trialId);
-  await mkdir(trialDir, { recursive: true });
-
-  try {
-    // Weights, optimizer state and the epoch come back from the checkpoint; the data order
-    // is a pure function of (seed, epoch), so the epoch is all the RNG state there is.
-    const resumed = await restoreNewestCheckpoint(model, optimizer, trialDir, input.resumeFrom, hooks.warn);
-    let lastCheckpoint = resumed?.path;
-    const startEpoch = resumed?.epoch ?? 0;
-    await hooks.onStart({ resumedFromEpoch: startEpoch });
-
-    let last: Record<string, number> = {};
-    let batchSize = params.batch_size;
-    for (let epoch = startEpoch + 1; epoch <= params.epochs; epoch++) {
-      let lossSum = 0;
-      let seen = 0;
-      try {
-        for (const batch of iterateBatches(train, { batchSize, seed: params.seed, epoch, shuffle: true })) {
-          if (hooks.cancelled.aborted) throw new HeadroomError('INTERNAL', 'training cancelled');
-          const loss = trainStep(model, optimizer, batch.inputs, batch.targets, batch.size);
-          lossSum += loss * batch.size;
-          seen += batch.size;
-          hooks.heartbeat({ epoch: epoch - 1, checkpoint: lastCheckpoint, batchesSeen: seen });
-          // Let the heartbeat, signals and cancellation get through between steps.
-          await new Promise<void>((r) => setImmediate(r));
-        }
-      } catch (err) {
-        if (!isOutOfMemory(err)) throw err;
-        // Out of memory: halve the batch and run the epoch again; at the smallest batch, give up for good.
-        if (batchSize <= MIN_BATCH_SIZE) {
-          throw new HeadroomError(
-            'OUT_OF_MEMORY',
-            `out of memory even at batch_size ${batchSize}; reduce d_m, d_h, heads or layers, or use a pool with more memory`,
-          );
-        }
-        hooks.warn(`out of memory at batch_size ${batchSize} in epoch ${epoch}; retrying the epoch at ${Math.floor(batchSize / 2)}`);
-        batchSize = Math.floor(batchSize / 2);
-        epoch--;
-        continue;
-      }
-      const trainLoss = lossSum / seen;
-      if (!Number.isFinite(trainLoss)) {
-        throw new HeadroomError(
-          'TRAINING_DIVERGED',
-          `loss became ${trainLoss} in epoch ${epoch}; lower lr (now ${params.lr}) or check the data`,
-        );
-      }
-      last = { loss: trainLoss, ...evaluatePose3d(model, test) };
-      const saved = await saveWeights(model, checkpointDir(trialDir, epoch), { optimizer });
-      lastCheckpoint = saved.path;
-      await hooks.onEpoch({ trialId: input.trialId, epoch, metrics: last, checkpoint: { epoch, ...saved } });
-      hooks.heartbeat({ epoch, checkpoint: lastCheckpoint });
-    }
-    // Resumed from the last epoch's checkpoint: nothing left to train, but the result needs metrics.
-    if (startEpoch >= params.epochs) last = evaluatePose3d(model, test);
-    const final = await saveWeights(model, join(trialDir, 'final'));
-    return {
-      metrics: { mpjpe: last.mpjpe ?? NaN, p_mpjpe: last.p_mpjpe ?? NaN },
-      paramCount,
-      artifactPath: final.path,
-      epochsCompleted: params.epochs,
-      backend: hooks.backend.backend,
-      device: hooks.backend.device,
-    };
-  } finally {
-    optimizer.dispose();
-    model.dispose();
-  }
+  return runEpochLoop(input, hooks, {
+    model,
+    optimizer,
+    batches: (epoch, batchSize) => iterateBatches(train, { batchSize, seed: params.seed, epoch, shuffle: true }),
+    step: (batch) => trainStep(model, optimizer, batch.inputs, batch.targets, batch.size),
+    evaluate: () => evaluatePose3d(model, test),
+    resultMetrics: Object.keys(TASKS.pose3d.metrics),
+  });
 }
 
 function trainStep(

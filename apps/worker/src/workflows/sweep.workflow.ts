@@ -122,7 +122,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   }
   await control.setSweepStatus({ sweepId, status: state.paused ? 'paused' : 'running' });
 
-  const startTrial = async (index: number) => {
+  const startTrial = async (index: number, rerun: boolean) => {
     running.add(index);
     try {
       await startChild(trialWorkflow, {
@@ -141,6 +141,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
             params: trialAt(spec, index),
             pool,
             reportMetric: state.asha ? metric : undefined,
+            rerun,
           },
         ],
       });
@@ -173,10 +174,13 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       for (let job = outbox.shift(); job; job = outbox.shift()) await job();
       await continueAsNew<typeof sweepWorkflow>({ sweepId, spec, state: snapshot() });
     }
+    // Start every free lane's trial at once: one workflow task for the batch, not one per trial.
+    const starts: Promise<void>[] = [];
     while (!state.paused && running.size < lanes && hasWork()) {
-      const index = state.retryQueue.length > 0 ? state.retryQueue.shift()! : state.next++;
-      await startTrial(index);
+      const rerun = state.retryQueue.length > 0;
+      starts.push(startTrial(rerun ? state.retryQueue.shift()! : state.next++, rerun));
     }
+    await Promise.all(starts);
     if (!hasWork() && running.size === 0) break;
   }
 

@@ -76,7 +76,9 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
   };
 
   // A trial run again (retryFailedTrials) starts from its newest recorded checkpoint.
-  let resumeFrom: ResumePoint | undefined = (await control.latestCheckpoint({ trialId: input.trialId })) ?? undefined;
+  let resumeFrom: ResumePoint | undefined = input.rerun
+    ? ((await control.latestCheckpoint({ trialId: input.trialId })) ?? undefined)
+    : undefined;
 
   try {
     for (;;) {
