@@ -1,11 +1,13 @@
 // One lint setup for the monorepo (flat config).
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.cache/**', '**/.headroom/**', '**/drizzle/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { languageOptions: { globals: { ...globals.node } } },
   {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -40,7 +42,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', '**/*.mjs', '**/vitest.config.ts', '**/drizzle.config.ts'],
+    files: ['**/*.test.ts', '**/test/**/*.ts', '**/*.mjs', '**/vitest.config.ts', '**/drizzle.config.ts'],
     languageOptions: { parserOptions: { projectService: false } },
     ...tseslint.configs.disableTypeChecked,
   },

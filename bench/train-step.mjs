@@ -94,7 +94,9 @@ function taskBatch(tf, task, model, batch) {
   const y = tf.cast(tf.greater(tf.randomUniform(outShape, 0, 1, 'float32', 2), 0.8), 'float32');
   const loss = (p) => {
     const q = tf.clipByValue(p, 1e-7, 1 - 1e-7);
-    return tf.neg(tf.mean(tf.add(tf.mul(y, tf.log(q)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, q))))));
+    return tf.neg(
+      tf.mean(tf.add(tf.mul(y, tf.log(q)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, q))))),
+    );
   };
   return { x, loss };
 }
@@ -123,7 +125,11 @@ async function worker() {
         const variables = model.trainableWeights.map((w) => w.read());
         const step = () =>
           tf.tidy(() => {
-            const l = optimizer.minimize(() => loss(model.apply(x, { training: true })), true, variables);
+            const l = optimizer.minimize(
+              () => loss(model.apply(x, { training: true })),
+              true,
+              variables,
+            );
             return l.dataSync()[0];
           });
         const stats = models.describeModel(model);
@@ -166,7 +172,9 @@ function lineClient(command, args, env, name) {
   });
   child.on('exit', (code) => {
     for (const w of waiting.splice(0)) {
-      w.resolve({ error: `${name} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}` });
+      w.resolve({
+        error: `${name} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+      });
     }
   });
   const next = () => new Promise((resolve) => waiting.push({ resolve }));
@@ -200,9 +208,13 @@ function pythonForTorch() {
       }
     })();
   if (!hasTorch()) {
-    console.log('[bench] creating .cache/bench-venv with torch==2.13.0 (CPU wheel; pinned so pip does not pull CUDA)');
+    console.log(
+      '[bench] creating .cache/bench-venv with torch==2.13.0 (CPU wheel; pinned so pip does not pull CUDA)',
+    );
     if (!existsSync(python)) execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
-    execFileSync(python, ['-m', 'pip', 'install', '--quiet', 'torch==2.13.0', 'numpy'], { stdio: 'inherit' });
+    execFileSync(python, ['-m', 'pip', 'install', '--quiet', 'torch==2.13.0', 'numpy'], {
+      stdio: 'inherit',
+    });
   }
   return python;
 }
@@ -258,7 +270,13 @@ const median = (xs) => {
 };
 
 function describeConfig({ task, config: c, batch }) {
-  const parts = [`d_m ${c.dModel}`, `h ${c.heads}`, `d_h ${c.dH}`, c.qkTied ? 'Q=K' : 'Q≠K', `L ${c.layers}`];
+  const parts = [
+    `d_m ${c.dModel}`,
+    `h ${c.heads}`,
+    `d_h ${c.dH}`,
+    c.qkTied ? 'Q=K' : 'Q≠K',
+    `L ${c.layers}`,
+  ];
   if (task === 'pose3d') parts.push('17 tok');
   if (c.imageSize) parts.push(`${c.imageSize.join('×')}`);
   parts.push(`B ${batch}`);
@@ -291,7 +309,12 @@ async function main() {
   if (opts.pytorch) {
     try {
       const python = pythonForTorch();
-      torch = lineClient(python, ['-u', join(root, 'bench', 'pytorch', 'train_step.py')], torchEnv(), 'pytorch');
+      torch = lineClient(
+        python,
+        ['-u', join(root, 'bench', 'pytorch', 'train_step.py')],
+        torchEnv(),
+        'pytorch',
+      );
       const hello = await torch.ready;
       if (hello.error) throw new Error(hello.error);
     } catch (err) {
@@ -303,7 +326,12 @@ async function main() {
   const workerFor = async (backend) => {
     if (!workers[backend]) {
       const env = { ...process.env, HEADROOM_BACKEND: backend, TF_CPP_MIN_LOG_LEVEL: '2' };
-      const client = lineClient(process.execPath, [fileURLToPath(import.meta.url), '--worker'], env, backend);
+      const client = lineClient(
+        process.execPath,
+        [fileURLToPath(import.meta.url), '--worker'],
+        env,
+        backend,
+      );
       const hello = await client.ready;
       workers[backend] = { client, hello };
       if (hello.error) console.log(`[bench] backend ${backend} cannot start: ${hello.error}`);
@@ -317,7 +345,13 @@ async function main() {
   let tfjsVersion;
   for (const row of rows) {
     const label = describeConfig(row);
-    const base = { task: row.task, config: row.config, batch: row.batch, label, loadAverage1m: round(loadavg()[0], 2) };
+    const base = {
+      task: row.task,
+      config: row.config,
+      batch: row.batch,
+      label,
+      loadAverage1m: round(loadavg()[0], 2),
+    };
     // TF.js native and PyTorch, interleaved.
     const tfTimes = [];
     const ptTimes = [];
@@ -334,7 +368,14 @@ async function main() {
         await sleep(SWITCH_PAUSE_MS);
       }
       if (torch && !ptInfo?.error) {
-        ptInfo = await torch.ask({ task: row.task, config: row.config, batch: row.batch, steps: perRound, warmup, lr: LR });
+        ptInfo = await torch.ask({
+          task: row.task,
+          config: row.config,
+          batch: row.batch,
+          steps: perRound,
+          warmup,
+          lr: LR,
+        });
         if (!ptInfo.error) {
           ptTimes.push(...ptInfo.times);
           torchVersion = ptInfo.torch;
@@ -342,9 +383,16 @@ async function main() {
         await sleep(SWITCH_PAUSE_MS);
       }
     }
-    if (ptInfo?.error) console.log(`[bench] PyTorch failed on ${row.task} ${label}: ${ptInfo.error}`);
+    if (ptInfo?.error)
+      console.log(`[bench] PyTorch failed on ${row.task} ${label}: ${ptInfo.error}`);
     const pytorchMs = ptTimes.length ? median(ptTimes) : null;
-    if (tfInfo && !tfInfo.error && ptInfo && !ptInfo.error && tfInfo.paramCount !== ptInfo.paramCount) {
+    if (
+      tfInfo &&
+      !tfInfo.error &&
+      ptInfo &&
+      !ptInfo.error &&
+      tfInfo.paramCount !== ptInfo.paramCount
+    ) {
       throw new Error(
         `${row.task} ${label}: TF.js has ${tfInfo.paramCount} trainable parameters, PyTorch ${ptInfo.paramCount}; ` +
           'bench/pytorch/train_step.py no longer mirrors packages/models',
@@ -352,7 +400,9 @@ async function main() {
     }
     const params = tfInfo?.paramCount ?? ptInfo?.paramCount ?? null;
     if (tfInfo?.paramCount && ptInfo?.paramCount) {
-      console.log(`        ${row.task} ${label}: trainable parameters TF.js ${tfInfo.paramCount} = PyTorch ${ptInfo.paramCount}`);
+      console.log(
+        `        ${row.task} ${label}: trainable parameters TF.js ${tfInfo.paramCount} = PyTorch ${ptInfo.paramCount}`,
+      );
     }
     const flops = tfInfo?.flopsPerSample;
     const record = (backend, times, extra = {}) => {
@@ -387,7 +437,8 @@ async function main() {
     for (const backend of opts.backends.filter((b) => !NATIVE.includes(b))) {
       if (backend === 'wasm' && row.task === 'pose2d') {
         record(backend, [], {
-          skipped: 'TF.js 4.22 wasm has no Conv2DBackpropFilter kernel: it cannot train the convolutional backbone',
+          skipped:
+            'TF.js 4.22 wasm has no Conv2DBackpropFilter kernel: it cannot train the convolutional backbone',
         });
         continue;
       }
@@ -414,7 +465,8 @@ async function main() {
         continue;
       }
       record(backend, answer.times);
-      if (row.reference) reference[backend] = median(answer.times) / (answer.flopsPerSample * row.batch);
+      if (row.reference)
+        reference[backend] = median(answer.times) / (answer.flopsPerSample * row.batch);
     }
   }
   torch?.close();

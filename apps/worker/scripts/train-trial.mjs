@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global console, process, performance, AbortController */
 // Runs one trial of a sweep file through the worker's trainer in this process, without
 // Temporal or a database, and prints every epoch's metrics with the wall time so far:
 //

@@ -74,10 +74,7 @@ function layerWithGrads(
   const y = layer.apply(x, kwargs) as tf.Tensor;
   const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
   const dx = tf.grad((xIn: tf.Tensor) => weightedSum(layer.apply(xIn, kwargs) as tf.Tensor))(x);
-  const { grads } = tf.variableGrads(
-    () => weightedSum(layer.apply(x, kwargs) as tf.Tensor),
-    vars,
-  );
+  const { grads } = tf.variableGrads(() => weightedSum(layer.apply(x, kwargs) as tf.Tensor), vars);
   return [y, dx, ...vars.map((v) => grads[v.name]!)];
 }
 
@@ -107,7 +104,9 @@ async function expectParity(compute: () => tf.Tensor[], tolerance = TOLERANCE) {
     for (const r of want) scale = Math.max(scale, Math.abs(r));
     let worst = 0;
     for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(values[i]! - want[i]!));
-    expect(worst / scale, `tensor ${t} (0 = output, then gradients)`).toBeLessThanOrEqual(tolerance);
+    expect(worst / scale, `tensor ${t} (0 = output, then gradients)`).toBeLessThanOrEqual(
+      tolerance,
+    );
     expect(values.every(Number.isFinite), `tensor ${t} finite`).toBe(true);
   });
 }
@@ -148,7 +147,12 @@ describe('the fast backend matches cpu, forward and gradients', () => {
   }
 
   it('softmax over the last axis', () =>
-    expectParity(() => withGrads(() => [input([2, 3, 5, 5], 10, 6)], (s) => tf.softmax(s!))));
+    expectParity(() =>
+      withGrads(
+        () => [input([2, 3, 5, 5], 10, 6)],
+        (s) => tf.softmax(s!),
+      ),
+    ));
 
   it('LayerNorm with its written-out gradient', () =>
     expectParity(() =>
@@ -243,10 +247,10 @@ describe('the fast backend matches cpu, forward and gradients', () => {
       const b = tf.variable(input([7], 31), true, `adam_b_${Math.random()}`);
       const optimizer = tf.train.adam(0.01);
       for (let step = 0; step < 3; step++) {
-        optimizer.applyGradients({
-          [w.name]: input([5, 7], 32 + step),
-          [b.name]: input([7], 35 + step),
-        });
+        optimizer.applyGradients([
+          { name: w.name, tensor: input([5, 7], 32 + step) },
+          { name: b.name, tensor: input([7], 35 + step) },
+        ]);
       }
       const out = [w.clone(), b.clone()];
       optimizer.dispose();

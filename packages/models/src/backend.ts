@@ -96,6 +96,8 @@ async function activate(name: BackendName): Promise<void> {
     );
   }
   if (pkg && !(native && nativeLoaded === name)) {
+    // Optional native packages load on demand, by name, so a missing one is a fallback, not a crash.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(pkg);
     if (native) nativeLoaded = name;
   }

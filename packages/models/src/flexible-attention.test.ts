@@ -217,8 +217,7 @@ describe('FlexibleMultiHeadAttention', () => {
         ]);
         return tf.reshape(tf.add(tf.matMul(mixed, byName('w_o')), byName('b_o')), shape);
       };
-      const fused = (input: tf.Tensor) =>
-        layer.apply(input, mask ? { mask } : {}) as tf.Tensor;
+      const fused = (input: tf.Tensor) => layer.apply(input, mask ? { mask } : {}) as tf.Tensor;
       const gradients = (f: (input: tf.Tensor) => tf.Tensor) => {
         const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(f(input), upstream)))(x);
         const { grads } = tf.variableGrads(() => tf.sum(tf.mul(f(x), upstream)), vars);

@@ -198,14 +198,21 @@ export class FlexibleMultiHeadAttention extends tf.layers.Layer {
       const biases = qkTied ? [this.bQ!, this.bV!] : [this.bQ!, this.bK!, this.bV!];
       const projected = tf.fused.matMul({
         a: tf.reshape(x, [batch * tokens, dModel]),
-        b: tf.concat(kernels.map((w) => w.read()), 1),
-        bias: tf.concat(biases.map((b) => b.read()), 0),
+        b: tf.concat(
+          kernels.map((w) => w.read()),
+          1,
+        ),
+        bias: tf.concat(
+          biases.map((b) => b.read()),
+          0,
+        ),
       });
       // [batch·tokens, n·heads·dH] → n × [batch, heads, tokens, dH], in one transpose.
       const [q, second, third] = tf.unstack(
-        tf.transpose(tf.reshape(projected, [batch, tokens, kernels.length, heads, dH]), [
-          2, 0, 3, 1, 4,
-        ]),
+        tf.transpose(
+          tf.reshape(projected, [batch, tokens, kernels.length, heads, dH]),
+          [2, 0, 3, 1, 4],
+        ),
       ) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D | undefined];
       const k = qkTied ? q : second;
       const v = qkTied ? second : third!;

@@ -17,7 +17,12 @@ export interface LayerNormArgs extends BaseLayerArgs {
  * (`dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) / σ`, `ĝ = dy·γ`): 11 kernels instead of the ~25 that
  * differentiating the forward ops one by one would launch, most of them over whole activations.
  */
-export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+export function layerNorm(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): tf.Tensor {
   const width = x.shape.at(-1)!;
   const rows = x.size / width;
   const op = tf.customGrad((xIn, gammaIn, betaIn, save) => {
@@ -26,7 +31,10 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsil
     const inverseStd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), epsilon));
     const normalised = tf.mul(centred, inverseStd);
     (save as tf.GradSaveFunc)([normalised, inverseStd]);
-    const value = tf.reshape(tf.add(tf.mul(normalised, gammaIn as tf.Tensor), betaIn as tf.Tensor), x.shape);
+    const value = tf.reshape(
+      tf.add(tf.mul(normalised, gammaIn as tf.Tensor), betaIn as tf.Tensor),
+      x.shape,
+    );
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -78,7 +86,12 @@ export class LayerNorm extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() =>
-      layerNorm(singleInput(inputs, this.name), this.gamma!.read(), this.beta!.read(), this.epsilon),
+      layerNorm(
+        singleInput(inputs, this.name),
+        this.gamma!.read(),
+        this.beta!.read(),
+        this.epsilon,
+      ),
     );
   }
 
