@@ -238,7 +238,7 @@ function parseArgs(argv) {
     quick: false,
     steps: 15,
     warmup: 3,
-    rounds: 3,
+    rounds: 5,
     backends: BACKENDS,
     tasks: ['pose3d', 'pose2d', 'chest'],
     budgetS: 60,

@@ -39,6 +39,21 @@ export function createTrainActivities({
         throw ApplicationFailure.nonRetryable('trainTrial runs inside a trial workflow; it was started without one', 'CONFIG');
       }
       const trial = ctx.client.workflow.getHandle(wf.workflowId);
+      let announced = false;
+      const announce = async (resumedFromEpoch: number) => {
+        announced = true;
+        const started: TrialStarted = {
+          trialId: input.trialId,
+          // One key per scheduled activity and attempt: a retry, a resume after pause and a
+          // retryFailedTrials run each count as an attempt; a duplicated signal does not.
+          attemptKey: `${wf.runId}/${ctx.info.activityId}/${ctx.info.attempt}`,
+          resumedFromEpoch,
+          backend: backend.backend,
+          device: backend.device,
+          worker: identity,
+        };
+        await trial.signal(TRIAL_STARTED_SIGNAL, started);
+      };
       try {
         const train = TRAINERS[input.task];
         if (!train) {
@@ -52,19 +67,7 @@ export function createTrainActivities({
           {
             artifactsDir,
             backend,
-            onStart: async ({ resumedFromEpoch }) => {
-              const started: TrialStarted = {
-                trialId: input.trialId,
-                // One key per scheduled activity and attempt: a retry, a resume after pause and a
-                // retryFailedTrials run each count as an attempt; a duplicated signal does not.
-                attemptKey: `${wf.runId}/${ctx.info.activityId}/${ctx.info.attempt}`,
-                resumedFromEpoch,
-                backend: backend.backend,
-                device: backend.device,
-                worker: identity,
-              };
-              await trial.signal(TRIAL_STARTED_SIGNAL, started);
-            },
+            onStart: ({ resumedFromEpoch }) => announce(resumedFromEpoch),
             heartbeat: (details) => ctx.heartbeat(details),
             cancelled: ctx.cancellationSignal,
             onEpoch: (report: EpochReport) => trial.signal(EPOCH_COMPLETED_SIGNAL, report),
@@ -72,6 +75,8 @@ export function createTrainActivities({
           },
         );
       } catch (err) {
+        // An attempt that failed before training (missing data, say) still counts, and says where it ran.
+        if (!announced) await announce(0).catch(() => {});
         // Temporal counts an attempt as cancelled (pause, prune, cancelSweep) only by this failure type.
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure('training stopped on request');
         if (isHeadroomError(err) && PERMANENT.has(err.code)) {
