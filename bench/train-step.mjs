@@ -525,13 +525,20 @@ function printRow(r) {
 
 function markdownTable(results) {
   const lines = [
-    '| task | config | params | backend | ms/step | samples/s | PyTorch ms/step | ratio |',
+    '| task | config | params | backend | ms/step (min) | samples/s | PyTorch ms/step (min) | ratio |',
     '|---|---|---:|---|---:|---:|---:|---:|',
   ];
+  const v = (x) => (x === null || x === undefined ? '–' : String(x));
+  const withMin = (median, min) => (median === null ? '–' : `${median} (${min})`);
   for (const r of results) {
-    const v = (x) => (x === null || x === undefined ? '–' : String(x));
+    const estimate = /^estimated ([\d.]+ s\/step)/.exec(r.skipped ?? '');
+    const cell = r.skipped
+      ? estimate
+        ? `not run: ~${estimate[1]} est.`
+        : `not run: ${r.skipped}`
+      : withMin(r.msPerStep, r.msPerStepMin);
     lines.push(
-      `| ${r.task} | ${r.label} | ${v(r.params)} | ${r.backend} | ${r.skipped ? `skipped: ${r.skipped}` : v(r.msPerStep)} | ${v(r.samplesPerSec)} | ${v(r.pytorchMsPerStep)} | ${v(r.ratio)} |`,
+      `| ${r.task} | ${r.label} | ${v(r.params)} | ${r.backend} | ${cell} | ${v(r.samplesPerSec)} | ${withMin(r.pytorchMsPerStep, r.pytorchMsPerStepMin)} | ${v(r.ratio)} |`,
     );
   }
   return lines.join('\n');

