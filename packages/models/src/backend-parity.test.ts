@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './backend';
 import { FlexibleMultiHeadAttention } from './flexible-attention';
 import { layerNorm } from './layer-norm';
+import { relu } from './relu';
 import { buildTaskModel, type TaskId, type TaskModelConfigs } from './tasks';
 import { tf } from './tf';
 
@@ -159,6 +160,14 @@ describe('the fast backend matches cpu, forward and gradients', () => {
       withGrads(
         () => [input([3, 4, 16], 11, 4), input([16], 12), input([16], 13)],
         (x, g, b) => layerNorm(x!, g!, b!, 1e-5),
+      ),
+    ));
+
+  it('relu with its written-out gradient', () =>
+    expectParity(() =>
+      withGrads(
+        () => [input([3, 4, 5, 2], 41, 4)],
+        (x) => relu(x!),
       ),
     ));
 

@@ -1,4 +1,5 @@
 import { checkTransformer, transformerEncoder, type TransformerConfig } from './transformer-block';
+import { Relu } from './relu';
 import { PositionEmbedding, type PositionEncoding } from './tokens';
 import { seedAt, tf } from './tf';
 import { ViolationList } from './violations';
@@ -81,7 +82,7 @@ export function buildPose2dModel(config: Pose2dModelConfig): tf.LayersModel {
       })
       .apply(x);
     const bn = tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn` }).apply(conv);
-    return tf.layers.reLU({ name: `${name}_relu` }).apply(bn) as tf.SymbolicTensor;
+    return new Relu({ name: `${name}_relu` }).apply(bn) as tf.SymbolicTensor;
   };
 
   const input = tf.input({ shape: [height, width, channels], name: 'image' });
@@ -125,7 +126,7 @@ export function buildPose2dModel(config: Pose2dModelConfig): tf.LayersModel {
     })
     .apply(x);
   const upBn = tf.layers.batchNormalization({ momentum: 0.9, name: 'head_bn' }).apply(up);
-  x = tf.layers.reLU({ name: 'head_relu' }).apply(upBn) as tf.SymbolicTensor;
+  x = new Relu({ name: 'head_relu' }).apply(upBn) as tf.SymbolicTensor;
   const output = tf.layers
     .conv2d({
       filters: joints,

@@ -6,6 +6,7 @@ import {
   type HeadSize,
 } from './flexible-attention';
 import { LayerNorm } from './layer-norm';
+import { Relu } from './relu';
 import { seedAt, tf } from './tf';
 import { ViolationList } from './violations';
 
@@ -163,14 +164,14 @@ export function transformerBlock(
     name: `${prefix}_attn`,
   });
   const attend = (y: tf.SymbolicTensor) => dropout(apply(attention, y), 'attn_drop', 8);
+  // ReLU as its own layer (see relu.ts: TF.js's ReLU gradient is slow); GELU stays in Dense.
+  const hidden = (y: tf.SymbolicTensor) =>
+    t.activation === 'relu'
+      ? apply(new Relu({ name: `${prefix}_ffn1_relu` }), dense(y, t.dFF, 'ffn1', 4))
+      : dense(y, t.dFF, 'ffn1', 4, t.activation);
   const ffn = (y: tf.SymbolicTensor) =>
     dropout(
-      dense(
-        dropout(dense(y, t.dFF, 'ffn1', 4, t.activation), 'ffn_drop', 6),
-        t.geometry.dModel,
-        'ffn2',
-        5,
-      ),
+      dense(dropout(hidden(y), 'ffn_drop', 6), t.geometry.dModel, 'ffn2', 5),
       'ffn_out_drop',
       7,
     );

@@ -1,0 +1,36 @@
+import { SERIALIZATION_PACKAGE, singleInput, singleShape, tf, type Shape } from './tf';
+
+/**
+ * `max(x, 0)` with its gradient as one comparison and one product, `dy · [y > 0]`. TF.js
+ * differentiates ReLU (the op, the `relu` activation, and ReLU fused into a matMul) through
+ * `step`, which tfjs-node builds from six kernels over the whole tensor (isNaN, greater,
+ * ones, fill, two selects); on pose2d's feature maps that was ~10 % of a training step.
+ * (Where x is NaN the gradient is 0, not NaN; the loss is NaN either way.)
+ */
+export function relu(x: tf.Tensor): tf.Tensor {
+  const op = tf.customGrad((input, save) => {
+    const y = tf.relu(input as tf.Tensor);
+    (save as tf.GradSaveFunc)([y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.mul(dy, tf.cast(tf.greater(saved[0]!, 0), 'float32')),
+    };
+  });
+  return op(x);
+}
+
+/** `relu` as a layer, in place of `tf.layers.reLU` (no weights, no options). */
+export class Relu extends tf.layers.Layer {
+  static readonly className = 'Relu';
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return singleShape(inputShape, this.name);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => relu(singleInput(inputs, this.name)));
+  }
+}
+
+tf.serialization.registerClass(Relu, SERIALIZATION_PACKAGE);
