@@ -64,6 +64,10 @@ async function main(): Promise<void> {
       identity,
       // Give a cancelled or stopping trial time to finish its step and report.
       shutdownGraceTime: '20 seconds',
+      // Heartbeats carry cancellation (pause, prune, cancelSweep) back to the training loop:
+      // send them at least every 2 s instead of the SDK's default of 80% of the timeout (24 s).
+      maxHeartbeatThrottleInterval: '2 seconds',
+      defaultHeartbeatThrottleInterval: '2 seconds',
     });
     const presence = await announceWorker(env, {
       id: identity,

@@ -32,7 +32,8 @@ export {
   type NormPlacement,
   type FeedForwardActivation,
 } from './transformer-block';
-export { LayerNorm, type LayerNormArgs } from './layer-norm';
+export { LayerNorm, layerNorm, type LayerNormArgs } from './layer-norm';
+export { Relu, relu } from './relu';
 export {
   PositionEmbedding,
   ClassToken,
