@@ -490,11 +490,13 @@ async function main() {
   };
   const outDir = join(root, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'train-step.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(outDir, 'train-step.env.json'), `${JSON.stringify(environment, null, 2)}\n`);
+  // A smoke run (--quick) must not replace the full run's results.
+  const name = opts.quick ? 'train-step.quick' : 'train-step';
+  writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, `${name}.env.json`), `${JSON.stringify(environment, null, 2)}\n`);
   console.log('\n' + markdownTable(results));
   console.log(`\n${JSON.stringify(environment)}`);
-  console.log('wrote bench/results/train-step.json and train-step.env.json');
+  console.log(`wrote bench/results/${name}.json and ${name}.env.json`);
 }
 
 function tensorflowWheel() {

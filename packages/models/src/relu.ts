@@ -1,10 +1,10 @@
 import { SERIALIZATION_PACKAGE, singleInput, singleShape, tf, type Shape } from './tf';
 
 /**
- * `max(x, 0)` with its gradient as one comparison and one product, `dy · [y > 0]`. TF.js
- * differentiates ReLU (the op, the `relu` activation, and ReLU fused into a matMul) through
- * `step`, which tfjs-node builds from six kernels over the whole tensor (isNaN, greater,
- * ones, fill, two selects); on pose2d's feature maps that was ~10 % of a training step.
+ * `max(x, 0)` with its gradient `dy · [y > 0]` in three kernels (compare, cast, multiply).
+ * TF.js differentiates ReLU (the op, the `relu` activation, and ReLU fused into a matMul)
+ * through `step`, which tfjs-node builds from six kernels over the whole tensor (isNaN,
+ * greater, ones, fill, two selects); on pose2d's feature maps that was ~10 % of a step.
  * (Where x is NaN the gradient is 0, not NaN; the loss is NaN either way.)
  */
 export function relu(x: tf.Tensor): tf.Tensor {
