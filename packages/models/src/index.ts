@@ -55,6 +55,7 @@ export { TASK_IDS, buildTaskModel, isTaskId, type TaskId, type TaskModelConfigs 
 
 export {
   countParams,
+  trainableVariables,
   describeModel,
   type ModelStats,
   type AttentionLayerStats,

@@ -84,3 +84,12 @@ export function describeModel(model: tf.LayersModel): ModelStats {
   }
   return { params: countParams(model), totalParams: model.countParams(), flops, attention };
 }
+
+/**
+ * A model's own trainable variables, for `optimizer.minimize(f, true, vars)`: without the
+ * list TF.js differentiates every trainable variable in the process — another trial's model
+ * too when a worker trains several at once.
+ */
+export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((w) => w.read() as tf.Variable);
+}

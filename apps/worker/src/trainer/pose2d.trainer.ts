@@ -19,7 +19,7 @@ import {
   type CocoKeypointResult,
   type CocoKeypointsGroundTruth,
 } from '@headroom/metrics';
-import { buildPose2dModel, decodeHeatmaps, tf } from '@headroom/models';
+import { buildPose2dModel, decodeHeatmaps, tf, trainableVariables } from '@headroom/models';
 import { resolveGeometry, TASKS } from '@headroom/sweep';
 import { runEpochLoop, type EvaluationContext } from './epoch-loop';
 import type { TrainHooks } from './hooks';
@@ -107,6 +107,7 @@ function trainStep(
     const loss = optimizer.minimize(
       () => jointsMseLoss(model.apply(x, { training: true }) as tf.Tensor, y, w),
       true,
+      trainableVariables(model),
     );
     return loss ? loss.dataSync()[0]! : NaN;
   });

@@ -12,7 +12,7 @@ import {
 } from '@headroom/datasets';
 import { HeadroomError } from '@headroom/errors';
 import { mpjpe, pMpjpe } from '@headroom/metrics';
-import { buildPose3dModel, tf } from '@headroom/models';
+import { buildPose3dModel, tf, trainableVariables } from '@headroom/models';
 import { resolveGeometry, TASKS } from '@headroom/sweep';
 import { runEpochLoop } from './epoch-loop';
 import type { TrainHooks } from './hooks';
@@ -54,7 +54,11 @@ function trainStep(
   return tf.tidy(() => {
     const x = tf.tensor3d(inputs.subarray(0, size * JOINTS * 2), [size, JOINTS, 2]);
     const y = tf.tensor3d(targets.subarray(0, size * JOINTS * 3), [size, JOINTS, 3]);
-    const loss = optimizer.minimize(() => mpjpeLoss(model.apply(x, { training: true }) as tf.Tensor, y), true);
+    const loss = optimizer.minimize(
+      () => mpjpeLoss(model.apply(x, { training: true }) as tf.Tensor, y),
+      true,
+      trainableVariables(model),
+    );
     return loss ? loss.dataSync()[0]! : NaN;
   });
 }
