@@ -96,8 +96,6 @@ export interface SweepState {
   next: number;
   /** Indices of trials whose workflows run now (including paused ones). */
   running: number[];
-  /** Indices of trials that ended failed or cancelled (retryFailedTrials may bring them back). */
-  unsuccessful: number[];
   /** Trials asked to run again (retryFailedTrials), not started yet. */
   retryQueue: number[];
   paused: boolean;

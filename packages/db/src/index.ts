@@ -24,6 +24,7 @@ export {
   insertSweep,
   listSweeps,
   setSweepStatus,
+  settleSweepStatus,
   TRIAL_INSERT_CHUNK,
   trialId,
 } from './queries/sweeps';

@@ -24,6 +24,7 @@ import {
   listWorkers,
   markWorkerSeen,
   registerWorker,
+  settleSweepStatus,
 } from './index';
 import type { InsertSweepInput, NewTrial } from './index';
 
@@ -434,5 +435,15 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
     expect(rows[0]!.lastSeenAt.toISOString()).toBe('2026-01-01T10:05:00.000Z');
     await markWorkerSeen(db, w.id, new Date('2026-01-01T10:06:00Z'), 'stopped');
     expect((await listWorkers(db))[0]).toMatchObject({ status: 'stopped' });
+  });
+
+  it('settles a sweep from its trials: failed while any trial is failed or cancelled', async () => {
+    await insertSweep(db, sweepInput('settle', 2));
+    await completeTrial(db, { trialId: 'settle-0', metrics: { mpjpe: 1 }, paramCount: 1, artifactPath: 'a', epochsCompleted: 1 });
+    await failTrial(db, { trialId: 'settle-1', status: 'failed', error: 'NaN loss' });
+    expect(await settleSweepStatus(db, 'settle')).toBe('failed');
+    await completeTrial(db, { trialId: 'settle-1', metrics: { mpjpe: 2 }, paramCount: 1, artifactPath: 'b', epochsCompleted: 1 });
+    expect(await settleSweepStatus(db, 'settle')).toBe('succeeded');
+    expect((await getSweep(db, 'settle'))?.status).toBe('succeeded');
   });
 });

@@ -10,6 +10,7 @@ import {
   recordEpochMetrics,
   registerWorker,
   setSweepStatus,
+  settleSweepStatus,
   type Database,
   type FailTrialInput,
   type SweepStatus,
@@ -47,6 +48,10 @@ export function createControlActivities({ db }: { db: Database }) {
 
     async setSweepStatus({ sweepId, status }: { sweepId: string; status: SweepStatus }): Promise<void> {
       await setSweepStatus(db, sweepId, status);
+    },
+
+    async settleSweepStatus({ sweepId }: { sweepId: string }): Promise<SweepStatus> {
+      return settleSweepStatus(db, sweepId);
     },
 
     async cancelPendingTrials({ sweepId }: { sweepId: string }): Promise<number> {

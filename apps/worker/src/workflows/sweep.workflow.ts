@@ -65,7 +65,6 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
     registered: false,
     next: args.retryOnly ? total : 0,
     running: [],
-    unsuccessful: [],
     retryQueue: [],
     paused: false,
     cancelled: false,
@@ -81,11 +80,8 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   const toTrial = (index: number) => getExternalWorkflowHandle(trialWorkflowId(sweepId, index));
   const running = new Set(state.running);
 
-  setHandler(trialFinishedSignal, (o: TrialOutcome) => {
-    running.delete(o.index);
-    const rest = state.unsuccessful.filter((i) => i !== o.index);
-    state.unsuccessful = o.status === 'failed' || o.status === 'cancelled' ? [...rest, o.index] : rest;
-  });
+  // Outcomes are in the database (the trial wrote them); the sweep only frees the lane.
+  setHandler(trialFinishedSignal, (o: TrialOutcome) => void running.delete(o.index));
   setHandler(trialEpochSignal, (n) => {
     if (!state.asha || !running.has(n.index)) return;
     const d = ashaReport(state.asha, { trialId: n.trialId, epoch: n.epoch, value: n.value });
@@ -184,7 +180,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
     if (!hasWork() && running.size === 0) break;
   }
 
-  await control.setSweepStatus({ sweepId, status: state.unsuccessful.length === 0 ? 'succeeded' : 'failed' });
+  await control.settleSweepStatus({ sweepId });
   return snapshot();
 
   function snapshot(): SweepState {

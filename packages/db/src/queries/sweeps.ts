@@ -84,6 +84,24 @@ export async function setSweepStatus(
   if (updated.length === 0) throw new HeadroomError('NOT_FOUND', `sweep ${sweepId} does not exist`);
 }
 
+/**
+ * Ends a sweep from what its trials say: `failed` while any trial is failed or cancelled,
+ * else `succeeded`. From the rows, not the workflow's memory, so a sweep re-run for a subset
+ * of its failed trials still reports the ones left failed.
+ */
+export async function settleSweepStatus(db: Database, sweepId: string): Promise<SweepStatus> {
+  const rows = await db
+    .update(sweeps)
+    .set({
+      status: sql`case when exists (select 1 from ${trials} where ${trials.sweepId} = ${sweepId} and ${trials.status} in ('failed', 'cancelled')) then 'failed' else 'succeeded' end`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(sweeps.id, sweepId))
+    .returning({ status: sweeps.status });
+  if (rows.length === 0) throw new HeadroomError('NOT_FOUND', `sweep ${sweepId} does not exist`);
+  return rows[0]!.status;
+}
+
 export async function getSweep(db: Database, id: string): Promise<SweepRow | undefined> {
   const rows: SweepRow[] = await db.select(sweepColumns).from(sweeps).where(eq(sweeps.id, id));
   return rows[0];
