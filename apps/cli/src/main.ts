@@ -7,7 +7,7 @@ import { runEval } from './commands/eval';
 import { createSweepCommand, retryFailedCommand, showSweepCommand, sweepActionCommand, workersCommand } from './commands/sweep';
 import { runUp } from './commands/up';
 import { runWorker } from './commands/worker';
-import { resolveApiUrl } from './stack-state';
+import { DEFAULT_API_URL, resolveApiUrl } from './stack-state';
 
 const USAGE = `usage: headroom <command>
 
@@ -27,11 +27,11 @@ const USAGE = `usage: headroom <command>
   eval coco --gt GT.json --dt DT.json [--json]         COCO keypoint AP/AR, as pycocotools
   data synth coco --out DIR --images N [--seed S]      a synthetic COCO keypoints set (JSON + JPEG)
 
-  --api URL    the GraphQL endpoint (default: HEADROOM_API_URL, the running \`headroom up\`, ${'http://127.0.0.1:4000/graphql'})
+  --api URL    the GraphQL endpoint (default: HEADROOM_API_URL, else the running \`headroom up\`, else ${DEFAULT_API_URL})
 `;
 
-async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
+function parse(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -56,6 +56,18 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    // An unknown or malformed option is the user's to fix: say which, show the usage.
+    process.stderr.write(`headroom: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
   const [command, sub, arg] = positionals;
   if (values.help || !command) {
     process.stdout.write(USAGE);

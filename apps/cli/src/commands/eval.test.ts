@@ -75,4 +75,11 @@ describe('headroom eval pose3d', () => {
     expect(noPred.status).toBe(2);
     expect(noPred.stderr).toContain('--pred');
   });
+
+  it('names an unknown option and shows the usage, exit code 2', () => {
+    const r = headroom('eval', 'pose3d', '--gt', gtFile, '--prediction', predFile);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--prediction');
+    expect(r.stderr).toContain('usage: headroom');
+  });
 });
