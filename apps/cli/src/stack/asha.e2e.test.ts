@@ -5,10 +5,12 @@ import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trainTaskQueue } from '@headroom/sweep';
+import { Client, Connection } from '@temporalio/client';
+import { sweepWorkflowId, trainTaskQueue, trialWorkflowId } from '@headroom/sweep';
 import { graphql } from '../graphql-client';
 import { CREATE_SWEEP, SWEEP_PROGRESS, type SweepView } from '../queries';
-import { startLocalStack, type LocalStack } from './local-stack';
+import { appEntry, startLocalStack, type LocalStack } from './local-stack';
+import { dirname, join as joinPath } from 'node:path';
 import { waitFor } from './ports';
 import { findTemporalCli } from './temporal-dev-server';
 
@@ -28,6 +30,7 @@ describe('early_terminate: hyperband prunes trials below the top 1/eta of a rung
   let worker: Worker;
   let running: Promise<void>;
   let sweep: SweepView;
+  let sweepId: string;
   const saved = { db: process.env.DATABASE_URL, temporal: process.env.TEMPORAL_ADDRESS };
 
   beforeAll(async () => {
@@ -73,6 +76,7 @@ describe('early_terminate: hyperband prunes trials below the top 1/eta of a rung
       resources: { pool: POOL, max_concurrent: 1 },
     };
     const { createSweep } = await graphql<{ createSweep: { id: string } }>(stack.apiUrl, CREATE_SWEEP, { input: { spec } });
+    sweepId = createSweep.id;
     await waitFor('the sweep to end', async () => {
       sweep = (await graphql<{ sweep: SweepView }>(stack.apiUrl, SWEEP_PROGRESS, { id: createSweep.id })).sweep;
       return ['succeeded', 'failed', 'cancelled'].includes(sweep.status);
@@ -97,4 +101,20 @@ describe('early_terminate: hyperband prunes trials below the top 1/eta of a rung
     // Pruned within a heartbeat or two of the rung: training stops promptly, long before its 9 epochs.
     for (const t of sweep.trials.slice(1)) expect(t.epochsCompleted).toBeLessThanOrEqual(3);
   });
+
+  it('replays the recorded sweep and trial histories with the current workflow code (determinism)', async () => {
+    const client = new Client({ connection: await Connection.connect({ address: stack.temporalAddress }) });
+    try {
+      const histories = [sweepWorkflowId(sweepId), trialWorkflowId(sweepId, 0), trialWorkflowId(sweepId, 1)].map(
+        async (workflowId) => ({ workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() }),
+      );
+      const workflowsPath = joinPath(dirname(appEntry('worker')), 'workflows', 'index.js');
+      const results = [];
+      for await (const r of Worker.runReplayHistories({ workflowsPath }, histories)) results.push(r);
+      expect(results).toHaveLength(3);
+      expect(results.filter((r) => r.error !== undefined).map((r) => String(r.error))).toEqual([]);
+    } finally {
+      await client.connection.close();
+    }
+  }, 120_000);
 });

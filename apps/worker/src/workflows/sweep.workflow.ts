@@ -85,7 +85,8 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   setHandler(trialEpochSignal, (n) => {
     if (!state.asha || !running.has(n.index)) return;
     const d = ashaReport(state.asha, { trialId: n.trialId, epoch: n.epoch, value: n.value });
-    if (d.decision === 'prune') outbox.push(() => toTrial(n.index).signal(pruneTrialSignal, { rung: d.rung ?? 0 }));
+    // A trial may end before the signal reaches it; then there is nothing left to prune.
+    if (d.decision === 'prune') outbox.push(() => toTrial(n.index).signal(pruneTrialSignal, { rung: d.rung ?? 0 }).catch(() => {}));
   });
   setHandler(pauseSweepSignal, () => {
     if (state.paused || state.cancelled) return;
