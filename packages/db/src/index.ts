@@ -26,8 +26,9 @@ export {
   setSweepStatus,
   settleSweepStatus,
   TRIAL_INSERT_CHUNK,
-  trialId,
 } from './queries/sweeps';
+// The trial id format is the sweep package's (workflows use it too); re-exported for callers of the db alone.
+export { trialId } from '@headroom/sweep';
 export type { InsertSweepInput, NewTrial } from './queries/sweeps';
 export {
   cancelPendingTrials,

@@ -1,3 +1,4 @@
+import { trialId } from '@headroom/sweep';
 import { HeadroomError } from '@headroom/errors';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../database';
@@ -30,11 +31,6 @@ export interface InsertSweepInput {
 
 /** Trials per INSERT: ~9 parameters each stays far below Postgres' 65,535-parameter limit. */
 export const TRIAL_INSERT_CHUNK = 1_000;
-
-/** Deterministic trial id, so every retry of an activity addresses the same row. */
-export function trialId(sweepId: string, index: number): string {
-  return `${sweepId}-${index}`;
-}
 
 /**
  * Inserts a sweep and its pending trials in one transaction. Existing rows are left as they are, so
