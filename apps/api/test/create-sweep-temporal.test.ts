@@ -4,15 +4,15 @@ import { CONTROL_TASK_QUEUE, parseSweepText, SWEEP_WORKFLOW_TYPE, sweepWorkflowI
 import { Client, defaultPayloadConverter, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, startApi } from './helpers/api-process';
-import { createTestDatabase, type TestDatabase } from './helpers/postgres';
-import { startTemporalDevServer, type TemporalDevServer } from './helpers/temporal-server';
+import { createTestDatabase, createTestWorkflowEnvironment, type TestDatabase } from '@headroom/test-support';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CREATE_SWEEP } from './helpers/specs';
 
 // A real Temporal dev server but no control worker: the test plays the worker's first activity
 // (read the workflow's input, write the sweep) to see createSweep start the right workflow and wait for it.
 let database: TestDatabase;
 let handle: DbHandle;
-let temporal: TemporalDevServer;
+let temporal: TestWorkflowEnvironment;
 let client: Client;
 let api: ApiProcess;
 const seenWorkflows = new Set<string>();
@@ -36,15 +36,14 @@ parameters:
 beforeAll(async () => {
   database = await createTestDatabase();
   handle = await openDatabase({ url: database.url, maxConnections: 2 });
-  temporal = await startTemporalDevServer();
+  temporal = await createTestWorkflowEnvironment();
   client = new Client({ connection: temporal.connection, namespace: 'default' });
   api = await startApi({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address });
 }, 90_000);
 
 afterAll(async () => {
   await api?.stop();
-  await temporal?.connection.close();
-  await temporal?.stop();
+  await temporal?.teardown();
   await handle?.close();
   await database?.drop();
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, startApi, unusedPort } from './helpers/api-process';
-import { createTestDatabase, type TestDatabase } from './helpers/postgres';
+import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-support';
+import { type ApiProcess, startApi } from './helpers/api-process';
 import { CREATE_SWEEP, validSpec } from './helpers/specs';
 
 // Validation runs before Temporal is touched, so no Temporal server here: TEMPORAL_ADDRESS points at a
@@ -11,7 +11,7 @@ let temporalAddress: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  temporalAddress = `127.0.0.1:${await unusedPort()}`;
+  temporalAddress = `127.0.0.1:${await freePort()}`;
   api = await startApi({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalAddress });
 });
 

@@ -1,7 +1,7 @@
 import { completeTrial, type DbHandle, insertSweep, type NewTrial, openDatabase, recordEpochMetrics, trialId } from '@headroom/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, startApi, unusedPort } from './helpers/api-process';
-import { createTestDatabase, type TestDatabase } from './helpers/postgres';
+import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-support';
+import { type ApiProcess, startApi } from './helpers/api-process';
 
 // Seeded directly with @headroom/db's writers (standing in for the control worker), then read over HTTP.
 let database: TestDatabase;
@@ -63,7 +63,7 @@ beforeAll(async () => {
   await complete(POSE2D_C, 1, { ap: 0.748 });
   await complete(POSE2D_C, 2, { ap: 0.71 });
 
-  api = await startApi({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: `127.0.0.1:${await unusedPort()}` });
+  api = await startApi({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
 });
 
 afterAll(async () => {
@@ -170,7 +170,7 @@ describe('sweep', () => {
 });
 
 const LEADERBOARD = /* GraphQL */ `
-  query ($task: String!, $metric: String!, $sweepId: ID, $limit: Int) {
+  query ($task: Task!, $metric: String!, $sweepId: ID, $limit: Int) {
     leaderboard(task: $task, metric: $metric, sweepId: $sweepId, limit: $limit) {
       rank value sweepId sweepName trial { id index d_m heads d_h qk_tied paramCount history { epoch } }
     }
@@ -229,10 +229,34 @@ describe('leaderboard', () => {
     [{ task: 'pose3d', metric: 'mpjpe', sweepId: POSE2D_C }, 'INVALID_INPUT', 'sweepId', /pose2d sweep; ask for task: "pose2d"/],
   ])('rejects %j', async (variables, code, path, message) => {
     const res = await api.gql(LEADERBOARD, variables);
-    expect(res.data).toBeNull();
+    // An unknown task is refused by GraphQL itself (Task is an enum), before execution: no data at all.
+    expect(res.data ?? null).toBeNull();
     const error = res.errors?.[0];
     expect(error?.extensions?.code).toBe(code);
     expect(error?.extensions?.violations).toEqual([{ path, message: expect.stringMatching(message) }]);
+  });
+});
+
+describe('enums', () => {
+  it('an unknown enum value written in the query names the argument and lists the valid values', async () => {
+    const res = await api.gql('{ leaderboard(task: pose4d, metric: "mpjpe") { rank } }');
+    expect(res.errors?.[0]?.extensions).toEqual({
+      code: 'INVALID_INPUT',
+      violations: [{ path: 'task', message: 'unknown task "pose4d"; known tasks: pose3d, pose2d, chest' }],
+    });
+  });
+
+  it('serves statuses, tasks and goals as the same lowercase words', async () => {
+    const res = await api.gql<{ sweeps: Array<{ task: string; status: string; goal: string; method: string }> }>(
+      '{ sweeps(limit: 100) { task status goal method } }',
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.sweeps.map((s) => s.task)).toContain('pose3d');
+    for (const s of res.data?.sweeps ?? []) {
+      expect(['pose3d', 'pose2d', 'chest']).toContain(s.task);
+      expect(['minimize', 'maximize']).toContain(s.goal);
+      expect(['grid', 'random']).toContain(s.method);
+    }
   });
 });
 

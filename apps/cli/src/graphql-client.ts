@@ -1,23 +1,32 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { HeadroomError } from '@headroom/errors';
+import { print } from 'graphql';
 
 interface GraphQLErrorShape {
   message: string;
   extensions?: { code?: string; violations?: Array<{ path: string; message: string }> };
 }
 
-/** A minimal GraphQL-over-HTTP client: the CLI needs nothing more than POST and error mapping. */
-export async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/**
+ * A minimal GraphQL-over-HTTP client: the CLI needs nothing more than POST and error mapping.
+ * Documents come from queries.ts, typed from schema.gql, so result and variables are checked.
+ */
+export async function graphql<TResult, TVariables extends Record<string, unknown>>(
+  url: string,
+  document: TypedDocumentNode<TResult, TVariables>,
+  variables: TVariables,
+): Promise<TResult> {
   let res: Response;
   try {
     res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: print(document), variables }),
     });
   } catch (err) {
     throw new HeadroomError('CONFIG', `cannot reach the Headroom API at ${url} (${String(err)}); is \`pnpm headroom up\` running?`);
   }
-  const body = (await res.json().catch(() => undefined)) as { data?: T; errors?: GraphQLErrorShape[] } | undefined;
+  const body = (await res.json().catch(() => undefined)) as { data?: TResult; errors?: GraphQLErrorShape[] } | undefined;
   if (!body) throw new HeadroomError('INTERNAL', `the API at ${url} answered HTTP ${res.status} without JSON`);
   if (body.errors?.length) {
     const first = body.errors[0]!;

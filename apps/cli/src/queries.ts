@@ -1,69 +1,137 @@
-// The GraphQL documents the CLI sends; field names as in apps/api/schema.gql.
-export const TRIAL_FIELDS = `id index status params d_m heads d_h qk_tied epochs epochsCompleted paramCount metrics error attempts resumedFromEpoch backend device worker prunedAtRung`;
+// The GraphQL documents the CLI sends. `pnpm --filter @headroom/cli codegen` checks each against
+// apps/api/schema.gql and types it (src/gql/); the result types below are derived, never restated.
+import type { ResultOf } from '@graphql-typed-document-node/core';
+import { graphql } from './gql';
 
-export const CREATE_SWEEP = `mutation CreateSweep($input: CreateSweepInput!) {
-  createSweep(input: $input) { id name status trialCount }
-}`;
-
-export const SWEEP_PROGRESS = `query Sweep($id: ID!) {
-  sweep(id: $id) { id name task status metric goal trials { ${TRIAL_FIELDS} history { epoch metrics } } }
-}`;
-
-export const SWEEP_ACTION = (action: 'pauseSweep' | 'resumeSweep' | 'cancelSweep') => `mutation Act($id: ID!) {
-  ${action}(id: $id) { id name status }
-}`;
-
-export const RETRY_FAILED = `mutation Retry($sweepId: ID!, $trialIds: [ID!]) {
-  retryFailedTrials(sweepId: $sweepId, trialIds: $trialIds) { id name status }
-}`;
-
-export const WORKERS = `query Workers($pool: String) {
-  workers(pool: $pool) { id pool host pid backend device slots status startedAt lastSeenAt }
-}`;
-
-export const LEADERBOARD = `query Leaderboard($task: String!, $metric: String!, $sweepId: ID, $limit: Int) {
-  leaderboard(task: $task, metric: $metric, sweepId: $sweepId, limit: $limit) {
-    rank value sweepId sweepName trial { ${TRIAL_FIELDS} }
+export const TRIAL_FIELDS = graphql(`
+  fragment TrialFields on Trial {
+    id
+    index
+    status
+    params
+    d_m
+    heads
+    d_h
+    qk_tied
+    epochs
+    epochsCompleted
+    paramCount
+    metrics
+    error
+    attempts
+    resumedFromEpoch
+    backend
+    device
+    worker
+    prunedAtRung
   }
-}`;
+`);
 
-export interface TrialView {
-  id: string;
-  index: number;
-  status: string;
-  d_m: number;
-  heads: number;
-  d_h: number;
-  qk_tied: boolean;
-  epochs: number;
-  epochsCompleted: number;
-  paramCount: number | null;
-  metrics: Record<string, number> | null;
-  error: string | null;
-  attempts: number;
-  resumedFromEpoch: number;
-  params: Record<string, unknown>;
-  backend: string | null;
-  device: string | null;
-  worker: string | null;
-  prunedAtRung: number | null;
-  history?: Array<{ epoch: number; metrics: Record<string, number> }>;
-}
+export const CREATE_SWEEP = graphql(`
+  mutation CreateSweep($input: CreateSweepInput!) {
+    createSweep(input: $input) {
+      id
+      name
+      status
+      trialCount
+    }
+  }
+`);
 
-export interface SweepView {
-  id: string;
-  name: string;
-  task: string;
-  status: string;
-  metric: string;
-  goal: string;
-  trials: TrialView[];
-}
+export const SWEEP_PROGRESS = graphql(`
+  query Sweep($id: ID!) {
+    sweep(id: $id) {
+      id
+      name
+      task
+      status
+      metric
+      goal
+      trials {
+        ...TrialFields
+        history {
+          epoch
+          metrics
+        }
+      }
+    }
+  }
+`);
 
-export interface LeaderboardRow {
-  rank: number;
-  value: number;
-  sweepId: string;
-  sweepName: string;
-  trial: TrialView;
-}
+// Each action's field is aliased `sweep`, so the three share one result type.
+export const SWEEP_ACTIONS = {
+  pause: graphql(`
+    mutation PauseSweep($id: ID!) {
+      sweep: pauseSweep(id: $id) {
+        id
+        name
+        status
+      }
+    }
+  `),
+  resume: graphql(`
+    mutation ResumeSweep($id: ID!) {
+      sweep: resumeSweep(id: $id) {
+        id
+        name
+        status
+      }
+    }
+  `),
+  cancel: graphql(`
+    mutation CancelSweep($id: ID!) {
+      sweep: cancelSweep(id: $id) {
+        id
+        name
+        status
+      }
+    }
+  `),
+};
+export type SweepAction = keyof typeof SWEEP_ACTIONS;
+
+export const RETRY_FAILED = graphql(`
+  mutation RetryFailedTrials($sweepId: ID!, $trialIds: [ID!]) {
+    retryFailedTrials(sweepId: $sweepId, trialIds: $trialIds) {
+      id
+      name
+      status
+    }
+  }
+`);
+
+export const WORKERS = graphql(`
+  query Workers($pool: String) {
+    workers(pool: $pool) {
+      id
+      pool
+      host
+      pid
+      backend
+      device
+      slots
+      status
+      startedAt
+      lastSeenAt
+    }
+  }
+`);
+
+export const LEADERBOARD = graphql(`
+  query Leaderboard($task: Task!, $metric: String!, $sweepId: ID, $limit: Int) {
+    leaderboard(task: $task, metric: $metric, sweepId: $sweepId, limit: $limit) {
+      rank
+      value
+      sweepId
+      sweepName
+      trial {
+        ...TrialFields
+      }
+    }
+  }
+`);
+
+/** A sweep as `sweep show` and the progress view read it. */
+export type SweepView = NonNullable<ResultOf<typeof SWEEP_PROGRESS>['sweep']>;
+export type TrialView = SweepView['trials'][number];
+export type LeaderboardRow = ResultOf<typeof LEADERBOARD>['leaderboard'][number];

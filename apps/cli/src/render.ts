@@ -7,8 +7,9 @@ export function progressBar(done: number, total: number): string {
   return '█'.repeat(filled) + '░'.repeat(BAR - filled);
 }
 
-function fmt(x: number | undefined, digits = 1): string {
-  return x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits);
+/** A metric as printed; metric maps are JSON, so anything but a finite number is a dash. */
+function fmt(x: unknown, digits = 1): string {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '—';
 }
 
 export function geometryLabel(t: Pick<TrialView, 'd_m' | 'heads' | 'd_h' | 'qk_tied'>): string {

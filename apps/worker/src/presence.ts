@@ -1,8 +1,15 @@
 import { Client, Connection } from '@temporalio/client';
-import { CONTROL_TASK_QUEUE } from '@headroom/sweep';
+import {
+  CONTROL_TASK_QUEUE,
+  WORKER_WORKFLOW_TYPE,
+  workerSeenSignal,
+  workerStoppedSignal,
+  workerWorkflowId,
+  type WorkerInfo,
+  type WorkerSeen,
+  type WorkerWorkflow,
+} from '@headroom/sweep/temporal';
 import type { WorkerEnv } from './env';
-import type { WorkerInfo } from './types';
-import { WORKER_SEEN_SIGNAL, WORKER_STOPPED_SIGNAL } from './workflows/signals';
 
 /** How often a train worker says it is alive; the workers table shows the last time. */
 export const PRESENCE_INTERVAL_MS = 15_000;
@@ -15,10 +22,10 @@ export const PRESENCE_INTERVAL_MS = 15_000;
 export async function announceWorker(env: WorkerEnv, info: WorkerInfo): Promise<{ stop(): Promise<void> }> {
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-  const workflowId = `worker-${info.id}`;
-  const say = async (signal: string) => {
+  const workflowId = workerWorkflowId(info.id);
+  const say = async (signal: typeof workerSeenSignal) => {
     try {
-      await client.workflow.signalWithStart('workerWorkflow', {
+      await client.workflow.signalWithStart<WorkerWorkflow, [WorkerSeen]>(WORKER_WORKFLOW_TYPE, {
         workflowId,
         taskQueue: CONTROL_TASK_QUEUE,
         args: [info],
@@ -29,12 +36,12 @@ export async function announceWorker(env: WorkerEnv, info: WorkerInfo): Promise<
       console.error(`headroom worker: could not report presence (${String(err)}); will try again`);
     }
   };
-  await say(WORKER_SEEN_SIGNAL);
-  const timer = setInterval(() => void say(WORKER_SEEN_SIGNAL), PRESENCE_INTERVAL_MS);
+  await say(workerSeenSignal);
+  const timer = setInterval(() => void say(workerSeenSignal), PRESENCE_INTERVAL_MS);
   return {
     async stop() {
       clearInterval(timer);
-      await say(WORKER_STOPPED_SIGNAL);
+      await say(workerStoppedSignal);
       await connection.close();
     },
   };

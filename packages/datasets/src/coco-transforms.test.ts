@@ -5,7 +5,6 @@ import {
   boxToCenterScale,
   composeAffine,
   cropToImage,
-  flipHeatmapsBack,
   flipJoints,
   generateHeatmapTargets,
   getAffineTransform,
@@ -228,19 +227,6 @@ describe('flipping', () => {
     expect(Array.from(joints.subarray(5 * 3, 6 * 3))).toEqual([69, 21, 1]);
     expect(Array.from(joints.subarray(6 * 3, 7 * 3))).toEqual([89, 20, 1]);
     expect(Array.from(joints.subarray(0, 3))).toEqual([0, 0, 0]);
-  });
-
-  it('flipHeatmapsBack mirrors each map and swaps the paired channels', () => {
-    const shape = { count: 2, joints: 17, height: 3, width: 4 };
-    const maps = Float32Array.from({ length: 2 * 17 * 12 }, (_, i) => i);
-    const back = flipHeatmapsBack(maps, shape);
-    // Channel 1 (left eye) of sample 1 comes from channel 2, mirrored.
-    const src = (1 * 17 + 2) * 12;
-    const dst = (1 * 17 + 1) * 12;
-    expect(back[dst + 1 * 4 + 0]).toBe(maps[src + 1 * 4 + 3]);
-    // The nose has no partner: mirrored only.
-    expect(back[0]).toBe(maps[3]);
-    expect(Array.from(flipHeatmapsBack(back, shape))).toEqual(Array.from(maps));
     expect(COCO_FLIP_PAIRS).toHaveLength(8);
   });
 });

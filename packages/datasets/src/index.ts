@@ -42,6 +42,7 @@ export {
   buildPose3dSamples,
   type Pose3dSamples,
 } from './pose3d-samples.js';
+export { createRng, type Rng } from './prng.js';
 export { BatchSampler, iterateBatches, type Batch, type BatchOptions } from './batches.js';
 export {
   COCO_FLIP_PAIRS,
@@ -62,7 +63,6 @@ export {
   boxToCenterScale,
   composeAffine,
   cropToImage,
-  flipHeatmapsBack,
   flipJoints,
   generateHeatmapTargets,
   getAffineTransform,
@@ -104,6 +104,14 @@ export {
   type CocoBatch,
   type CocoBatchOptions,
 } from './coco-batches.js';
+export {
+  SYNTHETIC_COCO_DEFAULT_IMAGES,
+  SYNTHETIC_COCO_DEFAULT_SEED,
+  findCocoSplit,
+  materializeSyntheticCoco,
+  type CocoSplitFiles,
+  type MaterializeSyntheticCocoOptions,
+} from './coco-folder.js';
 export {
   cocoFileName,
   renderSyntheticCocoImage,

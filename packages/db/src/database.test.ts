@@ -3,7 +3,8 @@ import path from 'node:path';
 import { isHeadroomError } from '@headroom/errors';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createPostgresDatabase, openPglite, tempDir } from '../test/databases';
+import { createTestDatabase } from '@headroom/test-support';
+import { openPglite, tempDir } from '../test/databases';
 import { openDatabase } from './database';
 import type { Database } from './database';
 import { getSweep, insertSweep } from './queries/sweeps';
@@ -76,7 +77,7 @@ describe('migrations', () => {
   });
 
   it('apply twice on Postgres, also when two processes start at once', async () => {
-    const database = await createPostgresDatabase();
+    const database = await createTestDatabase('headroom_db_test');
     try {
       // Concurrent first start: without the advisory lock both would create the same schema and tables.
       const [a, b] = await Promise.all([

@@ -10,8 +10,8 @@ function sweep(id: string, trials: number) {
   return {
     id,
     name: id,
-    task: 'pose3d',
-    method: 'grid',
+    task: 'pose3d' as const,
+    method: 'grid' as const,
     metricName: 'mpjpe',
     metricGoal: 'minimize' as const,
     spec: { id },

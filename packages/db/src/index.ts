@@ -6,17 +6,8 @@ export { serveEmbeddedDatabase } from './embedded-server';
 export type { EmbeddedDatabaseServer, ServeEmbeddedDatabaseOptions } from './embedded-server';
 export { MIGRATIONS_FOLDER } from './migrations';
 
-export {
-  checkpoints,
-  METRIC_GOALS,
-  SWEEP_STATUSES,
-  sweeps,
-  TRIAL_STATUSES,
-  trialMetrics,
-  trials,
-  workers,
-} from './schema';
-export type { MetricGoal, SweepStatus, TrialStatus } from './schema';
+// Statuses, tasks and goals are @headroom/sweep's vocabulary; the tables' CHECKs are built from it.
+export { checkpoints, sweeps, trialMetrics, trials, workers } from './schema';
 export type { CheckpointRow, SweepRow, TrialMetricRow, TrialRow, WorkerRow } from './rows';
 
 export {

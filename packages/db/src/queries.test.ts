@@ -1,4 +1,5 @@
 import { isHeadroomError } from '@headroom/errors';
+import { SWEEP_STATUSES, TRIAL_STATUSES, type SweepMethod, type SweepStatus, type TaskId } from '@headroom/sweep';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../test/databases';
@@ -73,6 +74,19 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<void
   expect(isHeadroomError(err) && err.code).toBe(code);
 }
 
+/** The constraint a failed write violated (drizzle wraps the driver's error as its cause). */
+async function violatedConstraint(write: Promise<unknown>): Promise<string | undefined> {
+  const err = await write.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const constraint = (e as { constraint?: string }).constraint;
+    if (constraint) return constraint;
+  }
+  return err === undefined ? 'no error' : `no constraint in ${String(err)}`;
+}
+
 describe.each(BACKENDS)('queries on $kind', (backend) => {
   let db: Database;
   let dispose: () => Promise<void>;
@@ -137,6 +151,27 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
     expect((await getSweep(db, 'status'))?.status).toBe('running');
     await expectCode(setSweepStatus(db, 'no-such-sweep', 'running'), 'NOT_FOUND');
     expect(await getSweep(db, 'no-such-sweep')).toBeUndefined();
+  });
+
+  it('refuses words outside the vocabulary: CHECKs built from @headroom/sweep\'s lists', async () => {
+    for (const status of SWEEP_STATUSES) {
+      await insertSweep(db, sweepInput(`vocab-${status}`, 1));
+      await setSweepStatus(db, `vocab-${status}`, status);
+    }
+    expect(await violatedConstraint(setSweepStatus(db, 'vocab-running', 'sleeping' as SweepStatus))).toBe('sweeps_status_check');
+    expect(await violatedConstraint(insertSweep(db, sweepInput('vocab-task', 1, { task: 'pose4d' as TaskId })))).toBe('sweeps_task_check');
+    expect(await violatedConstraint(insertSweep(db, sweepInput('vocab-method', 1, { method: 'annealing' as SweepMethod })))).toBe(
+      'sweeps_method_check',
+    );
+    expect(
+      await violatedConstraint(failTrial(db, { trialId: trialId('vocab-running', 0), status: 'lost' as 'failed', error: null })),
+    ).toBe('trials_status_check');
+    // Nothing half-written: the refused sweeps left no rows.
+    expect(await getSweep(db, 'vocab-task')).toBeUndefined();
+    expect(await listTrials(db, 'vocab-method')).toEqual([]);
+    for (const status of TRIAL_STATUSES.filter((s) => s !== 'succeeded')) {
+      await failTrial(db, { trialId: trialId('vocab-running', 0), status: status as 'failed', error: null });
+    }
   });
 
   it('lists sweeps newest first within the limit', async () => {

@@ -23,6 +23,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 // The built package (CommonJS). Adjust this one path if the script moves.
 const metrics = createRequire(import.meta.url)(join(here, '..', 'dist', 'index.js'));
 const { evaluateCocoFiles, evaluateCocoKeypoints, COCO_KEYPOINT_STAT_KEYS } = metrics;
+// The seeded PRNG every test and bench shares (mulberry32, @headroom/datasets' generator).
+const { createRng } = createRequire(import.meta.url)('@headroom/test-support');
 
 const { values: args } = parseArgs({
   options: {
@@ -36,17 +38,7 @@ const IMAGES = Number(args.images);
 const FP_PER_IMAGE = Number(args.fp);
 const RUNS = Number(args.runs);
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = mulberry32(20251126);
+const rand = createRng(20251126);
 const uniform = (lo, hi) => lo + (hi - lo) * rand();
 const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 const round2 = (x) => Math.round(x * 100) / 100;

@@ -70,8 +70,8 @@ describe('evaluateCocoKeypoints against pycocotools (fixtures/coco-cases.json)',
     const byName = (prefix: string) =>
       fixtures.cases.find((c) => c.name.startsWith(prefix)) as FixtureCase;
     const noMedium = evaluateCocoKeypoints(byName('only large').gt, byName('only large').dt);
-    expect(noMedium.apMedium).toBe(-1);
-    expect(noMedium.arMedium).toBe(-1);
+    expect(noMedium.apm).toBe(-1);
+    expect(noMedium.arm).toBe(-1);
     expect(noMedium.ap).toBeGreaterThan(0);
     const ignoredOnly = byName('only ignored');
     expect(statsArray(evaluateCocoKeypoints(ignoredOnly.gt, ignoredOnly.dt))).toEqual(
@@ -188,7 +188,7 @@ describe('evaluateCocoKeypoints behaviour', () => {
     const stats = evaluateCocoKeypoints(gt, []);
     expect(stats.ap).toBe(0);
     expect(stats.ar).toBe(0);
-    expect(stats.apMedium).toBe(-1); // area 21600 is large
+    expect(stats.apm).toBe(-1); // area 21600 is large
   });
 
   it('rejects results on images the ground truth does not list', () => {
@@ -212,13 +212,13 @@ describe('formatCocoStats', () => {
       ap: 0.7258,
       ap50: 0.9,
       ap75: 0.8,
-      apMedium: -1,
-      apLarge: 0.7,
+      apm: -1,
+      apl: 0.7,
       ar: 0.78,
       ar50: 0.95,
       ar75: 0.85,
-      arMedium: -1,
-      arLarge: 0.75,
+      arm: -1,
+      arl: 0.75,
     };
     const lines = formatCocoStats(stats).split('\n');
     expect(lines).toHaveLength(10);

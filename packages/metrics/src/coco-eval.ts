@@ -344,13 +344,13 @@ function summarize(precision: Float64Array, recall: Float64Array, K: number): Co
     ap: ap(ALL),
     ap50: ap(ALL, t50),
     ap75: ap(ALL, t75),
-    apMedium: ap(MEDIUM),
-    apLarge: ap(LARGE),
+    apm: ap(MEDIUM),
+    apl: ap(LARGE),
     ar: ar(ALL),
     ar50: ar(ALL, t50),
     ar75: ar(ALL, t75),
-    arMedium: ar(MEDIUM),
-    arLarge: ar(LARGE),
+    arm: ar(MEDIUM),
+    arl: ar(LARGE),
   };
 }
 

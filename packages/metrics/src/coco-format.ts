@@ -6,13 +6,13 @@ const LINES: ReadonlyArray<
   ['ap', 'ap', '0.50:0.95', 'all'],
   ['ap50', 'ap', '0.50', 'all'],
   ['ap75', 'ap', '0.75', 'all'],
-  ['apMedium', 'ap', '0.50:0.95', 'medium'],
-  ['apLarge', 'ap', '0.50:0.95', 'large'],
+  ['apm', 'ap', '0.50:0.95', 'medium'],
+  ['apl', 'ap', '0.50:0.95', 'large'],
   ['ar', 'ar', '0.50:0.95', 'all'],
   ['ar50', 'ar', '0.50', 'all'],
   ['ar75', 'ar', '0.75', 'all'],
-  ['arMedium', 'ar', '0.50:0.95', 'medium'],
-  ['arLarge', 'ar', '0.50:0.95', 'large'],
+  ['arm', 'ar', '0.50:0.95', 'medium'],
+  ['arl', 'ar', '0.50:0.95', 'large'],
 ];
 
 /**

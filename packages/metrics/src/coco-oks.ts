@@ -13,8 +13,8 @@ export const COCO_KEYPOINT_SIGMAS: readonly number[] = [
   0.89,
 ].map((s) => s / 10);
 
-/** `vars = (sigmas * 2) ** 2`, element by element, like numpy. */
-const VARS = Float64Array.from(COCO_KEYPOINT_SIGMAS, (s) => s * 2 * (s * 2));
+/** `vars = (sigmas * 2) ** 2`, element by element, like numpy (OKS and OKS-NMS share it). */
+export const VARS = Float64Array.from(COCO_KEYPOINT_SIGMAS, (s) => s * 2 * (s * 2));
 
 /** `np.spacing(1)`: keeps a zero-area ground truth from dividing by zero. */
 export const EPS = 2 ** -52;

@@ -45,21 +45,27 @@ export interface CocoKeypointResult {
   bbox?: readonly number[];
 }
 
-/** pycocotools' ten keypoint stats, in its order. −1 where no ground truth counts. */
+/**
+ * pycocotools' ten keypoint stats, in its order, under the pose2d task's metric names
+ * (the same words in sweep files, GraphQL, the database and CLI output; the paper labels
+ * AP, AP50, …, APm, APl, AR, …, ARm, ARl are for human-readable tables only).
+ * −1 where no ground truth counts.
+ */
 export interface CocoKeypointStats {
   /** AP @[OKS=0.50:0.95 | area=all | maxDets=20] */
   ap: number;
   ap50: number;
   ap75: number;
-  /** area 32²…96² */
-  apMedium: number;
-  /** area ≥ 96² */
-  apLarge: number;
+  /** area 32²…96² (medium) */
+  apm: number;
+  /** area ≥ 96² (large) */
+  apl: number;
+  /** AR @[OKS=0.50:0.95 | area=all | maxDets=20] */
   ar: number;
   ar50: number;
   ar75: number;
-  arMedium: number;
-  arLarge: number;
+  arm: number;
+  arl: number;
 }
 
 /** The stats' keys in pycocotools' `stats[0..9]` order. */
@@ -67,11 +73,11 @@ export const COCO_KEYPOINT_STAT_KEYS = [
   'ap',
   'ap50',
   'ap75',
-  'apMedium',
-  'apLarge',
+  'apm',
+  'apl',
   'ar',
   'ar50',
   'ar75',
-  'arMedium',
-  'arLarge',
+  'arm',
+  'arl',
 ] as const satisfies ReadonlyArray<keyof CocoKeypointStats>;

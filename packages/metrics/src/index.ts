@@ -11,6 +11,7 @@ export { evaluateCocoKeypoints } from './coco-eval.js';
 export { evaluateCocoFiles } from './coco-file.js';
 export { formatCocoStats } from './coco-format.js';
 export { computeOks, COCO_KEYPOINT_SIGMAS, type OksGroundTruth } from './coco-oks.js';
+export { oksIou, oksNms, OKS_NMS_THRESHOLD, type OksNmsCandidate } from './coco-oks-nms.js';
 export {
   COCO_KEYPOINT_STAT_KEYS,
   type CocoKeypointAnnotation,

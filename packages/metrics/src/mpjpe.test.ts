@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isHeadroomError } from '@headroom/errors';
+import { createRng } from '@headroom/test-support';
 import { makeRootRelative, mpjpe } from './mpjpe.js';
 import { pMpjpe } from './p-mpjpe.js';
 
@@ -25,17 +26,6 @@ const fixtures = JSON.parse(
 /** ≤ 1e-9 relative; values that should be 0 (≈1e-13 in numpy) are compared to 1e-9 mm absolute. */
 function expectAgrees(actual: number, expected: number): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9 * Math.max(Math.abs(expected), 1));
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(rand: () => number): number {
@@ -95,7 +85,7 @@ describe('mpjpe', () => {
   });
 
   it('accepts Float32Array and gives the same value', () => {
-    const rand = mulberry32(3);
+    const rand = createRng(3);
     const gt = randomPoses(rand, 4, 17, 200);
     const pred = addNoise(rand, gt, 30);
     const p32 = Float32Array.from(pred);
@@ -120,7 +110,7 @@ describe('mpjpe', () => {
 
 describe('pMpjpe', () => {
   it('is 0 when the prediction equals the ground truth, and MPJPE is exactly 0', () => {
-    const rand = mulberry32(11);
+    const rand = createRng(11);
     const gt = randomPoses(rand, 5, 17, 250);
     expect(mpjpe(gt, gt, 5)).toBe(0);
     expect(pMpjpe(gt, gt, 5)).toBeLessThan(1e-9);
@@ -129,7 +119,7 @@ describe('pMpjpe', () => {
   it('is at most MPJPE for noisy root-relative predictions', () => {
     // Procrustes minimises the summed *squared* distance, so for the mean distance this is
     // not a theorem, but it holds for noise-like errors, which is what a lifting net makes.
-    const rand = mulberry32(5);
+    const rand = createRng(5);
     for (const sigma of [1, 10, 50, 200]) {
       const gt = makeRootRelative(randomPoses(rand, 30, 17, 250), 30);
       const pred = makeRootRelative(addNoise(rand, gt, sigma), 30);
@@ -141,7 +131,7 @@ describe('pMpjpe', () => {
   });
 
   it('is invariant to a per-frame rotation, scale and translation of the prediction', () => {
-    const rand = mulberry32(9);
+    const rand = createRng(9);
     const n = 12;
     const gt = randomPoses(rand, n, 17, 250);
     const pred = addNoise(rand, gt, 40);
@@ -168,7 +158,7 @@ describe('pMpjpe', () => {
   });
 
   it('gives a finite error for a collapsed prediction (all joints at one point)', () => {
-    const rand = mulberry32(13);
+    const rand = createRng(13);
     const gt = randomPoses(rand, 1, 17, 250);
     const pred = new Float64Array(17 * 3).fill(42);
     // Best similarity with zero spread: every joint at the ground-truth centroid.

@@ -148,11 +148,11 @@ describe('evaluatePose3dFiles', () => {
     const pred = makeRootRelative(Float64Array.from(predFrames.flat(2)), 4);
     expect(result.frames).toBe(4);
     expect(result.mpjpe).toBe(mpjpe(pred, gt, 4));
-    expect(result.pMpjpe).toBe(pMpjpe(pred, gt, 4));
+    expect(result.p_mpjpe).toBe(pMpjpe(pred, gt, 4));
     // The 1 m offsets are gone: only the 15 mm joint errors remain (on 6 of 17 joints).
     expect(result.mpjpe).toBeGreaterThan(1);
     expect(result.mpjpe).toBeLessThan(15);
-    expect(result.pMpjpe).toBeGreaterThan(0);
+    expect(result.p_mpjpe).toBeGreaterThan(0);
   });
 
   it('rejects files with different frame counts', () => {

@@ -11,10 +11,10 @@ export interface PoseFile {
   n: number;
 }
 
-/** What `headroom eval pose3d` reports. Errors in mm. */
+/** What `headroom eval pose3d` reports, under the pose3d task's metric names. Errors in mm. */
 export interface Pose3dEvaluation {
   mpjpe: number;
-  pMpjpe: number;
+  p_mpjpe: number;
   frames: number;
 }
 
@@ -137,7 +137,7 @@ export function evaluatePose3dFiles(gtPath: string, predPath: string): Pose3dEva
   const predRel = makeRootRelative(pred.data, pred.n);
   return {
     mpjpe: mpjpe(predRel, gtRel, gt.n),
-    pMpjpe: pMpjpe(predRel, gtRel, gt.n),
+    p_mpjpe: pMpjpe(predRel, gtRel, gt.n),
     frames: gt.n,
   };
 }

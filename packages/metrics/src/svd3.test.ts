@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '@headroom/test-support';
 import { computeSvd3 } from './svd3.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function reconstruct(u: Float64Array, s: Float64Array, v: Float64Array): number[] {
   const out: number[] = [];
@@ -50,7 +40,7 @@ function expectValidSvd(m: number[]): void {
 
 describe('computeSvd3', () => {
   it('decomposes random matrices: orthonormal U and V, descending s, U·diag(s)·Vᵀ = A', () => {
-    const rand = mulberry32(7);
+    const rand = createRng(7);
     for (let trial = 0; trial < 500; trial++) {
       expectValidSvd(Array.from({ length: 9 }, () => rand() * 2 - 1));
     }

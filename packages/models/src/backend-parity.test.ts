@@ -4,7 +4,8 @@ import { selectBackend } from './backend';
 import { FlexibleMultiHeadAttention } from './flexible-attention';
 import { layerNorm } from './layer-norm';
 import { relu } from './relu';
-import { buildTaskModel, type TaskId, type TaskModelConfigs } from './tasks';
+import type { TaskId } from '@headroom/sweep';
+import { buildTaskModel, type TaskModelConfigs } from './tasks';
 import { tf } from './tf';
 
 /**

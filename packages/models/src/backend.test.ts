@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import { isHeadroomError } from '@headroom/errors';
 import { afterEach, describe, expect, it } from 'vitest';
 import { selectBackend } from './backend';
-import { TASK_IDS, buildTaskModel, type TaskId, type TaskModelConfigs } from './tasks';
+import { TASK_IDS, type TaskId } from '@headroom/sweep';
+import { buildTaskModel, type TaskModelConfigs } from './tasks';
 import { tf } from './tf';
 
 // Whether this machine has the native binding (`pnpm setup:native`), asked in a child

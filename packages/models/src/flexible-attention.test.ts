@@ -5,7 +5,6 @@ import {
   attentionFlopCount,
   attentionParamCount,
   FlexibleMultiHeadAttention,
-  resolveDH,
 } from './flexible-attention';
 import { tf } from './tf';
 
@@ -286,27 +285,6 @@ describe('FlexibleMultiHeadAttention', () => {
     expect(attentionFlopCount({ ...g, qkTied: true }, 5)).toBe(
       attentionFlopCount(g, 5) - 2 * 5 * 4 * 6,
     );
-  });
-
-  it('resolveDH: auto is d_m / heads; an explicit d_h stays', () => {
-    expect(resolveDH(256, 8, 'auto')).toBe(32);
-    expect(resolveDH(256, 8)).toBe(32);
-    expect(resolveDH(512, 8, 128)).toBe(128);
-  });
-
-  it('resolveDH: when auto does not divide, a HeadroomError names d_h and shows the division', () => {
-    try {
-      resolveDH(500, 8, 'auto');
-      expect.unreachable();
-    } catch (err) {
-      expect(isHeadroomError(err)).toBe(true);
-      if (!isHeadroomError(err)) return;
-      expect(err.code).toBe('INVALID_SPEC');
-      expect(err.violations.map((v) => v.path)).toEqual(['d_h']);
-      expect(err.message).toContain(
-        'd_h: auto needs d_m divisible by heads; 500 / 8 = 62.5 is not an integer',
-      );
-    }
   });
 
   it('lists every bad argument in one error', () => {

@@ -1,3 +1,4 @@
+import { checkGeometry, type AttentionGeometry, type HeadSize } from '@headroom/sweep';
 import {
   SERIALIZATION_PACKAGE,
   seedAt,
@@ -9,62 +10,6 @@ import {
   type Shape,
 } from './tf';
 import { ViolationList } from './violations';
-
-/**
- * The head geometry the thesis varies. Every head projects to `dH` (not necessarily
- * `dModel / heads`); `qkTied` makes one projection serve as both query and key.
- */
-export interface AttentionGeometry {
-  dModel: number;
-  heads: number;
-  dH: number;
-  qkTied: boolean;
-}
-
-/** `'auto'` is the standard layer, `dH = dModel / heads` ("Base" in the thesis tables). */
-export type HeadSize = number | 'auto';
-
-/**
- * Adds the geometry's problems to `violations` (paths `d_m`, `heads`, `d_h`, `qk_tied`) and
- * returns it with `dH` resolved, or `undefined` when it is not valid.
- */
-export function checkGeometry(
-  input: { dModel: number; heads: number; dH?: HeadSize; qkTied?: boolean },
-  violations: ViolationList,
-): AttentionGeometry | undefined {
-  const { dModel, heads, dH = 'auto', qkTied = false } = input;
-  const before = violations.items.length;
-  const dModelOk = violations.positiveInteger('d_m', dModel);
-  const headsOk = violations.positiveInteger('heads', heads);
-  let resolved = Number.NaN;
-  if (dH === 'auto') {
-    if (dModelOk && headsOk) {
-      if (dModel % heads === 0) resolved = dModel / heads;
-      else
-        violations.add(
-          'd_h',
-          `d_h: auto needs d_m divisible by heads; ${dModel} / ${heads} = ${+(dModel / heads).toFixed(3)} is not an ` +
-            `integer (give d_h a number, or use heads dividing ${dModel})`,
-        );
-    }
-  } else if (violations.positiveInteger('d_h', dH)) {
-    resolved = dH;
-  }
-  if (typeof qkTied !== 'boolean')
-    violations.add('qk_tied', `must be true or false, got ${JSON.stringify(qkTied)}`);
-  return violations.items.length === before ? { dModel, heads, dH: resolved, qkTied } : undefined;
-}
-
-/**
- * The per-head size: `dH` itself, or `dModel / heads` for `'auto'`. Throws
- * `HeadroomError('INVALID_SPEC')` naming `d_h` when `auto` does not divide.
- */
-export function resolveDH(dModel: number, heads: number, dH: HeadSize = 'auto'): number {
-  const violations = new ViolationList();
-  const geometry = checkGeometry({ dModel, heads, dH }, violations);
-  violations.throwIfAny('attention geometry');
-  return geometry!.dH;
-}
 
 /**
  * Parameters of one flexible attention layer, biases included:
@@ -135,7 +80,7 @@ export class FlexibleMultiHeadAttention extends tf.layers.Layer {
   constructor(args: FlexibleMultiHeadAttentionArgs) {
     super(args);
     const violations = new ViolationList();
-    const geometry = checkGeometry(args, violations);
+    const geometry = checkGeometry(args, violations.items);
     this.dropout = args.dropout ?? 0;
     this.seed = args.seed;
     violations.rate('dropout', this.dropout);

@@ -15,12 +15,9 @@ export {
 
 export {
   FlexibleMultiHeadAttention,
-  resolveDH,
   attentionParamCount,
   attentionFlopCount,
   type FlexibleMultiHeadAttentionArgs,
-  type AttentionGeometry,
-  type HeadSize,
 } from './flexible-attention';
 export {
   transformerBlock,
@@ -49,9 +46,9 @@ export {
 
 export { buildPose3dModel, pose3dParamCount, type Pose3dModelConfig } from './pose3d';
 export { buildPose2dModel, heatmapStride, type Pose2dModelConfig } from './pose2d';
-export { encodeHeatmaps, decodeHeatmaps, type HeatmapLayout } from './pose2d-heatmaps';
+export { decodeHeatmaps, type HeatmapLayout } from './pose2d-heatmaps';
 export { buildChestModel, CHEST_CLASSES, type ChestModelConfig } from './chest';
-export { TASK_IDS, buildTaskModel, isTaskId, type TaskId, type TaskModelConfigs } from './tasks';
+export { buildTaskModel, type TaskModelConfigs } from './tasks';
 
 export {
   countParams,

@@ -1,4 +1,5 @@
-import { FlexibleMultiHeadAttention, type AttentionGeometry } from './flexible-attention';
+import type { AttentionGeometry } from '@headroom/sweep';
+import { FlexibleMultiHeadAttention } from './flexible-attention';
 import type { tf } from './tf';
 
 export interface AttentionLayerStats {

@@ -1,32 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHeatmaps, encodeHeatmaps, type HeatmapLayout } from './pose2d-heatmaps';
+import { decodeHeatmaps, type HeatmapLayout } from './pose2d-heatmaps';
 
 const layout: HeatmapLayout = { samples: 2, joints: 3, rows: 16, cols: 12, stride: 4 };
 
+/** HRNet-style targets in the model's layout: a unit Gaussian (σ 2) at round(keypoint / stride). */
+function gaussianMaps(keypoints: Float32Array, l: HeatmapLayout): Float32Array {
+  const maps = new Float32Array(l.samples * l.rows * l.cols * l.joints);
+  for (let s = 0; s < l.samples; s++) {
+    for (let j = 0; j < l.joints; j++) {
+      const k = (s * l.joints + j) * 3;
+      const muX = Math.trunc(keypoints[k]! / l.stride + 0.5);
+      const muY = Math.trunc(keypoints[k + 1]! / l.stride + 0.5);
+      for (let y = 0; y < l.rows; y++)
+        for (let x = 0; x < l.cols; x++)
+          maps[((s * l.rows + y) * l.cols + x) * l.joints + j] = Math.exp(
+            -((x - muX) ** 2 + (y - muY) ** 2) / 8,
+          );
+    }
+  }
+  return maps;
+}
+
 describe('pose2d heatmaps', () => {
-  it('puts a unit Gaussian at keypoint / stride (rounded), weight 1', () => {
-    // sample 0 joint 1 at (21, 30) px → heatmap (5, 8): 5.25 and 7.5 rounded
-    const kp = new Float32Array(2 * 3 * 3);
-    kp.set([21, 30, 2], 3);
-    const { heatmaps, weights } = encodeHeatmaps(kp, layout);
-    const at = (s: number, y: number, x: number, j: number) =>
-      heatmaps[((s * 16 + y) * 12 + x) * 3 + j]!;
-    expect(at(0, 8, 5, 1)).toBe(1);
-    expect(at(0, 8, 6, 1)).toBeCloseTo(Math.exp(-1 / 8), 6);
-    expect(at(0, 0, 5, 1)).toBe(0); // 8 rows away: beyond the 3σ cut
-    expect(at(0, 8, 5, 0)).toBe(0);
-    expect(Array.from(weights)).toEqual([0, 1, 0, 0, 0, 0]);
-  });
-
-  it('gives weight 0 to unlabelled keypoints and to Gaussians wholly off the map', () => {
-    const kp = new Float32Array([10, 10, 0, -40, 10, 2, 10, 200, 1, 10, 10, 1, 0, 0, 2, 47, 63, 2]);
-    const { weights } = encodeHeatmaps(kp, layout);
-    expect(Array.from(weights)).toEqual([0, 0, 0, 1, 1, 1]);
-  });
-
-  it('decodes its own targets back to within rounding plus a quarter heatmap pixel', () => {
+  it('decodes Gaussian targets back to within rounding plus a quarter heatmap pixel', () => {
     const kp = new Float32Array([21, 30, 2, 8.5, 40, 2, 33, 11, 1, 14, 22, 2, 30, 50, 2, 40, 4, 2]);
-    const { heatmaps } = encodeHeatmaps(kp, layout);
+    const heatmaps = gaussianMaps(kp, layout);
     const decoded = decodeHeatmaps(heatmaps, layout);
     for (let k = 0; k < 6; k++) {
       expect(Math.abs(decoded[k * 3]! - kp[k * 3]!)).toBeLessThanOrEqual(0.5 * 4 + 0.25 * 4);
@@ -48,7 +46,6 @@ describe('pose2d heatmaps', () => {
   });
 
   it('checks array sizes', () => {
-    expect(() => encodeHeatmaps(new Float32Array(5), layout)).toThrow(/2×3×3 keypoint values/);
     expect(() => decodeHeatmaps(new Float32Array(5), layout)).toThrow(/2×16×12×3 heatmap values/);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * Training targets for and predictions from the pose2d model's heatmaps, as HRNet and
- * TransPose make them. Keypoints are `[samples, joints, 3]` rows of `(x, y, v)` in input
- * pixels (COCO: v = 0 not labelled, 1 occluded, 2 visible); heatmaps are
+ * Predictions from the pose2d model's heatmaps, as HRNet and TransPose read them (the
+ * training targets come from `@headroom/datasets`' `generateHeatmapTargets`). Keypoints are
+ * `[samples, joints, 3]` rows of `(x, y, score)` in input pixels; heatmaps are
  * `[samples, rows, cols, joints]` (the model's output layout), `stride` input pixels apart.
  */
 export interface HeatmapLayout {
@@ -11,46 +11,6 @@ export interface HeatmapLayout {
   cols: number;
   /** Input pixels per heatmap pixel (`heatmapStride(stages)`). */
   stride: number;
-}
-
-/**
- * Unnormalised Gaussians (peak 1, `sigma` heatmap pixels, cut at 3σ) centred on each
- * labelled keypoint, with a weight per joint: 0 for unlabelled keypoints and for those
- * whose Gaussian falls wholly off the map (HRNet's `generate_target`), else 1.
- */
-export function encodeHeatmaps(
-  keypoints: Float32Array,
-  layout: HeatmapLayout,
-  sigma = 2,
-): { heatmaps: Float32Array; weights: Float32Array } {
-  const { samples, joints, rows, cols, stride } = layout;
-  if (keypoints.length !== samples * joints * 3) {
-    throw new Error(`expected ${samples}×${joints}×3 keypoint values, got ${keypoints.length}`);
-  }
-  const heatmaps = new Float32Array(samples * rows * cols * joints);
-  const weights = new Float32Array(samples * joints);
-  const radius = sigma * 3;
-  for (let s = 0; s < samples; s++) {
-    for (let j = 0; j < joints; j++) {
-      const k = (s * joints + j) * 3;
-      if (keypoints[k + 2]! <= 0) continue;
-      const muX = Math.trunc(keypoints[k]! / stride + 0.5);
-      const muY = Math.trunc(keypoints[k + 1]! / stride + 0.5);
-      const x0 = Math.trunc(muX - radius);
-      const y0 = Math.trunc(muY - radius);
-      const x1 = Math.trunc(muX + radius + 1);
-      const y1 = Math.trunc(muY + radius + 1);
-      if (x0 >= cols || y0 >= rows || x1 < 0 || y1 < 0) continue;
-      weights[s * joints + j] = 1;
-      for (let y = Math.max(0, y0); y < Math.min(rows, y1); y++) {
-        for (let x = Math.max(0, x0); x < Math.min(cols, x1); x++) {
-          const d2 = (x - muX) ** 2 + (y - muY) ** 2;
-          heatmaps[((s * rows + y) * cols + x) * joints + j] = Math.exp(-d2 / (2 * sigma * sigma));
-        }
-      }
-    }
-  }
-  return { heatmaps, weights };
 }
 
 /**

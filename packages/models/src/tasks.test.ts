@@ -5,7 +5,8 @@ import { attentionParamCount } from './flexible-attention';
 import { CHEST_CLASSES } from './chest';
 import { describeModel } from './model-stats';
 import { heatmapStride } from './pose2d';
-import { TASK_IDS, buildTaskModel, type TaskId, type TaskModelConfigs } from './tasks';
+import { TASK_IDS, type TaskId } from '@headroom/sweep';
+import { buildTaskModel, type TaskModelConfigs } from './tasks';
 import { transformerBlockParamCount } from './transformer-block';
 import { tf } from './tf';
 

@@ -1,12 +1,9 @@
 import { HeadroomError } from '@headroom/errors';
+import { isTaskId, TASK_IDS, type TaskId } from '@headroom/sweep';
 import { buildChestModel, type ChestModelConfig } from './chest';
 import { buildPose2dModel, type Pose2dModelConfig } from './pose2d';
 import { buildPose3dModel, type Pose3dModelConfig } from './pose3d';
 import type { tf } from './tf';
-
-/** The leaderboard rows: one model family per task. */
-export const TASK_IDS = ['pose2d', 'pose3d', 'chest'] as const;
-export type TaskId = (typeof TASK_IDS)[number];
 
 export interface TaskModelConfigs {
   pose2d: Pose2dModelConfig;
@@ -14,15 +11,12 @@ export interface TaskModelConfigs {
   chest: ChestModelConfig;
 }
 
+/** One model family per task. */
 const BUILDERS: { [T in TaskId]: (config: TaskModelConfigs[T]) => tf.LayersModel } = {
   pose2d: buildPose2dModel,
   pose3d: buildPose3dModel,
   chest: buildChestModel,
 };
-
-export function isTaskId(value: unknown): value is TaskId {
-  return typeof value === 'string' && (TASK_IDS as readonly string[]).includes(value);
-}
 
 /** Builds the task's model; throws `HeadroomError('INVALID_SPEC')` naming every bad field. */
 export function buildTaskModel<T extends TaskId>(

@@ -1,10 +1,5 @@
-import {
-  attentionParamCount,
-  checkGeometry,
-  FlexibleMultiHeadAttention,
-  type AttentionGeometry,
-  type HeadSize,
-} from './flexible-attention';
+import { checkGeometry, type AttentionGeometry, type HeadSize } from '@headroom/sweep';
+import { attentionParamCount, FlexibleMultiHeadAttention } from './flexible-attention';
 import { LayerNorm } from './layer-norm';
 import { Relu } from './relu';
 import { seedAt, tf } from './tf';
@@ -58,7 +53,7 @@ export function checkTransformer(
   defaults: { norm?: NormPlacement; activation?: FeedForwardActivation } = {},
 ): ResolvedTransformer | undefined {
   const before = violations.items.length;
-  const geometry = checkGeometry(config, violations);
+  const geometry = checkGeometry(config, violations.items);
   violations.positiveInteger('layers', config.layers);
   const ffnMult = config.ffnMult ?? 4;
   const dFF = Math.round(ffnMult * config.dModel);

@@ -1,7 +1,9 @@
 import { isHeadroomError } from '@headroom/errors';
 import { describe, expect, it } from 'vitest';
-import { describeTrial, resolveGeometry } from './geometry';
-import { PARAMETER_DEFAULTS, parseTrialParams, type TrialParams } from './parameters';
+import type { Violation } from '@headroom/errors';
+import { checkGeometry, resolveGeometry } from './geometry';
+import { PARAMETER_DEFAULTS, type TrialParams } from './parameters';
+import { describeTrial } from './trials';
 
 const trial = (p: Partial<TrialParams>): TrialParams => ({
   d_m: 64,
@@ -56,6 +58,34 @@ describe('resolveGeometry', () => {
   });
 });
 
+describe('checkGeometry', () => {
+  it('resolves auto to d_m / heads and keeps an explicit d_h (the models package builds from this)', () => {
+    const violations: Violation[] = [];
+    expect(checkGeometry({ dModel: 256, heads: 8 }, violations)).toEqual({ dModel: 256, heads: 8, dH: 32, qkTied: false });
+    expect(checkGeometry({ dModel: 512, heads: 8, dH: 128, qkTied: true }, violations)?.dH).toBe(128);
+    expect(violations).toEqual([]);
+  });
+
+  it('adds every problem under the caller\'s path, with the sweep-file names', () => {
+    const violations: Violation[] = [{ path: 'earlier', message: 'kept' }];
+    const g = checkGeometry({ dModel: 0, heads: 2.5, dH: -1, qkTied: 'yes' }, violations, (f) => `layer.${f}`);
+    expect(g).toBeUndefined();
+    expect(violations.map((v) => v.path)).toEqual(['earlier', 'layer.d_m', 'layer.heads', 'layer.d_h', 'layer.qk_tied']);
+    expect(violations[4]!.message).toBe('qk_tied must be true or false; got "yes"');
+  });
+
+  it('names d_h and shows the division when auto does not divide', () => {
+    const violations: Violation[] = [];
+    expect(checkGeometry({ dModel: 500, heads: 8, dH: 'auto' }, violations)).toBeUndefined();
+    expect(violations).toEqual([
+      {
+        path: 'd_h',
+        message: 'd_h: auto needs d_m divisible by heads; 500 / 8 is not an integer — choose heads dividing 500 or give d_h a number',
+      },
+    ]);
+  });
+});
+
 describe('describeTrial', () => {
   it('names the head geometry, resolving auto', () => {
     expect(describeTrial(trial({}))).toBe('d_m 64 · heads 4 · d_h auto(16) · qk_tied false');
@@ -74,27 +104,5 @@ describe('describeTrial', () => {
     expect(describeTrial(trial({ d_m: 10, heads: 3 }))).toBe(
       'd_m 10 · heads 3 · d_h auto(?) · qk_tied false',
     );
-  });
-});
-
-describe('parseTrialParams', () => {
-  it('fills in the defaults', () => {
-    expect(parseTrialParams({ d_m: 128, heads: 2, seed: 7 })).toEqual(
-      trial({ d_m: 128, heads: 2, seed: 7 }),
-    );
-  });
-
-  it('reports every problem with its path', () => {
-    try {
-      parseTrialParams({ heads: 3, d_m: 100, dropout: 1, extra: true });
-      expect.unreachable();
-    } catch (err) {
-      expect(isHeadroomError(err) && err.violations.map((v) => v.path)).toEqual([
-        'params.extra',
-        'params.dropout',
-      ]);
-    }
-    expect(() => parseTrialParams({ heads: 3, d_m: 100 })).toThrow(/100 \/ 3 is not an integer/);
-    expect(() => parseTrialParams({ heads: 3 })).toThrow(/params.d_m: required/);
   });
 });

@@ -1,7 +1,25 @@
 // Pure and deterministic: workflow code imports this entry, so nothing here may touch
 // Node builtins, I/O, the clock or Math.random.
-export { TASKS, TASK_IDS, METRIC_GOALS, resolveMetric } from './tasks';
-export type { TaskId, MetricGoal, TaskInfo, RealDatasetKind } from './tasks';
+export { TASKS, TASK_IDS, METRIC_GOALS, isTaskId, resolveMetric } from './tasks';
+export type { TaskId, MetricName, MetricGoal, TaskInfo, RealDatasetKind } from './tasks';
+export {
+  SWEEP_STATUSES,
+  FINAL_SWEEP_STATUSES,
+  TRIAL_STATUSES,
+  FINAL_TRIAL_STATUSES,
+  RETRYABLE_TRIAL_STATUSES,
+  WORKER_STATUSES,
+  isFinalSweepStatus,
+  isFinalTrialStatus,
+  isRetryableTrialStatus,
+} from './statuses';
+export type {
+  SweepStatus,
+  FinalSweepStatus,
+  TrialStatus,
+  FinalTrialStatus,
+  WorkerStatus,
+} from './statuses';
 export {
   ZSweepSpec,
   ZDatasetSpec,
@@ -29,7 +47,6 @@ export {
   REQUIRED_PARAMETERS,
   PARAMETER_DEFAULTS,
   DISTRIBUTIONS,
-  parseTrialParams,
 } from './parameters';
 export type {
   TrialParams,
@@ -41,25 +58,15 @@ export type {
   DistributionParameter,
   Distribution,
 } from './parameters';
-export { resolveGeometry, describeTrial } from './geometry';
-export type { AttentionGeometry } from './geometry';
+export { checkGeometry, resolveGeometry, autoHeadSizeMessage } from './geometry';
+export type { AttentionGeometry, HeadSize, GeometryField } from './geometry';
 export { expandGrid, countGridTrials, gridTrialAt } from './grid';
 export { sampleTrialAt } from './random';
-export { trialAt, countTrials } from './trials';
+export { trialAt, countTrials, describeTrial } from './trials';
 export { createAsha, ashaReport, ashaRungs, resolveAshaConfig } from './asha';
 export type { AshaConfig, AshaState, AshaRung, AshaReport, AshaDecision } from './asha';
-export {
-  CONTROL_TASK_QUEUE,
-  SWEEP_WORKFLOW_TYPE,
-  SWEEP_ID_PATTERN,
-  trainTaskQueue,
-  sweepWorkflowId,
-  trialId,
-  trialWorkflowId,
-  newSweepId,
-  SWEEP_SIGNALS,
-} from './temporal-names';
-export type { RetryTrialsRequest, SweepWorkflowInput } from './temporal-names';
+// Temporal names and payloads: `@headroom/sweep/temporal` (kept out of this entry).
+export { SWEEP_ID_PATTERN, newSweepId, trialId } from './ids';
 // yaml's Node build imports `process`, but bundlers that honour package.json "browser" (Temporal's
 // workflow bundler does) take its builtin-free browser build; `@headroom/sweep/load` is the same
 // function for apps that want yaml out of a bundle altogether.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { countGridTrials } from './grid';
 import { parseSweepText } from './load';
 
-// The example of PRODUCT.md, verbatim.
+// The product brief's example sweep file (the thesis's Human3.6M grid), verbatim.
 const PRODUCT_EXAMPLE = `name: h36m-flexible-heads
 task: pose3d
 dataset: { kind: h36m, path: ./data/h36m }   # or { kind: synthetic, samples: 4096, seed: 1 }
@@ -34,7 +34,7 @@ function errorOf(fn: () => unknown): { message: string; violations: Violation[] 
 }
 
 describe('parseSweepText', () => {
-  it('parses the PRODUCT.md example', () => {
+  it('parses the product brief\'s example', () => {
     const spec = parseSweepText(PRODUCT_EXAMPLE, 'h36m.yaml');
     expect(spec).toEqual({
       name: 'h36m-flexible-heads',

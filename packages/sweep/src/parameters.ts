@@ -1,5 +1,6 @@
 import type { Violation } from '@headroom/errors';
-import { hasKey, isRecord, joinPath, listWords, showValue, throwIfViolations } from './violations';
+import { autoHeadSizeMessage } from './geometry';
+import { hasKey, isRecord, joinPath, listWords, showValue } from './violations';
 
 export type ParameterValue = number | string | boolean;
 
@@ -338,7 +339,7 @@ function checkAutoDivides(
   for (const [dm, h] of bad.slice(0, MAX_LISTED_COMBINATIONS)) {
     violations.push({
       path: autoPath,
-      message: `${lead} needs d_m divisible by heads; ${dm} / ${h} is not an integer — choose heads dividing ${dm} or give d_h a number`,
+      message: autoHeadSizeMessage(dm, h, lead),
     });
   }
   if (bad.length > MAX_LISTED_COMBINATIONS) {
@@ -421,57 +422,4 @@ export function validateParameters(
     }
   }
   return violations.length === before ? (parsed as Record<string, ParameterSpec>) : undefined;
-}
-
-/**
- * Checks and completes one trial's values (for trials added by hand to a running sweep):
- * known names only, `d_m` and `heads` required, defaults for the rest.
- */
-export function parseTrialParams(input: unknown): TrialParams {
-  const violations: Violation[] = [];
-  const base = 'params';
-  if (!isRecord(input)) {
-    violations.push({
-      path: base,
-      message: `trial parameters are a mapping, got ${showValue(input)}`,
-    });
-    throwIfViolations('trial parameters', violations);
-  }
-  const raw = input as Record<string, unknown>;
-  for (const key of Object.keys(raw)) {
-    if (!isParameterName(key)) {
-      violations.push({
-        path: joinPath(base, key),
-        message: `unknown parameter; known parameters are ${listWords(PARAMETER_NAMES)}`,
-      });
-    }
-  }
-  const params: Record<string, unknown> = { ...PARAMETER_DEFAULTS };
-  for (const name of PARAMETER_NAMES) {
-    const value = raw[name];
-    if (value === undefined) {
-      if ((REQUIRED_PARAMETERS as readonly string[]).includes(name)) {
-        violations.push({ path: joinPath(base, name), message: 'required' });
-      }
-      continue;
-    }
-    if (!PARAMETER_RULES[name].accepts(value)) {
-      violations.push({
-        path: joinPath(base, name),
-        message: `${name} must be ${PARAMETER_RULES[name].expect}; got ${showValue(value)}`,
-      });
-    }
-    params[name] = value;
-  }
-  if (violations.length === 0) {
-    const p = params as unknown as TrialParams;
-    if (p.d_h === 'auto' && p.d_m % p.heads !== 0) {
-      violations.push({
-        path: joinPath(base, 'd_h'),
-        message: `d_h: auto needs d_m divisible by heads; ${p.d_m} / ${p.heads} is not an integer — choose heads dividing ${p.d_m} or give d_h a number`,
-      });
-    }
-  }
-  throwIfViolations('trial parameters', violations);
-  return params as unknown as TrialParams;
 }

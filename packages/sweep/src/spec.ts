@@ -172,7 +172,7 @@ export const ZResources = strictObject('resources', {
 });
 export type ResourcesSpec = z.output<typeof ZResources>;
 
-/** What `parseSweepSpec` returns; see PRODUCT.md "Sweep spec". */
+/** What `parseSweepSpec` returns; packages/sweep/README.md describes every key. */
 export interface SweepSpecShape {
   name: string;
   task: TaskId;

@@ -1,52 +1,70 @@
-export type TaskId = 'pose3d' | 'pose2d' | 'chest';
-export type MetricGoal = 'minimize' | 'maximize';
+export const TASK_IDS = ['pose3d', 'pose2d', 'chest'] as const;
+export type TaskId = (typeof TASK_IDS)[number];
+export const METRIC_GOALS = ['minimize', 'maximize'] as const;
+export type MetricGoal = (typeof METRIC_GOALS)[number];
 export type RealDatasetKind = 'h36m' | 'coco' | 'chestxray14';
+
+/**
+ * Every metric of every task, by the one name it has everywhere (sweep files, GraphQL, the
+ * database's jsonb keys, CLI output), with the direction that makes it better.
+ */
+const TASK_METRICS = {
+  pose3d: { mpjpe: 'minimize', p_mpjpe: 'minimize' },
+  // pycocotools' ten keypoint stats, in its order (AP, AP50, AP75, APm, APl, AR, …).
+  pose2d: {
+    ap: 'maximize',
+    ap50: 'maximize',
+    ap75: 'maximize',
+    apm: 'maximize',
+    apl: 'maximize',
+    ar: 'maximize',
+    ar50: 'maximize',
+    ar75: 'maximize',
+    arm: 'maximize',
+    arl: 'maximize',
+  },
+  chest: { mean_auc: 'maximize' },
+} as const satisfies Record<TaskId, Record<string, MetricGoal>>;
+
+/** The metric names of a task (of every task when none is given). */
+export type MetricName<T extends TaskId = TaskId> = keyof (typeof TASK_METRICS)[T] & string;
 
 export interface TaskInfo {
   /** Every metric the task reports, with the direction that makes it better. */
-  metrics: Record<string, MetricGoal>;
+  metrics: Readonly<Record<string, MetricGoal>>;
   defaultMetric: string;
   description: string;
   /** The real-format dataset the task reads (`synthetic` works for every task). */
   datasetKind: RealDatasetKind;
 }
 
-export const TASK_IDS = ['pose3d', 'pose2d', 'chest'] as const satisfies readonly TaskId[];
-export const METRIC_GOALS = ['minimize', 'maximize'] as const satisfies readonly MetricGoal[];
-
-export const TASKS: Record<TaskId, TaskInfo> = {
+export const TASKS: Readonly<Record<TaskId, TaskInfo>> = {
   pose3d: {
-    metrics: { mpjpe: 'minimize', p_mpjpe: 'minimize' },
-    defaultMetric: 'mpjpe',
+    metrics: TASK_METRICS.pose3d,
+    defaultMetric: 'mpjpe' satisfies MetricName<'pose3d'>,
     description: '3D pose lifting from 2D keypoints (Human3.6M, MPJPE / P-MPJPE in mm)',
     datasetKind: 'h36m',
   },
   pose2d: {
-    metrics: {
-      ap: 'maximize',
-      ap50: 'maximize',
-      ap75: 'maximize',
-      apm: 'maximize',
-      apl: 'maximize',
-      ar: 'maximize',
-    },
-    defaultMetric: 'ap',
+    metrics: TASK_METRICS.pose2d,
+    defaultMetric: 'ap' satisfies MetricName<'pose2d'>,
     description: '2D human pose on images (COCO person keypoints, OKS AP / AR)',
     datasetKind: 'coco',
   },
   chest: {
-    metrics: { mean_auc: 'maximize' },
-    defaultMetric: 'mean_auc',
+    metrics: TASK_METRICS.chest,
+    defaultMetric: 'mean_auc' satisfies MetricName<'chest'>,
     description: 'multi-label chest X-ray classification (ChestX-ray14, mean ROC AUC)',
     datasetKind: 'chestxray14',
   },
 };
 
+export function isTaskId(value: unknown): value is TaskId {
+  return typeof value === 'string' && (TASK_IDS as readonly string[]).includes(value);
+}
+
 /** The metric a sweep optimises: the spec's, else the task's default, with the task's goal. */
-export function resolveMetric(spec: {
-  task: TaskId;
-  metric?: { name: string; goal?: MetricGoal };
-}): {
+export function resolveMetric(spec: { task: TaskId; metric?: { name: string; goal?: MetricGoal } }): {
   name: string;
   goal: MetricGoal;
 } {

@@ -1,6 +1,6 @@
 import { HeadroomError } from '@headroom/errors';
 import { countGridTrials, gridTrialAt } from './grid';
-import type { TrialParams } from './parameters';
+import { PARAMETER_DEFAULTS, type TrialParams } from './parameters';
 import { countRandomTrials, sampleTrialAt } from './random';
 import type { SweepSpec } from './spec';
 
@@ -47,4 +47,24 @@ export function trialAt(spec: SweepSpec, index: number): TrialParams {
     ]);
   }
   return gridTrialAt(spec, index);
+}
+
+const OTHER_PARAMETERS = ['layers', 'lr', 'epochs', 'batch_size', 'seed', 'dropout'] as const;
+
+/**
+ * One line naming a trial: its head geometry always, the other parameters only where they
+ * differ from the defaults — e.g. `d_m 64 · heads 4 · d_h auto(16) · qk_tied false · lr 0.0005`.
+ */
+export function describeTrial(p: TrialParams): string {
+  const auto = p.d_m % p.heads === 0 ? String(p.d_m / p.heads) : '?';
+  const parts = [
+    `d_m ${p.d_m}`,
+    `heads ${p.heads}`,
+    `d_h ${p.d_h === 'auto' ? `auto(${auto})` : p.d_h}`,
+    `qk_tied ${p.qk_tied}`,
+  ];
+  for (const name of OTHER_PARAMETERS) {
+    if (p[name] !== PARAMETER_DEFAULTS[name]) parts.push(`${name} ${p[name]}`);
+  }
+  return parts.join(' · ');
 }

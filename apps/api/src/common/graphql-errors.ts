@@ -1,6 +1,7 @@
 import { isHeadroomError } from '@headroom/errors';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
+import { describeEnum } from './enums';
 
 /**
  * The one place where errors become GraphQL errors. A HeadroomError keeps its message (which says
@@ -20,6 +21,15 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
       },
     };
   }
+  const unknownValue = describeUnknownEnumValue(formatted.message);
+  if (unknownValue) {
+    return {
+      message: unknownValue.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INVALID_INPUT', violations: [unknownValue] },
+    };
+  }
   const code = formatted.extensions?.['code'];
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
@@ -31,5 +41,22 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     locations: formatted.locations,
     path: formatted.path,
     extensions: { code: 'INTERNAL', violations: [] },
+  };
+}
+
+// graphql-js words it `Variable "$task" got invalid value "pose4d"; Value "pose4d" does not exist in "Task" enum.`
+const UNKNOWN_ENUM_VALUE = /^(?:Variable "\$(\w+)" got invalid value .*?; )?Value "(.*?)" does not exist in "(\w+)" enum/;
+
+/**
+ * GraphQL refuses an unknown enum value (a task, a status) before any resolver runs, and says
+ * only what is wrong; ours also says what would be valid, under the variable's name.
+ */
+function describeUnknownEnumValue(message: string): { path: string; message: string } | undefined {
+  const match = UNKNOWN_ENUM_VALUE.exec(message);
+  const known = match && describeEnum(match[3]!);
+  if (!match || !known) return undefined;
+  return {
+    path: match[1] ?? known.noun,
+    message: `unknown ${known.noun} "${match[2]}"; known ${known.plural}: ${known.values.join(', ')}`,
   };
 }

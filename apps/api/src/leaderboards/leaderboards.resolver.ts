@@ -1,4 +1,6 @@
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import type { TaskId } from '@headroom/sweep';
+import { Task } from '../common/enums';
 import { LeaderboardEntry } from './leaderboard-entry.model';
 import { LeaderboardsService } from './leaderboards.service';
 
@@ -10,7 +12,7 @@ export class LeaderboardsResolver {
     description: "Succeeded trials of a task ranked by one of its metrics, best first (the metric's goal sets the order).",
   })
   leaderboard(
-    @Args('task', { type: () => String }) task: string,
+    @Args('task', { type: () => Task }) task: TaskId,
     @Args('metric', { type: () => String }) metric: string,
     @Args('sweepId', { type: () => ID, nullable: true }) sweepId: string | null,
     @Args('limit', { type: () => Int, nullable: true, defaultValue: 20 }) limit: number | null,

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { getSweep, leaderboard, type Database } from '@headroom/db';
 import { HeadroomError, type Violation } from '@headroom/errors';
-import { TASKS, type TaskId } from '@headroom/sweep';
+import { isTaskId, TASK_IDS, TASKS, type TaskId } from '@headroom/sweep';
 import { checkLimit, throwIfViolations } from '../common/limits';
 import { DATABASE } from '../common/tokens';
 import type { LeaderboardEntry } from './leaderboard-entry.model';
 
 export interface LeaderboardArgs {
-  task: string;
+  task: TaskId;
   metric: string;
   sweepId?: string | null;
   limit?: number | null;
@@ -20,9 +20,9 @@ export class LeaderboardsService {
   /** Best trials first; the goal (and so the order) comes from the task's metric, never from the caller. */
   async rank(args: LeaderboardArgs): Promise<LeaderboardEntry[]> {
     const violations: Violation[] = [];
-    const known = Object.keys(TASKS).join(', ');
-    const taskInfo = Object.hasOwn(TASKS, args.task) ? TASKS[args.task as TaskId] : undefined;
-    if (!taskInfo) violations.push({ path: 'task', message: `unknown task "${args.task}"; known tasks: ${known}` });
+    // GraphQL refuses an unknown task (an enum) before this runs; other callers may not.
+    const taskInfo = isTaskId(args.task) ? TASKS[args.task] : undefined;
+    if (!taskInfo) violations.push({ path: 'task', message: `unknown task "${args.task}"; known tasks: ${TASK_IDS.join(', ')}` });
     const goal = taskInfo && Object.hasOwn(taskInfo.metrics, args.metric) ? taskInfo.metrics[args.metric] : undefined;
     if (taskInfo && !goal) {
       const metrics = Object.keys(taskInfo.metrics).join(', ');

@@ -1,4 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
+import type { MetricGoal as Goal, SweepMethod, SweepStatus as Status, TaskId } from '@headroom/sweep';
+import { MetricGoal, SearchMethod, SweepStatus, Task } from '../common/enums';
 
 /** Resolvers return SweepRow from @headroom/db; property names here are the row's, GraphQL names may differ. */
 @ObjectType('Sweep', { description: 'A sweep: one spec expanded into trials, run by the control worker.' })
@@ -9,20 +11,20 @@ export class Sweep {
   @Field(() => String)
   name!: string;
 
-  @Field(() => String, { description: 'Task id: pose2d, pose3d or chest.' })
-  task!: string;
+  @Field(() => Task)
+  task!: TaskId;
 
-  @Field(() => String, { description: 'Search method: grid, random or bayes.' })
-  method!: string;
+  @Field(() => SearchMethod)
+  method!: SweepMethod;
 
   @Field(() => String, { name: 'metric', description: 'The metric the sweep optimises.' })
   metricName!: string;
 
-  @Field(() => String, { name: 'goal', description: 'minimize or maximize.' })
-  metricGoal!: string;
+  @Field(() => MetricGoal, { name: 'goal' })
+  metricGoal!: Goal;
 
-  @Field(() => String)
-  status!: string;
+  @Field(() => SweepStatus)
+  status!: Status;
 
   @Field(() => Date)
   createdAt!: Date;

@@ -1,18 +1,20 @@
 import { Field, ObjectType } from '@nestjs/graphql';
+import type { MetricGoal as Goal, TaskId } from '@headroom/sweep';
+import { MetricGoal, Task } from '../common/enums';
 
 @ObjectType('TaskMetric')
 export class TaskMetric {
   @Field(() => String)
   name!: string;
 
-  @Field(() => String, { description: 'minimize or maximize.' })
-  goal!: string;
+  @Field(() => MetricGoal)
+  goal!: Goal;
 }
 
 @ObjectType('TaskInfo', { description: 'A task a sweep can train, with the metrics its leaderboards rank by.' })
 export class TaskInfo {
-  @Field(() => String)
-  id!: string;
+  @Field(() => Task)
+  id!: TaskId;
 
   @Field(() => [TaskMetric])
   metrics!: TaskMetric[];

@@ -1,5 +1,5 @@
 import { Query, Resolver } from '@nestjs/graphql';
-import { TASKS } from '@headroom/sweep';
+import { TASK_IDS, TASKS } from '@headroom/sweep';
 import { TaskInfo } from './task-info.model';
 
 /** Static catalogue from @headroom/sweep, so clients offer only tasks and metrics the API accepts. */
@@ -7,9 +7,9 @@ import { TaskInfo } from './task-info.model';
 export class TasksResolver {
   @Query(() => [TaskInfo])
   tasks(): TaskInfo[] {
-    return Object.entries(TASKS).map(([id, task]) => ({
+    return TASK_IDS.map((id) => ({
       id,
-      metrics: Object.entries(task.metrics).map(([name, goal]) => ({ name, goal })),
+      metrics: Object.entries(TASKS[id].metrics).map(([name, goal]) => ({ name, goal })),
     }));
   }
 }

@@ -1,4 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import type { TrialStatus as Status } from '@headroom/sweep';
+import { TrialStatus } from '../common/enums';
 import { GraphQLJSON } from '../common/json.scalar';
 
 /** Geometry fields use the sweep-file words (d_m, heads, d_h, qk_tied); they read TrialRow's camelCase properties. */
@@ -10,8 +12,8 @@ export class Trial {
   @Field(() => Int, { description: 'Position in the sweep, from 0.' })
   index!: number;
 
-  @Field(() => String)
-  status!: string;
+  @Field(() => TrialStatus)
+  status!: Status;
 
   @Field(() => GraphQLJSON, { description: 'All parameters of this trial, as resolved from the spec.' })
   params!: Record<string, unknown>;

@@ -1,4 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import type { WorkerStatus as Status } from '@headroom/sweep';
+import { WorkerStatus } from '../common/enums';
 
 @ObjectType('Worker', { description: 'A train worker as it announced itself (through Temporal; workers hold no database credentials).' })
 export class Worker {
@@ -23,8 +25,8 @@ export class Worker {
   @Field(() => Int, { description: 'Trials it trains at once.' })
   slots!: number;
 
-  @Field(() => String, { description: 'running or stopped (as last reported).' })
-  status!: string;
+  @Field(() => WorkerStatus, { description: 'As last reported.' })
+  status!: Status;
 
   @Field(() => Date)
   startedAt!: Date;

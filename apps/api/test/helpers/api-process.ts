@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 export const API_DIR = resolve(__dirname, '..', '..');
@@ -126,17 +125,4 @@ export async function runApiToExit(env: Record<string, string | undefined>): Pro
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const code = await waitForExit(child, EXIT_DEADLINE_MS);
   return { code, stdout, stderr };
-}
-
-/** A port nothing listens on: bind 0, read the port, close. */
-export async function unusedPort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePromise(port));
-    });
-  });
 }

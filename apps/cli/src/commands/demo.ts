@@ -31,11 +31,7 @@ export async function runDemo(opts: { verbose?: boolean } = {}): Promise<number>
   process.once('SIGTERM', stopOnSignal);
   try {
     const yaml = readFileSync(DEMO_SWEEP_FILE, 'utf8');
-    const { createSweep } = await graphql<{ createSweep: { id: string; name: string; trialCount: number } }>(
-      stack.apiUrl,
-      CREATE_SWEEP,
-      { input: { yaml } },
-    );
+    const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, { input: { yaml } });
     say(`launched sweep ${createSweep.name} (${createSweep.id}) with ${createSweep.trialCount} trials via ${stack.apiUrl}`);
     const live = new LiveBlock();
     const sweep = await watchSweep(stack.apiUrl, createSweep.id, (s) => live.update(renderProgress(s)));
@@ -46,7 +42,7 @@ export async function runDemo(opts: { verbose?: boolean } = {}): Promise<number>
     for (const line of renderLeaderboard(rows, metricColumns(sweep.task))) console.log(line);
     console.log('\nMPJPE (mm) by epoch — it falls as the models learn:');
     for (const t of sweep.trials) {
-      const curve = (t.history ?? []).map((h) => (h.metrics.mpjpe ?? NaN).toFixed(1)).join(' → ');
+      const curve = t.history.map((h) => Number(h.metrics.mpjpe ?? NaN).toFixed(1)).join(' → ');
       console.log(`  #${t.index} d_h ${String(t.d_h).padEnd(3)} qk_tied ${String(t.qk_tied).padEnd(5)}  ${curve}`);
     }
     return sweep.status === 'succeeded' ? 0 : 1;

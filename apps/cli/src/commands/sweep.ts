@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { HeadroomError } from '@headroom/errors';
 import { graphql } from '../graphql-client';
-import { CREATE_SWEEP, RETRY_FAILED, SWEEP_ACTION, SWEEP_PROGRESS, WORKERS, type SweepView } from '../queries';
+import { CREATE_SWEEP, RETRY_FAILED, SWEEP_ACTIONS, SWEEP_PROGRESS, WORKERS, type SweepAction, type SweepView } from '../queries';
 import { LiveBlock, renderLeaderboard, renderProgress } from '../render';
 import { fetchLeaderboard, metricColumns, watchSweep } from '../sweep-watch';
 
@@ -22,7 +22,7 @@ function readSpecFile(file: string | undefined): string {
 /** `headroom sweep create FILE [--wait] [--json]` */
 export async function createSweepCommand(file: string | undefined, opts: Common & { wait?: boolean }): Promise<number> {
   const yaml = readSpecFile(file);
-  const { createSweep } = await graphql<{ createSweep: { id: string; name: string; trialCount: number } }>(opts.api, CREATE_SWEEP, {
+  const { createSweep } = await graphql(opts.api, CREATE_SWEEP, {
     input: { yaml },
   }).catch((err: unknown) => {
     // Name the file the spec came from: the API only knows `input.yaml`.
@@ -65,7 +65,7 @@ export function showJson(s: SweepView) {
 /** `headroom sweep show ID [--json]` */
 export async function showSweepCommand(id: string | undefined, opts: Common): Promise<number> {
   if (!id) throw new HeadroomError('INVALID_INPUT', 'sweep show needs a sweep id: headroom sweep show ID');
-  const { sweep } = await graphql<{ sweep: SweepView | null }>(opts.api, SWEEP_PROGRESS, { id });
+  const { sweep } = await graphql(opts.api, SWEEP_PROGRESS, { id });
   if (!sweep) throw new HeadroomError('NOT_FOUND', `no sweep ${id}`);
   if (opts.json) console.log(JSON.stringify(showJson(sweep)));
   else {
@@ -80,11 +80,9 @@ export async function showSweepCommand(id: string | undefined, opts: Common): Pr
 }
 
 /** `headroom sweep pause|resume|cancel ID` */
-export async function sweepActionCommand(action: 'pause' | 'resume' | 'cancel', id: string | undefined, opts: Common): Promise<number> {
+export async function sweepActionCommand(action: SweepAction, id: string | undefined, opts: Common): Promise<number> {
   if (!id) throw new HeadroomError('INVALID_INPUT', `sweep ${action} needs a sweep id`);
-  const field = `${action}Sweep` as 'pauseSweep' | 'resumeSweep' | 'cancelSweep';
-  const data = await graphql<Record<string, { id: string; status: string }>>(opts.api, SWEEP_ACTION(field), { id });
-  const s = data[field]!;
+  const { sweep: s } = await graphql(opts.api, SWEEP_ACTIONS[action], { id });
   console.log(opts.json ? JSON.stringify(s) : `sweep ${s.id}: ${s.status}`);
   return 0;
 }
@@ -92,7 +90,7 @@ export async function sweepActionCommand(action: 'pause' | 'resume' | 'cancel', 
 /** `headroom trials retry-failed SWEEP_ID [--trial ID …]` */
 export async function retryFailedCommand(sweepId: string | undefined, trialIds: string[], opts: Common): Promise<number> {
   if (!sweepId) throw new HeadroomError('INVALID_INPUT', 'trials retry-failed needs a sweep id: headroom trials retry-failed SWEEP_ID');
-  const { retryFailedTrials } = await graphql<{ retryFailedTrials: { id: string; status: string } }>(opts.api, RETRY_FAILED, {
+  const { retryFailedTrials } = await graphql(opts.api, RETRY_FAILED, {
     sweepId,
     trialIds: trialIds.length > 0 ? trialIds : null,
   });
@@ -102,7 +100,7 @@ export async function retryFailedCommand(sweepId: string | undefined, trialIds: 
 
 /** `headroom workers [--pool NAME] [--json]` */
 export async function workersCommand(pool: string | undefined, opts: Common): Promise<number> {
-  const { workers } = await graphql<{ workers: Array<Record<string, string | number>> }>(opts.api, WORKERS, { pool: pool ?? null });
+  const { workers } = await graphql(opts.api, WORKERS, { pool: pool ?? null });
   if (opts.json) console.log(JSON.stringify(workers));
   else if (workers.length === 0) console.log('no train workers have registered');
   else for (const w of workers) console.log(`${w.pool}\t${w.id}\t${w.backend}\t${w.device}\tslots ${w.slots}\t${w.status}\tlast seen ${w.lastSeenAt}`);

@@ -1,5 +1,5 @@
+import { freePortOr } from '@headroom/stack';
 import { startLocalStack } from '../stack/local-stack';
-import { freePortOr } from '../stack/ports';
 import { clearStackState, dataDir, writeStackState } from '../stack-state';
 
 const DEFAULT_API_PORT = 4000;

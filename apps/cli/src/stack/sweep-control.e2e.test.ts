@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../graphql-client';
-import { CREATE_SWEEP, SWEEP_ACTION, SWEEP_PROGRESS, type SweepView } from '../queries';
+import { CREATE_SWEEP, SWEEP_ACTIONS, SWEEP_PROGRESS, type SweepAction, type SweepView } from '../queries';
 import { startLocalStack, type LocalStack } from './local-stack';
-import { waitFor } from './ports';
-import { findTemporalCli } from './temporal-dev-server';
+import { findTemporalCli, waitFor } from '@headroom/stack';
 
 /**
  * pauseSweep / resumeSweep / cancelSweep on a sweep that trains for real (embedded PGlite,
@@ -23,9 +22,8 @@ describe('pause, resume and cancel a running sweep', () => {
   const seen: Record<string, SweepView> = {};
   const saved = { db: process.env.DATABASE_URL, temporal: process.env.TEMPORAL_ADDRESS };
 
-  const sweepNow = async () => (await graphql<{ sweep: SweepView }>(stack.apiUrl, SWEEP_PROGRESS, { id })).sweep;
-  const act = async (action: 'pauseSweep' | 'resumeSweep' | 'cancelSweep') =>
-    (await graphql<Record<string, { status: string }>>(stack.apiUrl, SWEEP_ACTION(action), { id }))[action]!;
+  const sweepNow = async () => (await graphql(stack.apiUrl, SWEEP_PROGRESS, { id })).sweep!;
+  const act = async (action: SweepAction) => (await graphql(stack.apiUrl, SWEEP_ACTIONS[action], { id })).sweep;
   const until = async (what: string, done: (s: SweepView) => boolean) => {
     let last: SweepView | undefined;
     await waitFor(what, async () => done((last = await sweepNow())), 180_000, 250);
@@ -53,19 +51,19 @@ describe('pause, resume and cancel a running sweep', () => {
       },
       resources: { max_concurrent: 2 },
     };
-    id = (await graphql<{ createSweep: { id: string } }>(stack.apiUrl, CREATE_SWEEP, { input: { spec } })).createSweep.id;
+    id = (await graphql(stack.apiUrl, CREATE_SWEEP, { input: { spec } })).createSweep.id;
     await until('both trials to finish 2 epochs', (s) => s.trials.every((t) => t.epochsCompleted >= 2));
 
-    expect((await act('pauseSweep')).status).toBe('paused');
+    expect((await act('pause')).status).toBe('paused');
     seen.paused = await until('both trials to stop at an epoch boundary', (s) => s.trials.every((t) => t.status === 'paused'));
     seen.stillPaused = await sweepNow();
 
-    expect((await act('resumeSweep')).status).toBe('running');
+    expect((await act('resume')).status).toBe('running');
     seen.resumed = await until('both trials to train again', (s) =>
       s.trials.every((t) => t.status === 'running' && t.resumedFromEpoch > 0 && t.epochsCompleted > t.resumedFromEpoch),
     );
 
-    await act('cancelSweep');
+    await act('cancel');
     seen.cancelled = await until('the sweep to be cancelled', (s) => s.status === 'cancelled');
   }, 600_000);
 

@@ -5,8 +5,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from './ports';
-import { findTemporalCli } from './temporal-dev-server';
+import { findTemporalCli, waitFor } from '@headroom/stack';
 
 /**
  * `headroom up` as a user runs it: the whole local control plane with its state under

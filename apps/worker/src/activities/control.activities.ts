@@ -13,10 +13,25 @@ import {
   settleSweepStatus,
   type Database,
   type FailTrialInput,
-  type SweepStatus,
 } from '@headroom/db';
-import { countTrials, resolveGeometry, resolveMetric, trialAt, type SweepSpec } from '@headroom/sweep';
-import type { EpochReport, ResumePoint, TrainTrialResult, TrialStarted, WorkerInfo } from '../types';
+import { isHeadroomError } from '@headroom/errors';
+import {
+  countTrials,
+  resolveGeometry,
+  resolveMetric,
+  trialAt,
+  type SweepSpec,
+  type SweepStatus,
+  type WorkerStatus,
+} from '@headroom/sweep';
+import {
+  headroomFailure,
+  type EpochReport,
+  type ResumePoint,
+  type TrainTrialResult,
+  type TrialStarted,
+  type WorkerInfo,
+} from '@headroom/sweep/temporal';
 
 /**
  * Activities on the control task queue: the only code that writes to the database.
@@ -24,7 +39,7 @@ import type { EpochReport, ResumePoint, TrainTrialResult, TrialStarted, WorkerIn
  * Temporal runs an activity at least once.
  */
 export function createControlActivities({ db }: { db: Database }) {
-  return {
+  return withHeadroomFailures({
     async registerSweep({ sweepId, spec }: { sweepId: string; spec: SweepSpec }): Promise<number> {
       const metric = resolveMetric(spec);
       const total = countTrials(spec);
@@ -91,10 +106,29 @@ export function createControlActivities({ db }: { db: Database }) {
       await registerWorker(db, { ...info, startedAt: new Date(info.startedAt) });
     },
 
-    async markWorkerSeen({ id, at, status }: { id: string; at: string; status: 'running' | 'stopped' }): Promise<void> {
+    async markWorkerSeen({ id, at, status }: { id: string; at: string; status: WorkerStatus }): Promise<void> {
       await markWorkerSeen(db, id, new Date(at), status);
     },
-  };
+  });
+}
+
+/**
+ * A HeadroomError leaves an activity as an ApplicationFailure with its code, message and
+ * violations (non-retryable when no retry can fix it): an invalid spec in registerSweep reaches
+ * createSweep's caller as INVALID_SPEC instead of being retried forever.
+ */
+export function withHeadroomFailures<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  const wrapped: Record<string, (...args: never[]) => Promise<unknown>> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = async (...args) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        throw isHeadroomError(err) ? headroomFailure(err) : err;
+      }
+    };
+  }
+  return wrapped as T;
 }
 
 export type ControlActivities = ReturnType<typeof createControlActivities>;

@@ -2,20 +2,28 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { isHeadroomError } from '@headroom/errors';
 import type { BackendInfo } from '@headroom/models';
-import { EPOCH_COMPLETED_SIGNAL, TRIAL_STARTED_SIGNAL } from '../workflows/signals';
+import {
+  epochCompletedSignal,
+  headroomFailure,
+  PERMANENT_ERROR_CODES,
+  trialStartedSignal,
+  type EpochReport,
+  type ResumePoint,
+  type TrainActivities,
+  type TrainHeartbeat,
+  type TrainTrialInput,
+  type TrainTrialResult,
+  type TrialStarted,
+} from '@headroom/sweep/temporal';
 import type { TrainHooks } from '../trainer/hooks';
 import { trainPose2d } from '../trainer/pose2d.trainer';
 import { trainPose3d } from '../trainer/pose3d.trainer';
-import type { EpochReport, ResumePoint, TrainHeartbeat, TrainTrialInput, TrainTrialResult, TrialStarted } from '../types';
 
 /** The trainer of each task; a task without one fails at once, naming the ones this worker has. */
 const TRAINERS: Partial<Record<TrainTrialInput['task'], (input: TrainTrialInput, hooks: TrainHooks) => Promise<TrainTrialResult>>> = {
   pose3d: trainPose3d,
   pose2d: trainPose2d,
 };
-
-/** Error codes that no retry can fix: the trial fails at once with the message. */
-const PERMANENT = new Set(['INVALID_SPEC', 'INVALID_INPUT', 'DATA', 'TRAINING_DIVERGED', 'OUT_OF_MEMORY', 'CONFIG']);
 
 /**
  * Activities on a pool's train task queue. They hold no database connection: they
@@ -30,7 +38,7 @@ export function createTrainActivities({
   artifactsDir: string;
   backend: BackendInfo;
   identity: string;
-}) {
+}): TrainActivities {
   return {
     async trainTrial(input: TrainTrialInput): Promise<TrainTrialResult> {
       const ctx = Context.current();
@@ -52,7 +60,7 @@ export function createTrainActivities({
           device: backend.device,
           worker: identity,
         };
-        await trial.signal(TRIAL_STARTED_SIGNAL, started);
+        await trial.signal(trialStartedSignal, started);
       };
       try {
         const train = TRAINERS[input.task];
@@ -70,7 +78,7 @@ export function createTrainActivities({
             onStart: ({ resumedFromEpoch }) => announce(resumedFromEpoch),
             heartbeat: (details) => ctx.heartbeat(details),
             cancelled: ctx.cancellationSignal,
-            onEpoch: (report: EpochReport) => trial.signal(EPOCH_COMPLETED_SIGNAL, report),
+            onEpoch: (report: EpochReport) => trial.signal(epochCompletedSignal, report),
             warn: (message) => ctx.log.warn(`${input.trialId}: ${message}`),
           },
         );
@@ -79,9 +87,8 @@ export function createTrainActivities({
         if (!announced) await announce(0).catch(() => {});
         // Temporal counts an attempt as cancelled (pause, prune, cancelSweep) only by this failure type.
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure('training stopped on request');
-        if (isHeadroomError(err) && PERMANENT.has(err.code)) {
-          throw ApplicationFailure.nonRetryable(err.message, err.code);
-        }
+        // Permanent codes fail the trial at once, with the message; others retry from the checkpoint.
+        if (isHeadroomError(err) && PERMANENT_ERROR_CODES.includes(err.code)) throw headroomFailure(err);
         throw err;
       }
     },
@@ -95,5 +102,3 @@ function newer(known: ResumePoint | undefined, beat: TrainHeartbeat | undefined)
   if (!known) return fromBeat;
   return fromBeat.epoch >= known.epoch ? fromBeat : known;
 }
-
-export type TrainActivities = ReturnType<typeof createTrainActivities>;

@@ -12,7 +12,8 @@ describe('restoreNewestCheckpoint', () => {
     await selectBackend();
     const model = buildPose3dModel(config);
     const optimizer = tf.train.adam(1e-3);
-    for (const epoch of [1, 2, 3]) await saveWeights(model, checkpointDir(dir, epoch), { optimizer });
+    for (const epoch of [1, 2, 3])
+      await saveWeights(model, checkpointDir(dir, epoch), { optimizer });
     model.dispose();
     optimizer.dispose();
   });
@@ -23,7 +24,9 @@ describe('restoreNewestCheckpoint', () => {
     const warnings: string[] = [];
     const model = buildPose3dModel(config);
     const optimizer = tf.train.adam(1e-3);
-    const got = await restoreNewestCheckpoint(model, optimizer, dir, undefined, (w) => warnings.push(w));
+    const got = await restoreNewestCheckpoint(model, optimizer, dir, undefined, (w) =>
+      warnings.push(w),
+    );
     expect(got?.epoch).toBe(2);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('epoch 3');
@@ -35,9 +38,13 @@ describe('restoreNewestCheckpoint', () => {
     const model = buildPose3dModel(config);
     const optimizer = tf.train.adam(1e-3);
     const known = { epoch: 2, path: checkpointDir(dir, 2) };
-    expect((await restoreNewestCheckpoint(model, optimizer, dir, known, () => {}))?.path).toBe(known.path);
+    expect((await restoreNewestCheckpoint(model, optimizer, dir, known, () => {}))?.path).toBe(
+      known.path,
+    );
     const empty = mkdtempSync(join(tmpdir(), 'headroom-ckpt-empty-'));
-    expect(await restoreNewestCheckpoint(model, optimizer, empty, undefined, () => {})).toBeUndefined();
+    expect(
+      await restoreNewestCheckpoint(model, optimizer, empty, undefined, () => {}),
+    ).toBeUndefined();
     rmSync(empty, { recursive: true, force: true });
     model.dispose();
     optimizer.dispose();

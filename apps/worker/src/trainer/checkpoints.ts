@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadWeights, type tf } from '@headroom/models';
-import type { ResumePoint } from '../types';
+import type { ResumePoint } from '@headroom/sweep/temporal';
 
 const EPOCH_DIR = /^epoch-(\d{4,})$/;
 
@@ -34,7 +34,9 @@ export async function restoreNewestCheckpoint(
       await loadWeights(model, c.path, { optimizer });
       return c;
     } catch (err) {
-      warn(`checkpoint of epoch ${c.epoch} at ${c.path} is unusable (${err instanceof Error ? err.message : String(err)}); trying an older one`);
+      warn(
+        `checkpoint of epoch ${c.epoch} at ${c.path} is unusable (${err instanceof Error ? err.message : String(err)}); trying an older one`,
+      );
     }
   }
   return undefined;

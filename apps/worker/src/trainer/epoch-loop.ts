@@ -4,9 +4,11 @@ import { HeadroomError } from '@headroom/errors';
 import { countParams, saveWeights, type tf } from '@headroom/models';
 import { checkpointDir, restoreNewestCheckpoint } from './checkpoints';
 import type { TrainHooks } from './hooks';
-import type { TrainTrialInput, TrainTrialResult } from '../types';
+import type { TrainTrialInput, TrainTrialResult } from '@headroom/sweep/temporal';
 
 const MIN_BATCH_SIZE = 1;
+/** Heartbeat period while a task prepares (loads data, builds its model), well inside the 30 s timeout. */
+export const HEARTBEAT_WHILE_PREPARING_MS = 5000;
 
 /** TensorFlow reports allocation failures as ResourceExhausted / OOM. */
 export function isOutOfMemory(err: unknown): boolean {
@@ -42,7 +44,8 @@ export interface EpochLoopTask<B extends { size: number }> {
 }
 
 /**
- * The epoch loop every trainer shares: resume from the newest intact checkpoint, train with a
+ * The epoch loop every trainer shares: prepare the task (load its data, build its model)
+ * while heartbeating, resume from the newest intact checkpoint, train with a
  * heartbeat and a cancellation check per batch, halve the batch and rerun the epoch when out
  * of memory, fail permanently on a non-finite loss, then per epoch evaluate, checkpoint
  * (weights + optimizer) and report; finally save the weights to `<trialDir>/final`.
@@ -51,15 +54,48 @@ export interface EpochLoopTask<B extends { size: number }> {
 export async function runEpochLoop<B extends { size: number }>(
   input: TrainTrialInput,
   hooks: TrainHooks,
-  task: EpochLoopTask<B>,
+  prepare: () => EpochLoopTask<B> | Promise<EpochLoopTask<B>>,
 ): Promise<TrainTrialResult> {
-  const { params } = input;
-  const { model, optimizer } = task;
   const stopIfCancelled = () => {
     if (hooks.cancelled.aborted) throw new HeadroomError('INTERNAL', 'training cancelled');
   };
+  // An attempt cancelled before it got going (pause, prune, cancel) neither loads, trains nor evaluates.
+  stopIfCancelled();
+  const task = await whileHeartbeating(input, hooks, prepare);
+  return trainEpochs(input, hooks, task, stopIfCancelled);
+}
+
+/**
+ * Heartbeats while `prepare` runs (generating a synthetic set, parsing COCO's 240 MB train
+ * annotations): the activity's heartbeat timeout must not take slow data for a dead worker.
+ * The details carry the resume point this attempt was given, so a retry still finds it.
+ * (Synchronous work blocks the timer: such a task gets the first beat only.)
+ */
+async function whileHeartbeating<T>(
+  input: TrainTrialInput,
+  hooks: TrainHooks,
+  prepare: () => T | Promise<T>,
+): Promise<T> {
+  const beat = () =>
+    hooks.heartbeat({ epoch: input.resumeFrom?.epoch ?? 0, checkpoint: input.resumeFrom?.path });
+  beat();
+  const timer = setInterval(beat, HEARTBEAT_WHILE_PREPARING_MS);
   try {
-    // An attempt cancelled before it got going (pause, prune, cancel) neither trains nor evaluates.
+    return await prepare();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function trainEpochs<B extends { size: number }>(
+  input: TrainTrialInput,
+  hooks: TrainHooks,
+  task: EpochLoopTask<B>,
+  stopIfCancelled: () => void,
+): Promise<TrainTrialResult> {
+  const { params } = input;
+  const { model, optimizer } = task;
+  try {
     stopIfCancelled();
     const paramCount = countParams(model);
     const trialDir = join(hooks.artifactsDir, input.sweepId, input.trialId);

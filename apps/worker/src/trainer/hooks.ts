@@ -1,5 +1,5 @@
 import type { BackendInfo } from '@headroom/models';
-import type { EpochReport, TrainHeartbeat } from '../types';
+import type { EpochReport, TrainHeartbeat } from '@headroom/sweep/temporal';
 
 /** How a trainer talks to the outside world; the activity supplies Temporal-backed ones, tests plain ones. */
 export interface TrainHooks {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, type BackendInfo } from '@headroom/models';
 import { parseSweepSpec, gridTrialAt } from '@headroom/sweep';
-import type { EpochReport, TrainTrialInput } from '../types';
-import { trainPose3d } from './pose3d.trainer';
+import type { EpochReport, TrainTrialInput } from '@headroom/sweep/temporal';
+import { buildPose3dTrialModel, trainPose3d } from './pose3d.trainer';
 
 const spec = parseSweepSpec({
   name: 'trainer-test',
@@ -84,15 +84,31 @@ describe('trainPose3d', () => {
 
   it('fails permanently on a dataset it cannot read, naming the field', async () => {
     await expect(
-      trainPose3d({ ...input(), dataset: { kind: 'h36m', path: '/nonexistent' } }, {
-        artifactsDir: dir,
-        backend,
-        heartbeat: () => {},
-        onStart: async () => {},
-        warn: () => {},
-        cancelled: new AbortController().signal,
-        onEpoch: async () => {},
-      }),
+      trainPose3d(
+        { ...input(), dataset: { kind: 'h36m', path: '/nonexistent' } },
+        {
+          artifactsDir: dir,
+          backend,
+          heartbeat: () => {},
+          onStart: async () => {},
+          warn: () => {},
+          cancelled: new AbortController().signal,
+          onEpoch: async () => {},
+        },
+      ),
     ).rejects.toMatchObject({ code: 'DATA', message: expect.stringContaining('dataset') });
+  });
+
+  it("initialises the model from the trial's seed: same seed, same weights; another seed, others", () => {
+    const initialWeights = (seed: number): number[][] => {
+      const model = buildPose3dTrialModel({ ...gridTrialAt(spec, 0), seed });
+      const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+      model.dispose();
+      return weights;
+    };
+    const a = initialWeights(7);
+    expect(a.length).toBeGreaterThan(0);
+    expect(initialWeights(7)).toEqual(a);
+    expect(initialWeights(8)).not.toEqual(a);
   });
 });

@@ -1,5 +1,6 @@
 import {
   allHandlersFinished,
+  ApplicationFailure,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
@@ -11,30 +12,41 @@ import {
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { HeadroomError } from '@headroom/errors';
 import {
   ashaReport,
-  CONTROL_TASK_QUEUE,
   countTrials,
   createAsha,
   resolveAshaConfig,
   resolveMetric,
   trialAt,
   trialId,
-  trialWorkflowId,
+  type SweepStatus,
 } from '@headroom/sweep';
-import type { ControlActivities } from '../activities/control.activities';
-import type { SweepState, SweepWorkflowArgs, TrialOutcome } from '../types';
 import {
-  cancelSweepSignal,
-  pauseSweepSignal,
+  cancelSweepUpdate,
+  CONTROL_TASK_QUEUE,
+  createSweepUpdate,
+  headroomErrorOf,
+  headroomFailure,
+  pauseSweepUpdate,
   pauseTrialSignal,
   pruneTrialSignal,
-  resumeSweepSignal,
+  resumeSweepUpdate,
   resumeTrialSignal,
-  retryTrialsSignal,
+  retryTrialsUpdate,
+  sweepActionRefused,
+  sweepProgressQuery,
   trialEpochSignal,
   trialFinishedSignal,
-} from './signals';
+  trialWorkflowId,
+  type RetryTrialsRequest,
+  type SweepAction,
+  type SweepWorkflow,
+  type TrialOutcome,
+} from '@headroom/sweep/temporal';
+import type { ControlActivities } from '../activities/control.activities';
+import type { SweepState, SweepWorkflowArgs } from '../types';
 import { trialWorkflow } from './trial.workflow';
 
 const control = proxyActivities<ControlActivities>({
@@ -54,13 +66,18 @@ export const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
 /**
  * A sweep as a durable service: registers itself and its trials, runs each trial as a
  * child workflow (`trial-<sweepId>-<index>`: starting twice cannot run twice) at most
- * `resources.max_concurrent` at a time, prunes with ASHA, obeys pause / resume / cancel /
- * retry signals, and continues-as-new before its history grows too long. Children are
- * abandoned on continue-as-new and report back by signal to the sweep's workflow id.
+ * `resources.max_concurrent` at a time, prunes with ASHA, and continues-as-new before its
+ * history grows too long. Children are abandoned on continue-as-new and report back by
+ * signal to the sweep's workflow id.
+ *
+ * The API talks to it by update: `createSweep` (update-with-start) returns once the sweep is
+ * registered; pause / resume / cancel / retryTrials are refused by their validators when they
+ * cannot apply and return once the change is written.
  */
 export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState> {
   const { sweepId, spec } = args;
   const total = countTrials(spec);
+  const continueAfter = args.historyEventsBeforeContinue ?? HISTORY_EVENTS_BEFORE_CONTINUE;
   const state: SweepState = args.state ?? {
     registered: false,
     next: args.retryOnly ? total : 0,
@@ -75,49 +92,153 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   const lanes = Math.max(1, spec.resources?.max_concurrent ?? DEFAULT_MAX_CONCURRENT);
   const pool = spec.resources?.pool ?? 'default';
 
-  // Work the signal handlers leave for the main loop (they must not block).
-  const outbox: Array<() => Promise<void>> = [];
   const toTrial = (index: number) => getExternalWorkflowHandle(trialWorkflowId(sweepId, index));
   const running = new Set(state.running);
+  /** The status this run last wrote to the database. */
+  let status: SweepStatus | undefined;
+  /** Between settling the final status and learning whether a retry came in meanwhile. */
+  let settling = false;
+  /** Set once the sweep has settled with nothing left to run: control updates are refused. */
+  let ended: SweepStatus | undefined;
+  let registrationFailure: ApplicationFailure | undefined;
+
+  // Database writes and signals to trials happen one at a time, in the order they were asked
+  // for, whether the main loop or an update handler asked: a pause is never overtaken by a resume.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(job: () => Promise<T>): Promise<T> => {
+    const done = queue.then(job);
+    queue = done.catch(() => undefined);
+    return done;
+  };
+  const writeStatus = (next: SweepStatus) =>
+    serially(async () => {
+      await control.setSweepStatus({ sweepId, status: next });
+      status = next;
+    });
+  // A trial may end before the signal reaches it; then there is nothing left to tell it.
+  const tellTrials = (send: (trial: ReturnType<typeof toTrial>) => Promise<void>) => {
+    for (const i of [...running]) void serially(() => send(toTrial(i)).catch(() => undefined));
+  };
+  // Awaited only before registration, so a handler changes state in the activation its update arrived in.
+  const registration = async () => {
+    await condition(() => state.registered || registrationFailure !== undefined);
+    if (registrationFailure) throw registrationFailure;
+  };
+  /** The validators: what cannot apply is refused before it enters history. */
+  const refuse = (action: SweepAction) => {
+    if (state.cancelled && action !== 'cancel') {
+      throw headroomFailure(sweepActionRefused(sweepId, action, status === 'cancelled' ? 'cancelled' : 'cancelling'));
+    }
+    if (ended !== undefined && action !== 'retry' && !(action === 'cancel' && ended === 'cancelled')) {
+      throw headroomFailure(sweepActionRefused(sweepId, action, ended));
+    }
+  };
 
   // Outcomes are in the database (the trial wrote them); the sweep only frees the lane.
   setHandler(trialFinishedSignal, (o: TrialOutcome) => void running.delete(o.index));
   setHandler(trialEpochSignal, (n) => {
     if (!state.asha || !running.has(n.index)) return;
     const d = ashaReport(state.asha, { trialId: n.trialId, epoch: n.epoch, value: n.value });
-    // A trial may end before the signal reaches it; then there is nothing left to prune.
-    if (d.decision === 'prune') outbox.push(() => toTrial(n.index).signal(pruneTrialSignal, { rung: d.rung ?? 0 }).catch(() => {}));
-  });
-  setHandler(pauseSweepSignal, () => {
-    if (state.paused || state.cancelled) return;
-    state.paused = true;
-    outbox.push(() => control.setSweepStatus({ sweepId, status: 'paused' }));
-    for (const i of running) outbox.push(() => toTrial(i).signal(pauseTrialSignal).catch(() => {}));
-  });
-  setHandler(resumeSweepSignal, () => {
-    if (!state.paused || state.cancelled) return;
-    state.paused = false;
-    outbox.push(() => control.setSweepStatus({ sweepId, status: 'running' }));
-    for (const i of running) outbox.push(() => toTrial(i).signal(resumeTrialSignal).catch(() => {}));
-  });
-  setHandler(cancelSweepSignal, () => {
-    if (state.cancelled) return;
-    state.cancelled = true;
-    state.retryQueue = [];
-    for (const i of running) outbox.push(() => toTrial(i).cancel().catch(() => {}));
-  });
-  setHandler(retryTrialsSignal, ({ indices }) => {
-    if (state.cancelled) return;
-    for (const i of indices) {
-      if (!running.has(i) && !state.retryQueue.includes(i) && i < total) state.retryQueue.push(i);
-    }
+    if (d.decision === 'prune') void serially(() => toTrial(n.index).signal(pruneTrialSignal, { rung: d.rung ?? 0 }).catch(() => undefined));
   });
 
+  setHandler(createSweepUpdate, async () => {
+    if (!state.registered) await registration();
+    return { sweepId, trials: total };
+  });
+  setHandler(
+    pauseSweepUpdate,
+    async () => {
+      if (!state.registered) await registration();
+      if (!state.paused && !state.cancelled) {
+        state.paused = true;
+        const written = writeStatus('paused');
+        tellTrials((t) => t.signal(pauseTrialSignal));
+        await written;
+      }
+      await serially(async () => undefined);
+      return { status: status ?? 'paused' };
+    },
+    { validator: () => refuse('pause') },
+  );
+  setHandler(
+    resumeSweepUpdate,
+    async () => {
+      if (!state.registered) await registration();
+      if (state.paused && !state.cancelled) {
+        state.paused = false;
+        const written = writeStatus('running');
+        tellTrials((t) => t.signal(resumeTrialSignal));
+        await written;
+      }
+      await serially(async () => undefined);
+      return { status: status ?? 'running' };
+    },
+    { validator: () => refuse('resume') },
+  );
+  setHandler(
+    cancelSweepUpdate,
+    async () => {
+      if (!state.registered) await registration();
+      if (!state.cancelled) {
+        state.cancelled = true;
+        state.retryQueue = [];
+        tellTrials((t) => t.cancel());
+      }
+      // Returns when the running trials have stopped and the sweep is `cancelled`.
+      await condition(() => status === 'cancelled');
+      return { status: 'cancelled' as const };
+    },
+    { validator: () => refuse('cancel') },
+  );
+  setHandler(
+    retryTrialsUpdate,
+    async ({ indices }) => {
+      for (const i of indices) if (!running.has(i) && !state.retryQueue.includes(i)) state.retryQueue.push(i);
+      // Returns once the sweep runs again (an ended one is revived below).
+      await condition(() => !settling && ended === undefined && (status === 'running' || status === 'paused'));
+      return { status: status! };
+    },
+    {
+      validator: ({ indices }: RetryTrialsRequest) => {
+        refuse('retry');
+        const bad = indices.filter((i) => !Number.isSafeInteger(i) || i < 0 || i >= total);
+        if (bad.length > 0) {
+          throw headroomFailure(
+            new HeadroomError('INVALID_INPUT', `sweep ${sweepId} has trials 0..${total - 1}; cannot retry ${bad.join(', ')}`, [
+              { path: 'trialIds', message: `not trials of sweep ${sweepId}: ${bad.join(', ')}` },
+            ]),
+          );
+        }
+      },
+    },
+  );
+  setHandler(sweepProgressQuery, () => ({
+    status,
+    registered: state.registered,
+    total,
+    next: state.next,
+    running: [...running],
+    retryQueue: [...state.retryQueue],
+    paused: state.paused,
+    cancelled: state.cancelled,
+  }));
+
   if (!state.registered) {
-    await control.registerSweep({ sweepId, spec });
+    try {
+      await control.registerSweep({ sweepId, spec });
+    } catch (err) {
+      // createSweep's caller gets this error (code, message, violations); the sweep never existed.
+      const reason = headroomErrorOf(err);
+      registrationFailure = reason
+        ? headroomFailure(reason)
+        : ApplicationFailure.nonRetryable(`sweep ${sweepId} could not be registered: ${String(err)}`, 'INTERNAL');
+      await condition(allHandlersFinished);
+      throw registrationFailure;
+    }
     state.registered = true;
   }
-  await control.setSweepStatus({ sweepId, status: state.paused ? 'paused' : 'running' });
+  await writeStatus(state.paused ? 'paused' : 'running');
 
   const startTrial = async (index: number, rerun: boolean) => {
     running.add(index);
@@ -149,42 +270,63 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   };
 
   const hasWork = () => state.retryQueue.length > 0 || state.next < total;
+  const historyFull = () => workflowInfo().historyLength > continueAfter || workflowInfo().continueAsNewSuggested;
   for (;;) {
-    await condition(
-      () =>
-        outbox.length > 0 ||
-        (state.cancelled && running.size === 0) ||
-        (!state.cancelled && !state.paused && running.size < lanes && hasWork()) ||
-        (!hasWork() && running.size === 0) ||
-        workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE,
-    );
-    for (let job = outbox.shift(); job; job = outbox.shift()) await job();
+    for (;;) {
+      await condition(
+        () =>
+          (state.cancelled && running.size === 0) ||
+          (!state.cancelled && !state.paused && running.size < lanes && hasWork()) ||
+          (!hasWork() && running.size === 0) ||
+          historyFull(),
+      );
 
-    if (state.cancelled) {
-      if (running.size > 0) continue;
-      await control.cancelPendingTrials({ sweepId });
-      await control.setSweepStatus({ sweepId, status: 'cancelled' });
-      return snapshot();
+      if (state.cancelled) {
+        if (running.size > 0) continue;
+        await serially(() => control.cancelPendingTrials({ sweepId }));
+        await writeStatus('cancelled');
+        ended = 'cancelled';
+        await condition(allHandlersFinished);
+        return snapshot();
+      }
+      if (historyFull()) {
+        await condition(allHandlersFinished);
+        await serially(async () => undefined);
+        await continueAsNew<typeof sweepWorkflow>({
+          sweepId,
+          spec,
+          state: snapshot(),
+          historyEventsBeforeContinue: args.historyEventsBeforeContinue,
+        });
+      }
+      // Start every free lane's trial at once: one workflow task for the batch, not one per trial.
+      const starts: Promise<void>[] = [];
+      while (!state.paused && running.size < lanes && hasWork()) {
+        const rerun = state.retryQueue.length > 0;
+        starts.push(startTrial(rerun ? state.retryQueue.shift()! : state.next++, rerun));
+      }
+      await Promise.all(starts);
+      if (!hasWork() && running.size === 0) break;
     }
-    if (workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE || workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      for (let job = outbox.shift(); job; job = outbox.shift()) await job();
-      await continueAsNew<typeof sweepWorkflow>({ sweepId, spec, state: snapshot() });
+
+    settling = true;
+    const final = await serially(() => control.settleSweepStatus({ sweepId }));
+    status = final;
+    settling = false;
+    if (!hasWork()) {
+      ended = final;
+      // A retryTrials accepted from here on revives the sweep instead of racing its end.
+      await condition(() => allHandlersFinished() || hasWork());
+      if (!hasWork()) return snapshot();
+      ended = undefined;
     }
-    // Start every free lane's trial at once: one workflow task for the batch, not one per trial.
-    const starts: Promise<void>[] = [];
-    while (!state.paused && running.size < lanes && hasWork()) {
-      const rerun = state.retryQueue.length > 0;
-      starts.push(startTrial(rerun ? state.retryQueue.shift()! : state.next++, rerun));
-    }
-    await Promise.all(starts);
-    if (!hasWork() && running.size === 0) break;
+    await writeStatus(state.paused ? 'paused' : 'running');
   }
-
-  await control.settleSweepStatus({ sweepId });
-  return snapshot();
 
   function snapshot(): SweepState {
     return { ...state, running: [...running] };
   }
 }
+
+// The API starts this workflow by type name with the contract's input.
+sweepWorkflow satisfies SweepWorkflow;

@@ -9,26 +9,27 @@ import {
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import { CONTROL_TASK_QUEUE, sweepWorkflowId, trainTaskQueue } from '@headroom/sweep';
-import type { ControlActivities } from '../activities/control.activities';
-import type { TrainActivities } from '../activities/train.activities';
-import type {
-  EpochReport,
-  ResumePoint,
-  TrainTrialResult,
-  TrialOutcome,
-  TrialStarted,
-  TrialWorkflowInput,
-} from '../types';
 import {
+  CONTROL_TASK_QUEUE,
   epochCompletedSignal,
   pauseTrialSignal,
   pruneTrialSignal,
   resumeTrialSignal,
+  sweepWorkflowId,
+  trainTaskQueue,
   trialEpochSignal,
   trialFinishedSignal,
   trialStartedSignal,
-} from './signals';
+  type EpochReport,
+  type ResumePoint,
+  type TrainActivities,
+  type TrainTrialResult,
+  type TrialOutcome,
+  type TrialStarted,
+  type TrialWorkflow,
+  type TrialWorkflowInput,
+} from '@headroom/sweep/temporal';
+import type { ControlActivities } from '../activities/control.activities';
 
 const control = proxyActivities<ControlActivities>({
   taskQueue: CONTROL_TASK_QUEUE,
@@ -102,6 +103,9 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
           }),
         )
         .finally(() => void (finished = true));
+      // Awaited below, after the reports that arrived with it are persisted; until then a failed
+      // attempt must not count as an unhandled rejection (that fails the workflow task).
+      attempt.catch(() => undefined);
 
       // Persist reports in the order they arrived, while training goes on. The activity
       // sends its signals before it returns, so they are all in history before its result.
@@ -175,3 +179,6 @@ function describeFailure(err: unknown): string {
   if (e instanceof ApplicationFailure) return e.message;
   return e instanceof Error ? e.message : String(e);
 }
+
+// The sweep starts this workflow as a child with the contract's input.
+trialWorkflow satisfies TrialWorkflow;

@@ -1,8 +1,12 @@
 import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
-import { CONTROL_TASK_QUEUE } from '@headroom/sweep';
+import {
+  CONTROL_TASK_QUEUE,
+  workerSeenSignal,
+  workerStoppedSignal,
+  type WorkerInfo,
+  type WorkerWorkflow,
+} from '@headroom/sweep/temporal';
 import type { ControlActivities } from '../activities/control.activities';
-import type { WorkerInfo } from '../types';
-import { workerSeenSignal, workerStoppedSignal } from './signals';
 
 const control = proxyActivities<ControlActivities>({
   taskQueue: CONTROL_TASK_QUEUE,
@@ -38,3 +42,6 @@ export async function workerWorkflow(info: WorkerInfo, registered = false): Prom
     if (reports >= REPORTS_PER_RUN) await continueAsNew<typeof workerWorkflow>(info, true);
   }
 }
+
+// Train workers signal-with-start this workflow by type name with the contract's input.
+workerWorkflow satisfies WorkerWorkflow;

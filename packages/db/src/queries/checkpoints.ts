@@ -1,18 +1,14 @@
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../database';
-import { checkpointColumns } from '../rows';
 import type { CheckpointRow } from '../rows';
 import { checkpoints } from '../schema';
 import { FOREIGN_KEY_VIOLATION, sqlState } from './pg-error';
 import { trialNotFound } from './trials';
 
-export interface RecordCheckpointInput {
-  trialId: string;
-  epoch: number;
-  path: string;
-  sizeBytes: number;
-  sha256: string;
-}
+export type RecordCheckpointInput = Pick<
+  typeof checkpoints.$inferInsert,
+  'trialId' | 'epoch' | 'path' | 'sizeBytes' | 'sha256'
+>;
 
 /** One row per trial and epoch; a re-saved checkpoint replaces the old record. */
 export async function recordCheckpoint(db: Database, input: RecordCheckpointInput): Promise<void> {
@@ -34,7 +30,7 @@ export async function recordCheckpoint(db: Database, input: RecordCheckpointInpu
 /** A trial's checkpoints, oldest epoch first. */
 export async function listCheckpoints(db: Database, trialId: string): Promise<CheckpointRow[]> {
   return db
-    .select(checkpointColumns)
+    .select()
     .from(checkpoints)
     .where(eq(checkpoints.trialId, trialId))
     .orderBy(asc(checkpoints.epoch));
@@ -43,7 +39,7 @@ export async function listCheckpoints(db: Database, trialId: string): Promise<Ch
 /** The newest checkpoint recorded for a trial, where a re-run resumes (the trainer checks it is intact). */
 export async function latestCheckpoint(db: Database, trialId: string): Promise<CheckpointRow | undefined> {
   const rows = await db
-    .select(checkpointColumns)
+    .select()
     .from(checkpoints)
     .where(eq(checkpoints.trialId, trialId))
     .orderBy(desc(checkpoints.epoch))

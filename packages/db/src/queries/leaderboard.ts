@@ -1,14 +1,13 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { MetricGoal, TaskId } from '@headroom/sweep';
+import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from '../database';
-import { trialColumns } from '../rows';
 import type { TrialRow } from '../rows';
 import { sweeps, trials } from '../schema';
-import type { MetricGoal } from '../schema';
 import { checkLimit } from './limits';
 
 export interface LeaderboardQuery {
-  task: string;
+  task: TaskId;
   /** Key of the final metrics (`trials.metrics`), e.g. `ap` or `mpjpe`. */
   metric: string;
   goal: MetricGoal;
@@ -43,7 +42,7 @@ export async function leaderboard(db: Database, q: LeaderboardQuery): Promise<Le
   if (q.sweepId !== undefined) conditions.push(eq(trials.sweepId, q.sweepId));
 
   const rows = await db
-    .select({ trial: trialColumns, sweepName: sweeps.name, value })
+    .select({ trial: getTableColumns(trials), sweepName: sweeps.name, value })
     .from(trials)
     .innerJoin(sweeps, eq(sweeps.id, trials.sweepId))
     .where(and(...conditions))

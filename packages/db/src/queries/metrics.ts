@@ -1,15 +1,11 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../database';
-import { trialMetricColumns } from '../rows';
+import { getTableColumns } from 'drizzle-orm';
 import type { TrialMetricRow } from '../rows';
 import { trialMetrics, trials } from '../schema';
 import { trialNotFound } from './trials';
 
-export interface RecordEpochMetricsInput {
-  trialId: string;
-  epoch: number;
-  metrics: Record<string, number>;
-}
+export type RecordEpochMetricsInput = Pick<typeof trialMetrics.$inferInsert, 'trialId' | 'epoch' | 'metrics'>;
 
 /** One row per trial and epoch however often an epoch is reported; the latest report wins. */
 export async function recordEpochMetrics(
@@ -39,7 +35,7 @@ export async function recordEpochMetrics(
 /** A trial's epochs in order. */
 export async function listTrialMetrics(db: Database, trialId: string): Promise<TrialMetricRow[]> {
   return db
-    .select(trialMetricColumns)
+    .select()
     .from(trialMetrics)
     .where(eq(trialMetrics.trialId, trialId))
     .orderBy(asc(trialMetrics.epoch));
@@ -48,7 +44,7 @@ export async function listTrialMetrics(db: Database, trialId: string): Promise<T
 /** Every epoch of every trial of a sweep, by trial index then epoch (learning curves in one query). */
 export async function listSweepMetrics(db: Database, sweepId: string): Promise<TrialMetricRow[]> {
   return db
-    .select(trialMetricColumns)
+    .select(getTableColumns(trialMetrics))
     .from(trialMetrics)
     .innerJoin(trials, eq(trials.id, trialMetrics.trialId))
     .where(eq(trials.sweepId, sweepId))

@@ -2,32 +2,22 @@ import { trialId } from '@headroom/sweep';
 import { HeadroomError } from '@headroom/errors';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../database';
-import { sweepColumns } from '../rows';
+import { RETRYABLE_TRIAL_STATUSES, type SweepStatus } from '@headroom/sweep';
 import type { SweepRow } from '../rows';
 import { sweeps, trials } from '../schema';
-import type { MetricGoal, SweepStatus } from '../schema';
+import { isOneOf } from '../schema/columns';
 import { checkLimit } from './limits';
 
-export interface NewTrial {
-  index: number;
-  params: Record<string, unknown>;
-  dModel: number;
-  heads: number;
-  dH: number;
-  qkTied: boolean;
-  epochs: number;
-}
+/** A trial as the sweep's registration writes it: its index and parameters (the rest is defaults). */
+export type NewTrial = Pick<
+  typeof trials.$inferInsert,
+  'index' | 'params' | 'dModel' | 'heads' | 'dH' | 'qkTied' | 'epochs'
+>;
 
-export interface InsertSweepInput {
-  id: string;
-  name: string;
-  task: string;
-  method: string;
-  metricName: string;
-  metricGoal: MetricGoal;
-  spec: unknown;
-  trials: NewTrial[];
-}
+export type InsertSweepInput = Pick<
+  typeof sweeps.$inferInsert,
+  'id' | 'name' | 'task' | 'method' | 'metricName' | 'metricGoal' | 'spec'
+> & { trials: NewTrial[] };
 
 /** Trials per INSERT: ~9 parameters each stays far below Postgres' 65,535-parameter limit. */
 export const TRIAL_INSERT_CHUNK = 1_000;
@@ -89,7 +79,7 @@ export async function settleSweepStatus(db: Database, sweepId: string): Promise<
   const rows = await db
     .update(sweeps)
     .set({
-      status: sql`case when exists (select 1 from ${trials} where ${trials.sweepId} = ${sweepId} and ${trials.status} in ('failed', 'cancelled')) then 'failed' else 'succeeded' end`,
+      status: sql<SweepStatus>`case when exists (select 1 from ${trials} where ${trials.sweepId} = ${sweepId} and ${isOneOf(trials.status, RETRYABLE_TRIAL_STATUSES)}) then 'failed' else 'succeeded' end`,
       updatedAt: sql`now()`,
     })
     .where(eq(sweeps.id, sweepId))
@@ -99,14 +89,14 @@ export async function settleSweepStatus(db: Database, sweepId: string): Promise<
 }
 
 export async function getSweep(db: Database, id: string): Promise<SweepRow | undefined> {
-  const rows: SweepRow[] = await db.select(sweepColumns).from(sweeps).where(eq(sweeps.id, id));
+  const rows = await db.select().from(sweeps).where(eq(sweeps.id, id));
   return rows[0];
 }
 
 /** Newest first. */
 export async function listSweeps(db: Database, opts: { limit?: number } = {}): Promise<SweepRow[]> {
   return db
-    .select(sweepColumns)
+    .select()
     .from(sweeps)
     .orderBy(desc(sweeps.createdAt), desc(sweeps.id))
     .limit(checkLimit(opts.limit, 100));

@@ -1,7 +1,7 @@
 import { HeadroomError } from '@headroom/errors';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../database';
-import { trialColumns } from '../rows';
+import type { FinalTrialStatus } from '@headroom/sweep';
 import type { TrialRow } from '../rows';
 import { trials } from '../schema';
 
@@ -83,7 +83,7 @@ export async function completeTrial(db: Database, input: CompleteTrialInput): Pr
 export interface FailTrialInput {
   trialId: string;
   /** `paused` ends an attempt without ending the trial: it resumes from its checkpoint later. */
-  status: 'failed' | 'cancelled' | 'pruned' | 'paused';
+  status: Exclude<FinalTrialStatus, 'succeeded'> | 'paused';
   error: string | null;
   /** ASHA: the rung a pruned trial reached. */
   prunedAtRung?: number;
@@ -106,14 +106,14 @@ export async function failTrial(db: Database, input: FailTrialInput): Promise<vo
 }
 
 export async function getTrial(db: Database, id: string): Promise<TrialRow | undefined> {
-  const rows: TrialRow[] = await db.select(trialColumns).from(trials).where(eq(trials.id, id));
+  const rows = await db.select().from(trials).where(eq(trials.id, id));
   return rows[0];
 }
 
 /** All trials of a sweep, by index. */
 export async function listTrials(db: Database, sweepId: string): Promise<TrialRow[]> {
   return db
-    .select(trialColumns)
+    .select()
     .from(trials)
     .where(eq(trials.sweepId, sweepId))
     .orderBy(asc(trials.index));

@@ -1,18 +1,14 @@
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../database';
-import { workerColumns, type WorkerRow } from '../rows';
+import type { WorkerStatus } from '@headroom/sweep';
+import type { WorkerRow } from '../rows';
 import { workers } from '../schema';
 
-export interface RegisterWorkerInput {
-  id: string;
-  pool: string;
-  host: string;
-  pid: number;
-  backend: string;
-  device: string;
-  slots: number;
-  startedAt: Date;
-}
+/** What a train worker says about itself when it starts; status and last-seen are kept here. */
+export type RegisterWorkerInput = Pick<
+  typeof workers.$inferInsert,
+  'id' | 'pool' | 'host' | 'pid' | 'backend' | 'device' | 'slots' | 'startedAt'
+>;
 
 /** Upsert by identity: a worker announcing itself again (or twice) stays one row. */
 export async function registerWorker(db: Database, w: RegisterWorkerInput): Promise<void> {
@@ -38,7 +34,7 @@ export async function markWorkerSeen(
   db: Database,
   id: string,
   at: Date,
-  status: 'running' | 'stopped' = 'running',
+  status: WorkerStatus = 'running',
 ): Promise<void> {
   await db
     .update(workers)
@@ -51,6 +47,6 @@ export async function markWorkerSeen(
 }
 
 export async function listWorkers(db: Database, opts: { pool?: string } = {}): Promise<WorkerRow[]> {
-  const q = db.select(workerColumns).from(workers);
+  const q = db.select().from(workers);
   return (opts.pool ? q.where(eq(workers.pool, opts.pool)) : q).orderBy(asc(workers.pool), desc(workers.lastSeenAt));
 }

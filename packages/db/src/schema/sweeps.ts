@@ -1,19 +1,23 @@
-import { sql } from 'drizzle-orm';
+import {
+  METRIC_GOALS,
+  SUPPORTED_METHODS,
+  SWEEP_STATUSES,
+  TASK_IDS,
+  type MetricGoal,
+  type SweepMethod,
+  type SweepStatus,
+  type TaskId,
+} from '@headroom/sweep';
 import { check, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
-import { timestamps } from './columns';
-
-export const SWEEP_STATUSES = ['pending', 'running', 'paused', 'succeeded', 'failed', 'cancelled'] as const;
-export type SweepStatus = (typeof SWEEP_STATUSES)[number];
-export const METRIC_GOALS = ['minimize', 'maximize'] as const;
-export type MetricGoal = (typeof METRIC_GOALS)[number];
+import { isOneOf, timestamps } from './columns';
 
 export const sweeps = pgTable(
   'sweeps',
   {
     id: text().primaryKey(),
     name: text().notNull(),
-    task: text().notNull(),
-    method: text().notNull(),
+    task: text().$type<TaskId>().notNull(),
+    method: text().$type<SweepMethod>().notNull(),
     metricName: text().notNull(),
     metricGoal: text().$type<MetricGoal>().notNull(),
     /** The validated sweep document as submitted; the typed columns above are copies for filtering. */
@@ -24,11 +28,9 @@ export const sweeps = pgTable(
   (t) => [
     index('sweeps_task_idx').on(t.task),
     index('sweeps_created_at_idx').on(t.createdAt),
-    // Text + CHECK rather than pg enums: adding a status later is a plain migration.
-    check(
-      'sweeps_status_check',
-      sql`${t.status} in ('pending', 'running', 'paused', 'succeeded', 'failed', 'cancelled')`,
-    ),
-    check('sweeps_metric_goal_check', sql`${t.metricGoal} in ('minimize', 'maximize')`),
+    check('sweeps_status_check', isOneOf(t.status, SWEEP_STATUSES)),
+    check('sweeps_metric_goal_check', isOneOf(t.metricGoal, METRIC_GOALS)),
+    check('sweeps_task_check', isOneOf(t.task, TASK_IDS)),
+    check('sweeps_method_check', isOneOf(t.method, SUPPORTED_METHODS)),
   ],
 );

@@ -1,3 +1,4 @@
+import { TRIAL_STATUSES, type TrialStatus } from '@headroom/sweep';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -11,19 +12,8 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
-import { timestamps } from './columns';
+import { isOneOf, timestamps } from './columns';
 import { sweeps } from './sweeps';
-
-export const TRIAL_STATUSES = [
-  'pending',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'pruned',
-  'paused',
-] as const;
-export type TrialStatus = (typeof TRIAL_STATUSES)[number];
 
 export const trials = pgTable(
   'trials',
@@ -71,9 +61,6 @@ export const trials = pgTable(
       .on(t.sweepId)
       .where(sql`${t.status} = 'succeeded'`),
     index('trials_geometry_idx').on(t.dModel, t.heads, t.dH, t.qkTied),
-    check(
-      'trials_status_check',
-      sql`${t.status} in ('pending', 'running', 'succeeded', 'failed', 'cancelled', 'pruned', 'paused')`,
-    ),
+    check('trials_status_check', isOneOf(t.status, TRIAL_STATUSES)),
   ],
 );

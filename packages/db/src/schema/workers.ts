@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { WORKER_STATUSES, type WorkerStatus } from '@headroom/sweep';
 import { check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { timestamps } from './columns';
+import { isOneOf, timestamps } from './columns';
 
 /**
  * Train workers as they announce themselves (through Temporal and the control worker:
@@ -17,13 +17,13 @@ export const workers = pgTable(
     backend: text().notNull(),
     device: text().notNull(),
     slots: integer().notNull(),
-    status: text().$type<'running' | 'stopped'>().notNull().default('running'),
+    status: text().$type<WorkerStatus>().notNull().default('running'),
     startedAt: timestamp({ withTimezone: true }).notNull(),
     lastSeenAt: timestamp({ withTimezone: true }).notNull(),
     ...timestamps,
   },
   (t) => [
     index('workers_pool_idx').on(t.pool),
-    check('workers_status_check', sql`${t.status} in ('running', 'stopped')`),
+    check('workers_status_check', isOneOf(t.status, WORKER_STATUSES)),
   ],
 );

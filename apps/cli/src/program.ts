@@ -1,0 +1,193 @@
+import { Command, CommanderError, Help, Option } from 'commander';
+import { runDataSynth } from './commands/data';
+import { runEval } from './commands/eval';
+import { createSweepCommand, retryFailedCommand, showSweepCommand, sweepActionCommand, workersCommand } from './commands/sweep';
+import { DEFAULT_API_URL, resolveApiUrl } from './stack-state';
+
+export const USAGE = `usage: headroom <command>
+
+  demo [--verbose]                          a 4-trial sweep on an embedded stack, then the leaderboard
+  up [--train-workers N] [--pool NAME] [--port P] [--verbose]
+                                            the local control plane (state in HEADROOM_DATA_DIR, default ./.headroom)
+  worker [--pool NAME] [--slots N]          a train worker on the pool's task queue (one per GPU)
+  worker --control                          a control worker (needs DATABASE_URL)
+  workers [--pool NAME] [--json]            train workers that registered, with their last-seen time
+
+  sweep create FILE [--wait] [--json]       launch a sweep from a YAML/JSON file; --wait shows progress
+  sweep show ID [--json]                    trials, attempts, resumed epochs, metrics, leaderboard
+  sweep pause|resume|cancel ID [--json]
+  trials retry-failed SWEEP_ID [--trial ID]… [--json]
+                                            run failed/cancelled trials again from their checkpoints
+
+  eval pose3d --gt GT.json --pred PRED.json [--json]   MPJPE / P-MPJPE (mm), arrays [N][17][3]
+  eval coco --gt GT.json --dt DT.json [--json]         COCO keypoint AP/AR, as pycocotools
+  data synth coco --out DIR --images N [--seed S] [--width W] [--height H]
+                                                       a synthetic COCO keypoints set (JSON + JPEG)
+
+  --help       this page; after a command, that command's options
+  --api URL    the GraphQL endpoint (default: HEADROOM_API_URL, else the running \`headroom up\`, else ${DEFAULT_API_URL})
+`;
+
+/** Help as the user reads it: the overview above for `headroom --help`, commander's per command. */
+const help: Partial<Help> = {
+  showGlobalOptions: true,
+  styleTitle: (title) => title.toLowerCase(),
+  formatHelp: (cmd, helper) => (cmd.parent ? Help.prototype.formatHelp.call(helper, cmd, helper) : USAGE),
+};
+
+const jsonOption = () => new Option('--json', 'print JSON, for scripts');
+const poolOption = (what: string) => new Option('--pool <NAME>', what);
+
+/**
+ * The command tree. Each command declares the options and positionals it takes and no other,
+ * so an option meant for another command is a usage error naming both. `exit` receives the
+ * command's exit code.
+ */
+export function buildProgram(exit: (code: number) => void): Command {
+  const program = new Command('headroom')
+    .option('--api <URL>', `the GraphQL endpoint (default: HEADROOM_API_URL, else the running \`headroom up\`, else ${DEFAULT_API_URL})`)
+    .configureHelp(help)
+    .showHelpAfterError()
+    .exitOverride();
+  const api = (cmd: Command) => resolveApiUrl(cmd.optsWithGlobals<{ api?: string }>().api);
+
+  program
+    .command('demo')
+    .description('a 4-trial sweep on an embedded stack, then the leaderboard')
+    .option('--verbose', "echo the stack's own output")
+    .action(async (opts: { verbose?: boolean }) => {
+      // The local stack takes a second to load: only the commands that start it pay for it.
+      const { runDemo } = await import('./commands/demo.js');
+      exit(await runDemo({ verbose: opts.verbose }));
+    });
+
+  program
+    .command('up')
+    .description('the local control plane (state in HEADROOM_DATA_DIR, default ./.headroom)')
+    .option('--train-workers <N>', 'train workers to start (default 1)')
+    .addOption(poolOption('their pool (default: default)'))
+    .option('--port <P>', 'the API port (default 4000, else a free one)')
+    .option('--verbose', "echo the stack's own output")
+    .action(async (opts: { trainWorkers?: string; pool?: string; port?: string; verbose?: boolean }) => {
+      const { runUp } = await import('./commands/up.js');
+      exit(await runUp(opts));
+    });
+
+  program
+    .command('worker')
+    .description("a train worker on the pool's task queue (one per GPU), or with --control a control worker (needs DATABASE_URL)")
+    .addOption(poolOption('the pool whose task queue it polls (default: default)'))
+    .option('--slots <N>', 'trials it trains at once (default 1)')
+    .option('--control', 'run a control worker instead')
+    .action(async (opts: { pool?: string; slots?: string; control?: boolean }) => {
+      const { runWorker } = await import('./commands/worker.js');
+      exit(await runWorker(opts));
+    });
+
+  program
+    .command('workers')
+    .description('train workers that registered, with their last-seen time')
+    .addOption(poolOption('only this pool'))
+    .addOption(jsonOption())
+    .action(async (opts: { pool?: string; json?: boolean }, cmd: Command) =>
+      exit(await workersCommand(opts.pool, { api: api(cmd), json: opts.json })),
+    );
+
+  const sweep = program.command('sweep').description('launch, show and steer sweeps');
+  sweep
+    .command('create')
+    .description('launch a sweep from a YAML/JSON file')
+    .argument('<FILE>', 'the sweep file')
+    .option('--wait', 'show progress until the sweep ends; exit 0 only if it succeeded')
+    .addOption(jsonOption())
+    .action(async (file: string, opts: { wait?: boolean; json?: boolean }, cmd: Command) =>
+      exit(await createSweepCommand(file, { api: api(cmd), json: opts.json, wait: opts.wait })),
+    );
+  sweep
+    .command('show')
+    .description('trials, attempts, resumed epochs, metrics, leaderboard')
+    .argument('<ID>', 'the sweep id')
+    .addOption(jsonOption())
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => exit(await showSweepCommand(id, { api: api(cmd), json: opts.json })));
+  for (const [action, description] of [
+    ['pause', 'running trials finish their epoch and stop; no new trial starts'],
+    ['resume', 'paused trials continue from their checkpoints'],
+    ['cancel', 'stop every trial; the sweep ends cancelled'],
+  ] as const) {
+    sweep
+      .command(action)
+      .description(description)
+      .argument('<ID>', 'the sweep id')
+      .addOption(jsonOption())
+      .action(async (id: string, opts: { json?: boolean }, cmd: Command) =>
+        exit(await sweepActionCommand(action, id, { api: api(cmd), json: opts.json })),
+      );
+  }
+
+  program
+    .command('trials')
+    .description('act on the trials of a sweep')
+    .command('retry-failed')
+    .description('run failed/cancelled trials again from their checkpoints')
+    .argument('<SWEEP_ID>', 'the sweep id')
+    .option('--trial <ID>', 'only this trial (repeatable); default: every failed or cancelled one', (id: string, ids: string[] = []) => [...ids, id])
+    .addOption(jsonOption())
+    .action(async (sweepId: string, opts: { trial?: string[]; json?: boolean }, cmd: Command) =>
+      exit(await retryFailedCommand(sweepId, opts.trial ?? [], { api: api(cmd), json: opts.json })),
+    );
+
+  const evaluate = program.command('eval').description('score predictions against ground truth');
+  evaluate
+    .command('pose3d')
+    .description('MPJPE / P-MPJPE (mm), arrays [N][17][3]')
+    .option('--gt <GT.json>', 'ground-truth poses')
+    .option('--pred <PRED.json>', 'predicted poses')
+    .addOption(jsonOption())
+    .action((opts: { gt?: string; pred?: string; json?: boolean }) => exit(runEval('pose3d', opts)));
+  evaluate
+    .command('coco')
+    .description('COCO keypoint AP/AR, as pycocotools')
+    .option('--gt <GT.json>', 'COCO keypoint annotations')
+    .option('--dt <DT.json>', 'COCO results list')
+    .addOption(jsonOption())
+    .action((opts: { gt?: string; dt?: string; json?: boolean }) => exit(runEval('coco', opts)));
+
+  program
+    .command('data')
+    .description('data sets for sweeps and benchmarks')
+    .command('synth')
+    .description('a synthetic COCO keypoints set (JSON + JPEG)')
+    .argument('<KIND>', 'the kind of set: coco')
+    .option('--out <DIR>', 'where to write it')
+    .option('--images <N>', 'images in the set')
+    .option('--seed <S>', 'the random seed (default 1)')
+    .option('--width <W>', 'image width in pixels')
+    .option('--height <H>', 'image height in pixels')
+    .action(
+      async (kind: string, opts: { out?: string; images?: string; seed?: string; width?: string; height?: string }) =>
+        exit(await runDataSynth(kind, opts)),
+    );
+
+  nameErrors(program, 'headroom');
+  return program;
+}
+
+/** Usage errors say which command refused what, as `headroom sweep create: unknown option '--gt'`. */
+function nameErrors(cmd: Command, path: string): void {
+  cmd.configureOutput({ outputError: (message, write) => write(`${path}: ${message.replace(/^error: /, '')}`) });
+  for (const sub of cmd.commands) nameErrors(sub, `${path} ${sub.name()}`);
+}
+
+/** Runs one command line; resolves to its exit code (2: usage error). */
+export async function runCli(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    // Commander has printed the message and the command's usage; asked-for help is a success.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    throw err;
+  }
+  return code;
+}

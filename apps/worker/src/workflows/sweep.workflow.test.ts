@@ -1,0 +1,485 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { HeadroomError } from '@headroom/errors';
+import { countTrials, parseSweepSpec, trialId, type SweepSpec, type SweepStatus, type TrialStatus } from '@headroom/sweep';
+import {
+  cancelSweepUpdate,
+  CONTROL_TASK_QUEUE,
+  createSweepUpdate,
+  epochCompletedSignal,
+  headroomErrorOf,
+  pauseSweepUpdate,
+  resumeSweepUpdate,
+  retryTrialsUpdate,
+  SWEEP_WORKFLOW_TYPE,
+  sweepProgressQuery,
+  sweepWorkflowId,
+  trainTaskQueue,
+  trialStartedSignal,
+  trialWorkflowId,
+  type ResumePoint,
+  type SweepWorkflowInput,
+  type TrainActivities,
+  type TrainTrialInput,
+} from '@headroom/sweep/temporal';
+import { createTestWorkflowEnvironment, waitFor } from '@headroom/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withHeadroomFailures, type ControlActivities } from '../activities/control.activities';
+import type { SweepState, SweepWorkflowArgs } from '../types';
+
+/**
+ * The sweep and trial workflows against a real Temporal dev server, with the activities faked:
+ * an in-memory database for the control activities and a scripted trainer that reports epochs,
+ * heartbeats and stops when cancelled, as the real one does.
+ *
+ * `HEADROOM_RECORD_HISTORIES=1 pnpm exec vitest run src/workflows/sweep.workflow.test.ts` also
+ * writes the histories that replay.test.ts replays to ./histories (commit them after a deliberate
+ * change to workflow code).
+ */
+const RECORD = process.env.HEADROOM_RECORD_HISTORIES === '1';
+const HISTORIES_DIR = join(__dirname, 'histories');
+
+// ─── The fake database behind the control activities ───────────────────────────────────
+
+interface FakeTrial {
+  status: TrialStatus;
+  epochs: number[];
+  attemptKeys: Set<string>;
+  resumedFromEpoch: number;
+  error: string | null;
+  prunedAtRung: number | null;
+  checkpoints: ResumePoint[];
+}
+interface FakeSweep {
+  /** Every status written, in order. */
+  statuses: SweepStatus[];
+  trials: FakeTrial[];
+}
+
+const db = new Map<string, FakeSweep>();
+/** Sweeps whose registerSweep fails with this error. */
+const registerFailures = new Map<string, HeadroomError>();
+
+function sweepOf(sweepId: string): FakeSweep {
+  const s = db.get(sweepId);
+  // Retryable, as the real setSweepStatus on a sweep not registered yet.
+  if (!s) throw new HeadroomError('NOT_FOUND', `sweep ${sweepId} does not exist`);
+  return s;
+}
+function trialOf(id: string): FakeTrial {
+  const cut = id.lastIndexOf('-');
+  return sweepOf(id.slice(0, cut)).trials[Number(id.slice(cut + 1))]!;
+}
+const statusOf = (sweepId: string) => db.get(sweepId)?.statuses.at(-1);
+const trialStatuses = (sweepId: string) => db.get(sweepId)?.trials.map((t) => t.status) ?? [];
+
+const control: ControlActivities = withHeadroomFailures({
+  async registerSweep({ sweepId, spec }: { sweepId: string; spec: SweepSpec }) {
+    const failure = registerFailures.get(sweepId);
+    if (failure) throw failure;
+    const total = countTrials(spec);
+    if (!db.has(sweepId)) {
+      const trials = Array.from({ length: total }, (): FakeTrial => ({
+        status: 'pending',
+        epochs: [],
+        attemptKeys: new Set(),
+        resumedFromEpoch: 0,
+        error: null,
+        prunedAtRung: null,
+        checkpoints: [],
+      }));
+      db.set(sweepId, { statuses: ['pending'], trials });
+    }
+    return total;
+  },
+  async setSweepStatus({ sweepId, status }: { sweepId: string; status: SweepStatus }) {
+    sweepOf(sweepId).statuses.push(status);
+  },
+  async settleSweepStatus({ sweepId }: { sweepId: string }) {
+    const s = sweepOf(sweepId);
+    const status: SweepStatus = s.trials.some((t) => t.status === 'failed' || t.status === 'cancelled') ? 'failed' : 'succeeded';
+    s.statuses.push(status);
+    return status;
+  },
+  async cancelPendingTrials({ sweepId }: { sweepId: string }) {
+    const pending = sweepOf(sweepId).trials.filter((t) => t.status === 'pending');
+    for (const t of pending) t.status = 'cancelled';
+    return pending.length;
+  },
+  async markTrialRunning(s) {
+    const t = trialOf(s.trialId);
+    if (t.status === 'succeeded') return;
+    t.status = 'running';
+    t.attemptKeys.add(s.attemptKey);
+    t.resumedFromEpoch = s.resumedFromEpoch;
+    t.error = null;
+  },
+  async recordEpoch(r) {
+    const t = trialOf(r.trialId);
+    if (!t.epochs.includes(r.epoch)) t.epochs.push(r.epoch);
+    if (r.checkpoint) t.checkpoints.push({ epoch: r.checkpoint.epoch, path: r.checkpoint.path });
+  },
+  async latestCheckpoint({ trialId: id }: { trialId: string }) {
+    return trialOf(id).checkpoints.at(-1) ?? null;
+  },
+  async completeTrial({ trialId: id }) {
+    trialOf(id).status = 'succeeded';
+  },
+  async failTrial(input) {
+    const t = trialOf(input.trialId);
+    if (t.status === 'succeeded') return;
+    t.status = input.status;
+    t.error = input.error;
+    t.prunedAtRung = input.prunedAtRung ?? null;
+  },
+  async registerWorker() {},
+  async markWorkerSeen() {},
+});
+
+// ─── The scripted trainer ───────────────────────────────────────────────────────────────
+
+interface TrialScript {
+  /** Wall time of one epoch (heartbeats throughout, so a stop request arrives within it). */
+  epochMs?: number;
+  /** The metrics reported after `epoch`. */
+  metrics?: (epoch: number) => Record<string, number>;
+  /** Thrown before training `epoch` in Temporal attempt `attempt` (1-based). */
+  failAt?: (attempt: number, epoch: number) => Error | undefined;
+}
+const scripts = new Map<string, (index: number) => TrialScript>();
+const trainInputs: TrainTrialInput[] = [];
+
+const train: TrainActivities = {
+  async trainTrial(input) {
+    trainInputs.push(input);
+    const ctx = Context.current();
+    const wf = ctx.info.workflowExecution!;
+    const trial = ctx.client.workflow.getHandle(wf.workflowId);
+    const script = scripts.get(input.sweepId)?.(Number(input.trialId.slice(input.trialId.lastIndexOf('-') + 1))) ?? {};
+    const from = input.resumeFrom?.epoch ?? 0;
+    await trial.signal(trialStartedSignal, {
+      trialId: input.trialId,
+      attemptKey: `${wf.runId}/${ctx.info.activityId}/${ctx.info.attempt}`,
+      resumedFromEpoch: from,
+      backend: 'fake',
+      device: 'fake',
+      worker: 'test',
+    });
+    const metrics = script.metrics ?? (() => ({ mpjpe: 1 }));
+    for (let epoch = from + 1; epoch <= input.params.epochs; epoch++) {
+      const failure = script.failAt?.(ctx.info.attempt, epoch);
+      if (failure) throw failure;
+      const end = Date.now() + (script.epochMs ?? 0);
+      do {
+        ctx.heartbeat({ epoch: epoch - 1, checkpoint: epoch > 1 ? `mem://${input.trialId}/${epoch - 1}` : undefined });
+        await ctx.sleep(10); // "training"; throws CancelledFailure once a stop request arrived
+      } while (Date.now() < end);
+      await trial.signal(epochCompletedSignal, {
+        trialId: input.trialId,
+        epoch,
+        metrics: metrics(epoch),
+        checkpoint: { epoch, path: `mem://${input.trialId}/${epoch}`, sizeBytes: 1, sha256: '0' },
+      });
+    }
+    return { metrics: metrics(input.params.epochs), paramCount: 1, artifactPath: `mem://${input.trialId}`, epochsCompleted: input.params.epochs, backend: 'fake', device: 'fake' };
+  },
+};
+
+// ─── Harness ────────────────────────────────────────────────────────────────────────────
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundle;
+let workers: Worker[] = [];
+let running: Promise<void>[] = [];
+let serial = 0;
+
+beforeAll(async () => {
+  // Warnings and errors only: the SDK logs every worker state change at INFO.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  [env, bundle] = await Promise.all([
+    createTestWorkflowEnvironment(),
+    bundleWorkflowCode({ workflowsPath: join(__dirname, 'index.ts'), logger: quietLogger() }),
+  ]);
+  workers = await Promise.all([
+    Worker.create({ connection: env.nativeConnection, taskQueue: CONTROL_TASK_QUEUE, workflowBundle: bundle, activities: control }),
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: trainTaskQueue('default'),
+      activities: train,
+      maxConcurrentActivityTaskExecutions: 8,
+      // As the real train worker: heartbeats carry stop requests, so send them often.
+      maxHeartbeatThrottleInterval: '100 milliseconds',
+      defaultHeartbeatThrottleInterval: '100 milliseconds',
+    }),
+  ]);
+  running = workers.map((w) => w.run());
+}, 120_000);
+
+afterAll(async () => {
+  for (const w of workers) w.shutdown();
+  await Promise.allSettled(running);
+  await env?.teardown();
+}, 60_000);
+
+function quietLogger() {
+  const noop = () => {};
+  return { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };
+}
+
+const SPEC = {
+  name: 'workflow-test',
+  task: 'pose3d',
+  dataset: { kind: 'synthetic' },
+  method: 'grid',
+  metric: { name: 'mpjpe', goal: 'minimize' },
+};
+
+function spec(parameters: Record<string, unknown>, extra: Record<string, unknown> = {}): SweepSpec {
+  return parseSweepSpec({ ...SPEC, parameters: { d_m: { value: 32 }, heads: { value: 4 }, ...parameters }, ...extra });
+}
+
+function newId(): string {
+  serial += 1;
+  return `swtest${String(serial).padStart(2, '0')}${Date.now().toString(36).slice(-4)}`;
+}
+
+/** createSweep as the API sends it: update-with-start that returns once the sweep is registered. */
+async function createSweep(input: SweepWorkflowArgs): Promise<{ handle: WorkflowHandle; registered: { sweepId: string; trials: number } }> {
+  const start = new WithStartWorkflowOperation(SWEEP_WORKFLOW_TYPE, {
+    workflowId: sweepWorkflowId(input.sweepId),
+    taskQueue: CONTROL_TASK_QUEUE,
+    args: [input],
+    // As the API: a running sweep is joined, an ended one is never started again.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  });
+  const registered = await env.client.workflow.executeUpdateWithStart(createSweepUpdate, { startWorkflowOperation: start });
+  return { handle: await start.workflowHandle(), registered };
+}
+
+function retryTrials(sweepId: string, s: SweepSpec, indices: number[]) {
+  const input: SweepWorkflowInput = { sweepId, spec: s, retryOnly: true };
+  const start = new WithStartWorkflowOperation(SWEEP_WORKFLOW_TYPE, {
+    workflowId: sweepWorkflowId(sweepId),
+    taskQueue: CONTROL_TASK_QUEUE,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  return env.client.workflow.executeUpdateWithStart(retryTrialsUpdate, { args: [{ indices }], startWorkflowOperation: start });
+}
+
+/** The HeadroomError an update was refused or failed with. */
+async function refusal(p: Promise<unknown>): Promise<HeadroomError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  const h = headroomErrorOf(err);
+  expect(h, String(err)).toBeDefined();
+  return h!;
+}
+
+async function record(name: string, workflowId: string, runId?: string): Promise<void> {
+  if (!RECORD) return;
+  const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
+}
+
+// ─── Tests ──────────────────────────────────────────────────────────────────────────────
+
+describe('sweepWorkflow', () => {
+  it('createSweep returns once the sweep is registered, and the sweep runs every trial to success', async () => {
+    const sweepId = newId();
+    const s = spec({ qk_tied: { values: [false, true] }, layers: { values: [1, 2] }, epochs: { value: 2 } });
+    const { handle, registered } = await createSweep({ sweepId, spec: s });
+    expect(registered).toEqual({ sweepId, trials: 4 });
+    // Registered means written: the rows exist when the update returns.
+    expect(db.get(sweepId)?.trials).toHaveLength(4);
+
+    const final = (await handle.result()) as SweepState;
+    expect(final.next).toBe(4);
+    expect(trialStatuses(sweepId)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(db.get(sweepId)!.statuses).toEqual(['pending', 'running', 'succeeded']);
+    expect(db.get(sweepId)!.trials.map((t) => t.epochs)).toEqual([[1, 2], [1, 2], [1, 2], [1, 2]]);
+  });
+
+  it('a second createSweep for the same sweep joins the first; after it ended, it cannot start it again', async () => {
+    const sweepId = newId();
+    scripts.set(sweepId, () => ({ epochMs: 300 }));
+    const s = spec({ epochs: { value: 1 } });
+    const first = await createSweep({ sweepId, spec: s });
+    const run = (await first.handle.describe()).runId;
+    const second = await createSweep({ sweepId, spec: s });
+    expect(second.registered).toEqual(first.registered);
+    expect((await second.handle.describe()).runId).toBe(run);
+    await first.handle.result();
+    expect(trialStatuses(sweepId)).toEqual(['succeeded']);
+    await expect(createSweep({ sweepId, spec: s })).rejects.toThrow(WorkflowExecutionAlreadyStartedError);
+    expect(trainInputs.filter((i) => i.sweepId === sweepId)).toHaveLength(1);
+  });
+
+  it('createSweep fails with the registration error: code, message and violations', async () => {
+    const sweepId = newId();
+    const violations = [{ path: 'parameters.d_h', message: 'd_h 48 does not divide d_m 32' }];
+    registerFailures.set(sweepId, HeadroomError.invalid('INVALID_SPEC', 'the sweep spec', violations));
+    const err = await refusal(createSweep({ sweepId, spec: spec({ epochs: { value: 1 } }) }));
+    expect(err.code).toBe('INVALID_SPEC');
+    expect(err.message).toContain('the sweep spec is invalid');
+    expect(err.violations).toEqual(violations);
+    // The workflow ends with the same failure: no sweep, nothing left queued.
+    const failed = await env.client.workflow.getHandle(sweepWorkflowId(sweepId)).result().catch((e: unknown) => e);
+    expect(headroomErrorOf(failed)?.code).toBe('INVALID_SPEC');
+    expect(db.has(sweepId)).toBe(false);
+  });
+
+  it('pause stops trials at an epoch boundary and starts none; resume continues from the checkpoints', async () => {
+    const sweepId = newId();
+    scripts.set(sweepId, () => ({ epochMs: 150 }));
+    const s = spec({ seed: { values: [1, 2, 3] }, epochs: { value: 6 } }, { resources: { max_concurrent: 2 } });
+    const { handle } = await createSweep({ sweepId, spec: s });
+    await waitFor('two trials to finish an epoch', async () => db.get(sweepId)!.trials.slice(0, 2).every((t) => t.epochs.length >= 1), 30_000, 50);
+
+    const paused = await handle.executeUpdate(pauseSweepUpdate);
+    expect(paused).toEqual({ status: 'paused' });
+    expect(statusOf(sweepId)).toBe('paused'); // written before the update returned
+    await waitFor('both running trials to stop', async () => trialStatuses(sweepId).slice(0, 2).every((t) => t === 'paused'), 30_000, 50);
+    const stoppedAt = db.get(sweepId)!.trials.map((t) => t.epochs.length);
+    expect(stoppedAt[0]).toBeLessThan(6);
+    expect(trialStatuses(sweepId)[2]).toBe('pending'); // no new trial while paused
+    expect((await handle.query(sweepProgressQuery)).paused).toBe(true);
+    // Pausing again changes nothing.
+    expect(await handle.executeUpdate(pauseSweepUpdate)).toEqual({ status: 'paused' });
+
+    const resumed = await handle.executeUpdate(resumeSweepUpdate);
+    expect(resumed).toEqual({ status: 'running' });
+    expect(statusOf(sweepId)).toBe('running');
+    await handle.result();
+    expect(trialStatuses(sweepId)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    for (const i of [0, 1]) {
+      const t = db.get(sweepId)!.trials[i]!;
+      expect(t.resumedFromEpoch).toBe(stoppedAt[i]);
+      expect(t.attemptKeys.size).toBe(2);
+      expect(t.epochs).toEqual([1, 2, 3, 4, 5, 6]);
+    }
+    await record('sweep-pause-resume', sweepWorkflowId(sweepId));
+    await record('trial-pause-resume', trialWorkflowId(sweepId, 0));
+  });
+
+  it('cancel stops the running trials, cancels the unstarted ones and refuses pause while it does', async () => {
+    const sweepId = newId();
+    scripts.set(sweepId, () => ({ epochMs: 200 }));
+    const s = spec({ seed: { values: [1, 2, 3] }, epochs: { value: 50 } }, { resources: { max_concurrent: 2 } });
+    const { handle } = await createSweep({ sweepId, spec: s });
+    await waitFor('two trials to run', async () => trialStatuses(sweepId).filter((t) => t === 'running').length === 2, 30_000, 50);
+
+    const cancelling = await handle.startUpdate(cancelSweepUpdate, { waitForStage: 'ACCEPTED' });
+    const refused = await refusal(handle.executeUpdate(pauseSweepUpdate));
+    expect(refused.code).toBe('INVALID_INPUT');
+    expect(refused.message).toBe(`sweep ${sweepId} is being cancelled; only a running sweep can be paused`);
+    expect((await refusal(handle.executeUpdate(resumeSweepUpdate))).message).toContain('is being cancelled');
+
+    expect(await cancelling.result()).toEqual({ status: 'cancelled' });
+    // Returned once everything was written.
+    expect(statusOf(sweepId)).toBe('cancelled');
+    expect(trialStatuses(sweepId)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(db.get(sweepId)!.trials[2]!.attemptKeys.size).toBe(0);
+    await handle.result();
+  });
+
+  it('retryTrials of an ended sweep starts a retryOnly run that re-runs the failed trial from its checkpoint', async () => {
+    const sweepId = newId();
+    let broken = true;
+    // Trial 1 trains epoch 1, loses its worker (retried from the checkpoint), then finds its data
+    // missing for good, until the data is "fixed".
+    scripts.set(sweepId, (index) => ({
+      failAt: (attempt, epoch) => {
+        if (index !== 1 || !broken || epoch < 2) return undefined;
+        return attempt === 1 ? new Error('worker lost') : ApplicationFailure.nonRetryable('annotations missing', 'DATA');
+      },
+    }));
+    const s = spec({ seed: { values: [1, 2] }, epochs: { value: 2 } }, { resources: { max_concurrent: 1 } });
+    const { handle } = await createSweep({ sweepId, spec: s });
+    await handle.result();
+    expect(statusOf(sweepId)).toBe('failed');
+    expect(trialStatuses(sweepId)).toEqual(['succeeded', 'failed']);
+    expect(db.get(sweepId)!.trials[1]!.error).toBe('annotations missing');
+    expect(db.get(sweepId)!.trials[1]!.attemptKeys.size).toBe(2);
+
+    const bad = await refusal(retryTrials(sweepId, s, [7]));
+    expect(bad.code).toBe('INVALID_INPUT');
+    expect(bad.violations[0]?.path).toBe('trialIds');
+
+    broken = false;
+    const firstRun = (await handle.describe()).runId;
+    expect(await retryTrials(sweepId, s, [1])).toEqual({ status: 'running' });
+    expect(statusOf(sweepId)).toBe('running');
+    const rerun = env.client.workflow.getHandle(sweepWorkflowId(sweepId));
+    await rerun.result();
+    console.error('DEBUG', firstRun, (await rerun.describe()).runId, (await handle.describe()).runId);
+    for await (const w of env.client.workflow.list({ query: `WorkflowId = '${sweepWorkflowId(sweepId)}'` })) console.error('DEBUG run', w.runId, w.status.name);
+    expect((await rerun.describe()).runId).not.toBe(firstRun);
+    expect(statusOf(sweepId)).toBe('succeeded');
+    expect(trialStatuses(sweepId)).toEqual(['succeeded', 'succeeded']);
+    const retried = trainInputs.filter((i) => i.trialId === trialId(sweepId, 1)).at(-1)!;
+    expect(retried.resumeFrom).toEqual({ epoch: 1, path: `mem://${trialId(sweepId, 1)}/1` });
+    expect(db.get(sweepId)!.trials[1]!.epochs).toEqual([1, 2]);
+    expect(db.get(sweepId)!.trials[1]!.attemptKeys.size).toBe(3);
+    await record('sweep-retry-only', sweepWorkflowId(sweepId));
+    await record('trial-rerun', trialWorkflowId(sweepId, 1));
+  });
+
+  it('has no workflow to update once ended (the API then answers from the sweep row)', async () => {
+    const sweepId = newId();
+    const { handle } = await createSweep({ sweepId, spec: spec({ epochs: { value: 1 } }) });
+    await handle.result();
+    // The workflow has ended: the API answers from the sweep's status (sweepActionRefused).
+    await expect(handle.executeUpdate(pauseSweepUpdate)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    expect(statusOf(sweepId)).toBe('succeeded');
+  });
+
+  it('hyperband prunes trials below the top 1/eta of a rung', async () => {
+    const sweepId = newId();
+    // Trial i reports MPJPE 100 + 10·seed every epoch: the first is best at every rung.
+    scripts.set(sweepId, (index) => ({ epochMs: 300, metrics: () => ({ mpjpe: 100 + 10 * index }) }));
+    const s = spec(
+      { seed: { values: [0, 1, 2, 3] }, epochs: { value: 9 } },
+      { early_terminate: { type: 'hyperband', min_iter: 1, eta: 3 }, resources: { max_concurrent: 1 } },
+    );
+    const { handle } = await createSweep({ sweepId, spec: s });
+    await handle.result();
+    expect(trialStatuses(sweepId)).toEqual(['succeeded', 'pruned', 'pruned', 'pruned']);
+    expect(db.get(sweepId)!.trials.slice(1).map((t) => t.prunedAtRung)).toEqual([0, 0, 0]);
+    expect(db.get(sweepId)!.trials[0]!.epochs).toHaveLength(9);
+    for (const t of db.get(sweepId)!.trials.slice(1)) expect(t.epochs.length).toBeLessThanOrEqual(3);
+    expect(statusOf(sweepId)).toBe('succeeded');
+    await record('sweep-asha', sweepWorkflowId(sweepId));
+    await record('trial-pruned', trialWorkflowId(sweepId, 1));
+  });
+
+  it('continues as new past the history threshold, carrying its state, and still runs every trial once', async () => {
+    const sweepId = newId();
+    const s = spec({ seed: { values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, epochs: { value: 1 } }, { resources: { max_concurrent: 2 } });
+    const { handle } = await createSweep({ sweepId, spec: s, historyEventsBeforeContinue: 40 });
+    const final = (await handle.result()) as SweepState;
+    expect(final.next).toBe(10);
+    const last = await env.client.workflow.getHandle(sweepWorkflowId(sweepId)).fetchHistory();
+    const started = last.events?.[0]?.workflowExecutionStartedEventAttributes;
+    // The last run was continued from another one, and carries the test's threshold on.
+    expect(started?.continuedExecutionRunId).toBeTruthy();
+    expect(started?.firstExecutionRunId).not.toBe((await handle.describe()).runId);
+    expect(trialStatuses(sweepId)).toEqual(Array(10).fill('succeeded'));
+    // Each trial trained once: continue-as-new neither lost nor repeated one.
+    const trained = trainInputs.filter((i) => i.sweepId === sweepId).map((i) => i.trialId);
+    expect(new Set(trained).size).toBe(10);
+    expect(trained).toHaveLength(10);
+    expect(db.get(sweepId)!.statuses.at(-1)).toBe('succeeded');
+  });
+});

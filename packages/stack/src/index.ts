@@ -1,0 +1,11 @@
+export { startProcess, type ManagedProcess, type StartOptions } from './child-process';
+export { freePort, freePortOr } from './ports';
+export {
+  findTemporalCli,
+  requireTemporalCli,
+  startDevServer,
+  startTemporal,
+  type StartTemporalOptions,
+  type TemporalHandle,
+} from './temporal-dev-server';
+export { waitFor } from './wait-for';

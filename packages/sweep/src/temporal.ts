@@ -1,0 +1,310 @@
+/**
+ * The Temporal contract (`@headroom/sweep/temporal`): task queues, workflow types and ids,
+ * signals, updates, queries and every payload that crosses Temporal, in one place. The API
+ * (starts and updates workflows by these names; never imports workflow code), the workflows,
+ * the control and train activities and the train worker's presence all import it.
+ *
+ * Not in the main entry, so that stays free of @temporalio/*. `define*` from
+ * @temporalio/workflow only make named definitions and are safe outside a workflow.
+ */
+import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { ERROR_CODES, HeadroomError, type ErrorCode, type Violation } from '@headroom/errors';
+import { trialId } from './ids';
+import type { TrialParams } from './parameters';
+import type { SweepSpec } from './spec';
+import type { FinalTrialStatus, SweepStatus } from './statuses';
+
+// ─── Task queues ────────────────────────────────────────────────────────────────────────
+
+/** Sweep, trial and worker workflows, and the activities that write the database. */
+export const CONTROL_TASK_QUEUE = 'headroom-control';
+
+/** The train queue of a pool: a GPU node's workers poll the queue of their pool. */
+export function trainTaskQueue(pool: string): string {
+  if (pool === '') throw new HeadroomError('INVALID_INPUT', 'a pool name must not be empty');
+  return `headroom-train-${pool}`;
+}
+
+// ─── Workflow types and ids ─────────────────────────────────────────────────────────────
+
+export const SWEEP_WORKFLOW_TYPE = 'sweepWorkflow';
+export const TRIAL_WORKFLOW_TYPE = 'trialWorkflow';
+export const WORKER_WORKFLOW_TYPE = 'workerWorkflow';
+
+/** One workflow per sweep: starting it twice cannot run it twice. */
+export function sweepWorkflowId(sweepId: string): string {
+  return `sweep-${sweepId}`;
+}
+
+/** One workflow per trial, keyed by its index in the sweep, for the same reason. */
+export function trialWorkflowId(sweepId: string, index: number): string {
+  return `trial-${trialId(sweepId, index)}`;
+}
+
+/** One workflow per train worker, signalled-with-start by the worker itself. */
+export function workerWorkflowId(identity: string): string {
+  return `worker-${identity}`;
+}
+
+// ─── Workflow inputs ────────────────────────────────────────────────────────────────────
+
+export interface SweepWorkflowInput {
+  sweepId: string;
+  spec: SweepSpec;
+  /** Started only to run failed trials again (retryFailedTrials after the sweep ended): no new trials. */
+  retryOnly?: boolean;
+}
+
+/** What a trial workflow needs to run one trial; the sweep workflow hands it over. */
+export interface TrialWorkflowInput {
+  sweepId: string;
+  trialId: string;
+  index: number;
+  task: SweepSpec['task'];
+  dataset: SweepSpec['dataset'];
+  params: TrialParams;
+  pool: string;
+  /** The sweep metric, reported to the sweep after every epoch when it prunes (ASHA). */
+  reportMetric?: string;
+  /** A re-run (retryFailedTrials): resume from the newest checkpoint recorded in the database. */
+  rerun?: boolean;
+}
+
+/** Train worker → control plane: the worker workflow's input, registered in the workers table. */
+export interface WorkerInfo {
+  id: string;
+  pool: string;
+  host: string;
+  pid: number;
+  backend: string;
+  device: string;
+  slots: number;
+  /** ISO 8601: payloads are JSON, so dates travel as strings. */
+  startedAt: string;
+}
+
+/** The three workflows by their signatures: clients start them by type name with these. */
+export type SweepWorkflow = (input: SweepWorkflowInput) => Promise<unknown>;
+export type TrialWorkflow = (input: TrialWorkflowInput) => Promise<TrialOutcome>;
+export type WorkerWorkflow = (info: WorkerInfo, registered?: boolean) => Promise<void>;
+
+// ─── The train activity (train queue; no database) ──────────────────────────────────────
+
+/** Where a training attempt starts from: the newest checkpoint known to the caller. */
+export interface ResumePoint {
+  epoch: number;
+  path: string;
+}
+
+export interface TrainTrialInput {
+  sweepId: string;
+  trialId: string;
+  task: SweepSpec['task'];
+  dataset: SweepSpec['dataset'];
+  params: TrialParams;
+  /** From the database (e.g. after retryFailedTrials); heartbeat details of a retried attempt win when newer. */
+  resumeFrom?: ResumePoint;
+}
+
+export interface TrainTrialResult {
+  metrics: Record<string, number>;
+  paramCount: number;
+  artifactPath: string;
+  epochsCompleted: number;
+  backend: string;
+  device: string;
+}
+
+/** Heartbeat details of the training activity: a retried attempt resumes from `checkpoint`. */
+export interface TrainHeartbeat {
+  epoch: number;
+  checkpoint?: string;
+  batchesSeen?: number;
+}
+
+/** What a train worker serves on `trainTaskQueue(pool)`; the trial workflow calls it. */
+export interface TrainActivities {
+  trainTrial(input: TrainTrialInput): Promise<TrainTrialResult>;
+}
+
+export interface CheckpointInfo {
+  epoch: number;
+  path: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+// ─── Signals ────────────────────────────────────────────────────────────────────────────
+
+/** Sent once per attempt when training starts (train activity → its trial workflow). */
+export interface TrialStarted {
+  trialId: string;
+  /** Workflow run id + Temporal's attempt number: counts each attempt once. */
+  attemptKey: string;
+  resumedFromEpoch: number;
+  backend: string;
+  device: string;
+  worker: string;
+}
+
+/** Sent after every epoch (train activity → its trial workflow). */
+export interface EpochReport {
+  trialId: string;
+  epoch: number;
+  metrics: Record<string, number>;
+  checkpoint?: CheckpointInfo;
+}
+
+/** Trial → sweep: one epoch's value of the sweep metric (for ASHA). */
+export interface TrialEpochNotice {
+  index: number;
+  trialId: string;
+  epoch: number;
+  value: number;
+}
+
+/** Trial → sweep when the trial ends; its result is already in the database. */
+export interface TrialOutcome {
+  trialId: string;
+  index: number;
+  status: FinalTrialStatus;
+  error?: string;
+}
+
+/** Train worker → its worker workflow. */
+export interface WorkerSeen {
+  /** ISO 8601. */
+  at: string;
+}
+
+/** Train activity → its trial workflow (the activity signals by workflow id, without workflow code). */
+export const trialStartedSignal = defineSignal<[TrialStarted]>('trialStarted');
+export const epochCompletedSignal = defineSignal<[EpochReport]>('epochCompleted');
+
+/** Sweep workflow → trial workflow. */
+export const pauseTrialSignal = defineSignal('pauseTrial');
+export const resumeTrialSignal = defineSignal('resumeTrial');
+export const pruneTrialSignal = defineSignal<[{ rung: number }]>('pruneTrial');
+
+/** Trial workflow → sweep workflow (by workflow id, so it reaches the sweep's current run). */
+export const trialEpochSignal = defineSignal<[TrialEpochNotice]>('trialEpoch');
+export const trialFinishedSignal = defineSignal<[TrialOutcome]>('trialFinished');
+
+/** Train worker → its worker workflow (signal-with-start, every PRESENCE interval). */
+export const workerSeenSignal = defineSignal<[WorkerSeen]>('workerSeen');
+export const workerStoppedSignal = defineSignal<[WorkerSeen]>('workerStopped');
+
+// ─── Updates (API → sweep workflow) ─────────────────────────────────────────────────────
+
+/** `createSweep`'s answer: the sweep and its trial rows are in the database. */
+export interface SweepRegistered {
+  sweepId: string;
+  trials: number;
+}
+
+/** A control update's answer: the status the sweep has now, written to the database. */
+export interface SweepControlResult {
+  status: SweepStatus;
+}
+
+/** Payload of `retryTrials`: trial indices to run again from their newest checkpoint. */
+export interface RetryTrialsRequest {
+  indices: number[];
+}
+
+/**
+ * Update-with-start of `sweepWorkflow`: returns once the sweep and its trials are registered
+ * (or fails with the registration's error, e.g. INVALID_SPEC with its violations).
+ */
+export const createSweepUpdate: UpdateDefinition<SweepRegistered> = defineUpdate('createSweep');
+/** Each returns once the change is written (cancel: once running trials stopped and the sweep is `cancelled`). */
+export const pauseSweepUpdate: UpdateDefinition<SweepControlResult> = defineUpdate('pauseSweep');
+export const resumeSweepUpdate: UpdateDefinition<SweepControlResult> = defineUpdate('resumeSweep');
+export const cancelSweepUpdate: UpdateDefinition<SweepControlResult> = defineUpdate('cancelSweep');
+/** Also an update-with-start: an ended sweep starts a `retryOnly` run of its workflow. */
+export const retryTrialsUpdate: UpdateDefinition<SweepControlResult, [RetryTrialsRequest]> = defineUpdate('retryTrials');
+
+export type SweepAction = 'pause' | 'resume' | 'cancel' | 'retry';
+
+/**
+ * Why a control update cannot apply to a sweep in `status` (`cancelling`: cancel was asked
+ * and running trials are stopping). The workflow's validators refuse with it; the API says the
+ * same when the sweep's workflow has already ended.
+ */
+export function sweepActionRefused(sweepId: string, action: SweepAction, status: SweepStatus | 'cancelling'): HeadroomError {
+  const state = status === 'cancelling' ? 'is being cancelled' : `has ${status}`;
+  const violation: Violation = { path: 'id', message: `sweep ${sweepId} is ${status}` };
+  if (action === 'retry') {
+    return new HeadroomError(
+      'INVALID_INPUT',
+      `sweep ${sweepId} ${state}; retryFailedTrials can run its failed and cancelled trials once it has ended`,
+      [{ path: 'sweepId', message: violation.message }],
+    );
+  }
+  if (action === 'cancel') {
+    return new HeadroomError(
+      'INVALID_INPUT',
+      `sweep ${sweepId} ${state} (its workflow has ended), so it cannot be cancelled; retryFailedTrials runs its failed trials again`,
+      [violation],
+    );
+  }
+  return new HeadroomError('INVALID_INPUT', `sweep ${sweepId} ${state}; only a running sweep can be ${action}d`, [violation]);
+}
+
+// ─── Queries ────────────────────────────────────────────────────────────────────────────
+
+/** What a sweep workflow knows now (`temporal workflow query --type sweepProgress`). */
+export interface SweepProgress {
+  /** The last status this run wrote; undefined before it wrote one. */
+  status?: SweepStatus;
+  registered: boolean;
+  total: number;
+  /** Next trial index never started yet. */
+  next: number;
+  running: number[];
+  retryQueue: number[];
+  paused: boolean;
+  cancelled: boolean;
+}
+
+export const sweepProgressQuery = defineQuery<SweepProgress>('sweepProgress');
+
+// ─── Errors across Temporal ─────────────────────────────────────────────────────────────
+
+/** HeadroomError codes that no retry can fix: the activity fails at once with the message. */
+export const PERMANENT_ERROR_CODES: readonly ErrorCode[] = [
+  'INVALID_SPEC',
+  'INVALID_INPUT',
+  'DATA',
+  'TRAINING_DIVERGED',
+  'OUT_OF_MEMORY',
+  'CONFIG',
+];
+
+/**
+ * A HeadroomError as a Temporal failure: type = code, details = [violations], so it survives
+ * the trip (activity → workflow → update → API) whole. Permanent codes are non-retryable.
+ */
+export function headroomFailure(err: HeadroomError): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: err.code,
+    message: err.message,
+    details: [err.violations.map((v) => ({ path: v.path, message: v.message }))],
+    nonRetryable: PERMANENT_ERROR_CODES.includes(err.code),
+  });
+}
+
+/** The HeadroomError inside a Temporal failure chain (ActivityFailure, WorkflowUpdateFailedError…), if any. */
+export function headroomErrorOf(err: unknown): HeadroomError | undefined {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e instanceof ApplicationFailure && e.type && (ERROR_CODES as readonly string[]).includes(e.type)) {
+      const details = Array.isArray(e.details?.[0]) ? (e.details[0] as unknown[]) : [];
+      const violations = details.filter(
+        (v): v is Violation => typeof v === 'object' && v !== null && typeof (v as Violation).path === 'string' && typeof (v as Violation).message === 'string',
+      );
+      return new HeadroomError(e.type as ErrorCode, e.message, violations);
+    }
+  }
+  return undefined;
+}

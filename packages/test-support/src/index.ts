@@ -1,0 +1,5 @@
+export { freePort, waitFor } from '@headroom/stack';
+// The product's generator (datasets: reproducible synthetic data), so tests and data share one mulberry32.
+export { createRng, type Rng } from '@headroom/datasets';
+export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './postgres';
+export { createTestWorkflowEnvironment } from './temporal';
