@@ -31,7 +31,12 @@ const WORKFLOW_BANS = [
     message: 'Workflows reach the database through control activities only.',
   },
   {
-    group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'],
+    group: [
+      '@temporalio/client',
+      '@temporalio/worker',
+      '@temporalio/activity',
+      '@temporalio/testing',
+    ],
     message: 'Workflow code uses @temporalio/workflow only.',
   },
   {

@@ -13,7 +13,7 @@
 // It also checks what the run must show and fails loudly (exit 1, no result written) when not:
 // every trial trained exactly once, the sweep and every trial `succeeded`, and the sweep
 // workflow's runs a clean continue-as-new chain — more than one run once its history passed
-// the workflow's threshold (10,000 events, at ~5 events a trial: from ~2,000 trials on).
+// the workflow's threshold (10,000 events, at ~6 events a trial: from ~1,700 trials on).
 import console from 'node:console';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,7 +30,9 @@ const { waitFor } = requireCli('@headroom/stack');
 const { createTestDatabase } = requireCli('@headroom/test-support');
 const { sweepWorkflowId, trainTaskQueue } = requireCli('@headroom/sweep/temporal');
 const { Client, Connection } = requireCli('@temporalio/client');
-const { NativeConnection, Worker } = requireCli('@temporalio/worker');
+const { DefaultLogger, NativeConnection, Runtime, Worker } = requireCli('@temporalio/worker');
+// The in-process worker's state changes are INFO lines; only warnings belong in the bench output.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 /** The sweep workflow continues as new past this many history events (apps/worker, sweep.workflow.ts). */
 const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
@@ -47,15 +49,21 @@ const { values: args } = parseArgs({
 const TRIALS = Number(args.trials);
 const CONCURRENCY = Number(args.concurrency);
 if (!Number.isInteger(TRIALS) || TRIALS < 100 || TRIALS % 100 !== 0) {
-  fail(`--trials must be a multiple of 100 (the grid is 10 d_h × 10 lr × trials/100 seeds), got ${args.trials}`);
+  fail(
+    `--trials must be a multiple of 100 (the grid is 10 d_h × 10 lr × trials/100 seeds), got ${args.trials}`,
+  );
 }
-if (!Number.isInteger(CONCURRENCY) || CONCURRENCY < 1) fail(`--concurrency must be an integer ≥ 1, got ${args.concurrency}`);
-if (!['postgres', 'pglite'].includes(args.database)) fail(`--database must be postgres or pglite, got ${args.database}`);
+if (!Number.isInteger(CONCURRENCY) || CONCURRENCY < 1)
+  fail(`--concurrency must be an integer ≥ 1, got ${args.concurrency}`);
+if (!['postgres', 'pglite'].includes(args.database))
+  fail(`--database must be postgres or pglite, got ${args.database}`);
 
 // The launcher `headroom up` uses; the CLI exports nothing, so its build output is loaded by path.
 let localStack;
 try {
-  localStack = createRequire(import.meta.url)(join(root, 'apps', 'cli', 'dist', 'stack', 'local-stack.js'));
+  localStack = createRequire(import.meta.url)(
+    join(root, 'apps', 'cli', 'dist', 'stack', 'local-stack.js'),
+  );
 } catch (err) {
   fail(`the CLI is not built (${err.message.split('\n')[0]}): run \`pnpm build\` first`);
 }
@@ -79,7 +87,8 @@ async function graphql(url, query, variables) {
     body: JSON.stringify({ query, variables }),
   });
   const body = await res.json();
-  if (body.errors?.length) throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join('; ')}`);
+  if (body.errors?.length)
+    throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join('; ')}`);
   return body.data;
 }
 
@@ -110,7 +119,9 @@ let result;
 
 try {
   const loadAtStart = loadavg();
-  console.log(`bench:sweep — ${TRIALS.toLocaleString('en-US')} trials, max_concurrent ${CONCURRENCY}, database ${args.database}`);
+  console.log(
+    `bench:sweep — ${TRIALS.toLocaleString('en-US')} trials, max_concurrent ${CONCURRENCY}, database ${args.database}`,
+  );
 
   // The bench owns its whole stack: a fresh database (or embedded PGlite) and a fresh dev server.
   let databaseVersion = 'PGlite (embedded, served over the wire)';
@@ -123,7 +134,11 @@ try {
   const dataDir = mkdtempSync(join(tmpdir(), 'headroom-bench-sweep-'));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   const stackStart = Date.now();
-  const stack = await localStack.startLocalStack({ dataDir, trainWorkers: 0, log: (l) => console.log(`  [stack] ${l}`) });
+  const stack = await localStack.startLocalStack({
+    dataDir,
+    trainWorkers: 0,
+    log: (l) => console.log(`  [stack] ${l}`),
+  });
   cleanups.push(() => stack.stop());
   console.log(`  stack up in ${((Date.now() - stackStart) / 1000).toFixed(1)} s`);
   if (args.database === 'postgres') {
@@ -145,7 +160,14 @@ try {
     activities: {
       async trainTrial(input) {
         trainedByTrial.set(input.trialId, (trainedByTrial.get(input.trialId) ?? 0) + 1);
-        return { metrics: { mpjpe: 1 }, paramCount: 1, artifactPath: '-', epochsCompleted: 1, backend: 'none', device: 'none' };
+        return {
+          metrics: { mpjpe: 1 },
+          paramCount: 1,
+          artifactPath: '-',
+          epochsCompleted: 1,
+          backend: 'none',
+          device: 'none',
+        };
       },
     },
   });
@@ -154,22 +176,40 @@ try {
     worker.shutdown();
     await workerRun.catch(() => {});
   });
-  const client = new Client({ connection: await Connection.connect({ address: stack.temporalAddress }) });
+  const client = new Client({
+    connection: await Connection.connect({ address: stack.temporalAddress }),
+  });
   cleanups.push(() => client.connection.close());
 
   const t0 = Date.now();
-  const { createSweep } = await graphql(stack.apiUrl, `mutation($input: CreateSweepInput!) { createSweep(input: $input) { id trialCount } }`, {
-    input: { spec },
-  });
+  const { createSweep } = await graphql(
+    stack.apiUrl,
+    `
+      mutation ($input: CreateSweepInput!) {
+        createSweep(input: $input) {
+          id
+          trialCount
+        }
+      }
+    `,
+    {
+      input: { spec },
+    },
+  );
   const registeredSeconds = (Date.now() - t0) / 1000;
-  if (createSweep.trialCount !== TRIALS) throw new Error(`createSweep made ${createSweep.trialCount} trials, not ${TRIALS}`);
-  console.log(`  sweep ${createSweep.id} registered (${TRIALS} trial rows) in ${registeredSeconds.toFixed(1)} s`);
+  if (createSweep.trialCount !== TRIALS)
+    throw new Error(`createSweep made ${createSweep.trialCount} trials, not ${TRIALS}`);
+  console.log(
+    `  sweep ${createSweep.id} registered (${TRIALS} trial rows) in ${registeredSeconds.toFixed(1)} s`,
+  );
 
   // Follows the chain of continue-as-new runs to the last one's result.
   const handle = client.workflow.getHandle(sweepWorkflowId(createSweep.id));
   const progress = setInterval(() => {
     const s = (Date.now() - t0) / 1000;
-    console.log(`  … ${trainedByTrial.size.toLocaleString('en-US')} / ${TRIALS.toLocaleString('en-US')} trained after ${s.toFixed(0)} s`);
+    console.log(
+      `  … ${trainedByTrial.size.toLocaleString('en-US')} / ${TRIALS.toLocaleString('en-US')} trained after ${s.toFixed(0)} s`,
+    );
   }, 30_000);
   try {
     await handle.result();
@@ -190,28 +230,56 @@ try {
   await waitFor(
     'the sweep row to say succeeded',
     async () => {
-      ({ sweep } = await graphql(stack.apiUrl, `query($id: ID!) { sweep(id: $id) { status trials { status } } }`, { id: createSweep.id }));
+      ({ sweep } = await graphql(
+        stack.apiUrl,
+        `
+          query ($id: ID!) {
+            sweep(id: $id) {
+              status
+              trials {
+                status
+              }
+            }
+          }
+        `,
+        { id: createSweep.id },
+      ));
       return String(sweep.status).toLowerCase() === 'succeeded';
     },
     30_000,
     500,
   ).catch(() => {});
   if (!sweep) throw new Error(`sweep ${createSweep.id} could not be read back through the API`);
-  check(String(sweep.status).toLowerCase() === 'succeeded', `sweep status succeeded: ${sweep.status}`);
+  check(
+    String(sweep.status).toLowerCase() === 'succeeded',
+    `sweep status succeeded: ${sweep.status}`,
+  );
   check(sweep.trials.length === TRIALS, `trial rows: ${sweep.trials.length}`);
-  const notSucceeded = sweep.trials.filter((t) => String(t.status).toLowerCase() !== 'succeeded').length;
+  const notSucceeded = sweep.trials.filter(
+    (t) => String(t.status).toLowerCase() !== 'succeeded',
+  ).length;
   check(notSucceeded === 0, `every trial succeeded: ${notSucceeded} did not`);
 
   const runs = [];
-  for await (const w of client.workflow.list({ query: `WorkflowId = '${sweepWorkflowId(createSweep.id)}'` })) runs.push(w);
+  for await (const w of client.workflow.list({
+    query: `WorkflowId = '${sweepWorkflowId(createSweep.id)}'`,
+  }))
+    runs.push(w);
   runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
   const events = runs.reduce((sum, r) => sum + (r.historyLength ?? 0), 0);
-  const chained = runs.slice(0, -1).every((r) => r.status.name === 'CONTINUED_AS_NEW') && runs.at(-1)?.status.name === 'COMPLETED';
+  const chained =
+    runs.slice(0, -1).every((r) => r.status.name === 'CONTINUED_AS_NEW') &&
+    runs.at(-1)?.status.name === 'COMPLETED';
   check(chained, `runs: ${runs.map((r) => r.status.name).join(' → ')}`);
   if (events > HISTORY_EVENTS_BEFORE_CONTINUE) {
-    check(runs.length > 1, `continued as new: ${runs.length} runs for ${events.toLocaleString('en-US')} history events`);
+    check(
+      runs.length > 1,
+      `continued as new: ${runs.length} runs for ${events.toLocaleString('en-US')} history events`,
+    );
   } else {
-    console.log(`  —     continue-as-new not reached: ${events.toLocaleString('en-US')} history events in 1 run (threshold ${HISTORY_EVENTS_BEFORE_CONTINUE.toLocaleString('en-US')})`);
+    console.log(
+      `  —     continue-as-new not reached: ${events.toLocaleString('en-US')} history events in 1 run (threshold ${HISTORY_EVENTS_BEFORE_CONTINUE.toLocaleString('en-US')})`,
+    );
   }
   const longest = Math.max(...runs.map((r) => r.historyLength ?? 0));
 
@@ -240,9 +308,10 @@ try {
       `${result.msPerTrial} ms per trial (createSweep to the last run's completion; ${runs.length} workflow run(s))`,
   );
 } catch (err) {
-  failures.push(err instanceof Error ? err.stack ?? err.message : String(err));
+  failures.push(err instanceof Error ? (err.stack ?? err.message) : String(err));
 } finally {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error(`cleanup: ${e.message}`));
+  for (const cleanup of cleanups.reverse())
+    await cleanup().catch((e) => console.error(`cleanup: ${e.message}`));
   if (saved.db === undefined) delete process.env.DATABASE_URL;
   else process.env.DATABASE_URL = saved.db;
   if (saved.temporal !== undefined) process.env.TEMPORAL_ADDRESS = saved.temporal;

@@ -17,7 +17,15 @@
 // HEADROOM_CUDA_WHEELS=0 (GPU: skip the nvidia-* wheels, CUDA comes from the system), PYTHON.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +35,8 @@ const wheelVersion = process.env.HEADROOM_TF_VERSION ?? '2.21.0';
 // On Linux x86-64 the plain `tensorflow` wheel is the CUDA build; `tensorflow-cpu` is not.
 const gpu = wheelName === 'tensorflow';
 const tfjsPackage =
-  process.env.HEADROOM_TFJS_PACKAGE ?? (gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
+  process.env.HEADROOM_TFJS_PACKAGE ??
+  (gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
 const cacheDir = join(root, '.cache', 'tensorflow-wheel');
 const cudaDir = join(root, '.cache', 'tensorflow-cuda');
 const python = process.env.PYTHON ?? 'python3';
@@ -55,7 +64,10 @@ function bindingLoads(dir) {
   // A child process, so a broken binding cannot take this script down with it.
   const r = spawnSync(
     process.execPath,
-    ['-e', `require(${JSON.stringify(dir)}); console.log(require('@tensorflow/tfjs').getBackend())`],
+    [
+      '-e',
+      `require(${JSON.stringify(dir)}); console.log(require('@tensorflow/tfjs').getBackend())`,
+    ],
     { cwd: join(root, 'packages', 'models'), encoding: 'utf8' },
   );
   return r.status === 0 && r.stdout.trim() === 'tensorflow';
@@ -70,7 +82,16 @@ function findWheel() {
     log(`downloading ${wheelName}==${wheelVersion} from PyPI (pip download, no dependencies)`);
     execFileSync(
       python,
-      ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '-d', cacheDir, `${wheelName}==${wheelVersion}`],
+      [
+        '-m',
+        'pip',
+        'download',
+        '--no-deps',
+        '--only-binary=:all:',
+        '-d',
+        cacheDir,
+        `${wheelName}==${wheelVersion}`,
+      ],
       { stdio: 'inherit' },
     );
   }
@@ -118,7 +139,9 @@ function installCudaWheels(whl) {
     const reqs = cudaRequirements(whl);
     if (reqs.length === 0) throw new Error(`${whl} names no nvidia-* wheels (extra and-cuda)`);
     log(`installing the CUDA runtime wheels into .cache/tensorflow-cuda: ${reqs.join(' ')}`);
-    execFileSync(python, ['-m', 'pip', 'install', '--no-deps', '--target', cudaDir, ...reqs], { stdio: 'inherit' });
+    execFileSync(python, ['-m', 'pip', 'install', '--no-deps', '--target', cudaDir, ...reqs], {
+      stdio: 'inherit',
+    });
     writeFileSync(marker, `${reqs.join('\n')}\n`);
   }
   const nvidia = join(cudaDir, 'nvidia');
@@ -133,7 +156,9 @@ function main() {
   const dir = tfjsNodeDir();
   if (gpu && process.env.HEADROOM_CUDA_WHEELS !== '0') {
     const libs = installCudaWheels(findWheel());
-    log(`GPU processes need: export LD_LIBRARY_PATH=$(cat ${join(cudaDir, 'ld-library-path')}):$LD_LIBRARY_PATH`);
+    log(
+      `GPU processes need: export LD_LIBRARY_PATH=$(cat ${join(cudaDir, 'ld-library-path')}):$LD_LIBRARY_PATH`,
+    );
     process.env.LD_LIBRARY_PATH = [...libs, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
   }
   if (bindingLoads(dir)) {
@@ -159,9 +184,19 @@ function main() {
     symlinkSync(target, join(lib, link));
   }
   log('building the binding with node-gyp (offline, headers from the local Node)');
-  const nodedir = process.env.npm_config_nodedir ?? (existsSync('/usr/include/node/node.h') ? '/usr' : undefined);
+  const nodedir =
+    process.env.npm_config_nodedir ?? (existsSync('/usr/include/node/node.h') ? '/usr' : undefined);
   // node-pre-gyp lives in tfjs-node's own node_modules/.bin; node-gyp comes with npm.
-  const npmGyp = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin');
+  const npmGyp = join(
+    dirname(process.execPath),
+    '..',
+    'lib',
+    'node_modules',
+    'npm',
+    'node_modules',
+    'node-gyp',
+    'bin',
+  );
   const PATH = [join(dir, 'node_modules', '.bin'), npmGyp, process.env.PATH].join(':');
   const env = { ...process.env, PATH, ...(nodedir ? { npm_config_nodedir: nodedir } : {}) };
   execFileSync(process.execPath, ['scripts/install.js'], { cwd: dir, env, stdio: 'inherit' });
@@ -170,7 +205,9 @@ function main() {
       `${tfjsPackage} binding built but does not load; run \`node -e "require('${tfjsPackage}')"\` in packages/models to see why`,
     );
   }
-  log(`${tfjsPackage} binding ready (backend "tensorflow", TensorFlow from ${wheelName} ${wheelVersion})`);
+  log(
+    `${tfjsPackage} binding ready (backend "tensorflow", TensorFlow from ${wheelName} ${wheelVersion})`,
+  );
 }
 
 try {

@@ -51,13 +51,17 @@ for (const dir of dirs) {
     (f) => f.status === 'failed' && f.assertionResults.length === 0,
   ).length;
   const p = report.numPassedTests;
-  const f = report.numFailedTests + suiteErrors + (r.status !== 0 && report.numFailedTests + suiteErrors === 0 ? 1 : 0);
+  const f =
+    report.numFailedTests +
+    suiteErrors +
+    (r.status !== 0 && report.numFailedTests + suiteErrors === 0 ? 1 : 0);
   rows.push([dir, p, f]);
   passed += p;
   failed += f;
 }
 
 console.log('\npackage                passed  failed');
-for (const [dir, p, f] of rows) console.log(`${dir.padEnd(22)} ${String(p).padStart(6)}  ${String(f).padStart(6)}`);
+for (const [dir, p, f] of rows)
+  console.log(`${dir.padEnd(22)} ${String(p).padStart(6)}  ${String(f).padStart(6)}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

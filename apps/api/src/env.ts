@@ -22,7 +22,10 @@ const ZApiEnv = z.object({
     blankAsUnset,
     z
       .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL (or unset for the embedded PGlite)')
+      .regex(
+        /^postgres(ql)?:\/\//,
+        'must be a postgres:// or postgresql:// URL (or unset for the embedded PGlite)',
+      )
       .optional(),
   ),
   TEMPORAL_ADDRESS: z.preprocess(
@@ -33,6 +36,16 @@ const ZApiEnv = z.object({
       .default('127.0.0.1:7233'),
   ),
   TEMPORAL_NAMESPACE: z.preprocess(blankAsUnset, z.string().default('default')),
+  /** How long createSweep waits for a control worker to register the sweep before it answers CONFIG. */
+  HEADROOM_REGISTRATION_TIMEOUT_SECONDS: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds greater than 0, e.g. 20')
+      .transform(Number)
+      .refine((n) => n > 0, 'must be a number of seconds greater than 0, e.g. 20')
+      .default(20),
+  ),
 });
 export type ApiEnv = z.infer<typeof ZApiEnv>;
 
@@ -43,8 +56,15 @@ export function parseApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
   const violations = r.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'environment');
     const raw = source[name];
-    return { path: name, message: raw === undefined ? issue.message : `${issue.message}; got ${JSON.stringify(raw)}` };
+    return {
+      path: name,
+      message: raw === undefined ? issue.message : `${issue.message}; got ${JSON.stringify(raw)}`,
+    };
   });
   const lines = violations.map((v) => `  ${v.path}: ${v.message}`).join('\n');
-  throw new HeadroomError('CONFIG', `invalid environment for the Headroom API:\n${lines}`, violations);
+  throw new HeadroomError(
+    'CONFIG',
+    `invalid environment for the Headroom API:\n${lines}`,
+    violations,
+  );
 }

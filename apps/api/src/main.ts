@@ -64,7 +64,11 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // HeadroomErrors (bad environment, unreachable database) carry a message meant for the user.
-  const text = isHeadroomError(err) ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const text = isHeadroomError(err)
+    ? err.message
+    : err instanceof Error
+      ? (err.stack ?? err.message)
+      : String(err);
   console.error(`headroom api: ${text}`);
   process.exit(1);
 });

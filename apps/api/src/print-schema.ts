@@ -22,10 +22,13 @@ const HEADER =
 const NO_DATABASE = {} as Database;
 
 export async function generateSchemaSdl(): Promise<string> {
-  const app = await NestFactory.create(AppModule.forRoot({ env: parseApiEnv({}), database: NO_DATABASE }), {
-    logger: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create(
+    AppModule.forRoot({ env: parseApiEnv({}), database: NO_DATABASE }),
+    {
+      logger: false,
+      abortOnError: false,
+    },
+  );
   await app.init();
   const { schema } = app.get(GraphQLSchemaHost);
   await app.close();
@@ -39,7 +42,9 @@ async function run(mode: string | undefined): Promise<void> {
     process.stderr.write(`wrote ${SCHEMA_FILE}\n`);
   } else if (mode === '--check') {
     if (readFileSync(SCHEMA_FILE, 'utf8') !== sdl) {
-      process.stderr.write(`${SCHEMA_FILE} is out of date: run \`pnpm --filter @headroom/api schema\`\n`);
+      process.stderr.write(
+        `${SCHEMA_FILE} is out of date: run \`pnpm --filter @headroom/api schema\`\n`,
+      );
       process.exitCode = 1;
     }
   } else {

@@ -1,21 +1,35 @@
-import { setTimeout as pause } from 'node:timers/promises';
-import { type DbHandle, insertSweep, openDatabase } from '@headroom/db';
-import { CONTROL_TASK_QUEUE, parseSweepText, SWEEP_WORKFLOW_TYPE, sweepWorkflowId, type SweepWorkflowInput } from '@headroom/sweep';
-import { Client, defaultPayloadConverter, type WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, startApi } from './helpers/api-process';
-import { createTestDatabase, createTestWorkflowEnvironment, type TestDatabase } from '@headroom/test-support';
+import { join } from 'node:path';
+import { type DbHandle, openDatabase, setSweepStatus } from '@headroom/db';
+import { parseSweepText } from '@headroom/sweep';
+import {
+  CONTROL_TASK_QUEUE,
+  SWEEP_WORKFLOW_TYPE,
+  sweepWorkflowId,
+  type SweepWorkflowInput,
+} from '@headroom/sweep/temporal';
+import {
+  createTestDatabase,
+  createTestWorkflowEnvironment,
+  type TestDatabase,
+} from '@headroom/test-support';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { CREATE_SWEEP } from './helpers/specs';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeControlActivities } from './fake-control/activities';
+import { type ApiProcess, startApi } from './helpers/api-process';
+import { CREATE_SWEEP, validSpec } from './helpers/specs';
 
-// A real Temporal dev server but no control worker: the test plays the worker's first activity
-// (read the workflow's input, write the sweep) to see createSweep start the right workflow and wait for it.
+// A real Temporal dev server with a stand-in control worker (test/fake-control: the sweep
+// workflow's contract, with a registerSweep that writes two trials), to see createSweep start the
+// right workflow, return once it has registered the sweep, and bring its errors back; then
+// without any worker, to see the deadline's message.
 let database: TestDatabase;
 let handle: DbHandle;
-let temporal: TestWorkflowEnvironment;
-let client: Client;
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let workerRunning: Promise<void>;
 let api: ApiProcess;
-const seenWorkflows = new Set<string>();
+const registered: SweepWorkflowInput[] = [];
 
 const YAML = `
 name: h36m-flexible-heads
@@ -33,72 +47,61 @@ parameters:
   epochs: { value: 1 }
 `;
 
+const PAUSE = /* GraphQL */ `
+  mutation ($id: ID!) {
+    pauseSweep(id: $id) {
+      id
+      status
+    }
+  }
+`;
+
 beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   database = await createTestDatabase();
   handle = await openDatabase({ url: database.url, maxConnections: 2 });
-  temporal = await createTestWorkflowEnvironment();
-  client = new Client({ connection: temporal.connection, namespace: 'default' });
-  api = await startApi({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address });
-}, 90_000);
+  env = await createTestWorkflowEnvironment();
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: CONTROL_TASK_QUEUE,
+    workflowsPath: join(__dirname, 'fake-control', 'workflows.ts'),
+    activities: fakeControlActivities(handle.db, registered),
+  });
+  workerRunning = worker.run();
+  api = await startApi({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: env.address });
+}, 120_000);
 
 afterAll(async () => {
   await api?.stop();
-  await temporal?.teardown();
+  if (worker?.getState() === 'RUNNING') worker.shutdown();
+  await workerRunning?.catch(() => undefined);
+  await env?.teardown();
   await handle?.close();
   await database?.drop();
-});
+}, 60_000);
 
-/** The sweep workflow the API started since the last call (visibility lags a little, so poll to a deadline). */
-async function nextStartedSweepWorkflow(): Promise<WorkflowHandle> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    for await (const wf of client.workflow.list({ query: `WorkflowType = '${SWEEP_WORKFLOW_TYPE}'` })) {
-      if (!seenWorkflows.has(wf.workflowId)) {
-        seenWorkflows.add(wf.workflowId);
-        return client.workflow.getHandle(wf.workflowId);
-      }
-    }
-    await pause(100); // poll interval, not synchronisation: the loop ends on the condition or the deadline
-  }
-  throw new Error('the API started no sweep workflow within 15 s');
-}
-
-async function startInput(workflow: WorkflowHandle): Promise<SweepWorkflowInput> {
-  const history = await workflow.fetchHistory();
-  const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
-  expect(payloads).toHaveLength(1);
-  return defaultPayloadConverter.fromPayload<SweepWorkflowInput>(payloads[0]!);
+async function create(spec: Record<string, unknown>) {
+  return api.gql<{ createSweep: { id: string; status: string } }>(CREATE_SWEEP, {
+    input: { spec },
+  });
 }
 
 describe('createSweep with Temporal', () => {
   it('starts the sweep workflow on the control queue and returns the sweep once it is registered', async () => {
-    const pending = api.gql<{ createSweep: Record<string, unknown> }>(CREATE_SWEEP, { input: { yaml: YAML } });
+    const res = await api.gql<{ createSweep: Record<string, unknown> }>(CREATE_SWEEP, {
+      input: { yaml: YAML },
+    });
+    expect(res.errors).toBeUndefined();
+    const input = registered.at(-1)!;
+    expect(input.spec).toEqual(parseSweepText(YAML));
+    expect(input.retryOnly).toBeUndefined();
 
-    const workflow = await nextStartedSweepWorkflow();
+    const workflow = env.client.workflow.getHandle(sweepWorkflowId(input.sweepId));
     const description = await workflow.describe();
     expect(description.type).toBe(SWEEP_WORKFLOW_TYPE);
     expect(description.taskQueue).toBe(CONTROL_TASK_QUEUE);
-    const input = await startInput(workflow);
-    expect(workflow.workflowId).toBe(sweepWorkflowId(input.sweepId));
-    expect(input.spec).toEqual(parseSweepText(YAML));
 
-    // What the control worker's first activity does.
-    await insertSweep(handle.db, {
-      id: input.sweepId,
-      name: input.spec.name,
-      task: input.spec.task,
-      method: input.spec.method,
-      metricName: 'mpjpe',
-      metricGoal: 'minimize',
-      spec: input.spec,
-      trials: [
-        { index: 0, params: {}, dModel: 64, heads: 4, dH: 16, qkTied: false, epochs: 1 },
-        { index: 1, params: {}, dModel: 64, heads: 4, dH: 32, qkTied: false, epochs: 1 },
-      ],
-    });
-
-    const res = await pending;
-    expect(res.errors).toBeUndefined();
+    // The rows the control worker wrote, read back by the API in the same call.
     expect(res.data?.createSweep).toEqual({
       id: input.sweepId,
       name: 'h36m-flexible-heads',
@@ -115,15 +118,82 @@ describe('createSweep with Temporal', () => {
     });
   });
 
+  it("returns the workflow's error as the GraphQL error: code, message and violations", async () => {
+    const res = await create(validSpec({ name: 'rejected-by-worker' }));
+    expect(res.data).toBeNull();
+    const error = res.errors?.[0];
+    expect(error?.extensions?.code).toBe('INVALID_SPEC');
+    expect(error?.message).toContain('the sweep spec is invalid');
+    expect(error?.extensions?.violations).toEqual([
+      { path: 'dataset.path', message: 'no COCO annotations under /data/coco' },
+    ]);
+  });
+});
+
+describe('sweep control with Temporal', () => {
+  it('pauseSweep returns once the workflow has written the status', async () => {
+    const { data } = await create(validSpec({ name: 'stays' }));
+    const res = await api.gql<{ pauseSweep: { id: string; status: string } }>(PAUSE, {
+      id: data!.createSweep.id,
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.pauseSweep).toEqual({ id: data!.createSweep.id, status: 'paused' });
+  });
+
+  it("returns the workflow validator's refusal as the GraphQL error", async () => {
+    const { data } = await create(validSpec({ name: 'being-cancelled' }));
+    const id = data!.createSweep.id;
+    const res = await api.gql(PAUSE, { id });
+    expect(res.data).toBeNull();
+    expect(res.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+    expect(res.errors?.[0]?.message).toBe(
+      `sweep ${id} is being cancelled; only a running sweep can be paused`,
+    );
+    expect(res.errors?.[0]?.extensions?.violations).toEqual([
+      { path: 'id', message: `sweep ${id} is cancelling` },
+    ]);
+  });
+
+  it('says why a sweep whose workflow has ended cannot be paused, from its status', async () => {
+    const { data } = await create(validSpec({ name: 'ends-at-once' }));
+    const id = data!.createSweep.id;
+    await env.client.workflow.getHandle(sweepWorkflowId(id)).result();
+    await setSweepStatus(handle.db, id, 'succeeded');
+    const res = await api.gql(PAUSE, { id });
+    expect(res.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+    expect(res.errors?.[0]?.message).toBe(
+      `sweep ${id} has succeeded; only a running sweep can be paused`,
+    );
+  });
+});
+
+describe('createSweep without a control worker', () => {
   it('says no control worker registered the sweep when none does before the deadline', async () => {
-    const res = await api.gql(CREATE_SWEEP, { input: { yaml: YAML } });
-    const workflow = await nextStartedSweepWorkflow();
+    worker.shutdown();
+    await workerRunning;
+    // An API of its own with a short wait, so the test does not sit out the default 20 s.
+    const impatient = await startApi({
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: env.address,
+      HEADROOM_REGISTRATION_TIMEOUT_SECONDS: '2',
+    });
+    const res = await impatient
+      .gql(CREATE_SWEEP, { input: { yaml: YAML } })
+      .finally(() => impatient.stop());
     expect(res.data).toBeNull();
     const error = res.errors?.[0];
     expect(error?.extensions?.code).toBe('CONFIG');
-    expect(error?.message).toContain(`was started (Temporal workflow ${workflow.workflowId}`);
+    const workflowId = /Temporal workflow (sweep-sw[0-9a-z]{10}) at/.exec(
+      error?.message ?? '',
+    )?.[1];
+    expect(workflowId, error?.message).toBeDefined();
+    // Started all the same: it runs when a control worker comes.
+    expect((await env.client.workflow.getHandle(workflowId!).describe()).status.name).toBe(
+      'RUNNING',
+    );
+    expect(error?.message).toContain(`was started (Temporal workflow ${workflowId}`);
     expect(error?.message).toContain('no control worker registered it');
     expect(error?.message).toContain('headroom worker --control');
     expect(error?.message).toContain(`task queue ${CONTROL_TASK_QUEUE}`);
-  });
+  }, 60_000);
 });

@@ -30,10 +30,17 @@ async function createSweepErrors(input: Record<string, unknown>) {
 
 describe('createSweep validation', () => {
   it('reports d_m -1 at its path, saying what would be valid', async () => {
-    const { error, violations } = await createSweepErrors({ spec: validSpec({}, { d_m: { value: -1 } }) });
+    const { error, violations } = await createSweepErrors({
+      spec: validSpec({}, { d_m: { value: -1 } }),
+    });
     expect(error.extensions?.code).toBe('INVALID_SPEC');
     expect(error.path).toEqual(['createSweep']);
-    expect(violations).toEqual([{ path: 'input.spec.parameters.d_m.value', message: expect.stringContaining('positive integer') }]);
+    expect(violations).toEqual([
+      {
+        path: 'input.spec.parameters.d_m.value',
+        message: expect.stringContaining('positive integer'),
+      },
+    ]);
     expect(error.message).toContain('input.spec.parameters.d_m.value');
     expect(error.message).toContain('got -1');
   });
@@ -53,19 +60,28 @@ describe('createSweep validation', () => {
     });
     expect(error.extensions?.code).toBe('INVALID_SPEC');
     const byPath = Object.fromEntries(violations.map((v) => [v.path, v.message]));
-    expect(Object.keys(byPath).sort()).toEqual(['input.spec.parameters.d_m.value', 'input.spec.task']);
+    expect(Object.keys(byPath).sort()).toEqual([
+      'input.spec.parameters.d_m.value',
+      'input.spec.task',
+    ]);
     expect(byPath['input.spec.task']).toMatch(/pose4d.*pose3d, pose2d or chest/);
   });
 
   it('reports a spec that is not a mapping at input.spec itself', async () => {
     const { violations } = await createSweepErrors({ spec: 'hello' });
-    expect(violations).toEqual([{ path: 'input.spec', message: expect.stringContaining('a sweep spec is a mapping') }]);
+    expect(violations).toEqual([
+      { path: 'input.spec', message: expect.stringContaining('a sweep spec is a mapping') },
+    ]);
   });
 
   it('prefixes YAML violations with input.yaml, including syntax errors with their line', async () => {
     const missing = await createSweepErrors({ yaml: 'name: x\ntask: pose3d\n' });
     expect(missing.error.extensions?.code).toBe('INVALID_SPEC');
-    expect(missing.violations.map((v) => v.path).sort()).toEqual(['input.yaml.dataset', 'input.yaml.method', 'input.yaml.parameters']);
+    expect(missing.violations.map((v) => v.path).sort()).toEqual([
+      'input.yaml.dataset',
+      'input.yaml.method',
+      'input.yaml.parameters',
+    ]);
 
     const syntax = await createSweepErrors({ yaml: 'name: [1,' });
     expect(syntax.violations).toHaveLength(1);
@@ -78,7 +94,9 @@ describe('createSweep validation', () => {
   ])('rejects %s of spec and yaml, naming input', async (got, input) => {
     const { error, violations } = await createSweepErrors(input);
     expect(error.extensions?.code).toBe('INVALID_INPUT');
-    expect(violations).toEqual([{ path: 'input', message: expect.stringContaining(`exactly one of input.spec`) }]);
+    expect(violations).toEqual([
+      { path: 'input', message: expect.stringContaining(`exactly one of input.spec`) },
+    ]);
     expect(error.message).toContain(`got ${got}`);
   });
 });
@@ -93,7 +111,9 @@ describe('without Temporal', () => {
   });
 
   it('still serves reads', async () => {
-    const res = await api.gql<{ sweeps: unknown[]; tasks: Array<{ id: string }> }>('{ sweeps { id } tasks { id } }');
+    const res = await api.gql<{ sweeps: unknown[]; tasks: Array<{ id: string }> }>(
+      '{ sweeps { id } tasks { id } }',
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data?.sweeps).toEqual([]);
     expect(res.data?.tasks.map((t) => t.id).sort()).toEqual(['chest', 'pose2d', 'pose3d']);

@@ -27,4 +27,12 @@ describe('environment', () => {
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
   });
+
+  it('refuses a registration timeout that is not a positive number of seconds', async () => {
+    const { code, stderr } = await runApiToExit({ HEADROOM_REGISTRATION_TIMEOUT_SECONDS: '0' });
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(
+      /HEADROOM_REGISTRATION_TIMEOUT_SECONDS: must be a number of seconds greater than 0/,
+    );
+  });
 });

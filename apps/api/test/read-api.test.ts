@@ -1,4 +1,12 @@
-import { completeTrial, type DbHandle, insertSweep, type NewTrial, openDatabase, recordEpochMetrics, trialId } from '@headroom/db';
+import {
+  completeTrial,
+  type DbHandle,
+  insertSweep,
+  type NewTrial,
+  openDatabase,
+  recordEpochMetrics,
+  trialId,
+} from '@headroom/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-support';
 import { type ApiProcess, startApi } from './helpers/api-process';
@@ -8,8 +16,22 @@ let database: TestDatabase;
 let handle: DbHandle;
 let api: ApiProcess;
 
-function trial(index: number, dModel: number, heads: number, dH: number, qkTied: boolean): NewTrial {
-  return { index, params: { d_m: dModel, heads, d_h: dH, qk_tied: qkTied, lr: 0.001, seed: index }, dModel, heads, dH, qkTied, epochs: 3 };
+function trial(
+  index: number,
+  dModel: number,
+  heads: number,
+  dH: number,
+  qkTied: boolean,
+): NewTrial {
+  return {
+    index,
+    params: { d_m: dModel, heads, d_h: dH, qk_tied: qkTied, lr: 0.001, seed: index },
+    dModel,
+    heads,
+    dH,
+    qkTied,
+    epochs: 3,
+  };
 }
 
 async function complete(sweepId: string, index: number, metrics: Record<string, number>) {
@@ -31,14 +53,30 @@ const POSE2D_C = 'swcccccccccc';
 beforeAll(async () => {
   database = await createTestDatabase();
   handle = await openDatabase({ url: database.url, maxConnections: 2 });
-  const pose3d = { task: 'pose3d', method: 'grid', metricName: 'mpjpe', metricGoal: 'minimize' as const, spec: {} };
+  const pose3d = {
+    task: 'pose3d' as const,
+    method: 'grid' as const,
+    metricName: 'mpjpe',
+    metricGoal: 'minimize' as const,
+    spec: {},
+  };
   await insertSweep(handle.db, {
     ...pose3d,
     id: POSE3D_A,
     name: 'h36m-a',
-    trials: [trial(0, 512, 8, 64, false), trial(1, 512, 8, 128, true), trial(2, 512, 8, 32, false), trial(3, 256, 4, 64, false)],
+    trials: [
+      trial(0, 512, 8, 64, false),
+      trial(1, 512, 8, 128, true),
+      trial(2, 512, 8, 32, false),
+      trial(3, 256, 4, 64, false),
+    ],
   });
-  await insertSweep(handle.db, { ...pose3d, id: POSE3D_B, name: 'h36m-b', trials: [trial(0, 256, 8, 32, false), trial(1, 256, 8, 48, true)] });
+  await insertSweep(handle.db, {
+    ...pose3d,
+    id: POSE3D_B,
+    name: 'h36m-b',
+    trials: [trial(0, 256, 8, 32, false), trial(1, 256, 8, 48, true)],
+  });
   await insertSweep(handle.db, {
     id: POSE2D_C,
     name: 'coco-c',
@@ -51,9 +89,21 @@ beforeAll(async () => {
   });
 
   // A: trial 3 stays pending; epochs reported out of order to check history is sorted.
-  await recordEpochMetrics(handle.db, { trialId: trialId(POSE3D_A, 0), epoch: 2, metrics: { mpjpe: 50 } });
-  await recordEpochMetrics(handle.db, { trialId: trialId(POSE3D_A, 0), epoch: 1, metrics: { mpjpe: 60 } });
-  await recordEpochMetrics(handle.db, { trialId: trialId(POSE3D_A, 1), epoch: 1, metrics: { mpjpe: 70 } });
+  await recordEpochMetrics(handle.db, {
+    trialId: trialId(POSE3D_A, 0),
+    epoch: 2,
+    metrics: { mpjpe: 50 },
+  });
+  await recordEpochMetrics(handle.db, {
+    trialId: trialId(POSE3D_A, 0),
+    epoch: 1,
+    metrics: { mpjpe: 60 },
+  });
+  await recordEpochMetrics(handle.db, {
+    trialId: trialId(POSE3D_A, 1),
+    epoch: 1,
+    metrics: { mpjpe: 70 },
+  });
   await complete(POSE3D_A, 0, { mpjpe: 45.1, p_mpjpe: 35 });
   await complete(POSE3D_A, 1, { mpjpe: 37.7, p_mpjpe: 30 });
   await complete(POSE3D_A, 2, { mpjpe: 52, p_mpjpe: 40 });
@@ -63,7 +113,10 @@ beforeAll(async () => {
   await complete(POSE2D_C, 1, { ap: 0.748 });
   await complete(POSE2D_C, 2, { ap: 0.71 });
 
-  api = await startApi({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
+  api = await startApi({
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+  });
 });
 
 afterAll(async () => {
@@ -75,10 +128,37 @@ afterAll(async () => {
 const SWEEP = /* GraphQL */ `
   query ($id: ID!) {
     sweep(id: $id) {
-      id name task method metric goal status createdAt trialCount
+      id
+      name
+      task
+      method
+      metric
+      goal
+      status
+      createdAt
+      trialCount
       trials {
-        id index status params d_m heads d_h qk_tied epochs epochsCompleted paramCount metrics
-        backend device error attempts artifactPath history { epoch metrics }
+        id
+        index
+        status
+        params
+        d_m
+        heads
+        d_h
+        qk_tied
+        epochs
+        epochsCompleted
+        paramCount
+        metrics
+        backend
+        device
+        error
+        attempts
+        artifactPath
+        history {
+          epoch
+          metrics
+        }
       }
     }
   }
@@ -99,7 +179,9 @@ interface TrialOut {
 
 describe('sweep', () => {
   it('returns the sweep with its trials, geometry, metrics and history', async () => {
-    const res = await api.gql<{ sweep: Record<string, unknown> & { trials: TrialOut[] } }>(SWEEP, { id: POSE3D_A });
+    const res = await api.gql<{ sweep: Record<string, unknown> & { trials: TrialOut[] } }>(SWEEP, {
+      id: POSE3D_A,
+    });
     expect(res.errors).toBeUndefined();
     const sweep = res.data!.sweep;
     expect(sweep).toMatchObject({
@@ -139,8 +221,21 @@ describe('sweep', () => {
         { epoch: 2, metrics: { mpjpe: 50 } },
       ],
     });
-    expect(second).toMatchObject({ d_m: 512, heads: 8, d_h: 128, qk_tied: true, history: [{ epoch: 1, metrics: { mpjpe: 70 } }] });
-    expect(pending).toMatchObject({ status: 'pending', d_m: 256, heads: 4, metrics: null, paramCount: null, history: [] });
+    expect(second).toMatchObject({
+      d_m: 512,
+      heads: 8,
+      d_h: 128,
+      qk_tied: true,
+      history: [{ epoch: 1, metrics: { mpjpe: 70 } }],
+    });
+    expect(pending).toMatchObject({
+      status: 'pending',
+      d_m: 256,
+      heads: 4,
+      metrics: null,
+      paramCount: null,
+      history: [],
+    });
   });
 
   it('returns null for an unknown id', async () => {
@@ -150,7 +245,9 @@ describe('sweep', () => {
   });
 
   it('lists sweeps newest first, honouring limit', async () => {
-    const all = await api.gql<{ sweeps: Array<{ id: string; trialCount: number }> }>('{ sweeps { id trialCount } }');
+    const all = await api.gql<{ sweeps: Array<{ id: string; trialCount: number }> }>(
+      '{ sweeps { id trialCount } }',
+    );
     expect(all.data?.sweeps).toEqual([
       { id: POSE2D_C, trialCount: 3 },
       { id: POSE3D_B, trialCount: 2 },
@@ -172,7 +269,22 @@ describe('sweep', () => {
 const LEADERBOARD = /* GraphQL */ `
   query ($task: Task!, $metric: String!, $sweepId: ID, $limit: Int) {
     leaderboard(task: $task, metric: $metric, sweepId: $sweepId, limit: $limit) {
-      rank value sweepId sweepName trial { id index d_m heads d_h qk_tied paramCount history { epoch } }
+      rank
+      value
+      sweepId
+      sweepName
+      trial {
+        id
+        index
+        d_m
+        heads
+        d_h
+        qk_tied
+        paramCount
+        history {
+          epoch
+        }
+      }
     }
   }
 `;
@@ -201,8 +313,16 @@ describe('leaderboard', () => {
       [4, 52, trialId(POSE3D_A, 2)],
       [5, 60, trialId(POSE3D_B, 1)],
     ]);
-    expect(entries[0]).toMatchObject({ sweepId: POSE3D_A, sweepName: 'h36m-a', trial: { d_h: 128, history: [{ epoch: 1 }] } });
-    expect(entries[1]).toMatchObject({ sweepId: POSE3D_B, sweepName: 'h36m-b', trial: { history: [] } });
+    expect(entries[0]).toMatchObject({
+      sweepId: POSE3D_A,
+      sweepName: 'h36m-a',
+      trial: { d_h: 128, history: [{ epoch: 1 }] },
+    });
+    expect(entries[1]).toMatchObject({
+      sweepId: POSE3D_B,
+      sweepName: 'h36m-b',
+      trial: { history: [] },
+    });
   });
 
   it('ranks a maximize metric descending', async () => {
@@ -222,18 +342,40 @@ describe('leaderboard', () => {
   });
 
   it.each([
-    [{ task: 'pose4d', metric: 'mpjpe' }, 'INVALID_INPUT', 'task', /unknown task "pose4d"; known tasks: pose3d, pose2d, chest/],
-    [{ task: 'pose3d', metric: 'ap' }, 'INVALID_INPUT', 'metric', /no metric "ap"; its metrics: mpjpe, p_mpjpe/],
+    [
+      { task: 'pose4d', metric: 'mpjpe' },
+      'INVALID_INPUT',
+      'task',
+      /unknown task "pose4d"; known tasks: pose3d, pose2d, chest/,
+    ],
+    [
+      { task: 'pose3d', metric: 'ap' },
+      'INVALID_INPUT',
+      'metric',
+      /no metric "ap"; its metrics: mpjpe, p_mpjpe/,
+    ],
     [{ task: 'pose3d', metric: 'mpjpe', limit: 0 }, 'INVALID_INPUT', 'limit', /from 1 to/],
-    [{ task: 'pose3d', metric: 'mpjpe', sweepId: 'swnothinghere' }, 'NOT_FOUND', 'sweepId', /no sweep swnothinghere/],
-    [{ task: 'pose3d', metric: 'mpjpe', sweepId: POSE2D_C }, 'INVALID_INPUT', 'sweepId', /pose2d sweep; ask for task: "pose2d"/],
+    [
+      { task: 'pose3d', metric: 'mpjpe', sweepId: 'swnothinghere' },
+      'NOT_FOUND',
+      'sweepId',
+      /no sweep swnothinghere/,
+    ],
+    [
+      { task: 'pose3d', metric: 'mpjpe', sweepId: POSE2D_C },
+      'INVALID_INPUT',
+      'sweepId',
+      /pose2d sweep; ask for task: "pose2d"/,
+    ],
   ])('rejects %j', async (variables, code, path, message) => {
     const res = await api.gql(LEADERBOARD, variables);
     // An unknown task is refused by GraphQL itself (Task is an enum), before execution: no data at all.
     expect(res.data ?? null).toBeNull();
     const error = res.errors?.[0];
     expect(error?.extensions?.code).toBe(code);
-    expect(error?.extensions?.violations).toEqual([{ path, message: expect.stringMatching(message) }]);
+    expect(error?.extensions?.violations).toEqual([
+      { path, message: expect.stringMatching(message) },
+    ]);
   });
 });
 
@@ -242,14 +384,16 @@ describe('enums', () => {
     const res = await api.gql('{ leaderboard(task: pose4d, metric: "mpjpe") { rank } }');
     expect(res.errors?.[0]?.extensions).toEqual({
       code: 'INVALID_INPUT',
-      violations: [{ path: 'task', message: 'unknown task "pose4d"; known tasks: pose3d, pose2d, chest' }],
+      violations: [
+        { path: 'task', message: 'unknown task "pose4d"; known tasks: pose3d, pose2d, chest' },
+      ],
     });
   });
 
   it('serves statuses, tasks and goals as the same lowercase words', async () => {
-    const res = await api.gql<{ sweeps: Array<{ task: string; status: string; goal: string; method: string }> }>(
-      '{ sweeps(limit: 100) { task status goal method } }',
-    );
+    const res = await api.gql<{
+      sweeps: Array<{ task: string; status: string; goal: string; method: string }>;
+    }>('{ sweeps(limit: 100) { task status goal method } }');
     expect(res.errors).toBeUndefined();
     expect(res.data?.sweeps.map((s) => s.task)).toContain('pose3d');
     for (const s of res.data?.sweeps ?? []) {
@@ -262,15 +406,18 @@ describe('enums', () => {
 
 describe('tasks', () => {
   it('lists each task with its metrics and their goals', async () => {
-    const res = await api.gql<{ tasks: Array<{ id: string; metrics: Array<{ name: string; goal: string }> }> }>(
-      '{ tasks { id metrics { name goal } } }',
-    );
+    const res = await api.gql<{
+      tasks: Array<{ id: string; metrics: Array<{ name: string; goal: string }> }>;
+    }>('{ tasks { id metrics { name goal } } }');
     const pose3d = res.data?.tasks.find((t) => t.id === 'pose3d');
     expect(pose3d?.metrics).toEqual([
       { name: 'mpjpe', goal: 'minimize' },
       { name: 'p_mpjpe', goal: 'minimize' },
     ]);
-    expect(res.data?.tasks.find((t) => t.id === 'pose2d')?.metrics).toContainEqual({ name: 'ap', goal: 'maximize' });
+    expect(res.data?.tasks.find((t) => t.id === 'pose2d')?.metrics).toContainEqual({
+      name: 'ap',
+      goal: 'maximize',
+    });
   });
 });
 

@@ -6,10 +6,14 @@ import { API_DIR } from './helpers/api-process';
 
 describe('schema.gql', () => {
   it('matches what the code generates (run `pnpm --filter @headroom/api schema` to update it)', () => {
-    const generated = execFileSync(process.execPath, [resolve(API_DIR, 'dist', 'print-schema.js')], {
-      cwd: API_DIR,
-      encoding: 'utf8',
-    });
+    const generated = execFileSync(
+      process.execPath,
+      [resolve(API_DIR, 'dist', 'print-schema.js')],
+      {
+        cwd: API_DIR,
+        encoding: 'utf8',
+      },
+    );
     const committed = readFileSync(resolve(API_DIR, 'schema.gql'), 'utf8');
     expect(generated).toContain('type Query');
     expect(committed).toBe(generated);

@@ -24,16 +24,29 @@ export async function graphql<TResult, TVariables extends Record<string, unknown
       body: JSON.stringify({ query: print(document), variables }),
     });
   } catch (err) {
-    throw new HeadroomError('CONFIG', `cannot reach the Headroom API at ${url} (${String(err)}); is \`pnpm headroom up\` running?`);
+    throw new HeadroomError(
+      'CONFIG',
+      `cannot reach the Headroom API at ${url} (${String(err)}); is \`pnpm headroom up\` running?`,
+    );
   }
-  const body = (await res.json().catch(() => undefined)) as { data?: TResult; errors?: GraphQLErrorShape[] } | undefined;
-  if (!body) throw new HeadroomError('INTERNAL', `the API at ${url} answered HTTP ${res.status} without JSON`);
+  const body = (await res.json().catch(() => undefined)) as
+    { data?: TResult; errors?: GraphQLErrorShape[] } | undefined;
+  if (!body)
+    throw new HeadroomError(
+      'INTERNAL',
+      `the API at ${url} answered HTTP ${res.status} without JSON`,
+    );
   if (body.errors?.length) {
     const first = body.errors[0]!;
     const violations = body.errors.flatMap((e) => e.extensions?.violations ?? []);
     const code = first.extensions?.code;
     throw new HeadroomError(
-      code === 'INVALID_SPEC' || code === 'INVALID_INPUT' || code === 'NOT_FOUND' || code === 'CONFIG' ? code : 'INTERNAL',
+      code === 'INVALID_SPEC' ||
+        code === 'INVALID_INPUT' ||
+        code === 'NOT_FOUND' ||
+        code === 'CONFIG'
+        ? code
+        : 'INTERNAL',
       body.errors.map((e) => e.message).join('\n'),
       violations,
     );

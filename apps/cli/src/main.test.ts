@@ -10,7 +10,10 @@ const CLI = resolve(__dirname, '..', 'dist', 'main.js');
 const NOWHERE = 'http://127.0.0.1:1/graphql';
 
 function headroom(...args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, HEADROOM_API_URL: NOWHERE } });
+  return spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, HEADROOM_API_URL: NOWHERE },
+  });
 }
 
 describe('headroom command line', () => {
@@ -78,7 +81,17 @@ describe('headroom command line', () => {
     for (const args of [
       ['sweep', 'show', 'abc', '--api', 'http://127.0.0.1:2/graphql'],
       ['--api', 'http://127.0.0.1:2/graphql', 'sweep', 'show', 'abc', '--json'],
-      ['trials', 'retry-failed', 'abc', '--trial', 'abc-0', '--trial', 'abc-1', '--api', 'http://127.0.0.1:2/graphql'],
+      [
+        'trials',
+        'retry-failed',
+        'abc',
+        '--trial',
+        'abc-0',
+        '--trial',
+        'abc-1',
+        '--api',
+        'http://127.0.0.1:2/graphql',
+      ],
     ]) {
       const r = headroom(...args);
       // Not a usage error: the command ran, and failed to reach the API it was given (exit 1).
@@ -93,18 +106,27 @@ describe('headroom command line', () => {
   it('lists in the overview every command and every option each one takes', () => {
     const lines = USAGE.split('\n').map((l) => l.trim().split(/\s+/));
     const leaves = (cmd: Command, path: string[]): Array<{ path: string[]; cmd: Command }> =>
-      cmd.commands.length === 0 ? [{ path, cmd }] : cmd.commands.flatMap((c) => leaves(c, [...path, c.name()]));
-    const all = leaves(buildProgram(() => {}), []);
+      cmd.commands.length === 0
+        ? [{ path, cmd }]
+        : cmd.commands.flatMap((c) => leaves(c, [...path, c.name()]));
+    const all = leaves(
+      buildProgram(() => {}),
+      [],
+    );
     expect(all.length).toBeGreaterThanOrEqual(13);
     for (const { path, cmd } of all) {
       // `sweep pause|resume|cancel ID` stands for three commands.
       const mine = lines.filter(
-        (words) => path.slice(0, -1).every((p, i) => words[i] === p) && (words[path.length - 1] ?? '').split('|').includes(path.at(-1)!),
+        (words) =>
+          path.slice(0, -1).every((p, i) => words[i] === p) &&
+          (words[path.length - 1] ?? '').split('|').includes(path.at(-1)!),
       );
       expect(mine.length, `the overview has no line for ${path.join(' ')}`).toBeGreaterThan(0);
       const text = mine.map((words) => words.join(' ')).join('\n');
       for (const option of cmd.options) {
-        expect(text, `the overview's ${path.join(' ')} lacks ${option.long}`).toMatch(new RegExp(`${option.long}\\b`));
+        expect(text, `the overview's ${path.join(' ')} lacks ${option.long}`).toMatch(
+          new RegExp(`${option.long}\\b`),
+        );
       }
     }
   });

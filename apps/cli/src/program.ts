@@ -1,7 +1,13 @@
 import { Command, CommanderError, Help, Option } from 'commander';
 import { runDataSynth } from './commands/data';
 import { runEval } from './commands/eval';
-import { createSweepCommand, retryFailedCommand, showSweepCommand, sweepActionCommand, workersCommand } from './commands/sweep';
+import {
+  createSweepCommand,
+  retryFailedCommand,
+  showSweepCommand,
+  sweepActionCommand,
+  workersCommand,
+} from './commands/sweep';
 import { DEFAULT_API_URL, resolveApiUrl } from './stack-state';
 
 export const USAGE = `usage: headroom <command>
@@ -32,7 +38,8 @@ export const USAGE = `usage: headroom <command>
 const help: Partial<Help> = {
   showGlobalOptions: true,
   styleTitle: (title) => title.toLowerCase(),
-  formatHelp: (cmd, helper) => (cmd.parent ? Help.prototype.formatHelp.call(helper, cmd, helper) : USAGE),
+  formatHelp: (cmd, helper) =>
+    cmd.parent ? Help.prototype.formatHelp.call(helper, cmd, helper) : USAGE,
 };
 
 const jsonOption = () => new Option('--json', 'print JSON, for scripts');
@@ -45,7 +52,10 @@ const poolOption = (what: string) => new Option('--pool <NAME>', what);
  */
 export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command('headroom')
-    .option('--api <URL>', `the GraphQL endpoint (default: HEADROOM_API_URL, else the running \`headroom up\`, else ${DEFAULT_API_URL})`)
+    .option(
+      '--api <URL>',
+      `the GraphQL endpoint (default: HEADROOM_API_URL, else the running \`headroom up\`, else ${DEFAULT_API_URL})`,
+    )
     .configureHelp(help)
     .showHelpAfterError()
     .exitOverride();
@@ -68,14 +78,18 @@ export function buildProgram(exit: (code: number) => void): Command {
     .addOption(poolOption('their pool (default: default)'))
     .option('--port <P>', 'the API port (default 4000, else a free one)')
     .option('--verbose', "echo the stack's own output")
-    .action(async (opts: { trainWorkers?: string; pool?: string; port?: string; verbose?: boolean }) => {
-      const { runUp } = await import('./commands/up.js');
-      exit(await runUp(opts));
-    });
+    .action(
+      async (opts: { trainWorkers?: string; pool?: string; port?: string; verbose?: boolean }) => {
+        const { runUp } = await import('./commands/up.js');
+        exit(await runUp(opts));
+      },
+    );
 
   program
     .command('worker')
-    .description("a train worker on the pool's task queue (one per GPU), or with --control a control worker (needs DATABASE_URL)")
+    .description(
+      "a train worker on the pool's task queue (one per GPU), or with --control a control worker (needs DATABASE_URL)",
+    )
     .addOption(poolOption('the pool whose task queue it polls (default: default)'))
     .option('--slots <N>', 'trials it trains at once (default 1)')
     .option('--control', 'run a control worker instead')
@@ -108,7 +122,9 @@ export function buildProgram(exit: (code: number) => void): Command {
     .description('trials, attempts, resumed epochs, metrics, leaderboard')
     .argument('<ID>', 'the sweep id')
     .addOption(jsonOption())
-    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => exit(await showSweepCommand(id, { api: api(cmd), json: opts.json })));
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) =>
+      exit(await showSweepCommand(id, { api: api(cmd), json: opts.json })),
+    );
   for (const [action, description] of [
     ['pause', 'running trials finish their epoch and stop; no new trial starts'],
     ['resume', 'paused trials continue from their checkpoints'],
@@ -130,7 +146,11 @@ export function buildProgram(exit: (code: number) => void): Command {
     .command('retry-failed')
     .description('run failed/cancelled trials again from their checkpoints')
     .argument('<SWEEP_ID>', 'the sweep id')
-    .option('--trial <ID>', 'only this trial (repeatable); default: every failed or cancelled one', (id: string, ids: string[] = []) => [...ids, id])
+    .option(
+      '--trial <ID>',
+      'only this trial (repeatable); default: every failed or cancelled one',
+      (id: string, ids: string[] = []) => [...ids, id],
+    )
     .addOption(jsonOption())
     .action(async (sweepId: string, opts: { trial?: string[]; json?: boolean }, cmd: Command) =>
       exit(await retryFailedCommand(sweepId, opts.trial ?? [], { api: api(cmd), json: opts.json })),
@@ -143,7 +163,9 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--gt <GT.json>', 'ground-truth poses')
     .option('--pred <PRED.json>', 'predicted poses')
     .addOption(jsonOption())
-    .action((opts: { gt?: string; pred?: string; json?: boolean }) => exit(runEval('pose3d', opts)));
+    .action((opts: { gt?: string; pred?: string; json?: boolean }) =>
+      exit(runEval('pose3d', opts)),
+    );
   evaluate
     .command('coco')
     .description('COCO keypoint AP/AR, as pycocotools')
@@ -164,8 +186,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--width <W>', 'image width in pixels')
     .option('--height <H>', 'image height in pixels')
     .action(
-      async (kind: string, opts: { out?: string; images?: string; seed?: string; width?: string; height?: string }) =>
-        exit(await runDataSynth(kind, opts)),
+      async (
+        kind: string,
+        opts: { out?: string; images?: string; seed?: string; width?: string; height?: string },
+      ) => exit(await runDataSynth(kind, opts)),
     );
 
   nameErrors(program, 'headroom');
@@ -174,7 +198,9 @@ export function buildProgram(exit: (code: number) => void): Command {
 
 /** Usage errors say which command refused what, as `headroom sweep create: unknown option '--gt'`. */
 function nameErrors(cmd: Command, path: string): void {
-  cmd.configureOutput({ outputError: (message, write) => write(`${path}: ${message.replace(/^error: /, '')}`) });
+  cmd.configureOutput({
+    outputError: (message, write) => write(`${path}: ${message.replace(/^error: /, '')}`),
+  });
   for (const sub of cmd.commands) nameErrors(sub, `${path} ${sub.name()}`);
 }
 

@@ -9,7 +9,9 @@ import config from '../codegen';
 const GQL_DIR = join(__dirname, 'gql');
 
 /** What `pnpm codegen` would write now, without writing it. */
-async function regenerate(documents = config.documents): Promise<Array<{ filename: string; content: string }>> {
+async function regenerate(
+  documents = config.documents,
+): Promise<Array<{ filename: string; content: string }>> {
   return generate({ ...config, documents, hooks: {}, silent: true }, false);
 }
 
@@ -18,13 +20,18 @@ async function pretty(text: string, file: string): Promise<string> {
   return format(text, { ...(await resolveConfig(file)), filepath: file });
 }
 
-describe('the CLI\'s GraphQL documents and their generated types', () => {
+describe("the CLI's GraphQL documents and their generated types", () => {
   it('src/gql/ is what codegen makes of schema.gql and queries.ts now (run `pnpm --filter @headroom/cli codegen`)', async () => {
     const outputs = await regenerate();
-    expect(outputs.map((o) => relative(GQL_DIR, o.filename)).sort()).toEqual(readdirSync(GQL_DIR).sort());
+    expect(outputs.map((o) => relative(GQL_DIR, o.filename)).sort()).toEqual(
+      readdirSync(GQL_DIR).sort(),
+    );
     for (const o of outputs) {
       const committed = readFileSync(o.filename, 'utf8');
-      expect(await pretty(committed, o.filename), `${relative(__dirname, o.filename)} is stale`).toBe(await pretty(o.content, o.filename));
+      expect(
+        await pretty(committed, o.filename),
+        `${relative(__dirname, o.filename)} is stale`,
+      ).toBe(await pretty(o.content, o.filename));
     }
   }, 60_000);
 
@@ -35,6 +42,8 @@ describe('the CLI\'s GraphQL documents and their generated types', () => {
     const dir = mkdtempSync(join(tmpdir(), 'headroom-codegen-'));
     const broken = join(dir, 'queries.ts');
     writeFileSync(broken, source.replace('      trialCount\n', '      trialTotal\n'));
-    await expect(regenerate([broken])).rejects.toThrow(/Cannot query field "trialTotal" on type "Sweep"/);
+    await expect(regenerate([broken])).rejects.toThrow(
+      /Cannot query field "trialTotal" on type "Sweep"/,
+    );
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { describeTrial, type TrialParams } from '@headroom/sweep';
 import type { LeaderboardRow, SweepView, TrialView } from './queries';
 
 const BAR = 20;
@@ -12,9 +13,10 @@ function fmt(x: unknown, digits = 1): string {
   return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '—';
 }
 
-export function geometryLabel(t: Pick<TrialView, 'd_m' | 'heads' | 'd_h' | 'qk_tied'>): string {
-  const auto = t.d_h * t.heads === t.d_m ? ' (auto)' : '';
-  return `d_m ${t.d_m} · heads ${t.heads} · d_h ${t.d_h}${auto} · qk_tied ${t.qk_tied}`;
+/** The trial's name as everywhere: its geometry, and the parameters that differ from the defaults. */
+function trialLabel(t: Pick<TrialView, 'params'>): string {
+  // The API serves the parameters the sweep resolved for the trial (every key of TrialParams).
+  return describeTrial(t.params as unknown as TrialParams);
 }
 
 /** One line per trial: geometry, a bar of epochs, the latest metric and the state. */
@@ -25,7 +27,7 @@ export function renderProgress(sweep: SweepView): string[] {
     const metric = latest[sweep.metric];
     const retry = t.attempts > 1 ? ` attempt ${t.attempts}` : '';
     lines.push(
-      `  #${t.index} ${geometryLabel(t).padEnd(52)} ${progressBar(t.epochsCompleted, t.epochs)} ` +
+      `  #${t.index} ${trialLabel(t).padEnd(52)} ${progressBar(t.epochsCompleted, t.epochs)} ` +
         `${String(t.epochsCompleted).padStart(3)}/${t.epochs}  ${sweep.metric} ${fmt(metric).padStart(7)}  ${t.status}${retry}` +
         (t.error ? `  — ${t.error}` : ''),
     );
@@ -34,8 +36,19 @@ export function renderProgress(sweep: SweepView): string[] {
 }
 
 /** The leaderboard as a table; metric columns are the task's metrics present on the rows. */
-export function renderLeaderboard(rows: LeaderboardRow[], columns: Array<{ key: string; label: string }>): string[] {
-  const header = ['rank', 'd_m', 'heads', 'd_h', 'qk_tied', 'parameters', ...columns.map((c) => c.label)];
+export function renderLeaderboard(
+  rows: LeaderboardRow[],
+  columns: Array<{ key: string; label: string }>,
+): string[] {
+  const header = [
+    'rank',
+    'd_m',
+    'heads',
+    'd_h',
+    'qk_tied',
+    'parameters',
+    ...columns.map((c) => c.label),
+  ];
   const body = rows.map((r) => [
     String(r.rank),
     String(r.trial.d_m),
@@ -46,7 +59,8 @@ export function renderLeaderboard(rows: LeaderboardRow[], columns: Array<{ key: 
     ...columns.map((c) => fmt(r.trial.metrics?.[c.key])),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)];
 }
 

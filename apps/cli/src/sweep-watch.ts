@@ -16,7 +16,10 @@ export async function watchSweep(
     if (!sweep) throw new Error(`sweep ${sweepId} not found`);
     onUpdate(sweep);
     if (isFinalSweepStatus(sweep.status)) return sweep;
-    if (Date.now() > deadline) throw new Error(`sweep ${sweepId} still ${sweep.status} after ${(opts.timeoutMs ?? 0) / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `sweep ${sweepId} still ${sweep.status} after ${(opts.timeoutMs ?? 0) / 1000} s`,
+      );
     await new Promise((r) => setTimeout(r, opts.everyMs ?? 1000));
   }
 }
@@ -27,8 +30,13 @@ export async function fetchLeaderboard(apiUrl: string, q: VariablesOf<typeof LEA
 }
 
 /** Columns for a task's leaderboard: each of its metrics, labelled as papers print them. */
-export function metricColumns(task: string): Array<{ key: string; label: string }> {
-  const LABELS: Record<string, string> = { mpjpe: 'MPJPE (mm)', p_mpjpe: 'P-MPJPE (mm)', ap: 'AP', ar: 'AR', mean_auc: 'mean AUC' };
-  const metrics = TASKS[task as TaskId]?.metrics ?? {};
-  return Object.keys(metrics).map((key) => ({ key, label: LABELS[key] ?? key }));
+export function metricColumns(task: TaskId): Array<{ key: string; label: string }> {
+  const LABELS: Record<string, string> = {
+    mpjpe: 'MPJPE (mm)',
+    p_mpjpe: 'P-MPJPE (mm)',
+    ap: 'AP',
+    ar: 'AR',
+    mean_auc: 'mean AUC',
+  };
+  return Object.keys(TASKS[task].metrics).map((key) => ({ key, label: LABELS[key] ?? key }));
 }

@@ -19,20 +19,27 @@ import { parseWorkerEnv } from './env';
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { pool: { type: 'string', default: 'default' }, slots: { type: 'string', default: '1' } },
+    options: {
+      pool: { type: 'string', default: 'default' },
+      slots: { type: 'string', default: '1' },
+    },
   });
   const role = positionals[0];
   if (role !== 'control' && role !== 'train') {
-    throw new Error(`usage: headroom-worker control | train [--pool NAME] [--slots N] (got ${role ?? 'nothing'})`);
+    throw new Error(
+      `usage: headroom-worker control | train [--pool NAME] [--slots N] (got ${role ?? 'nothing'})`,
+    );
   }
   const env = parseWorkerEnv();
   // The SDK's default logger is chatty; keep warnings and errors.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS }).catch((err: unknown) => {
-    throw new Error(
-      `cannot reach Temporal at TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS} (${String(err)}); start it with \`pnpm headroom up\` or point TEMPORAL_ADDRESS at your cluster`,
-    );
-  });
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS }).catch(
+    (err: unknown) => {
+      throw new Error(
+        `cannot reach Temporal at TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS} (${String(err)}); start it with \`pnpm headroom up\` or point TEMPORAL_ADDRESS at your cluster`,
+      );
+    },
+  );
 
   let worker: Worker;
   let close = async () => {};
@@ -46,14 +53,20 @@ async function main(): Promise<void> {
       workflowsPath: require.resolve('./workflows'),
       activities: createControlActivities({ db: handle.db }),
     });
-    console.log(`headroom control worker ready on ${CONTROL_TASK_QUEUE} (database: ${handle.kind})`);
+    console.log(
+      `headroom control worker ready on ${CONTROL_TASK_QUEUE} (database: ${handle.kind})`,
+    );
   } else {
     const slots = Number(values.slots);
-    if (!Number.isInteger(slots) || slots < 1) throw new Error(`--slots must be a positive integer, got ${values.slots}`);
+    if (!Number.isInteger(slots) || slots < 1)
+      throw new Error(`--slots must be a positive integer, got ${values.slots}`);
     const pool = values.pool!;
-    if (!POOL_PATTERN.test(pool)) throw new Error(`--pool ${pool}: use letters, digits, '-' and '_' (it names a task queue)`);
+    if (!POOL_PATTERN.test(pool))
+      throw new Error(`--pool ${pool}: use letters, digits, '-' and '_' (it names a task queue)`);
     const backend = await selectBackend(env.HEADROOM_BACKEND);
-    const artifactsDir = resolve(env.HEADROOM_ARTIFACTS_DIR ?? `${env.HEADROOM_DATA_DIR}/artifacts`);
+    const artifactsDir = resolve(
+      env.HEADROOM_ARTIFACTS_DIR ?? `${env.HEADROOM_DATA_DIR}/artifacts`,
+    );
     const taskQueue = trainTaskQueue(pool);
     const identity = `train@${hostname()}/${process.pid}`;
     worker = await Worker.create({

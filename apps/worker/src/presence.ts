@@ -19,7 +19,10 @@ export const PRESENCE_INTERVAL_MS = 15_000;
  * (signal-with-start of `worker-<identity>` on the control queue), since train workers
  * hold no database credentials. Failures are logged, never fatal: training matters more.
  */
-export async function announceWorker(env: WorkerEnv, info: WorkerInfo): Promise<{ stop(): Promise<void> }> {
+export async function announceWorker(
+  env: WorkerEnv,
+  info: WorkerInfo,
+): Promise<{ stop(): Promise<void> }> {
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const workflowId = workerWorkflowId(info.id);

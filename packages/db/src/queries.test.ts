@@ -1,5 +1,11 @@
 import { isHeadroomError } from '@headroom/errors';
-import { SWEEP_STATUSES, TRIAL_STATUSES, type SweepMethod, type SweepStatus, type TaskId } from '@headroom/sweep';
+import {
+  SWEEP_STATUSES,
+  TRIAL_STATUSES,
+  type SweepMethod,
+  type SweepStatus,
+  type TaskId,
+} from '@headroom/sweep';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../test/databases';
@@ -153,24 +159,42 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
     expect(await getSweep(db, 'no-such-sweep')).toBeUndefined();
   });
 
-  it('refuses words outside the vocabulary: CHECKs built from @headroom/sweep\'s lists', async () => {
+  it("refuses words outside the vocabulary: CHECKs built from @headroom/sweep's lists", async () => {
     for (const status of SWEEP_STATUSES) {
       await insertSweep(db, sweepInput(`vocab-${status}`, 1));
       await setSweepStatus(db, `vocab-${status}`, status);
     }
-    expect(await violatedConstraint(setSweepStatus(db, 'vocab-running', 'sleeping' as SweepStatus))).toBe('sweeps_status_check');
-    expect(await violatedConstraint(insertSweep(db, sweepInput('vocab-task', 1, { task: 'pose4d' as TaskId })))).toBe('sweeps_task_check');
-    expect(await violatedConstraint(insertSweep(db, sweepInput('vocab-method', 1, { method: 'annealing' as SweepMethod })))).toBe(
-      'sweeps_method_check',
-    );
     expect(
-      await violatedConstraint(failTrial(db, { trialId: trialId('vocab-running', 0), status: 'lost' as 'failed', error: null })),
+      await violatedConstraint(setSweepStatus(db, 'vocab-running', 'sleeping' as SweepStatus)),
+    ).toBe('sweeps_status_check');
+    expect(
+      await violatedConstraint(
+        insertSweep(db, sweepInput('vocab-task', 1, { task: 'pose4d' as TaskId })),
+      ),
+    ).toBe('sweeps_task_check');
+    expect(
+      await violatedConstraint(
+        insertSweep(db, sweepInput('vocab-method', 1, { method: 'annealing' as SweepMethod })),
+      ),
+    ).toBe('sweeps_method_check');
+    expect(
+      await violatedConstraint(
+        failTrial(db, {
+          trialId: trialId('vocab-running', 0),
+          status: 'lost' as 'failed',
+          error: null,
+        }),
+      ),
     ).toBe('trials_status_check');
     // Nothing half-written: the refused sweeps left no rows.
     expect(await getSweep(db, 'vocab-task')).toBeUndefined();
     expect(await listTrials(db, 'vocab-method')).toEqual([]);
     for (const status of TRIAL_STATUSES.filter((s) => s !== 'succeeded')) {
-      await failTrial(db, { trialId: trialId('vocab-running', 0), status: status as 'failed', error: null });
+      await failTrial(db, {
+        trialId: trialId('vocab-running', 0),
+        status: status as 'failed',
+        error: null,
+      });
     }
   });
 
@@ -253,12 +277,24 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
   it('counts each attempt once, keeps the first start time and the resumed epoch', async () => {
     await insertSweep(db, sweepInput('running', 1));
     const id = 'running-0';
-    await markTrialRunning(db, id, { attemptKey: 'run-a/1', backend: 'tensorflow', device: 'gpu:0' });
+    await markTrialRunning(db, id, {
+      attemptKey: 'run-a/1',
+      backend: 'tensorflow',
+      device: 'gpu:0',
+    });
     const first = await getTrial(db, id);
     // The same report delivered twice (activities are at-least-once) counts once.
-    await markTrialRunning(db, id, { attemptKey: 'run-a/1', backend: 'tensorflow', device: 'gpu:0' });
+    await markTrialRunning(db, id, {
+      attemptKey: 'run-a/1',
+      backend: 'tensorflow',
+      device: 'gpu:0',
+    });
     expect((await getTrial(db, id))?.attempts).toBe(1);
-    await markTrialRunning(db, id, { attemptKey: 'run-a/2', resumedFromEpoch: 4, worker: 'train@h/1' });
+    await markTrialRunning(db, id, {
+      attemptKey: 'run-a/2',
+      resumedFromEpoch: 4,
+      worker: 'train@h/1',
+    });
     const second = await getTrial(db, id);
     expect(second).toMatchObject({
       status: 'running',
@@ -459,7 +495,16 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
 
   it('registers a worker once per identity and only moves last-seen forward', async () => {
     const startedAt = new Date('2026-01-01T10:00:00Z');
-    const w = { id: 'train@node-1/42', pool: 'gpu', host: 'node-1', pid: 42, backend: 'tensorflow', device: 'cpu (2 cores)', slots: 1, startedAt };
+    const w = {
+      id: 'train@node-1/42',
+      pool: 'gpu',
+      host: 'node-1',
+      pid: 42,
+      backend: 'tensorflow',
+      device: 'cpu (2 cores)',
+      slots: 1,
+      startedAt,
+    };
     await registerWorker(db, w);
     await registerWorker(db, w);
     await markWorkerSeen(db, w.id, new Date('2026-01-01T10:05:00Z'));
@@ -474,10 +519,22 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
 
   it('settles a sweep from its trials: failed while any trial is failed or cancelled', async () => {
     await insertSweep(db, sweepInput('settle', 2));
-    await completeTrial(db, { trialId: 'settle-0', metrics: { mpjpe: 1 }, paramCount: 1, artifactPath: 'a', epochsCompleted: 1 });
+    await completeTrial(db, {
+      trialId: 'settle-0',
+      metrics: { mpjpe: 1 },
+      paramCount: 1,
+      artifactPath: 'a',
+      epochsCompleted: 1,
+    });
     await failTrial(db, { trialId: 'settle-1', status: 'failed', error: 'NaN loss' });
     expect(await settleSweepStatus(db, 'settle')).toBe('failed');
-    await completeTrial(db, { trialId: 'settle-1', metrics: { mpjpe: 2 }, paramCount: 1, artifactPath: 'b', epochsCompleted: 1 });
+    await completeTrial(db, {
+      trialId: 'settle-1',
+      metrics: { mpjpe: 2 },
+      paramCount: 1,
+      artifactPath: 'b',
+      epochsCompleted: 1,
+    });
     expect(await settleSweepStatus(db, 'settle')).toBe('succeeded');
     expect((await getSweep(db, 'settle'))?.status).toBe('succeeded');
   });

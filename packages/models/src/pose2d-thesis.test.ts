@@ -25,7 +25,9 @@ describe('pose2d thesis configurations', () => {
           // Tying removes one projection per layer: h·d_h·d_m weights and h·d_h biases.
           const untied = counts.get(`${dH}/false`)!;
           const g = { dModel: 256, heads: 8, dH };
-          const perLayer = attentionParamCount({ ...g, qkTied: false }) - attentionParamCount({ ...g, qkTied: true });
+          const perLayer =
+            attentionParamCount({ ...g, qkTied: false }) -
+            attentionParamCount({ ...g, qkTied: true });
           expect(untied - n).toBe(LAYERS * perLayer);
           expect(perLayer).toBe(8 * dH * 256 + 8 * dH);
         }

@@ -8,7 +8,10 @@ describe('startProcess', () => {
     const { proc, match } = await startProcess({
       name: 'ready-child',
       command: node,
-      args: ['-e', 'console.log("booting"); console.log("ready on 1234"); setInterval(() => {}, 1000)'],
+      args: [
+        '-e',
+        'console.log("booting"); console.log("ready on 1234"); setInterval(() => {}, 1000)',
+      ],
       ready: /ready on (\d+)/,
     });
     expect(match[1]).toBe('1234');
@@ -19,7 +22,12 @@ describe('startProcess', () => {
 
   it('fails with the last output when the child exits before it is ready', async () => {
     await expect(
-      startProcess({ name: 'dying-child', command: node, args: ['-e', 'console.error("no config"); process.exit(3)'], ready: /ready/ }),
+      startProcess({
+        name: 'dying-child',
+        command: node,
+        args: ['-e', 'console.error("no config"); process.exit(3)'],
+        ready: /ready/,
+      }),
     ).rejects.toThrow(/dying-child exited \(code 3\) before it was ready; last output:\nno config/);
   });
 

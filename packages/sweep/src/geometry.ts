@@ -43,7 +43,10 @@ export function checkGeometry(
   const { dModel, heads, dH = 'auto', qkTied = false } = input;
   const before = violations.length;
   const bad = (field: GeometryField, expected: string, value: unknown) =>
-    violations.push({ path: path(field), message: `${field} must be ${expected}; got ${JSON.stringify(value) ?? String(value)}` });
+    violations.push({
+      path: path(field),
+      message: `${field} must be ${expected}; got ${JSON.stringify(value) ?? String(value)}`,
+    });
   if (!isPositiveInt(dModel)) bad('d_m', 'a positive integer', dModel);
   if (!isPositiveInt(heads)) bad('heads', 'a positive integer', heads);
   if (dH !== 'auto' && !isPositiveInt(dH)) bad('d_h', 'a positive integer or auto', dH);
@@ -55,7 +58,12 @@ export function checkGeometry(
     violations.push({ path: path('d_h'), message: autoHeadSizeMessage(d, h) });
     return undefined;
   }
-  return { dModel: d, heads: h, dH: dH === 'auto' ? d / h : (dH as number), qkTied: qkTied as boolean };
+  return {
+    dModel: d,
+    heads: h,
+    dH: dH === 'auto' ? d / h : (dH as number),
+    qkTied: qkTied as boolean,
+  };
 }
 
 /** A trial's attention geometry, `d_h: auto` resolved; throws INVALID_SPEC naming `parameters.*`. */

@@ -34,7 +34,7 @@ function errorOf(fn: () => unknown): { message: string; violations: Violation[] 
 }
 
 describe('parseSweepText', () => {
-  it('parses the product brief\'s example', () => {
+  it("parses the product brief's example", () => {
     const spec = parseSweepText(PRODUCT_EXAMPLE, 'h36m.yaml');
     expect(spec).toEqual({
       name: 'h36m-flexible-heads',

@@ -64,7 +64,10 @@ export function isTaskId(value: unknown): value is TaskId {
 }
 
 /** The metric a sweep optimises: the spec's, else the task's default, with the task's goal. */
-export function resolveMetric(spec: { task: TaskId; metric?: { name: string; goal?: MetricGoal } }): {
+export function resolveMetric(spec: {
+  task: TaskId;
+  metric?: { name: string; goal?: MetricGoal };
+}): {
   name: string;
   goal: MetricGoal;
 } {

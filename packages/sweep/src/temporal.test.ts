@@ -86,13 +86,22 @@ describe('newSweepId', () => {
 });
 
 describe('HeadroomError across Temporal', () => {
-  const spec = new HeadroomError('INVALID_SPEC', 'the sweep spec is invalid', [{ path: 'parameters.d_h', message: 'must divide d_m' }]);
+  const spec = new HeadroomError('INVALID_SPEC', 'the sweep spec is invalid', [
+    { path: 'parameters.d_h', message: 'must divide d_m' },
+  ]);
 
   it('keeps code, message and violations through a failure chain', () => {
     const failure = headroomFailure(spec);
     expect(failure.type).toBe('INVALID_SPEC');
     expect(failure.nonRetryable).toBe(true);
-    const wrapped = new ActivityFailure('activity failed', 'registerSweep', '1', undefined, undefined, failure);
+    const wrapped = new ActivityFailure(
+      'activity failed',
+      'registerSweep',
+      '1',
+      undefined,
+      undefined,
+      failure,
+    );
     const back = headroomErrorOf(wrapped);
     expect(back?.code).toBe('INVALID_SPEC');
     expect(back?.message).toBe('the sweep spec is invalid');
@@ -101,7 +110,9 @@ describe('HeadroomError across Temporal', () => {
 
   it('retries what a retry can fix, and ignores failures that are not HeadroomErrors', () => {
     expect(headroomFailure(new HeadroomError('INTERNAL', 'disk hiccup')).nonRetryable).toBe(false);
-    expect(headroomErrorOf(ApplicationFailure.create({ type: 'TypeError', message: 'x' }))).toBeUndefined();
+    expect(
+      headroomErrorOf(ApplicationFailure.create({ type: 'TypeError', message: 'x' })),
+    ).toBeUndefined();
     expect(headroomErrorOf(new Error('plain'))).toBeUndefined();
   });
 
@@ -110,8 +121,12 @@ describe('HeadroomError across Temporal', () => {
     expect(paused.code).toBe('INVALID_INPUT');
     expect(paused.message).toBe('sweep sw1 has succeeded; only a running sweep can be paused');
     expect(paused.violations).toEqual([{ path: 'id', message: 'sweep sw1 is succeeded' }]);
-    expect(sweepActionRefused('sw1', 'resume', 'cancelling').message).toBe('sweep sw1 is being cancelled; only a running sweep can be resumed');
-    expect(sweepActionRefused('sw1', 'cancel', 'failed').message).toContain('retryFailedTrials runs its failed trials again');
+    expect(sweepActionRefused('sw1', 'resume', 'cancelling').message).toBe(
+      'sweep sw1 is being cancelled; only a running sweep can be resumed',
+    );
+    expect(sweepActionRefused('sw1', 'cancel', 'failed').message).toContain(
+      'retryFailedTrials runs its failed trials again',
+    );
     expect(sweepActionRefused('sw1', 'retry', 'cancelling').violations[0]?.path).toBe('sweepId');
   });
 });
@@ -120,6 +135,8 @@ describe('the contract module', () => {
   it('imports only @temporalio/{workflow,common} besides this package and its errors (the API imports it too)', () => {
     const text = readFileSync(join(__dirname, 'temporal.ts'), 'utf8');
     const packages = [...text.matchAll(/from\s*['"]([^'".][^'"]*)['"]/g)].map((m) => m[1]);
-    expect(new Set(packages)).toEqual(new Set(['@temporalio/common', '@temporalio/workflow', '@headroom/errors']));
+    expect(new Set(packages)).toEqual(
+      new Set(['@temporalio/common', '@temporalio/workflow', '@headroom/errors']),
+    );
   });
 });

@@ -223,7 +223,8 @@ export const pauseSweepUpdate: UpdateDefinition<SweepControlResult> = defineUpda
 export const resumeSweepUpdate: UpdateDefinition<SweepControlResult> = defineUpdate('resumeSweep');
 export const cancelSweepUpdate: UpdateDefinition<SweepControlResult> = defineUpdate('cancelSweep');
 /** Also an update-with-start: an ended sweep starts a `retryOnly` run of its workflow. */
-export const retryTrialsUpdate: UpdateDefinition<SweepControlResult, [RetryTrialsRequest]> = defineUpdate('retryTrials');
+export const retryTrialsUpdate: UpdateDefinition<SweepControlResult, [RetryTrialsRequest]> =
+  defineUpdate('retryTrials');
 
 export type SweepAction = 'pause' | 'resume' | 'cancel' | 'retry';
 
@@ -232,7 +233,11 @@ export type SweepAction = 'pause' | 'resume' | 'cancel' | 'retry';
  * and running trials are stopping). The workflow's validators refuse with it; the API says the
  * same when the sweep's workflow has already ended.
  */
-export function sweepActionRefused(sweepId: string, action: SweepAction, status: SweepStatus | 'cancelling'): HeadroomError {
+export function sweepActionRefused(
+  sweepId: string,
+  action: SweepAction,
+  status: SweepStatus | 'cancelling',
+): HeadroomError {
   const state = status === 'cancelling' ? 'is being cancelled' : `has ${status}`;
   const violation: Violation = { path: 'id', message: `sweep ${sweepId} is ${status}` };
   if (action === 'retry') {
@@ -249,7 +254,11 @@ export function sweepActionRefused(sweepId: string, action: SweepAction, status:
       [violation],
     );
   }
-  return new HeadroomError('INVALID_INPUT', `sweep ${sweepId} ${state}; only a running sweep can be ${action}d`, [violation]);
+  return new HeadroomError(
+    'INVALID_INPUT',
+    `sweep ${sweepId} ${state}; only a running sweep can be ${action}d`,
+    [violation],
+  );
 }
 
 // ─── Queries ────────────────────────────────────────────────────────────────────────────
@@ -298,10 +307,18 @@ export function headroomFailure(err: HeadroomError): ApplicationFailure {
 /** The HeadroomError inside a Temporal failure chain (ActivityFailure, WorkflowUpdateFailedError…), if any. */
 export function headroomErrorOf(err: unknown): HeadroomError | undefined {
   for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if (e instanceof ApplicationFailure && e.type && (ERROR_CODES as readonly string[]).includes(e.type)) {
+    if (
+      e instanceof ApplicationFailure &&
+      e.type &&
+      (ERROR_CODES as readonly string[]).includes(e.type)
+    ) {
       const details = Array.isArray(e.details?.[0]) ? (e.details[0] as unknown[]) : [];
       const violations = details.filter(
-        (v): v is Violation => typeof v === 'object' && v !== null && typeof (v as Violation).path === 'string' && typeof (v as Violation).message === 'string',
+        (v): v is Violation =>
+          typeof v === 'object' &&
+          v !== null &&
+          typeof (v as Violation).path === 'string' &&
+          typeof (v as Violation).message === 'string',
       );
       return new HeadroomError(e.type as ErrorCode, e.message, violations);
     }

@@ -20,14 +20,28 @@ describe('tasks and their metrics', () => {
     expect(Object.keys(TASKS).sort()).toEqual([...TASK_IDS].sort());
   });
 
-  it('pose2d reports pycocotools\' ten keypoint stats; pose3d MPJPE and P-MPJPE', () => {
-    expect(Object.keys(TASKS.pose2d.metrics)).toEqual(['ap', 'ap50', 'ap75', 'apm', 'apl', 'ar', 'ar50', 'ar75', 'arm', 'arl']);
+  it("pose2d reports pycocotools' ten keypoint stats; pose3d MPJPE and P-MPJPE", () => {
+    expect(Object.keys(TASKS.pose2d.metrics)).toEqual([
+      'ap',
+      'ap50',
+      'ap75',
+      'apm',
+      'apl',
+      'ar',
+      'ar50',
+      'ar75',
+      'arm',
+      'arl',
+    ]);
     expect(TASKS.pose3d.metrics).toEqual({ mpjpe: 'minimize', p_mpjpe: 'minimize' });
   });
 
   it('resolveMetric takes the task default and the task goal', () => {
     expect(resolveMetric({ task: 'pose2d' })).toEqual({ name: 'ap', goal: 'maximize' });
-    expect(resolveMetric({ task: 'pose3d', metric: { name: 'p_mpjpe' } })).toEqual({ name: 'p_mpjpe', goal: 'minimize' });
+    expect(resolveMetric({ task: 'pose3d', metric: { name: 'p_mpjpe' } })).toEqual({
+      name: 'p_mpjpe',
+      goal: 'minimize',
+    });
   });
 
   it('isTaskId accepts exactly the task ids', () => {
@@ -39,8 +53,10 @@ describe('tasks and their metrics', () => {
 
 describe('statuses', () => {
   it('final statuses are statuses, and the predicates agree with the lists', () => {
-    for (const s of SWEEP_STATUSES) expect(isFinalSweepStatus(s)).toBe((FINAL_SWEEP_STATUSES as readonly string[]).includes(s));
-    for (const s of TRIAL_STATUSES) expect(isFinalTrialStatus(s)).toBe((FINAL_TRIAL_STATUSES as readonly string[]).includes(s));
+    for (const s of SWEEP_STATUSES)
+      expect(isFinalSweepStatus(s)).toBe((FINAL_SWEEP_STATUSES as readonly string[]).includes(s));
+    for (const s of TRIAL_STATUSES)
+      expect(isFinalTrialStatus(s)).toBe((FINAL_TRIAL_STATUSES as readonly string[]).includes(s));
     expect(SWEEP_STATUSES.filter(isFinalSweepStatus)).toEqual(['succeeded', 'failed', 'cancelled']);
     expect(TRIAL_STATUSES.filter(isRetryableTrialStatus)).toEqual(['failed', 'cancelled']);
     expect(isFinalTrialStatus('running')).toBe(false);

@@ -6,7 +6,9 @@ async function databaseExists(name: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await client.connect();
   try {
-    return (await client.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+    return (
+      (await client.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1
+    );
   } finally {
     await client.end();
   }

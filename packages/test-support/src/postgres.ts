@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** The PostgreSQL server test databases are created on: CI sets DATABASE_URL, locally the trust-auth one. */
-export const TEST_POSTGRES_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_POSTGRES_URL =
+  process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface TestDatabase {
   /** The new database's URL (same server, user and options as TEST_POSTGRES_URL). */
@@ -28,7 +29,9 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
  */
 export async function createTestDatabase(prefix = 'headroom_test'): Promise<TestDatabase> {
   if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) {
-    throw new Error(`createTestDatabase: prefix ${JSON.stringify(prefix)} must be lower-case letters, digits and _`);
+    throw new Error(
+      `createTestDatabase: prefix ${JSON.stringify(prefix)} must be lower-case letters, digits and _`,
+    );
   }
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));
@@ -37,6 +40,7 @@ export async function createTestDatabase(prefix = 'headroom_test'): Promise<Test
   return {
     url: url.toString(),
     name,
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }

@@ -13,7 +13,9 @@ describe('createTestWorkflowEnvironment', () => {
 
   it('serves the default namespace on 127.0.0.1 from the installed CLI', async () => {
     expect(env.address).toMatch(/^127\.0\.0\.1:\d+$/);
-    const { namespaceInfo } = await env.connection.workflowService.describeNamespace({ namespace: 'default' });
+    const { namespaceInfo } = await env.connection.workflowService.describeNamespace({
+      namespace: 'default',
+    });
     expect(namespaceInfo?.name).toBe('default');
   });
 });

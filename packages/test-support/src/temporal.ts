@@ -1,5 +1,8 @@
 import { requireTemporalCli } from '@headroom/stack';
-import type { LocalTestWorkflowEnvironmentOptions, TestWorkflowEnvironment } from '@temporalio/testing';
+import type {
+  LocalTestWorkflowEnvironmentOptions,
+  TestWorkflowEnvironment,
+} from '@temporalio/testing';
 
 /**
  * A Temporal dev server for one test file (in memory, on a free port), run from the installed
@@ -15,6 +18,11 @@ export async function createTestWorkflowEnvironment(
   return TestWorkflowEnvironment.createLocal({
     ...opts,
     // Errors only: the server's start-up warnings would fill every test's output.
-    server: { log: { format: 'pretty', level: 'error' }, ...opts.server, executable: { type: 'existing-path', path: requireTemporalCli() }, ip: '127.0.0.1' },
+    server: {
+      log: { format: 'pretty', level: 'error' },
+      ...opts.server,
+      executable: { type: 'existing-path', path: requireTemporalCli() },
+      ip: '127.0.0.1',
+    },
   });
 }

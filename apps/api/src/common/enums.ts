@@ -25,18 +25,57 @@ export const SearchMethod = enumOf(SUPPORTED_METHODS);
 
 /** Each enum with what its values are called in an error message ("unknown task …; known tasks: …"). */
 const ENUMS = [
-  { name: 'Task', values: Task, noun: 'task', plural: 'tasks', description: 'A built-in task: pose3d (Human3.6M lifting), pose2d (COCO keypoints), chest (ChestX-ray14).' },
-  { name: 'SweepStatus', values: SweepStatus, noun: 'sweep status', plural: 'sweep statuses', description: 'Where a sweep is in its life: succeeded, failed and cancelled are final.' },
-  { name: 'TrialStatus', values: TrialStatus, noun: 'trial status', plural: 'trial statuses', description: 'Where a trial is in its life: succeeded, failed, cancelled and pruned are final.' },
-  { name: 'WorkerStatus', values: WorkerStatus, noun: 'worker status', plural: 'worker statuses', description: 'A train worker as it last reported itself.' },
-  { name: 'MetricGoal', values: MetricGoal, noun: 'goal', plural: 'goals', description: 'Which direction makes a metric better.' },
-  { name: 'SearchMethod', values: SearchMethod, noun: 'method', plural: 'methods', description: 'How a sweep picks its trials: every grid point, or seeded random samples.' },
+  {
+    name: 'Task',
+    values: Task,
+    noun: 'task',
+    plural: 'tasks',
+    description:
+      'A built-in task: pose3d (Human3.6M lifting), pose2d (COCO keypoints), chest (ChestX-ray14).',
+  },
+  {
+    name: 'SweepStatus',
+    values: SweepStatus,
+    noun: 'sweep status',
+    plural: 'sweep statuses',
+    description: 'Where a sweep is in its life: succeeded, failed and cancelled are final.',
+  },
+  {
+    name: 'TrialStatus',
+    values: TrialStatus,
+    noun: 'trial status',
+    plural: 'trial statuses',
+    description: 'Where a trial is in its life: succeeded, failed, cancelled and pruned are final.',
+  },
+  {
+    name: 'WorkerStatus',
+    values: WorkerStatus,
+    noun: 'worker status',
+    plural: 'worker statuses',
+    description: 'A train worker as it last reported itself.',
+  },
+  {
+    name: 'MetricGoal',
+    values: MetricGoal,
+    noun: 'goal',
+    plural: 'goals',
+    description: 'Which direction makes a metric better.',
+  },
+  {
+    name: 'SearchMethod',
+    values: SearchMethod,
+    noun: 'method',
+    plural: 'methods',
+    description: 'How a sweep picks its trials: every grid point, or seeded random samples.',
+  },
 ] as const;
 
 for (const e of ENUMS) registerEnumType(e.values, { name: e.name, description: e.description });
 
 /** The noun and the valid values of one of our enums, by its GraphQL name (for error messages). */
-export function describeEnum(name: string): { noun: string; plural: string; values: string[] } | undefined {
+export function describeEnum(
+  name: string,
+): { noun: string; plural: string; values: string[] } | undefined {
   const e = ENUMS.find((x) => x.name === name);
   return e && { noun: e.noun, plural: e.plural, values: Object.keys(e.values) };
 }

@@ -8,7 +8,10 @@ import { describeEnum } from './enums';
  * what would be valid) and exposes `extensions: { code, violations: [{ path, message }] }`; GraphQL's
  * own errors (bad query, wrong variable types) pass through; anything else is INTERNAL and logged.
  */
-export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatGraphQLError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (isHeadroomError(original)) {
     return {
@@ -45,7 +48,8 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
 }
 
 // graphql-js words it `Variable "$task" got invalid value "pose4d"; Value "pose4d" does not exist in "Task" enum.`
-const UNKNOWN_ENUM_VALUE = /^(?:Variable "\$(\w+)" got invalid value .*?; )?Value "(.*?)" does not exist in "(\w+)" enum/;
+const UNKNOWN_ENUM_VALUE =
+  /^(?:Variable "\$(\w+)" got invalid value .*?; )?Value "(.*?)" does not exist in "(\w+)" enum/;
 
 /**
  * GraphQL refuses an unknown enum value (a task, a status) before any resolver runs, and says

@@ -1,7 +1,10 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 
 /** Literals in a query (`spec: { task: "pose3d" }`) become plain JS values, variables included. */
-function parseLiteral(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
+function parseLiteral(
+  node: ValueNode,
+  variables: Record<string, unknown> | null | undefined,
+): unknown {
   switch (node.kind) {
     case Kind.STRING:
     case Kind.BOOLEAN:
@@ -16,7 +19,9 @@ function parseLiteral(node: ValueNode, variables: Record<string, unknown> | null
     case Kind.LIST:
       return node.values.map((v) => parseLiteral(v, variables));
     case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((f) => [f.name.value, parseLiteral(f.value, variables)]));
+      return Object.fromEntries(
+        node.fields.map((f) => [f.name.value, parseLiteral(f.value, variables)]),
+      );
     case Kind.VARIABLE:
       return variables?.[node.name.value];
   }

@@ -6,7 +6,10 @@ import { ConsoleLogger, type LogLevel } from '@nestjs/common';
  */
 export class StderrLogger extends ConsoleLogger {
   constructor() {
-    super('headroom-api', { logLevels: ['fatal', 'error', 'warn'], colors: Boolean(process.stderr.isTTY) });
+    super('headroom-api', {
+      logLevels: ['fatal', 'error', 'warn'],
+      colors: Boolean(process.stderr.isTTY),
+    });
   }
 
   protected override printMessages(

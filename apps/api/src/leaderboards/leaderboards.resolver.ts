@@ -9,7 +9,8 @@ export class LeaderboardsResolver {
   constructor(private readonly leaderboards: LeaderboardsService) {}
 
   @Query(() => [LeaderboardEntry], {
-    description: "Succeeded trials of a task ranked by one of its metrics, best first (the metric's goal sets the order).",
+    description:
+      "Succeeded trials of a task ranked by one of its metrics, best first (the metric's goal sets the order).",
   })
   leaderboard(
     @Args('task', { type: () => Task }) task: TaskId,

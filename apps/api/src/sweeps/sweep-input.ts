@@ -31,7 +31,8 @@ function withPrefix(prefix: string, parse: () => SweepSpec): SweepSpec {
   try {
     return parse();
   } catch (err) {
-    if (!isHeadroomError(err) || (err.code !== 'INVALID_SPEC' && err.code !== 'INVALID_INPUT')) throw err;
+    if (!isHeadroomError(err) || (err.code !== 'INVALID_SPEC' && err.code !== 'INVALID_INPUT'))
+      throw err;
     const violations: Violation[] =
       err.violations.length > 0
         ? err.violations.map((v) => ({ path: joinPath(prefix, v.path), message: v.message }))

@@ -1,9 +1,16 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import type { MetricGoal as Goal, SweepMethod, SweepStatus as Status, TaskId } from '@headroom/sweep';
+import type {
+  MetricGoal as Goal,
+  SweepMethod,
+  SweepStatus as Status,
+  TaskId,
+} from '@headroom/sweep';
 import { MetricGoal, SearchMethod, SweepStatus, Task } from '../common/enums';
 
 /** Resolvers return SweepRow from @headroom/db; property names here are the row's, GraphQL names may differ. */
-@ObjectType('Sweep', { description: 'A sweep: one spec expanded into trials, run by the control worker.' })
+@ObjectType('Sweep', {
+  description: 'A sweep: one spec expanded into trials, run by the control worker.',
+})
 export class Sweep {
   @Field(() => ID)
   id!: string;

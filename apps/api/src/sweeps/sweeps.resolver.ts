@@ -1,4 +1,14 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import {
+  Args,
+  Context,
+  ID,
+  Int,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
 import type { SweepRow, TrialRow } from '@headroom/db';
 import type { GraphQLContext } from '../common/request-cache';
 import { Trial } from '../trials/trial.model';
@@ -27,29 +37,41 @@ export class SweepsResolver {
   }
 
   @Mutation(() => Sweep, {
-    description: 'Validates the spec, starts its sweep workflow and returns the sweep once the control worker has registered it.',
+    description:
+      'Validates the spec, starts its sweep workflow and returns the sweep once the control worker has registered it.',
   })
-  createSweep(@Args('input', { type: () => CreateSweepInput }) input: CreateSweepInput): Promise<SweepRow> {
+  createSweep(
+    @Args('input', { type: () => CreateSweepInput }) input: CreateSweepInput,
+  ): Promise<SweepRow> {
     return this.sweepsService.create(input);
   }
 
-  @Mutation(() => Sweep, { description: 'Running trials finish their epoch and stop; no new trial starts until resumeSweep.' })
+  @Mutation(() => Sweep, {
+    description:
+      'Running trials finish their epoch and stop; no new trial starts until resumeSweep.',
+  })
   pauseSweep(@Args('id', { type: () => ID }) id: string): Promise<SweepRow> {
     return this.sweepsService.control(id, 'pause');
   }
 
-  @Mutation(() => Sweep, { description: 'Paused trials continue from their checkpoints; new trials start again.' })
+  @Mutation(() => Sweep, {
+    description: 'Paused trials continue from their checkpoints; new trials start again.',
+  })
   resumeSweep(@Args('id', { type: () => ID }) id: string): Promise<SweepRow> {
     return this.sweepsService.control(id, 'resume');
   }
 
-  @Mutation(() => Sweep, { description: 'Stops running trials within one heartbeat and marks them and the unstarted ones cancelled.' })
+  @Mutation(() => Sweep, {
+    description:
+      'Stops running trials within one heartbeat and marks them and the unstarted ones cancelled.',
+  })
   cancelSweep(@Args('id', { type: () => ID }) id: string): Promise<SweepRow> {
     return this.sweepsService.control(id, 'cancel');
   }
 
   @Mutation(() => Sweep, {
-    description: 'Runs failed and cancelled trials (all, or those named) again from their newest checkpoint, also after the sweep has ended.',
+    description:
+      'Runs failed and cancelled trials (all, or those named) again from their newest checkpoint, also after the sweep has ended.',
   })
   retryFailedTrials(
     @Args('sweepId', { type: () => ID }) sweepId: string,

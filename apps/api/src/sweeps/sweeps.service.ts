@@ -1,15 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { getSweep, listSweeps, listTrials, type Database, type SweepRow } from '@headroom/db';
 import { HeadroomError } from '@headroom/errors';
-import { isFinalSweepStatus, isRetryableTrialStatus, newSweepId, parseSweepSpec } from '@headroom/sweep';
+import {
+  isFinalSweepStatus,
+  isRetryableTrialStatus,
+  newSweepId,
+  parseSweepSpec,
+} from '@headroom/sweep';
 import { sweepActionRefused } from '@headroom/sweep/temporal';
 import { checkLimit, throwIfViolations } from '../common/limits';
-import { DATABASE } from '../common/tokens';
+import { API_ENV, DATABASE } from '../common/tokens';
+import type { ApiEnv } from '../env';
 import { TemporalService } from '../temporal/temporal.service';
 import { parseSweepInput, type SweepSource } from './sweep-input';
 
-/** How long createSweep waits for a control worker to register the sweep. */
-const REGISTRATION_DEADLINE_MS = 20_000;
 /** How long pause / resume / cancel / retry wait for the workflow to write the change before returning the sweep as it is. */
 const STATUS_DEADLINE_MS = 15_000;
 
@@ -17,6 +21,7 @@ const STATUS_DEADLINE_MS = 15_000;
 export class SweepsService {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
+    @Inject(API_ENV) private readonly env: ApiEnv,
     private readonly temporal: TemporalService,
   ) {}
 
@@ -37,7 +42,10 @@ export class SweepsService {
   async create(input: SweepSource): Promise<SweepRow> {
     const spec = parseSweepInput(input);
     const sweepId = newSweepId(Math.random);
-    await this.temporal.createSweep({ sweepId, spec }, REGISTRATION_DEADLINE_MS);
+    await this.temporal.createSweep(
+      { sweepId, spec },
+      this.env.HEADROOM_REGISTRATION_TIMEOUT_SECONDS * 1000,
+    );
     return this.require(sweepId);
   }
 
@@ -74,9 +82,15 @@ export class SweepsService {
       const byId = new Map(trials.map((t) => [t.id, t]));
       const violations = trialIds.flatMap((tid, i) => {
         const t = byId.get(tid);
-        if (!t) return [{ path: `trialIds[${i}]`, message: `${tid} is not a trial of sweep ${id}` }];
+        if (!t)
+          return [{ path: `trialIds[${i}]`, message: `${tid} is not a trial of sweep ${id}` }];
         if (!isRetryableTrialStatus(t.status)) {
-          return [{ path: `trialIds[${i}]`, message: `${tid} is ${t.status}; only failed or cancelled trials can be retried` }];
+          return [
+            {
+              path: `trialIds[${i}]`,
+              message: `${tid} is ${t.status}; only failed or cancelled trials can be retried`,
+            },
+          ];
         }
         return [];
       });
@@ -84,17 +98,27 @@ export class SweepsService {
       chosen = retryable.filter((t) => trialIds.includes(t.id));
     }
     if (chosen.length === 0) {
-      throw new HeadroomError('INVALID_INPUT', `sweep ${id} has no failed or cancelled trials to retry`, [
-        { path: 'sweepId', message: 'no failed or cancelled trials' },
-      ]);
+      throw new HeadroomError(
+        'INVALID_INPUT',
+        `sweep ${id} has no failed or cancelled trials to retry`,
+        [{ path: 'sweepId', message: 'no failed or cancelled trials' }],
+      );
     }
-    await this.temporal.retryTrials(id, parseSweepSpec(sweep.spec), chosen.map((t) => t.index), STATUS_DEADLINE_MS);
+    await this.temporal.retryTrials(
+      id,
+      parseSweepSpec(sweep.spec),
+      chosen.map((t) => t.index),
+      STATUS_DEADLINE_MS,
+    );
     return this.require(id);
   }
 
   private async require(id: string): Promise<SweepRow> {
     const sweep = await getSweep(this.db, id);
-    if (!sweep) throw new HeadroomError('NOT_FOUND', `no sweep ${id}; list sweeps with the sweeps query`, [{ path: 'id', message: `no sweep ${id}` }]);
+    if (!sweep)
+      throw new HeadroomError('NOT_FOUND', `no sweep ${id}; list sweeps with the sweeps query`, [
+        { path: 'id', message: `no sweep ${id}` },
+      ]);
     return sweep;
   }
 }

@@ -11,7 +11,9 @@ export class TaskMetric {
   goal!: Goal;
 }
 
-@ObjectType('TaskInfo', { description: 'A task a sweep can train, with the metrics its leaderboards rank by.' })
+@ObjectType('TaskInfo', {
+  description: 'A task a sweep can train, with the metrics its leaderboards rank by.',
+})
 export class TaskInfo {
   @Field(() => Task)
   id!: TaskId;

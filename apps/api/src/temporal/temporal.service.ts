@@ -36,14 +36,19 @@ const GRPC_DEADLINE_EXCEEDED = 4;
 /** Long enough for a remote cluster to answer, short enough that a missing dev server is reported promptly. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
-const CONTROL_UPDATES = { pause: pauseSweepUpdate, resume: resumeSweepUpdate, cancel: cancelSweepUpdate } as const;
+const CONTROL_UPDATES = {
+  pause: pauseSweepUpdate,
+  resume: resumeSweepUpdate,
+  cancel: cancelSweepUpdate,
+} as const;
 
 /**
  * What a control update came to: `applied` (the workflow wrote the change), `pending` (no answer
  * before the deadline: accepted and applied later, or no control worker is running), or `ended`
  * (the sweep's workflow has ended, so nothing can be changed).
  */
-export type ControlOutcome = { kind: 'applied'; result: SweepControlResult } | { kind: 'pending' } | { kind: 'ended' };
+export type ControlOutcome =
+  { kind: 'applied'; result: SweepControlResult } | { kind: 'pending' } | { kind: 'ended' };
 
 /**
  * Temporal client, connected on first use: the read API (sweeps, trials, leaderboards) must work
@@ -74,7 +79,10 @@ export class TemporalService implements OnApplicationShutdown {
     });
     try {
       return await client.withDeadline(Date.now() + deadlineMs, () =>
-        client.workflow.executeUpdateWithStart(createSweepUpdate, { updateId: `create-${input.sweepId}`, startWorkflowOperation: start }),
+        client.workflow.executeUpdateWithStart(createSweepUpdate, {
+          updateId: `create-${input.sweepId}`,
+          startWorkflowOperation: start,
+        }),
       );
     } catch (err) {
       if (timedOut(err)) throw this.noControlWorker(input.sweepId, deadlineMs);
@@ -83,15 +91,24 @@ export class TemporalService implements OnApplicationShutdown {
   }
 
   /** Pause, resume or cancel a sweep's workflow; waits up to `deadlineMs` for the change to be written. */
-  async controlSweep(sweepId: string, action: keyof typeof CONTROL_UPDATES, deadlineMs: number): Promise<ControlOutcome> {
+  async controlSweep(
+    sweepId: string,
+    action: keyof typeof CONTROL_UPDATES,
+    deadlineMs: number,
+  ): Promise<ControlOutcome> {
     const client = await this.getClient();
-    const handle: WorkflowHandle<SweepWorkflow> = client.workflow.getHandle(sweepWorkflowId(sweepId));
+    const handle: WorkflowHandle<SweepWorkflow> = client.workflow.getHandle(
+      sweepWorkflowId(sweepId),
+    );
     try {
-      const result = await client.withDeadline(Date.now() + deadlineMs, () => handle.executeUpdate(CONTROL_UPDATES[action]));
+      const result = await client.withDeadline(Date.now() + deadlineMs, () =>
+        handle.executeUpdate(CONTROL_UPDATES[action]),
+      );
       return { kind: 'applied', result };
     } catch (err) {
       if (timedOut(err)) return { kind: 'pending' };
-      if (err instanceof WorkflowNotFoundError || grpcCode(err) === GRPC_NOT_FOUND) return { kind: 'ended' };
+      if (err instanceof WorkflowNotFoundError || grpcCode(err) === GRPC_NOT_FOUND)
+        return { kind: 'ended' };
       throw headroomErrorOf(err) ?? this.translate(err);
     }
   }
@@ -101,7 +118,12 @@ export class TemporalService implements OnApplicationShutdown {
    * an ended one starts a new run of its workflow (same id, `retryOnly`) that runs only them.
    * Returns `pending` when the sweep did not answer within `deadlineMs`.
    */
-  async retryTrials(sweepId: string, spec: SweepSpec, indices: number[], deadlineMs: number): Promise<ControlOutcome> {
+  async retryTrials(
+    sweepId: string,
+    spec: SweepSpec,
+    indices: number[],
+    deadlineMs: number,
+  ): Promise<ControlOutcome> {
     const client = await this.getClient();
     const start = new WithStartWorkflowOperation<SweepWorkflow>(SWEEP_WORKFLOW_TYPE, {
       workflowId: sweepWorkflowId(sweepId),
@@ -111,7 +133,10 @@ export class TemporalService implements OnApplicationShutdown {
     });
     try {
       const result = await client.withDeadline(Date.now() + deadlineMs, () =>
-        client.workflow.executeUpdateWithStart(retryTrialsUpdate, { args: [{ indices }], startWorkflowOperation: start }),
+        client.workflow.executeUpdateWithStart(retryTrialsUpdate, {
+          args: [{ indices }],
+          startWorkflowOperation: start,
+        }),
       );
       return { kind: 'applied', result };
     } catch (err) {
@@ -138,7 +163,10 @@ export class TemporalService implements OnApplicationShutdown {
   }
 
   private async connect(): Promise<Client> {
-    const connection = Connection.lazy({ address: this.env.TEMPORAL_ADDRESS, connectTimeout: CONNECT_TIMEOUT_MS });
+    const connection = Connection.lazy({
+      address: this.env.TEMPORAL_ADDRESS,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+    });
     try {
       await connection.ensureConnected();
     } catch (err) {
@@ -156,7 +184,12 @@ export class TemporalService implements OnApplicationShutdown {
       return new HeadroomError(
         'CONFIG',
         `Temporal at ${address} has no namespace "${namespace}" (TEMPORAL_NAMESPACE): set TEMPORAL_NAMESPACE to an existing namespace, or create it with \`temporal operator namespace create --namespace ${namespace} --address ${address}\``,
-        [{ path: 'TEMPORAL_NAMESPACE', message: `namespace "${namespace}" not found on ${address}` }],
+        [
+          {
+            path: 'TEMPORAL_NAMESPACE',
+            message: `namespace "${namespace}" not found on ${address}`,
+          },
+        ],
       );
     }
     return err;
@@ -170,7 +203,12 @@ export class TemporalService implements OnApplicationShutdown {
         `namespace ${namespace}) but no control worker registered it within ${deadlineMs / 1000} s: ` +
         `is \`headroom worker --control\` (or \`headroom up\`) running on task queue ${CONTROL_TASK_QUEUE}, ` +
         'with the same Temporal namespace and database as this API? The workflow stays queued and runs when one starts.',
-      [{ path: 'input', message: `sweep ${sweepId} not registered by a control worker within ${deadlineMs / 1000} s` }],
+      [
+        {
+          path: 'input',
+          message: `sweep ${sweepId} not registered by a control worker within ${deadlineMs / 1000} s`,
+        },
+      ],
     );
   }
 
@@ -187,7 +225,10 @@ export class TemporalService implements OnApplicationShutdown {
 
 /** The deadline passed before the workflow answered (the SDK reports it in either form). */
 function timedOut(err: unknown): boolean {
-  return err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || grpcCode(err) === GRPC_DEADLINE_EXCEEDED;
+  return (
+    err instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+    grpcCode(err) === GRPC_DEADLINE_EXCEEDED
+  );
 }
 
 function grpcCode(err: unknown): number | undefined {

@@ -4,7 +4,9 @@ import { TrialStatus } from '../common/enums';
 import { GraphQLJSON } from '../common/json.scalar';
 
 /** Geometry fields use the sweep-file words (d_m, heads, d_h, qk_tied); they read TrialRow's camelCase properties. */
-@ObjectType('Trial', { description: 'One point of a sweep: a head geometry and hyperparameters, trained once.' })
+@ObjectType('Trial', {
+  description: 'One point of a sweep: a head geometry and hyperparameters, trained once.',
+})
 export class Trial {
   @Field(() => ID)
   id!: string;
@@ -15,7 +17,9 @@ export class Trial {
   @Field(() => TrialStatus)
   status!: Status;
 
-  @Field(() => GraphQLJSON, { description: 'All parameters of this trial, as resolved from the spec.' })
+  @Field(() => GraphQLJSON, {
+    description: 'All parameters of this trial, as resolved from the spec.',
+  })
   params!: Record<string, unknown>;
 
   @Field(() => Int, { name: 'd_m', description: 'Embedding size.' })
@@ -24,10 +28,16 @@ export class Trial {
   @Field(() => Int, { description: 'Number of attention heads.' })
   heads!: number;
 
-  @Field(() => Int, { name: 'd_h', description: 'Per-head projection size (d_m / heads in the standard layer).' })
+  @Field(() => Int, {
+    name: 'd_h',
+    description: 'Per-head projection size (d_m / heads in the standard layer).',
+  })
   dH!: number;
 
-  @Field(() => Boolean, { name: 'qk_tied', description: 'Whether queries and keys share one projection.' })
+  @Field(() => Boolean, {
+    name: 'qk_tied',
+    description: 'Whether queries and keys share one projection.',
+  })
   qkTied!: boolean;
 
   @Field(() => Int)
@@ -51,16 +61,27 @@ export class Trial {
   @Field(() => String, { nullable: true })
   error!: string | null;
 
-  @Field(() => Int, { description: 'Training attempts so far, over retries and retryFailedTrials.' })
+  @Field(() => Int, {
+    description: 'Training attempts so far, over retries and retryFailedTrials.',
+  })
   attempts!: number;
 
-  @Field(() => Int, { description: 'The epoch the latest attempt started from: 0 fresh, k when resumed from the checkpoint of epoch k.' })
+  @Field(() => Int, {
+    description:
+      'The epoch the latest attempt started from: 0 fresh, k when resumed from the checkpoint of epoch k.',
+  })
   resumedFromEpoch!: number;
 
-  @Field(() => String, { nullable: true, description: 'The train worker running (or last running) the trial.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The train worker running (or last running) the trial.',
+  })
   worker!: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'For a pruned trial: the ASHA rung it reached.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'For a pruned trial: the ASHA rung it reached.',
+  })
   prunedAtRung!: number | null;
 
   @Field(() => String, { nullable: true })

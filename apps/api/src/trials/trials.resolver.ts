@@ -9,7 +9,9 @@ import { TrialsService } from './trials.service';
 export class TrialsResolver {
   constructor(private readonly trials: TrialsService) {}
 
-  @ResolveField('history', () => [EpochMetrics], { description: 'Metrics after each completed epoch, oldest first.' })
+  @ResolveField('history', () => [EpochMetrics], {
+    description: 'Metrics after each completed epoch, oldest first.',
+  })
   history(@Parent() trial: TrialRow, @Context() ctx: GraphQLContext): Promise<EpochMetrics[]> {
     return this.trials.history(trial, ctx.cache);
   }

@@ -4,13 +4,17 @@ import { RequestCache } from '../common/request-cache';
 import { TrialsService } from './trials.service';
 
 const listSweepMetrics = vi.fn<(db: Database, sweepId: string) => Promise<TrialMetricRow[]>>();
-vi.mock('@headroom/db', () => ({ listSweepMetrics: (db: Database, id: string) => listSweepMetrics(db, id), listTrials: vi.fn() }));
+vi.mock('@headroom/db', () => ({
+  listSweepMetrics: (db: Database, id: string) => listSweepMetrics(db, id),
+  listTrials: vi.fn(),
+}));
 
 const row = (trialId: string, epoch: number, mpjpe: number): TrialMetricRow => ({
   trialId,
   epoch,
   metrics: { mpjpe },
   createdAt: new Date(0),
+  updatedAt: new Date(0),
 });
 const trial = (sweepId: string, id: string) => ({ id, sweepId }) as TrialRow;
 
@@ -18,7 +22,9 @@ describe('TrialsService.history', () => {
   beforeEach(() => {
     listSweepMetrics.mockReset();
     listSweepMetrics.mockImplementation(async (_db, sweepId) =>
-      sweepId === 'swa' ? [row('swa-1', 2, 50), row('swa-0', 1, 70), row('swa-1', 1, 60)] : [row('swb-0', 1, 40)],
+      sweepId === 'swa'
+        ? [row('swa-1', 2, 50), row('swa-0', 1, 70), row('swa-1', 1, 60)]
+        : [row('swb-0', 1, 40)],
     );
   });
 

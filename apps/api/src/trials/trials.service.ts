@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { listSweepMetrics, listTrials, type Database, type TrialMetricRow, type TrialRow } from '@headroom/db';
+import {
+  listSweepMetrics,
+  listTrials,
+  type Database,
+  type TrialMetricRow,
+  type TrialRow,
+} from '@headroom/db';
 import type { RequestCache } from '../common/request-cache';
 import { DATABASE } from '../common/tokens';
 import type { EpochMetrics } from './epoch-metrics.model';

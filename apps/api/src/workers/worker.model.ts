@@ -2,7 +2,10 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import type { WorkerStatus as Status } from '@headroom/sweep';
 import { WorkerStatus } from '../common/enums';
 
-@ObjectType('Worker', { description: 'A train worker as it announced itself (through Temporal; workers hold no database credentials).' })
+@ObjectType('Worker', {
+  description:
+    'A train worker as it announced itself (through Temporal; workers hold no database credentials).',
+})
 export class Worker {
   @Field(() => ID, { description: 'Temporal worker identity, train@host/pid.' })
   id!: string;
@@ -16,7 +19,9 @@ export class Worker {
   @Field(() => Int)
   pid!: number;
 
-  @Field(() => String, { description: 'TensorFlow.js backend: tensorflow-gpu, tensorflow, wasm or cpu.' })
+  @Field(() => String, {
+    description: 'TensorFlow.js backend: tensorflow-gpu, tensorflow, wasm or cpu.',
+  })
   backend!: string;
 
   @Field(() => String)
@@ -31,6 +36,8 @@ export class Worker {
   @Field(() => Date)
   startedAt!: Date;
 
-  @Field(() => Date, { description: 'Its last liveness report; a worker silent for minutes is gone.' })
+  @Field(() => Date, {
+    description: 'Its last liveness report; a worker silent for minutes is gone.',
+  })
   lastSeenAt!: Date;
 }

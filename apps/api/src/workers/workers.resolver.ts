@@ -9,7 +9,9 @@ export class WorkersResolver {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   @Query(() => [Worker], { description: 'Train workers by pool, most recently seen first.' })
-  workers(@Args('pool', { type: () => String, nullable: true }) pool: string | null): Promise<WorkerRow[]> {
+  workers(
+    @Args('pool', { type: () => String, nullable: true }) pool: string | null,
+  ): Promise<WorkerRow[]> {
     return listWorkers(this.db, pool ? { pool } : {});
   }
 }

@@ -24,7 +24,10 @@ export interface ApiProcess {
   /** Every stdout line so far; the API promises only the listening line there. */
   stdoutLines: string[];
   stderr(): string;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
   /** SIGTERM, then the exit code once it exits (throws past a deadline). */
   stop(): Promise<number | null>;
 }
@@ -36,7 +39,8 @@ export interface ExitResult {
 }
 
 function assertBuilt(): void {
-  if (!existsSync(DIST_MAIN)) throw new Error(`${DIST_MAIN} is missing: run \`pnpm --filter @headroom/api build\``);
+  if (!existsSync(DIST_MAIN))
+    throw new Error(`${DIST_MAIN} is missing: run \`pnpm --filter @headroom/api build\``);
 }
 
 function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
@@ -65,7 +69,11 @@ function waitForExit(child: ChildProcess, deadlineMs: number): Promise<number | 
 /** Starts dist/main.js and resolves once it prints its listening line (the only way to learn PORT=0's port). */
 export async function startApi(env: Record<string, string | undefined>): Promise<ApiProcess> {
   assertBuilt();
-  const child = spawn(process.execPath, [DIST_MAIN], { cwd: API_DIR, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [DIST_MAIN], {
+    cwd: API_DIR,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stdoutLines: string[] = [];
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -74,7 +82,11 @@ export async function startApi(env: Record<string, string | undefined>): Promise
     let pending = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the API did not report listening within ${START_DEADLINE_MS} ms; stderr:\n${stderr}`));
+      reject(
+        new Error(
+          `the API did not report listening within ${START_DEADLINE_MS} ms; stderr:\n${stderr}`,
+        ),
+      );
     }, START_DEADLINE_MS);
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       pending += chunk;
@@ -118,7 +130,11 @@ export async function startApi(env: Record<string, string | undefined>): Promise
 /** Runs dist/main.js expecting it to stop on its own (e.g. a bad environment). */
 export async function runApiToExit(env: Record<string, string | undefined>): Promise<ExitResult> {
   assertBuilt();
-  const child = spawn(process.execPath, [DIST_MAIN], { cwd: API_DIR, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [DIST_MAIN], {
+    cwd: API_DIR,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -1,5 +1,8 @@
 /** A valid pose3d grid spec (2 trials); tests break one field at a time. */
-export function validSpec(overrides: Record<string, unknown> = {}, parameters: Record<string, unknown> = {}) {
+export function validSpec(
+  overrides: Record<string, unknown> = {},
+  parameters: Record<string, unknown> = {},
+) {
   return {
     name: 'api-test',
     task: 'pose3d',
@@ -22,6 +25,22 @@ export function validSpec(overrides: Record<string, unknown> = {}, parameters: R
 
 export const CREATE_SWEEP = /* GraphQL */ `
   mutation ($input: CreateSweepInput!) {
-    createSweep(input: $input) { id name task method metric goal status trialCount trials { index d_m heads d_h qk_tied } }
+    createSweep(input: $input) {
+      id
+      name
+      task
+      method
+      metric
+      goal
+      status
+      trialCount
+      trials {
+        index
+        d_m
+        heads
+        d_h
+        qk_tied
+      }
+    }
   }
 `;

@@ -8,7 +8,16 @@ import { startLocalStack } from '../stack/local-stack';
 import { fetchLeaderboard, metricColumns, watchSweep } from '../sweep-watch';
 
 /** The demo's sweep file, shipped with the repo. */
-export const DEMO_SWEEP_FILE = resolve(__dirname, '..', '..', '..', '..', 'examples', 'sweeps', 'demo-pose3d.yaml');
+export const DEMO_SWEEP_FILE = resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'examples',
+  'sweeps',
+  'demo-pose3d.yaml',
+);
 
 /**
  * `headroom demo`: the whole path with nothing configured — embedded stack, a 4-trial
@@ -16,7 +25,8 @@ export const DEMO_SWEEP_FILE = resolve(__dirname, '..', '..', '..', '..', 'examp
  */
 export async function runDemo(opts: { verbose?: boolean } = {}): Promise<number> {
   const t0 = Date.now();
-  const say = (line: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+  const say = (line: string) =>
+    console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'headroom-demo-'));
   say(`starting the local stack in ${dataDir}`);
   const stack = await startLocalStack({
@@ -32,18 +42,30 @@ export async function runDemo(opts: { verbose?: boolean } = {}): Promise<number>
   try {
     const yaml = readFileSync(DEMO_SWEEP_FILE, 'utf8');
     const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, { input: { yaml } });
-    say(`launched sweep ${createSweep.name} (${createSweep.id}) with ${createSweep.trialCount} trials via ${stack.apiUrl}`);
+    say(
+      `launched sweep ${createSweep.name} (${createSweep.id}) with ${createSweep.trialCount} trials via ${stack.apiUrl}`,
+    );
     const live = new LiveBlock();
-    const sweep = await watchSweep(stack.apiUrl, createSweep.id, (s) => live.update(renderProgress(s)));
+    const sweep = await watchSweep(stack.apiUrl, createSweep.id, (s) =>
+      live.update(renderProgress(s)),
+    );
     say(`sweep ${sweep.status}`);
 
-    const rows = await fetchLeaderboard(stack.apiUrl, { task: sweep.task, metric: sweep.metric, sweepId: sweep.id });
-    console.log(`\nLeaderboard — ${sweep.task}, ${sweep.metric} (${sweep.goal}), synthetic Human3.6M test subjects S9, S11\n`);
+    const rows = await fetchLeaderboard(stack.apiUrl, {
+      task: sweep.task,
+      metric: sweep.metric,
+      sweepId: sweep.id,
+    });
+    console.log(
+      `\nLeaderboard — ${sweep.task}, ${sweep.metric} (${sweep.goal}), synthetic Human3.6M test subjects S9, S11\n`,
+    );
     for (const line of renderLeaderboard(rows, metricColumns(sweep.task))) console.log(line);
     console.log('\nMPJPE (mm) by epoch — it falls as the models learn:');
     for (const t of sweep.trials) {
       const curve = t.history.map((h) => Number(h.metrics.mpjpe ?? NaN).toFixed(1)).join(' → ');
-      console.log(`  #${t.index} d_h ${String(t.d_h).padEnd(3)} qk_tied ${String(t.qk_tied).padEnd(5)}  ${curve}`);
+      console.log(
+        `  #${t.index} d_h ${String(t.d_h).padEnd(3)} qk_tied ${String(t.qk_tied).padEnd(5)}  ${curve}`,
+      );
     }
     return sweep.status === 'succeeded' ? 0 : 1;
   } finally {

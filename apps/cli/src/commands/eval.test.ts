@@ -54,7 +54,15 @@ describe('headroom eval pose3d', () => {
   it('names the file and the item when a pose is malformed, exit code 2', () => {
     const bad = pred.map((frame) => frame.map((j) => [...j]));
     bad[3]![5] = [1, 2];
-    const r = headroom('eval', 'pose3d', '--gt', gtFile, '--pred', write('bad.json', bad), '--json');
+    const r = headroom(
+      'eval',
+      'pose3d',
+      '--gt',
+      gtFile,
+      '--pred',
+      write('bad.json', bad),
+      '--json',
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('bad.json');
     expect(r.stderr).toContain('[3][5]');
@@ -62,7 +70,14 @@ describe('headroom eval pose3d', () => {
   });
 
   it('rejects a file that is not JSON and a missing file, exit code 2', () => {
-    const notJson = headroom('eval', 'pose3d', '--gt', write('broken.json', '[[[1,2,3]'), '--pred', predFile);
+    const notJson = headroom(
+      'eval',
+      'pose3d',
+      '--gt',
+      write('broken.json', '[[[1,2,3]'),
+      '--pred',
+      predFile,
+    );
     expect(notJson.status).toBe(2);
     expect(notJson.stderr).toMatch(/broken\.json.*not valid JSON/);
     const missing = headroom('eval', 'pose3d', '--gt', join(dir, 'nope.json'), '--pred', predFile);
@@ -71,7 +86,14 @@ describe('headroom eval pose3d', () => {
   });
 
   it('rejects files with different numbers of poses, and missing flags, exit code 2', () => {
-    const r = headroom('eval', 'pose3d', '--gt', gtFile, '--pred', write('short.json', pred.slice(0, 4)));
+    const r = headroom(
+      'eval',
+      'pose3d',
+      '--gt',
+      gtFile,
+      '--pred',
+      write('short.json', pred.slice(0, 4)),
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/frames|poses/);
     const noPred = headroom('eval', 'pose3d', '--gt', gtFile);

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { HeadroomError } from '@headroom/errors';
 import { graphql } from '../graphql-client';
-import { CREATE_SWEEP, RETRY_FAILED, SWEEP_ACTIONS, SWEEP_PROGRESS, WORKERS, type SweepAction, type SweepView } from '../queries';
+import {
+  CREATE_SWEEP,
+  RETRY_FAILED,
+  SWEEP_ACTIONS,
+  SWEEP_PROGRESS,
+  WORKERS,
+  type SweepAction,
+  type SweepView,
+} from '../queries';
 import { LiveBlock, renderLeaderboard, renderProgress } from '../render';
 import { fetchLeaderboard, metricColumns, watchSweep } from '../sweep-watch';
 
@@ -11,16 +19,26 @@ interface Common {
 }
 
 function readSpecFile(file: string | undefined): string {
-  if (!file) throw new HeadroomError('INVALID_INPUT', 'sweep create needs a sweep file: headroom sweep create FILE.yaml');
+  if (!file)
+    throw new HeadroomError(
+      'INVALID_INPUT',
+      'sweep create needs a sweep file: headroom sweep create FILE.yaml',
+    );
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new HeadroomError('INVALID_INPUT', `${file}: cannot read the sweep file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new HeadroomError(
+      'INVALID_INPUT',
+      `${file}: cannot read the sweep file (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
 }
 
 /** `headroom sweep create FILE [--wait] [--json]` */
-export async function createSweepCommand(file: string | undefined, opts: Common & { wait?: boolean }): Promise<number> {
+export async function createSweepCommand(
+  file: string | undefined,
+  opts: Common & { wait?: boolean },
+): Promise<number> {
   const yaml = readSpecFile(file);
   const { createSweep } = await graphql(opts.api, CREATE_SWEEP, {
     input: { yaml },
@@ -35,7 +53,8 @@ export async function createSweepCommand(file: string | undefined, opts: Common 
     console.log(opts.json ? JSON.stringify({ id: createSweep.id }) : createSweep.id);
     return 0;
   }
-  if (!opts.json) console.log(`sweep ${createSweep.name} (${createSweep.id}): ${createSweep.trialCount} trials`);
+  if (!opts.json)
+    console.log(`sweep ${createSweep.name} (${createSweep.id}): ${createSweep.trialCount} trials`);
   const live = new LiveBlock();
   const sweep = await watchSweep(opts.api, createSweep.id, (s) => {
     if (!opts.json) live.update(renderProgress(s));
@@ -64,13 +83,18 @@ export function showJson(s: SweepView) {
 
 /** `headroom sweep show ID [--json]` */
 export async function showSweepCommand(id: string | undefined, opts: Common): Promise<number> {
-  if (!id) throw new HeadroomError('INVALID_INPUT', 'sweep show needs a sweep id: headroom sweep show ID');
+  if (!id)
+    throw new HeadroomError('INVALID_INPUT', 'sweep show needs a sweep id: headroom sweep show ID');
   const { sweep } = await graphql(opts.api, SWEEP_PROGRESS, { id });
   if (!sweep) throw new HeadroomError('NOT_FOUND', `no sweep ${id}`);
   if (opts.json) console.log(JSON.stringify(showJson(sweep)));
   else {
     for (const line of renderProgress(sweep)) console.log(line);
-    const rows = await fetchLeaderboard(opts.api, { task: sweep.task, metric: sweep.metric, sweepId: sweep.id });
+    const rows = await fetchLeaderboard(opts.api, {
+      task: sweep.task,
+      metric: sweep.metric,
+      sweepId: sweep.id,
+    });
     if (rows.length > 0) {
       console.log('');
       for (const line of renderLeaderboard(rows, metricColumns(sweep.task))) console.log(line);
@@ -80,7 +104,11 @@ export async function showSweepCommand(id: string | undefined, opts: Common): Pr
 }
 
 /** `headroom sweep pause|resume|cancel ID` */
-export async function sweepActionCommand(action: SweepAction, id: string | undefined, opts: Common): Promise<number> {
+export async function sweepActionCommand(
+  action: SweepAction,
+  id: string | undefined,
+  opts: Common,
+): Promise<number> {
   if (!id) throw new HeadroomError('INVALID_INPUT', `sweep ${action} needs a sweep id`);
   const { sweep: s } = await graphql(opts.api, SWEEP_ACTIONS[action], { id });
   console.log(opts.json ? JSON.stringify(s) : `sweep ${s.id}: ${s.status}`);
@@ -88,13 +116,25 @@ export async function sweepActionCommand(action: SweepAction, id: string | undef
 }
 
 /** `headroom trials retry-failed SWEEP_ID [--trial ID …]` */
-export async function retryFailedCommand(sweepId: string | undefined, trialIds: string[], opts: Common): Promise<number> {
-  if (!sweepId) throw new HeadroomError('INVALID_INPUT', 'trials retry-failed needs a sweep id: headroom trials retry-failed SWEEP_ID');
+export async function retryFailedCommand(
+  sweepId: string | undefined,
+  trialIds: string[],
+  opts: Common,
+): Promise<number> {
+  if (!sweepId)
+    throw new HeadroomError(
+      'INVALID_INPUT',
+      'trials retry-failed needs a sweep id: headroom trials retry-failed SWEEP_ID',
+    );
   const { retryFailedTrials } = await graphql(opts.api, RETRY_FAILED, {
     sweepId,
     trialIds: trialIds.length > 0 ? trialIds : null,
   });
-  console.log(opts.json ? JSON.stringify(retryFailedTrials) : `sweep ${retryFailedTrials.id}: ${retryFailedTrials.status}, failed trials running again`);
+  console.log(
+    opts.json
+      ? JSON.stringify(retryFailedTrials)
+      : `sweep ${retryFailedTrials.id}: ${retryFailedTrials.status}, failed trials running again`,
+  );
   return 0;
 }
 
@@ -103,6 +143,10 @@ export async function workersCommand(pool: string | undefined, opts: Common): Pr
   const { workers } = await graphql(opts.api, WORKERS, { pool: pool ?? null });
   if (opts.json) console.log(JSON.stringify(workers));
   else if (workers.length === 0) console.log('no train workers have registered');
-  else for (const w of workers) console.log(`${w.pool}\t${w.id}\t${w.backend}\t${w.device}\tslots ${w.slots}\t${w.status}\tlast seen ${w.lastSeenAt}`);
+  else
+    for (const w of workers)
+      console.log(
+        `${w.pool}\t${w.id}\t${w.backend}\t${w.device}\tslots ${w.slots}\t${w.status}\tlast seen ${w.lastSeenAt}`,
+      );
   return 0;
 }

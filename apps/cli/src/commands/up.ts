@@ -10,7 +10,12 @@ const DEFAULT_TEMPORAL_PORT = 7233;
  * PGlite (unless DATABASE_URL), the API, the control worker and N train workers — with
  * its state under HEADROOM_DATA_DIR, until Ctrl-C / SIGTERM stops it all cleanly.
  */
-export async function runUp(opts: { trainWorkers?: string; pool?: string; port?: string; verbose?: boolean }): Promise<number> {
+export async function runUp(opts: {
+  trainWorkers?: string;
+  pool?: string;
+  port?: string;
+  verbose?: boolean;
+}): Promise<number> {
   const trainWorkers = Number(opts.trainWorkers ?? '1');
   if (!Number.isInteger(trainWorkers) || trainWorkers < 0) {
     throw new Error(`--train-workers must be an integer ≥ 0, got ${opts.trainWorkers}`);
@@ -26,10 +31,16 @@ export async function runUp(opts: { trainWorkers?: string; pool?: string; port?:
     log: say,
     echo: opts.verbose ? (l) => console.log(l) : undefined,
   });
-  writeStackState({ apiUrl: stack.apiUrl, temporalAddress: stack.temporalAddress, pid: process.pid });
+  writeStackState({
+    apiUrl: stack.apiUrl,
+    temporalAddress: stack.temporalAddress,
+    pid: process.pid,
+  });
   say(`state in ${dir}`);
   say(`API ${stack.apiUrl}`);
-  say(`add train workers elsewhere with: TEMPORAL_ADDRESS=${stack.temporalAddress} pnpm headroom worker --pool ${opts.pool ?? 'default'}`);
+  say(
+    `add train workers elsewhere with: TEMPORAL_ADDRESS=${stack.temporalAddress} pnpm headroom worker --pool ${opts.pool ?? 'default'}`,
+  );
   say('Ctrl-C stops everything');
 
   // Stay up until asked to stop, or until a service dies (then stop the rest and say which).
@@ -37,7 +48,11 @@ export async function runUp(opts: { trainWorkers?: string; pool?: string; port?:
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
     for (const p of stack.processes) {
-      p.child.once('exit', (code, signal) => resolve(`${p.name} exited (${signal ?? `code ${code}`}); last output:\n${p.tail.join('\n')}`));
+      p.child.once('exit', (code, signal) =>
+        resolve(
+          `${p.name} exited (${signal ?? `code ${code}`}); last output:\n${p.tail.join('\n')}`,
+        ),
+      );
     }
   });
   say(`stopping (${reason})`);

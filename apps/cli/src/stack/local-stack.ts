@@ -1,7 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serveEmbeddedDatabase } from '@headroom/db';
-import { startProcess, startTemporal, type ManagedProcess, type TemporalHandle } from '@headroom/stack';
+import {
+  startProcess,
+  startTemporal,
+  type ManagedProcess,
+  type TemporalHandle,
+} from '@headroom/stack';
 
 export interface LocalStackOptions {
   /** Embedded database, Temporal's database file and artifacts live here. */
@@ -67,7 +72,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       echo: opts.echo,
     });
     stops.push(() => temporal.stop());
-    if (temporal.source !== 'TEMPORAL_ADDRESS') started.push(`Temporal dev server (${temporal.source})`);
+    if (temporal.source !== 'TEMPORAL_ADDRESS')
+      started.push(`Temporal dev server (${temporal.source})`);
     log(`temporal: ${temporal.address} (${temporal.source})`);
 
     const env = {
@@ -75,7 +81,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       TEMPORAL_ADDRESS: temporal.address,
       HEADROOM_DATA_DIR: opts.dataDir,
     };
-    const spawnApp = async (name: string, app: 'api' | 'worker', args: string[], ready: RegExp, extraEnv: NodeJS.ProcessEnv = {}) => {
+    const spawnApp = async (
+      name: string,
+      app: 'api' | 'worker',
+      args: string[],
+      ready: RegExp,
+      extraEnv: NodeJS.ProcessEnv = {},
+    ) => {
       const { proc, match } = await startProcess({
         name,
         command: process.execPath,
@@ -97,15 +109,30 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const pool = opts.pool ?? 'default';
     for (let i = 0; i < (opts.trainWorkers ?? 1); i++) {
       // Train workers get no database credentials: they report through Temporal only.
-      await spawnApp(`train-worker-${i + 1}`, 'worker', ['train', '--pool', pool, '--slots', String(opts.slotsPerWorker ?? 1)], /train worker ready/, {
-        DATABASE_URL: undefined,
-      });
+      await spawnApp(
+        `train-worker-${i + 1}`,
+        'worker',
+        ['train', '--pool', pool, '--slots', String(opts.slotsPerWorker ?? 1)],
+        /train worker ready/,
+        {
+          DATABASE_URL: undefined,
+        },
+      );
     }
     log(`${opts.trainWorkers ?? 1} train worker(s) ready on pool ${pool}`);
-    const m = await spawnApp('api', 'api', [], /listening on (http:\/\/\S+)/, { PORT: String(opts.apiPort ?? 0) });
+    const m = await spawnApp('api', 'api', [], /listening on (http:\/\/\S+)/, {
+      PORT: String(opts.apiPort ?? 0),
+    });
     const apiUrl = m[1]!;
     log(`api: ${apiUrl}`);
-    return { apiUrl, databaseUrl, temporalAddress: temporal.address, started, processes, stop: stopAll };
+    return {
+      apiUrl,
+      databaseUrl,
+      temporalAddress: temporal.address,
+      started,
+      processes,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

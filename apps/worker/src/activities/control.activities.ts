@@ -46,7 +46,15 @@ export function createControlActivities({ db }: { db: Database }) {
       const trials = Array.from({ length: total }, (_, index) => {
         const params = trialAt(spec, index);
         const g = resolveGeometry(params);
-        return { index, params: { ...params }, dModel: g.dModel, heads: g.heads, dH: g.dH, qkTied: g.qkTied, epochs: params.epochs };
+        return {
+          index,
+          params: { ...params },
+          dModel: g.dModel,
+          heads: g.heads,
+          dH: g.dH,
+          qkTied: g.qkTied,
+          epochs: params.epochs,
+        };
       });
       await insertSweep(db, {
         id: sweepId,
@@ -61,7 +69,13 @@ export function createControlActivities({ db }: { db: Database }) {
       return total;
     },
 
-    async setSweepStatus({ sweepId, status }: { sweepId: string; status: SweepStatus }): Promise<void> {
+    async setSweepStatus({
+      sweepId,
+      status,
+    }: {
+      sweepId: string;
+      status: SweepStatus;
+    }): Promise<void> {
       await setSweepStatus(db, sweepId, status);
     },
 
@@ -84,9 +98,20 @@ export function createControlActivities({ db }: { db: Database }) {
     },
 
     async recordEpoch(report: EpochReport): Promise<void> {
-      await recordEpochMetrics(db, { trialId: report.trialId, epoch: report.epoch, metrics: report.metrics });
+      await recordEpochMetrics(db, {
+        trialId: report.trialId,
+        epoch: report.epoch,
+        metrics: report.metrics,
+      });
       const c = report.checkpoint;
-      if (c) await recordCheckpoint(db, { trialId: report.trialId, epoch: c.epoch, path: c.path, sizeBytes: c.sizeBytes, sha256: c.sha256 });
+      if (c)
+        await recordCheckpoint(db, {
+          trialId: report.trialId,
+          epoch: c.epoch,
+          path: c.path,
+          sizeBytes: c.sizeBytes,
+          sha256: c.sha256,
+        });
     },
 
     async latestCheckpoint({ trialId }: { trialId: string }): Promise<ResumePoint | null> {
@@ -94,7 +119,13 @@ export function createControlActivities({ db }: { db: Database }) {
       return c ? { epoch: c.epoch, path: c.path } : null;
     },
 
-    async completeTrial({ trialId, result }: { trialId: string; result: TrainTrialResult }): Promise<void> {
+    async completeTrial({
+      trialId,
+      result,
+    }: {
+      trialId: string;
+      result: TrainTrialResult;
+    }): Promise<void> {
       await completeTrial(db, { trialId, ...result });
     },
 
@@ -106,7 +137,15 @@ export function createControlActivities({ db }: { db: Database }) {
       await registerWorker(db, { ...info, startedAt: new Date(info.startedAt) });
     },
 
-    async markWorkerSeen({ id, at, status }: { id: string; at: string; status: WorkerStatus }): Promise<void> {
+    async markWorkerSeen({
+      id,
+      at,
+      status,
+    }: {
+      id: string;
+      at: string;
+      status: WorkerStatus;
+    }): Promise<void> {
       await markWorkerSeen(db, id, new Date(at), status);
     },
   });
@@ -117,7 +156,9 @@ export function createControlActivities({ db }: { db: Database }) {
  * violations (non-retryable when no retry can fix it): an invalid spec in registerSweep reaches
  * createSweep's caller as INVALID_SPEC instead of being retried forever.
  */
-export function withHeadroomFailures<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+export function withHeadroomFailures<
+  T extends Record<string, (...args: never[]) => Promise<unknown>>,
+>(activities: T): T {
   const wrapped: Record<string, (...args: never[]) => Promise<unknown>> = {};
   for (const [name, fn] of Object.entries(activities)) {
     wrapped[name] = async (...args) => {

@@ -20,7 +20,12 @@ import { trainPose2d } from '../trainer/pose2d.trainer';
 import { trainPose3d } from '../trainer/pose3d.trainer';
 
 /** The trainer of each task; a task without one fails at once, naming the ones this worker has. */
-const TRAINERS: Partial<Record<TrainTrialInput['task'], (input: TrainTrialInput, hooks: TrainHooks) => Promise<TrainTrialResult>>> = {
+const TRAINERS: Partial<
+  Record<
+    TrainTrialInput['task'],
+    (input: TrainTrialInput, hooks: TrainHooks) => Promise<TrainTrialResult>
+  >
+> = {
   pose3d: trainPose3d,
   pose2d: trainPose2d,
 };
@@ -44,7 +49,10 @@ export function createTrainActivities({
       const ctx = Context.current();
       const wf = ctx.info.workflowExecution;
       if (!wf) {
-        throw ApplicationFailure.nonRetryable('trainTrial runs inside a trial workflow; it was started without one', 'CONFIG');
+        throw ApplicationFailure.nonRetryable(
+          'trainTrial runs inside a trial workflow; it was started without one',
+          'CONFIG',
+        );
       }
       const trial = ctx.client.workflow.getHandle(wf.workflowId);
       let announced = false;
@@ -71,7 +79,13 @@ export function createTrainActivities({
           );
         }
         return await train(
-          { ...input, resumeFrom: newer(input.resumeFrom, ctx.info.heartbeatDetails as TrainHeartbeat | undefined) },
+          {
+            ...input,
+            resumeFrom: newer(
+              input.resumeFrom,
+              ctx.info.heartbeatDetails as TrainHeartbeat | undefined,
+            ),
+          },
           {
             artifactsDir,
             backend,
@@ -86,9 +100,11 @@ export function createTrainActivities({
         // An attempt that failed before training (missing data, say) still counts, and says where it ran.
         if (!announced) await announce(0).catch(() => {});
         // Temporal counts an attempt as cancelled (pause, prune, cancelSweep) only by this failure type.
-        if (ctx.cancellationSignal.aborted) throw new CancelledFailure('training stopped on request');
+        if (ctx.cancellationSignal.aborted)
+          throw new CancelledFailure('training stopped on request');
         // Permanent codes fail the trial at once, with the message; others retry from the checkpoint.
-        if (isHeadroomError(err) && PERMANENT_ERROR_CODES.includes(err.code)) throw headroomFailure(err);
+        if (isHeadroomError(err) && PERMANENT_ERROR_CODES.includes(err.code))
+          throw headroomFailure(err);
         throw err;
       }
     },
@@ -96,7 +112,10 @@ export function createTrainActivities({
 }
 
 /** A retried attempt knows its predecessor's last checkpoint from the heartbeat details. */
-function newer(known: ResumePoint | undefined, beat: TrainHeartbeat | undefined): ResumePoint | undefined {
+function newer(
+  known: ResumePoint | undefined,
+  beat: TrainHeartbeat | undefined,
+): ResumePoint | undefined {
   const fromBeat = beat?.checkpoint ? { epoch: beat.epoch, path: beat.checkpoint } : undefined;
   if (!fromBeat) return known;
   if (!known) return fromBeat;

@@ -1,13 +1,31 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import { HeadroomError } from '@headroom/errors';
-import { countTrials, parseSweepSpec, trialId, type SweepSpec, type SweepStatus, type TrialStatus } from '@headroom/sweep';
+import {
+  countTrials,
+  parseSweepSpec,
+  trialId,
+  type SweepSpec,
+  type SweepStatus,
+  type TrialStatus,
+} from '@headroom/sweep';
 import {
   cancelSweepUpdate,
   CONTROL_TASK_QUEUE,
@@ -103,7 +121,11 @@ const control: ControlActivities = withHeadroomFailures({
   },
   async settleSweepStatus({ sweepId }: { sweepId: string }) {
     const s = sweepOf(sweepId);
-    const status: SweepStatus = s.trials.some((t) => t.status === 'failed' || t.status === 'cancelled') ? 'failed' : 'succeeded';
+    const status: SweepStatus = s.trials.some(
+      (t) => t.status === 'failed' || t.status === 'cancelled',
+    )
+      ? 'failed'
+      : 'succeeded';
     s.statuses.push(status);
     return status;
   },
@@ -161,7 +183,10 @@ const train: TrainActivities = {
     const ctx = Context.current();
     const wf = ctx.info.workflowExecution!;
     const trial = ctx.client.workflow.getHandle(wf.workflowId);
-    const script = scripts.get(input.sweepId)?.(Number(input.trialId.slice(input.trialId.lastIndexOf('-') + 1))) ?? {};
+    const script =
+      scripts.get(input.sweepId)?.(
+        Number(input.trialId.slice(input.trialId.lastIndexOf('-') + 1)),
+      ) ?? {};
     const from = input.resumeFrom?.epoch ?? 0;
     await trial.signal(trialStartedSignal, {
       trialId: input.trialId,
@@ -177,7 +202,10 @@ const train: TrainActivities = {
       if (failure) throw failure;
       const end = Date.now() + (script.epochMs ?? 0);
       do {
-        ctx.heartbeat({ epoch: epoch - 1, checkpoint: epoch > 1 ? `mem://${input.trialId}/${epoch - 1}` : undefined });
+        ctx.heartbeat({
+          epoch: epoch - 1,
+          checkpoint: epoch > 1 ? `mem://${input.trialId}/${epoch - 1}` : undefined,
+        });
         await ctx.sleep(10); // "training"; throws CancelledFailure once a stop request arrived
       } while (Date.now() < end);
       await trial.signal(epochCompletedSignal, {
@@ -187,7 +215,14 @@ const train: TrainActivities = {
         checkpoint: { epoch, path: `mem://${input.trialId}/${epoch}`, sizeBytes: 1, sha256: '0' },
       });
     }
-    return { metrics: metrics(input.params.epochs), paramCount: 1, artifactPath: `mem://${input.trialId}`, epochsCompleted: input.params.epochs, backend: 'fake', device: 'fake' };
+    return {
+      metrics: metrics(input.params.epochs),
+      paramCount: 1,
+      artifactPath: `mem://${input.trialId}`,
+      epochsCompleted: input.params.epochs,
+      backend: 'fake',
+      device: 'fake',
+    };
   },
 };
 
@@ -200,14 +235,22 @@ let running: Promise<void>[] = [];
 let serial = 0;
 
 beforeAll(async () => {
-  // Warnings and errors only: the SDK logs every worker state change at INFO.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Errors only: the SDK logs every worker state change, and every scripted activity failure.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   [env, bundle] = await Promise.all([
     createTestWorkflowEnvironment(),
-    bundleWorkflowCode({ workflowsPath: join(__dirname, 'index.ts'), logger: quietLogger() }),
+    bundleWorkflowCode({
+      workflowsPath: join(__dirname, 'index.ts'),
+      logger: new DefaultLogger('ERROR'),
+    }),
   ]);
   workers = await Promise.all([
-    Worker.create({ connection: env.nativeConnection, taskQueue: CONTROL_TASK_QUEUE, workflowBundle: bundle, activities: control }),
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: CONTROL_TASK_QUEUE,
+      workflowBundle: bundle,
+      activities: control,
+    }),
     Worker.create({
       connection: env.nativeConnection,
       taskQueue: trainTaskQueue('default'),
@@ -227,11 +270,6 @@ afterAll(async () => {
   await env?.teardown();
 }, 60_000);
 
-function quietLogger() {
-  const noop = () => {};
-  return { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };
-}
-
 const SPEC = {
   name: 'workflow-test',
   task: 'pose3d',
@@ -241,7 +279,11 @@ const SPEC = {
 };
 
 function spec(parameters: Record<string, unknown>, extra: Record<string, unknown> = {}): SweepSpec {
-  return parseSweepSpec({ ...SPEC, parameters: { d_m: { value: 32 }, heads: { value: 4 }, ...parameters }, ...extra });
+  return parseSweepSpec({
+    ...SPEC,
+    parameters: { d_m: { value: 32 }, heads: { value: 4 }, ...parameters },
+    ...extra,
+  });
 }
 
 function newId(): string {
@@ -250,7 +292,9 @@ function newId(): string {
 }
 
 /** createSweep as the API sends it: update-with-start that returns once the sweep is registered. */
-async function createSweep(input: SweepWorkflowArgs): Promise<{ handle: WorkflowHandle; registered: { sweepId: string; trials: number } }> {
+async function createSweep(
+  input: SweepWorkflowArgs,
+): Promise<{ handle: WorkflowHandle; registered: { sweepId: string; trials: number } }> {
   const start = new WithStartWorkflowOperation(SWEEP_WORKFLOW_TYPE, {
     workflowId: sweepWorkflowId(input.sweepId),
     taskQueue: CONTROL_TASK_QUEUE,
@@ -259,7 +303,9 @@ async function createSweep(input: SweepWorkflowArgs): Promise<{ handle: Workflow
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
   });
-  const registered = await env.client.workflow.executeUpdateWithStart(createSweepUpdate, { startWorkflowOperation: start });
+  const registered = await env.client.workflow.executeUpdateWithStart(createSweepUpdate, {
+    startWorkflowOperation: start,
+  });
   return { handle: await start.workflowHandle(), registered };
 }
 
@@ -271,7 +317,10 @@ function retryTrials(sweepId: string, s: SweepSpec, indices: number[]) {
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
-  return env.client.workflow.executeUpdateWithStart(retryTrialsUpdate, { args: [{ indices }], startWorkflowOperation: start });
+  return env.client.workflow.executeUpdateWithStart(retryTrialsUpdate, {
+    args: [{ indices }],
+    startWorkflowOperation: start,
+  });
 }
 
 /** The HeadroomError an update was refused or failed with. */
@@ -298,7 +347,11 @@ async function record(name: string, workflowId: string, runId?: string): Promise
 describe('sweepWorkflow', () => {
   it('createSweep returns once the sweep is registered, and the sweep runs every trial to success', async () => {
     const sweepId = newId();
-    const s = spec({ qk_tied: { values: [false, true] }, layers: { values: [1, 2] }, epochs: { value: 2 } });
+    const s = spec({
+      qk_tied: { values: [false, true] },
+      layers: { values: [1, 2] },
+      epochs: { value: 2 },
+    });
     const { handle, registered } = await createSweep({ sweepId, spec: s });
     expect(registered).toEqual({ sweepId, trials: 4 });
     // Registered means written: the rows exist when the update returns.
@@ -308,7 +361,12 @@ describe('sweepWorkflow', () => {
     expect(final.next).toBe(4);
     expect(trialStatuses(sweepId)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
     expect(db.get(sweepId)!.statuses).toEqual(['pending', 'running', 'succeeded']);
-    expect(db.get(sweepId)!.trials.map((t) => t.epochs)).toEqual([[1, 2], [1, 2], [1, 2], [1, 2]]);
+    expect(db.get(sweepId)!.trials.map((t) => t.epochs)).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
   });
 
   it('a second createSweep for the same sweep joins the first; after it ended, it cannot start it again', async () => {
@@ -322,20 +380,28 @@ describe('sweepWorkflow', () => {
     expect((await second.handle.describe()).runId).toBe(run);
     await first.handle.result();
     expect(trialStatuses(sweepId)).toEqual(['succeeded']);
-    await expect(createSweep({ sweepId, spec: s })).rejects.toThrow(WorkflowExecutionAlreadyStartedError);
+    await expect(createSweep({ sweepId, spec: s })).rejects.toThrow(
+      WorkflowExecutionAlreadyStartedError,
+    );
     expect(trainInputs.filter((i) => i.sweepId === sweepId)).toHaveLength(1);
   });
 
   it('createSweep fails with the registration error: code, message and violations', async () => {
     const sweepId = newId();
     const violations = [{ path: 'parameters.d_h', message: 'd_h 48 does not divide d_m 32' }];
-    registerFailures.set(sweepId, HeadroomError.invalid('INVALID_SPEC', 'the sweep spec', violations));
+    registerFailures.set(
+      sweepId,
+      HeadroomError.invalid('INVALID_SPEC', 'the sweep spec', violations),
+    );
     const err = await refusal(createSweep({ sweepId, spec: spec({ epochs: { value: 1 } }) }));
     expect(err.code).toBe('INVALID_SPEC');
     expect(err.message).toContain('the sweep spec is invalid');
     expect(err.violations).toEqual(violations);
     // The workflow ends with the same failure: no sweep, nothing left queued.
-    const failed = await env.client.workflow.getHandle(sweepWorkflowId(sweepId)).result().catch((e: unknown) => e);
+    const failed = await env.client.workflow
+      .getHandle(sweepWorkflowId(sweepId))
+      .result()
+      .catch((e: unknown) => e);
     expect(headroomErrorOf(failed)?.code).toBe('INVALID_SPEC');
     expect(db.has(sweepId)).toBe(false);
   });
@@ -343,14 +409,34 @@ describe('sweepWorkflow', () => {
   it('pause stops trials at an epoch boundary and starts none; resume continues from the checkpoints', async () => {
     const sweepId = newId();
     scripts.set(sweepId, () => ({ epochMs: 150 }));
-    const s = spec({ seed: { values: [1, 2, 3] }, epochs: { value: 6 } }, { resources: { max_concurrent: 2 } });
+    const s = spec(
+      { seed: { values: [1, 2, 3] }, epochs: { value: 6 } },
+      { resources: { max_concurrent: 2 } },
+    );
     const { handle } = await createSweep({ sweepId, spec: s });
-    await waitFor('two trials to finish an epoch', async () => db.get(sweepId)!.trials.slice(0, 2).every((t) => t.epochs.length >= 1), 30_000, 50);
+    await waitFor(
+      'two trials to finish an epoch',
+      async () =>
+        db
+          .get(sweepId)!
+          .trials.slice(0, 2)
+          .every((t) => t.epochs.length >= 1),
+      30_000,
+      50,
+    );
 
     const paused = await handle.executeUpdate(pauseSweepUpdate);
     expect(paused).toEqual({ status: 'paused' });
     expect(statusOf(sweepId)).toBe('paused'); // written before the update returned
-    await waitFor('both running trials to stop', async () => trialStatuses(sweepId).slice(0, 2).every((t) => t === 'paused'), 30_000, 50);
+    await waitFor(
+      'both running trials to stop',
+      async () =>
+        trialStatuses(sweepId)
+          .slice(0, 2)
+          .every((t) => t === 'paused'),
+      30_000,
+      50,
+    );
     const stoppedAt = db.get(sweepId)!.trials.map((t) => t.epochs.length);
     expect(stoppedAt[0]).toBeLessThan(6);
     expect(trialStatuses(sweepId)[2]).toBe('pending'); // no new trial while paused
@@ -376,15 +462,27 @@ describe('sweepWorkflow', () => {
   it('cancel stops the running trials, cancels the unstarted ones and refuses pause while it does', async () => {
     const sweepId = newId();
     scripts.set(sweepId, () => ({ epochMs: 200 }));
-    const s = spec({ seed: { values: [1, 2, 3] }, epochs: { value: 50 } }, { resources: { max_concurrent: 2 } });
+    const s = spec(
+      { seed: { values: [1, 2, 3] }, epochs: { value: 50 } },
+      { resources: { max_concurrent: 2 } },
+    );
     const { handle } = await createSweep({ sweepId, spec: s });
-    await waitFor('two trials to run', async () => trialStatuses(sweepId).filter((t) => t === 'running').length === 2, 30_000, 50);
+    await waitFor(
+      'two trials to run',
+      async () => trialStatuses(sweepId).filter((t) => t === 'running').length === 2,
+      30_000,
+      50,
+    );
 
     const cancelling = await handle.startUpdate(cancelSweepUpdate, { waitForStage: 'ACCEPTED' });
     const refused = await refusal(handle.executeUpdate(pauseSweepUpdate));
     expect(refused.code).toBe('INVALID_INPUT');
-    expect(refused.message).toBe(`sweep ${sweepId} is being cancelled; only a running sweep can be paused`);
-    expect((await refusal(handle.executeUpdate(resumeSweepUpdate))).message).toContain('is being cancelled');
+    expect(refused.message).toBe(
+      `sweep ${sweepId} is being cancelled; only a running sweep can be paused`,
+    );
+    expect((await refusal(handle.executeUpdate(resumeSweepUpdate))).message).toContain(
+      'is being cancelled',
+    );
 
     expect(await cancelling.result()).toEqual({ status: 'cancelled' });
     // Returned once everything was written.
@@ -402,10 +500,15 @@ describe('sweepWorkflow', () => {
     scripts.set(sweepId, (index) => ({
       failAt: (attempt, epoch) => {
         if (index !== 1 || !broken || epoch < 2) return undefined;
-        return attempt === 1 ? new Error('worker lost') : ApplicationFailure.nonRetryable('annotations missing', 'DATA');
+        return attempt === 1
+          ? new Error('worker lost')
+          : ApplicationFailure.nonRetryable('annotations missing', 'DATA');
       },
     }));
-    const s = spec({ seed: { values: [1, 2] }, epochs: { value: 2 } }, { resources: { max_concurrent: 1 } });
+    const s = spec(
+      { seed: { values: [1, 2] }, epochs: { value: 2 } },
+      { resources: { max_concurrent: 1 } },
+    );
     const { handle } = await createSweep({ sweepId, spec: s });
     await handle.result();
     expect(statusOf(sweepId)).toBe('failed');
@@ -413,18 +516,20 @@ describe('sweepWorkflow', () => {
     expect(db.get(sweepId)!.trials[1]!.error).toBe('annotations missing');
     expect(db.get(sweepId)!.trials[1]!.attemptKeys.size).toBe(2);
 
+    const firstRun = (await handle.describe()).runId;
+    const statuses = [...db.get(sweepId)!.statuses];
     const bad = await refusal(retryTrials(sweepId, s, [7]));
     expect(bad.code).toBe('INVALID_INPUT');
     expect(bad.violations[0]?.path).toBe('trialIds');
+    // The run that refused update started ends with nothing to do and leaves the status alone.
+    await env.client.workflow.getHandle(sweepWorkflowId(sweepId)).result();
+    expect(db.get(sweepId)!.statuses).toEqual(statuses);
 
     broken = false;
-    const firstRun = (await handle.describe()).runId;
     expect(await retryTrials(sweepId, s, [1])).toEqual({ status: 'running' });
     expect(statusOf(sweepId)).toBe('running');
     const rerun = env.client.workflow.getHandle(sweepWorkflowId(sweepId));
     await rerun.result();
-    console.error('DEBUG', firstRun, (await rerun.describe()).runId, (await handle.describe()).runId);
-    for await (const w of env.client.workflow.list({ query: `WorkflowId = '${sweepWorkflowId(sweepId)}'` })) console.error('DEBUG run', w.runId, w.status.name);
     expect((await rerun.describe()).runId).not.toBe(firstRun);
     expect(statusOf(sweepId)).toBe('succeeded');
     expect(trialStatuses(sweepId)).toEqual(['succeeded', 'succeeded']);
@@ -441,24 +546,38 @@ describe('sweepWorkflow', () => {
     const { handle } = await createSweep({ sweepId, spec: spec({ epochs: { value: 1 } }) });
     await handle.result();
     // The workflow has ended: the API answers from the sweep's status (sweepActionRefused).
-    await expect(handle.executeUpdate(pauseSweepUpdate)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(handle.executeUpdate(pauseSweepUpdate)).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
     expect(statusOf(sweepId)).toBe('succeeded');
   });
 
   it('hyperband prunes trials below the top 1/eta of a rung', async () => {
     const sweepId = newId();
     // Trial i reports MPJPE 100 + 10·seed every epoch: the first is best at every rung.
-    scripts.set(sweepId, (index) => ({ epochMs: 300, metrics: () => ({ mpjpe: 100 + 10 * index }) }));
+    scripts.set(sweepId, (index) => ({
+      epochMs: 300,
+      metrics: () => ({ mpjpe: 100 + 10 * index }),
+    }));
     const s = spec(
       { seed: { values: [0, 1, 2, 3] }, epochs: { value: 9 } },
-      { early_terminate: { type: 'hyperband', min_iter: 1, eta: 3 }, resources: { max_concurrent: 1 } },
+      {
+        early_terminate: { type: 'hyperband', min_iter: 1, eta: 3 },
+        resources: { max_concurrent: 1 },
+      },
     );
     const { handle } = await createSweep({ sweepId, spec: s });
     await handle.result();
     expect(trialStatuses(sweepId)).toEqual(['succeeded', 'pruned', 'pruned', 'pruned']);
-    expect(db.get(sweepId)!.trials.slice(1).map((t) => t.prunedAtRung)).toEqual([0, 0, 0]);
+    expect(
+      db
+        .get(sweepId)!
+        .trials.slice(1)
+        .map((t) => t.prunedAtRung),
+    ).toEqual([0, 0, 0]);
     expect(db.get(sweepId)!.trials[0]!.epochs).toHaveLength(9);
-    for (const t of db.get(sweepId)!.trials.slice(1)) expect(t.epochs.length).toBeLessThanOrEqual(3);
+    for (const t of db.get(sweepId)!.trials.slice(1))
+      expect(t.epochs.length).toBeLessThanOrEqual(3);
     expect(statusOf(sweepId)).toBe('succeeded');
     await record('sweep-asha', sweepWorkflowId(sweepId));
     await record('trial-pruned', trialWorkflowId(sweepId, 1));
@@ -466,7 +585,10 @@ describe('sweepWorkflow', () => {
 
   it('continues as new past the history threshold, carrying its state, and still runs every trial once', async () => {
     const sweepId = newId();
-    const s = spec({ seed: { values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, epochs: { value: 1 } }, { resources: { max_concurrent: 2 } });
+    const s = spec(
+      { seed: { values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, epochs: { value: 1 } },
+      { resources: { max_concurrent: 2 } },
+    );
     const { handle } = await createSweep({ sweepId, spec: s, historyEventsBeforeContinue: 40 });
     const final = (await handle.result()) as SweepState;
     expect(final.next).toBe(10);
@@ -475,6 +597,11 @@ describe('sweepWorkflow', () => {
     // The last run was continued from another one, and carries the test's threshold on.
     expect(started?.continuedExecutionRunId).toBeTruthy();
     expect(started?.firstExecutionRunId).not.toBe((await handle.describe()).runId);
+    await record(
+      'sweep-continued-as-new',
+      sweepWorkflowId(sweepId),
+      started?.firstExecutionRunId ?? undefined,
+    );
     expect(trialStatuses(sweepId)).toEqual(Array(10).fill('succeeded'));
     // Each trial trained once: continue-as-new neither lost nor repeated one.
     const trained = trainInputs.filter((i) => i.sweepId === sweepId).map((i) => i.trialId);

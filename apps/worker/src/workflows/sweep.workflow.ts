@@ -92,6 +92,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   const lanes = Math.max(1, spec.resources?.max_concurrent ?? DEFAULT_MAX_CONCURRENT);
   const pool = spec.resources?.pool ?? 'default';
 
+  const hasWork = () => state.retryQueue.length > 0 || state.next < total;
   const toTrial = (index: number) => getExternalWorkflowHandle(trialWorkflowId(sweepId, index));
   const running = new Set(state.running);
   /** The status this run last wrote to the database. */
@@ -127,9 +128,15 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   /** The validators: what cannot apply is refused before it enters history. */
   const refuse = (action: SweepAction) => {
     if (state.cancelled && action !== 'cancel') {
-      throw headroomFailure(sweepActionRefused(sweepId, action, status === 'cancelled' ? 'cancelled' : 'cancelling'));
+      throw headroomFailure(
+        sweepActionRefused(sweepId, action, status === 'cancelled' ? 'cancelled' : 'cancelling'),
+      );
     }
-    if (ended !== undefined && action !== 'retry' && !(action === 'cancel' && ended === 'cancelled')) {
+    if (
+      ended !== undefined &&
+      action !== 'retry' &&
+      !(action === 'cancel' && ended === 'cancelled')
+    ) {
       throw headroomFailure(sweepActionRefused(sweepId, action, ended));
     }
   };
@@ -139,7 +146,12 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   setHandler(trialEpochSignal, (n) => {
     if (!state.asha || !running.has(n.index)) return;
     const d = ashaReport(state.asha, { trialId: n.trialId, epoch: n.epoch, value: n.value });
-    if (d.decision === 'prune') void serially(() => toTrial(n.index).signal(pruneTrialSignal, { rung: d.rung ?? 0 }).catch(() => undefined));
+    if (d.decision === 'prune')
+      void serially(() =>
+        toTrial(n.index)
+          .signal(pruneTrialSignal, { rung: d.rung ?? 0 })
+          .catch(() => undefined),
+      );
   });
 
   setHandler(createSweepUpdate, async () => {
@@ -194,9 +206,12 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   setHandler(
     retryTrialsUpdate,
     async ({ indices }) => {
-      for (const i of indices) if (!running.has(i) && !state.retryQueue.includes(i)) state.retryQueue.push(i);
+      for (const i of indices)
+        if (!running.has(i) && !state.retryQueue.includes(i)) state.retryQueue.push(i);
       // Returns once the sweep runs again (an ended one is revived below).
-      await condition(() => !settling && ended === undefined && (status === 'running' || status === 'paused'));
+      await condition(
+        () => !settling && ended === undefined && (status === 'running' || status === 'paused'),
+      );
       return { status: status! };
     },
     {
@@ -205,9 +220,11 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
         const bad = indices.filter((i) => !Number.isSafeInteger(i) || i < 0 || i >= total);
         if (bad.length > 0) {
           throw headroomFailure(
-            new HeadroomError('INVALID_INPUT', `sweep ${sweepId} has trials 0..${total - 1}; cannot retry ${bad.join(', ')}`, [
-              { path: 'trialIds', message: `not trials of sweep ${sweepId}: ${bad.join(', ')}` },
-            ]),
+            new HeadroomError(
+              'INVALID_INPUT',
+              `sweep ${sweepId} has trials 0..${total - 1}; cannot retry ${bad.join(', ')}`,
+              [{ path: 'trialIds', message: `not trials of sweep ${sweepId}: ${bad.join(', ')}` }],
+            ),
           );
         }
       },
@@ -232,11 +249,20 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       const reason = headroomErrorOf(err);
       registrationFailure = reason
         ? headroomFailure(reason)
-        : ApplicationFailure.nonRetryable(`sweep ${sweepId} could not be registered: ${String(err)}`, 'INTERNAL');
+        : ApplicationFailure.nonRetryable(
+            `sweep ${sweepId} could not be registered: ${String(err)}`,
+            'INTERNAL',
+          );
       await condition(allHandlersFinished);
       throw registrationFailure;
     }
     state.registered = true;
+  }
+  if (args.retryOnly && !args.state) {
+    // Only the retryTrials update that started this run gives it work; a refused one leaves
+    // nothing to do, and the ended sweep's status stays as it was.
+    await condition(() => hasWork() || allHandlersFinished());
+    if (!hasWork()) return snapshot();
   }
   await writeStatus(state.paused ? 'paused' : 'running');
 
@@ -269,8 +295,8 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
     }
   };
 
-  const hasWork = () => state.retryQueue.length > 0 || state.next < total;
-  const historyFull = () => workflowInfo().historyLength > continueAfter || workflowInfo().continueAsNewSuggested;
+  const historyFull = () =>
+    workflowInfo().historyLength > continueAfter || workflowInfo().continueAsNewSuggested;
   for (;;) {
     for (;;) {
       await condition(

@@ -56,7 +56,12 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
     heartbeatTimeout: TRAIN_HEARTBEAT_TIMEOUT,
     // A pause must not start the next attempt while the stopped one still runs.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: TRAIN_MAX_ATTEMPTS },
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: TRAIN_MAX_ATTEMPTS,
+    },
   });
 
   const inbox: Array<{ kind: 'started'; s: TrialStarted } | { kind: 'epoch'; r: EpochReport }> = [];
@@ -110,15 +115,23 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
       // Persist reports in the order they arrived, while training goes on. The activity
       // sends its signals before it returns, so they are all in history before its result.
       for (;;) {
-        await condition(() => inbox.length > 0 || finished || (stopRequested() && !scope.consideredCancelled));
+        await condition(
+          () => inbox.length > 0 || finished || (stopRequested() && !scope.consideredCancelled),
+        );
         for (let msg = inbox.shift(); msg; msg = inbox.shift()) {
           if (msg.kind === 'started') await control.markTrialRunning(msg.s);
           else {
             await control.recordEpoch(msg.r);
-            if (msg.r.checkpoint) resumeFrom = { epoch: msg.r.checkpoint.epoch, path: msg.r.checkpoint.path };
+            if (msg.r.checkpoint)
+              resumeFrom = { epoch: msg.r.checkpoint.epoch, path: msg.r.checkpoint.path };
             const value = input.reportMetric ? msg.r.metrics[input.reportMetric] : undefined;
             if (value !== undefined) {
-              const notice = { index: input.index, trialId: input.trialId, epoch: msg.r.epoch, value };
+              const notice = {
+                index: input.index,
+                trialId: input.trialId,
+                epoch: msg.r.epoch,
+                value,
+              };
               await notifySweep(input, (h) => h.signal(trialEpochSignal, notice));
             }
             // Pause takes effect at an epoch boundary: the checkpoint just written is where it resumes.

@@ -37,7 +37,10 @@ export async function listCheckpoints(db: Database, trialId: string): Promise<Ch
 }
 
 /** The newest checkpoint recorded for a trial, where a re-run resumes (the trainer checks it is intact). */
-export async function latestCheckpoint(db: Database, trialId: string): Promise<CheckpointRow | undefined> {
+export async function latestCheckpoint(
+  db: Database,
+  trialId: string,
+): Promise<CheckpointRow | undefined> {
   const rows = await db
     .select()
     .from(checkpoints)

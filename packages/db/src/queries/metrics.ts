@@ -5,7 +5,10 @@ import type { TrialMetricRow } from '../rows';
 import { trialMetrics, trials } from '../schema';
 import { trialNotFound } from './trials';
 
-export type RecordEpochMetricsInput = Pick<typeof trialMetrics.$inferInsert, 'trialId' | 'epoch' | 'metrics'>;
+export type RecordEpochMetricsInput = Pick<
+  typeof trialMetrics.$inferInsert,
+  'trialId' | 'epoch' | 'metrics'
+>;
 
 /** One row per trial and epoch however often an epoch is reported; the latest report wins. */
 export async function recordEpochMetrics(

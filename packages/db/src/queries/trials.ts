@@ -112,11 +112,7 @@ export async function getTrial(db: Database, id: string): Promise<TrialRow | und
 
 /** All trials of a sweep, by index. */
 export async function listTrials(db: Database, sweepId: string): Promise<TrialRow[]> {
-  return db
-    .select()
-    .from(trials)
-    .where(eq(trials.sweepId, sweepId))
-    .orderBy(asc(trials.index));
+  return db.select().from(trials).where(eq(trials.sweepId, sweepId)).orderBy(asc(trials.index));
 }
 
 export function trialNotFound(id: string): HeadroomError {
@@ -135,7 +131,11 @@ async function assertTrialExists(db: Database, id: string): Promise<void> {
 export async function cancelPendingTrials(db: Database, sweepId: string): Promise<number> {
   const rows = await db
     .update(trials)
-    .set({ status: 'cancelled', error: 'sweep cancelled before the trial started', updatedAt: sql`now()` })
+    .set({
+      status: 'cancelled',
+      error: 'sweep cancelled before the trial started',
+      updatedAt: sql`now()`,
+    })
     .where(and(eq(trials.sweepId, sweepId), eq(trials.status, 'pending')))
     .returning({ id: trials.id });
   return rows.length;

@@ -46,7 +46,13 @@ export async function markWorkerSeen(
     .where(eq(workers.id, id));
 }
 
-export async function listWorkers(db: Database, opts: { pool?: string } = {}): Promise<WorkerRow[]> {
+export async function listWorkers(
+  db: Database,
+  opts: { pool?: string } = {},
+): Promise<WorkerRow[]> {
   const q = db.select().from(workers);
-  return (opts.pool ? q.where(eq(workers.pool, opts.pool)) : q).orderBy(asc(workers.pool), desc(workers.lastSeenAt));
+  return (opts.pool ? q.where(eq(workers.pool, opts.pool)) : q).orderBy(
+    asc(workers.pool),
+    desc(workers.lastSeenAt),
+  );
 }

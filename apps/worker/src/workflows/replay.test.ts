@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type ReplayResult,
+} from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Determinism: histories recorded from real runs (sweep.workflow.test.ts with
+ * HEADROOM_RECORD_HISTORIES=1) replayed against the workflow code as it is now. A change that
+ * would break a running sweep or trial on deploy (a command added, removed or reordered) fails
+ * here; re-record only for a deliberate, versioned change (`patched`).
+ */
+const HISTORIES = join(__dirname, 'histories');
+const files = readdirSync(HISTORIES)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+
+describe('recorded workflow histories', () => {
+  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new', () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'sweep-asha.json',
+        'sweep-continued-as-new.json',
+        'sweep-pause-resume.json',
+        'sweep-retry-only.json',
+        'trial-pause-resume.json',
+        'trial-pruned.json',
+        'trial-rerun.json',
+      ]),
+    );
+  });
+
+  it('replay with the current workflow code without a nondeterminism error', async () => {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: join(__dirname, 'index.ts'),
+      logger: new DefaultLogger('ERROR'),
+    });
+    const histories = files.map((f) => ({
+      workflowId: f.replace(/\.json$/, ''),
+      history: historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, f), 'utf8'))),
+    }));
+    const results: ReplayResult[] = [];
+    for await (const r of Worker.runReplayHistories({ workflowBundle }, histories)) results.push(r);
+    expect(results.map((r) => r.workflowId)).toEqual(histories.map((h) => h.workflowId));
+    expect(
+      results.filter((r) => r.error).map((r) => `${r.workflowId}: ${String(r.error)}`),
+    ).toEqual([]);
+  }, 120_000);
+});
