@@ -43,7 +43,7 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
 
     const spec = parse(readFileSync(DEMO_SWEEP_FILE, 'utf8'));
     spec.parameters.epochs = { value: EPOCHS };
-    spec.dataset.samples = 4000;
+    spec.dataset.samples = 2500;
     const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, {
       input: { yaml: stringify(spec) },
     });
