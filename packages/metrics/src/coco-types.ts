@@ -1,3 +1,4 @@
+import { TASKS, type MetricName } from '@headroom/sweep';
 /**
  * COCO keypoint files as pycocotools reads them. Field names are COCO's own
  * (snake_case), because these types describe the JSON files users hand us.
@@ -46,38 +47,15 @@ export interface CocoKeypointResult {
 }
 
 /**
- * pycocotools' ten keypoint stats, in its order, under the pose2d task's metric names
- * (the same words in sweep files, GraphQL, the database and CLI output; the paper labels
- * AP, AP50, …, APm, APl, AR, …, ARm, ARl are for human-readable tables only).
- * −1 where no ground truth counts.
+ * pycocotools' ten keypoint stats (AP, AP50, AP75, APm, APl, AR, AR50, AR75, ARm, ARl), under
+ * the pose2d task's metric names from @headroom/sweep (`ap` … `arl`: the same words in sweep
+ * files, GraphQL, the database and CLI output; the paper labels are for human-readable tables).
+ * All at OKS 0.50:0.95 unless named (50, 75), area all unless named (m: 32²…96², l: ≥ 96²),
+ * maxDets 20. −1 where no ground truth counts.
  */
-export interface CocoKeypointStats {
-  /** AP @[OKS=0.50:0.95 | area=all | maxDets=20] */
-  ap: number;
-  ap50: number;
-  ap75: number;
-  /** area 32²…96² (medium) */
-  apm: number;
-  /** area ≥ 96² (large) */
-  apl: number;
-  /** AR @[OKS=0.50:0.95 | area=all | maxDets=20] */
-  ar: number;
-  ar50: number;
-  ar75: number;
-  arm: number;
-  arl: number;
-}
+export type CocoKeypointStats = Record<MetricName<'pose2d'>, number>;
 
-/** The stats' keys in pycocotools' `stats[0..9]` order. */
-export const COCO_KEYPOINT_STAT_KEYS = [
-  'ap',
-  'ap50',
-  'ap75',
-  'apm',
-  'apl',
-  'ar',
-  'ar50',
-  'ar75',
-  'arm',
-  'arl',
-] as const satisfies ReadonlyArray<keyof CocoKeypointStats>;
+/** The stats' keys in pycocotools' `stats[0..9]` order (the task lists them in that order). */
+export const COCO_KEYPOINT_STAT_KEYS = Object.keys(TASKS.pose2d.metrics) as ReadonlyArray<
+  MetricName<'pose2d'>
+>;
