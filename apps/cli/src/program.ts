@@ -27,6 +27,8 @@ export const USAGE = `usage: headroom <command>
 
   eval pose3d --gt GT.json --pred PRED.json [--json]   MPJPE / P-MPJPE (mm), arrays [N][17][3]
   eval coco --gt GT.json --dt DT.json [--json]         COCO keypoint AP/AR, as pycocotools
+  eval auc --labels LABELS.json --scores SCORES.json [--classes A,B,…] [--json]
+                                                       per-class ROC AUC and mean, arrays [N][C]
   data synth coco --out DIR --images N [--seed S] [--width W] [--height H]
                                                        a synthetic COCO keypoints set (JSON + JPEG)
 
@@ -173,6 +175,16 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--dt <DT.json>', 'COCO results list')
     .addOption(jsonOption())
     .action((opts: { gt?: string; dt?: string; json?: boolean }) => exit(runEval('coco', opts)));
+  evaluate
+    .command('auc')
+    .description('per-class ROC AUC (as scikit-learn) and their mean, arrays [N][C]')
+    .option('--labels <LABELS.json>', 'labels 0/1, one row per example, one column per class')
+    .option('--scores <SCORES.json>', 'scores, the same shape')
+    .option('--classes <A,B,…>', 'class names, one per column')
+    .addOption(jsonOption())
+    .action((opts: { labels?: string; scores?: string; classes?: string; json?: boolean }) =>
+      exit(runEval('auc', opts)),
+    );
 
   program
     .command('data')

@@ -121,3 +121,15 @@ export {
   type SyntheticCocoPaths,
   type SyntheticCocoSplit,
 } from './synthetic-coco.js';
+export {
+  H36M_CAMERA_COUNT,
+  H36M_FULL_JOINTS,
+  H36M_KEPT_JOINTS,
+  keepH36mJoints,
+  readH36mPositions2d,
+  readH36mPositions3d,
+  type H36mKeypointsMetadata,
+  type H36mPositions2d,
+  type PoseArray,
+  type PosesBySubject,
+} from './h36m-npz.js';

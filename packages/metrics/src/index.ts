@@ -19,3 +19,5 @@ export {
   type CocoKeypointStats,
   type CocoKeypointsGroundTruth,
 } from './coco-types.js';
+export { rocAuc, rocAucPerClass, meanAuc } from './auc.js';
+export { evaluateAucFiles, type AucEvaluation } from './auc-file.js';

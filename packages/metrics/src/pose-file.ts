@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { HeadroomError } from '@headroom/errors';
-import { locateJsonSyntaxError } from './json-syntax.js';
+import { invalidInput } from './coco-check.js';
+import { readJsonFile } from './json-file.js';
 import { makeRootRelative, mpjpe } from './mpjpe.js';
 import { pMpjpe } from './p-mpjpe.js';
 import { POSE3D_JOINTS } from './pose-array.js';
@@ -20,13 +19,6 @@ export interface Pose3dEvaluation {
 
 const EXPECTED = `a JSON array of frames [N][${POSE3D_JOINTS}][3] (x, y, z in mm, Human3.6M joint order)`;
 
-function invalid(file: string, item: string, message: string): HeadroomError {
-  const where = item ? `${file}: item ${item}` : `${file}:`;
-  return new HeadroomError('INVALID_INPUT', `${where} ${message}`, [
-    { path: `${file}${item}`, message },
-  ]);
-}
-
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
@@ -44,47 +36,26 @@ function describeValue(value: unknown): string {
  * message names the file and the first bad item, and says what would be valid.
  */
 export function readPoseFile(path: string): PoseFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw invalid(path, '', `file not found; expected ${EXPECTED}`);
-    if (code === 'EISDIR')
-      throw invalid(path, '', `is a directory; expected a JSON file with ${EXPECTED}`);
-    throw invalid(path, '', `cannot be read (${code ?? (err as Error).message})`);
-  }
-  // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    const where = locateJsonSyntaxError(text);
-    const detail = where
-      ? `${where.reason} at line ${where.line}, column ${where.column}`
-      : (err as Error).message;
-    throw invalid(path, '', `not valid JSON (${detail})`);
-  }
+  const doc = readJsonFile(path, EXPECTED);
 
   if (!Array.isArray(doc))
-    throw invalid(path, '', `is ${describeValue(doc)}; expected ${EXPECTED}`);
-  if (doc.length === 0) throw invalid(path, '', `has no frames; expected ${EXPECTED} with N ≥ 1`);
+    throw invalidInput(path, '', `is ${describeValue(doc)}; expected ${EXPECTED}`);
+  if (doc.length === 0)
+    throw invalidInput(path, '', `has no frames; expected ${EXPECTED} with N ≥ 1`);
 
   const n = doc.length;
   const data = new Float64Array(n * POSE3D_JOINTS * 3);
   for (let f = 0; f < n; f++) {
     const frame: unknown = doc[f];
     if (!Array.isArray(frame)) {
-      throw invalid(
+      throw invalidInput(
         path,
         `[${f}]`,
         `is ${describeValue(frame)}, expected an array of ${POSE3D_JOINTS} joints [x, y, z]`,
       );
     }
     if (frame.length !== POSE3D_JOINTS) {
-      throw invalid(
+      throw invalidInput(
         path,
         `[${f}]`,
         `has ${frame.length} joints, expected ${POSE3D_JOINTS} (Human3.6M order)`,
@@ -93,10 +64,14 @@ export function readPoseFile(path: string): PoseFile {
     for (let j = 0; j < POSE3D_JOINTS; j++) {
       const joint: unknown = frame[j];
       if (!Array.isArray(joint)) {
-        throw invalid(path, `[${f}][${j}]`, `is ${describeValue(joint)}, expected [x, y, z] in mm`);
+        throw invalidInput(
+          path,
+          `[${f}][${j}]`,
+          `is ${describeValue(joint)}, expected [x, y, z] in mm`,
+        );
       }
       if (joint.length !== 3) {
-        throw invalid(
+        throw invalidInput(
           path,
           `[${f}][${j}]`,
           `has ${joint.length} numbers, expected 3 (x, y, z in mm)`,
@@ -105,7 +80,7 @@ export function readPoseFile(path: string): PoseFile {
       for (let c = 0; c < 3; c++) {
         const value: unknown = joint[c];
         if (typeof value !== 'number' || !Number.isFinite(value)) {
-          throw invalid(
+          throw invalidInput(
             path,
             `[${f}][${j}][${c}]`,
             `is ${describeValue(value)}, expected a finite number (mm)`,
@@ -129,9 +104,7 @@ export function evaluatePose3dFiles(gtPath: string, predPath: string): Pose3dEva
   const pred = readPoseFile(predPath);
   if (gt.n !== pred.n) {
     const message = `has ${pred.n} frames but ${gtPath} has ${gt.n}; expected one prediction per ground-truth frame, in the same order`;
-    throw new HeadroomError('INVALID_INPUT', `${predPath}: ${message}`, [
-      { path: predPath, message },
-    ]);
+    throw invalidInput(predPath, '', message);
   }
   const gtRel = makeRootRelative(gt.data, gt.n);
   const predRel = makeRootRelative(pred.data, pred.n);

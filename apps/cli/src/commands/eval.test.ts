@@ -108,3 +108,141 @@ describe('headroom eval pose3d', () => {
     expect(r.stderr).toContain('usage: headroom');
   });
 });
+
+describe('headroom eval auc', () => {
+  // Column 0: the scikit-learn golden case (0.75); column 1: all negative (no AUC); column 2: perfect.
+  const labels = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [1, 0, 1],
+    [1, 0, 1],
+  ];
+  const scores = [
+    [0.1, 0.9, 0.2],
+    [0.4, 0.1, 0.3],
+    [0.35, 0.5, 0.6],
+    [0.8, 0.2, 0.9],
+  ];
+  const labelsFile = write('labels.json', labels);
+  const scoresFile = write('scores.json', scores);
+
+  it('prints per-class AUC as scikit-learn, null for an all-equal class, and the mean of the rest', () => {
+    const r = headroom('eval', 'auc', '--labels', labelsFile, '--scores', scoresFile, '--json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ perClass: [0.75, null, 1], mean: 0.875 });
+  });
+
+  it('adds the class names with --classes', () => {
+    const r = headroom(
+      'eval',
+      'auc',
+      '--labels',
+      labelsFile,
+      '--scores',
+      scoresFile,
+      '--classes',
+      'Atelectasis,Hernia,COVID-19',
+      '--json',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      classes: ['Atelectasis', 'Hernia', 'COVID-19'],
+      perClass: [0.75, null, 1],
+      mean: 0.875,
+    });
+  });
+
+  it('prints a readable table without --json', () => {
+    const r = headroom(
+      'eval',
+      'auc',
+      '--labels',
+      labelsFile,
+      '--scores',
+      scoresFile,
+      '--classes',
+      'Atelectasis,Hernia,COVID-19',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^class\s+ROC AUC$/);
+    expect(lines[1]).toMatch(/^Atelectasis\s+0\.7500$/);
+    expect(lines[2]).toMatch(/^Hernia\s+—\s+\(labels all equal\)$/);
+    expect(lines[3]).toMatch(/^COVID-19\s+1\.0000$/);
+    expect(lines[4]).toMatch(/^mean\s+0\.8750\s+\(2 of 3 classes\)$/);
+  });
+
+  it('names the file and the item of a malformed value, exit code 2', () => {
+    const bad = scores.map((row) => [...row]) as unknown[][];
+    bad[3]![1] = 'high';
+    const r = headroom(
+      'eval',
+      'auc',
+      '--labels',
+      labelsFile,
+      '--scores',
+      write('bad-scores.json', bad),
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /bad-scores\.json: item \[3\]\[1\] is "high", expected a finite number/,
+    );
+    expect(r.stdout).toBe('');
+    const badLabels = labels.map((row) => [...row]);
+    badLabels[2]![0] = 2;
+    const l = headroom(
+      'eval',
+      'auc',
+      '--labels',
+      write('bad-labels.json', badLabels),
+      '--scores',
+      scoresFile,
+    );
+    expect(l.status).toBe(2);
+    expect(l.stderr).toMatch(/bad-labels\.json: item \[2\]\[0\] is 2, expected 0 or 1/);
+  });
+
+  it('rejects a file that is not JSON, a wrong shape, N or C mismatches and a wrong --classes count, exit code 2', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ['--labels', write('auc-broken.json', '[[0, 1'), '--scores', scoresFile],
+        /auc-broken\.json: not valid JSON/,
+      ],
+      [
+        ['--labels', labelsFile, '--scores', write('auc-flat.json', [0.1, 0.2])],
+        /auc-flat\.json: item \[0\] is 0\.1, expected an array/,
+      ],
+      [
+        ['--labels', labelsFile, '--scores', write('auc-short.json', scores.slice(1))],
+        /auc-short\.json: has 3 rows but .*labels\.json has 4/,
+      ],
+      [
+        [
+          '--labels',
+          labelsFile,
+          '--scores',
+          write(
+            'auc-narrow.json',
+            scores.map((row) => row.slice(1)),
+          ),
+        ],
+        /auc-narrow\.json: has 2 classes per row but .*labels\.json has 3/,
+      ],
+      [
+        ['--labels', labelsFile, '--scores', scoresFile, '--classes', 'A,B'],
+        /--classes: 2 class names for 3 columns/,
+      ],
+      [
+        ['--labels', labelsFile, '--scores', scoresFile, '--classes', 'A,,C'],
+        /--classes: .*empty name/,
+      ],
+      [['--labels', labelsFile], /--scores/],
+    ];
+    for (const [args, message] of cases) {
+      const r = headroom('eval', 'auc', ...args, '--json');
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    }
+  });
+});

@@ -1,21 +1,31 @@
 import { HeadroomError } from '@headroom/errors';
 import {
   COCO_KEYPOINT_STAT_KEYS,
+  evaluateAucFiles,
   evaluateCocoFiles,
   evaluatePose3dFiles,
   formatCocoStats,
 } from '@headroom/metrics';
 import type { MetricName } from '@headroom/sweep';
 
-const EVAL_TASKS = 'pose3d (--gt, --pred) or coco (--gt, --dt)';
+const EVAL_TASKS = 'pose3d (--gt, --pred), coco (--gt, --dt) or auc (--labels, --scores)';
 
-/** `headroom eval pose3d|coco …` */
+/** `headroom eval pose3d|coco|auc …` */
 export function runEval(
   task: string | undefined,
-  opts: { gt?: string; pred?: string; dt?: string; json?: boolean },
+  opts: {
+    gt?: string;
+    pred?: string;
+    dt?: string;
+    labels?: string;
+    scores?: string;
+    classes?: string;
+    json?: boolean;
+  },
 ): number {
   if (task === 'pose3d') return evalPose3d(opts);
   if (task === 'coco') return evalCoco(opts);
+  if (task === 'auc') return evalAuc(opts);
   throw new HeadroomError(
     'INVALID_INPUT',
     `eval: unknown task ${task ?? '(none)'}; valid: ${EVAL_TASKS}`,
@@ -55,5 +65,43 @@ function evalCoco(opts: { gt?: string; dt?: string; json?: boolean }): number {
       JSON.stringify(Object.fromEntries(COCO_KEYPOINT_STAT_KEYS.map((k) => [k, metrics[k]]))),
     );
   } else console.log(formatCocoStats(stats));
+  return 0;
+}
+
+function evalAuc(opts: {
+  labels?: string;
+  scores?: string;
+  classes?: string;
+  json?: boolean;
+}): number {
+  if (!opts.labels || !opts.scores) {
+    throw new HeadroomError(
+      'INVALID_INPUT',
+      'eval auc needs --labels LABELS.json (0/1, [N][C]) and --scores SCORES.json (numbers, [N][C])',
+    );
+  }
+  const classes = opts.classes?.split(',').map((name) => name.trim());
+  if (classes?.some((name) => name === '')) {
+    const message = `${JSON.stringify(opts.classes)} has an empty name; give one name per column, e.g. --classes Atelectasis,Cardiomegaly`;
+    throw new HeadroomError('INVALID_INPUT', `--classes: ${message}`, [
+      { path: '--classes', message },
+    ]);
+  }
+  const { perClass, mean } = evaluateAucFiles(opts.labels, opts.scores, classes);
+  if (opts.json) {
+    console.log(JSON.stringify(classes ? { classes, perClass, mean } : { perClass, mean }));
+    return 0;
+  }
+  const names = classes ?? perClass.map((_, j) => `class ${j}`);
+  const width = Math.max(...names.map((name) => name.length), 'mean'.length);
+  const value = (auc: number | null) => (auc === null ? '—  (labels all equal)' : auc.toFixed(4));
+  const counted = perClass.filter((auc) => auc !== null).length;
+  console.log(
+    [
+      `${'class'.padEnd(width)}  ROC AUC`,
+      ...perClass.map((auc, j) => `${names[j]!.padEnd(width)}  ${value(auc)}`),
+      `${'mean'.padEnd(width)}  ${mean === null ? '—  (no class has an AUC)' : `${mean.toFixed(4)}  (${counted} of ${perClass.length} classes)`}`,
+    ].join('\n'),
+  );
   return 0;
 }
