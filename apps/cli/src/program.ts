@@ -1,5 +1,5 @@
 import { Command, CommanderError, Help, Option } from 'commander';
-import { runDataSynth } from './commands/data';
+import { runDataCheck, runDataSynth } from './commands/data';
 import { runEval } from './commands/eval';
 import {
   createSweepCommand,
@@ -31,6 +31,8 @@ export const USAGE = `usage: headroom <command>
                                                        per-class ROC AUC and mean, arrays [N][C]
   data synth coco --out DIR --images N [--seed S] [--width W] [--height H]
                                                        a synthetic COCO keypoints set (JSON + JPEG)
+  data check coco|h36m|chestxray14 PATH [--json]
+                                                       read a data folder as the trainer will: a summary, exit 2 if broken
 
   --help       this page; after a command, that command's options
   --api URL    the GraphQL endpoint (default: HEADROOM_API_URL, else the running \`headroom up\`, else ${DEFAULT_API_URL})
@@ -186,9 +188,8 @@ export function buildProgram(exit: (code: number) => void): Command {
       exit(runEval('auc', opts)),
     );
 
-  program
-    .command('data')
-    .description('data sets for sweeps and benchmarks')
+  const data = program.command('data').description('data sets for sweeps and benchmarks');
+  data
     .command('synth')
     .description('a synthetic COCO keypoints set (JSON + JPEG)')
     .argument('<KIND>', 'the kind of set: coco')
@@ -202,6 +203,15 @@ export function buildProgram(exit: (code: number) => void): Command {
         kind: string,
         opts: { out?: string; images?: string; seed?: string; width?: string; height?: string },
       ) => exit(await runDataSynth(kind, opts)),
+    );
+  data
+    .command('check')
+    .description('read a data folder as the trainer will and summarise it; exit 2 if broken')
+    .argument('<KIND>', 'the kind of set: coco, h36m (chestxray14: no reader yet)')
+    .argument('<PATH>', "the folder, as the sweep's dataset.path")
+    .addOption(jsonOption())
+    .action(async (kind: string, path: string, opts: { json?: boolean }) =>
+      exit(await runDataCheck(kind, path, opts)),
     );
 
   nameErrors(program, 'headroom');

@@ -10,6 +10,7 @@ import {
   normalizeScreenCoordinates,
   projectToScreen,
   quaternionToMatrix,
+  SYNTHETIC_CAMERAS_EXTRINSIC_PARAMS,
   worldToCamera,
   type H36MCamera,
 } from './h36m-cameras.js';
@@ -69,7 +70,7 @@ describe('worldToCamera / cameraToWorld', () => {
   });
 
   it('round-trips and uses a proper rotation', () => {
-    const camera = getH36MCameras('S9')[2] as H36MCamera;
+    const camera = getH36MCameras('S9', SYNTHETIC_CAMERAS_EXTRINSIC_PARAMS)[2] as H36MCamera;
     const world = [0.3, -0.4, 1.2, -1, 0.5, 0.1];
     const back = cameraToWorld(worldToCamera(world, camera), camera);
     for (let i = 0; i < world.length; i++) expect(back[i]).toBeCloseTo(world[i] as number, 12);
@@ -110,16 +111,46 @@ describe('worldToCamera / cameraToWorld', () => {
     // Camera y (image down) points down in the world, like our look-at cameras.
     expect(r[7]).toBeLessThan(-0.9);
     const ours = quaternionToMatrix(
-      (H36M_CAMERAS_EXTRINSIC_PARAMS.S1 as H36MCamera[])[0]!.orientation,
+      (SYNTHETIC_CAMERAS_EXTRINSIC_PARAMS.S1 as H36MCamera[])[0]!.orientation,
     );
     expect(ours[7]).toBeLessThan(-0.9);
+  });
+});
+
+describe('real extrinsics', () => {
+  it("are VideoPose3D's, in metres, for the seven subjects", () => {
+    expect(Object.keys(H36M_CAMERAS_EXTRINSIC_PARAMS)).toEqual([...H36M_SUBJECTS]);
+    const s11 = H36M_CAMERAS_EXTRINSIC_PARAMS.S11![3]!;
+    expect(s11.translation).toEqual([-1.590738037109375, -3.8541689453125, 1.578017578125]);
+    expect(s11.orientation[0]).toBe(0.5894251465797424);
+    // Real cameras differ from the synthetic rig.
+    expect(H36M_CAMERAS_EXTRINSIC_PARAMS.S1![0]!.translation[0]).not.toBe(
+      SYNTHETIC_CAMERAS_EXTRINSIC_PARAMS.S1![0]!.translation[0],
+    );
+  });
+
+  it("map world to camera as VideoPose3D's world_to_camera does (S9 camera 1)", () => {
+    // numpy, with VideoPose3D's common/quaternion.py and common/camera.py:
+    //   qrot(q, v) = v + 2 * (q[:1] * cross(q[1:], v) + cross(q[1:], cross(q[1:], v)))
+    //   world_to_camera(X, R, t) = qrot(qinv(R), X - t)
+    //   R, t = S9 camera 1's orientation and translation / 1000
+    //   world_to_camera(np.array([[0.25, -0.5, 0.9], [-1.0, 2.0, 1.7]]), R, t)
+    const expected = [
+      0.06374839648807873, -0.3623365590563674, 4.972173989622302, -0.1978727707327308,
+      -1.7159967515636696, 7.531794828706381,
+    ];
+    const camera = getH36MCameras('S9')[1]!;
+    expect(camera.id).toBe('55011271');
+    const out = worldToCamera([0.25, -0.5, 0.9, -1.0, 2.0, 1.7], camera);
+    // The stored quaternions are unit to float32 precision only; qrot and the matrix differ by ~1e-7.
+    for (let i = 0; i < 6; i++) expect(out[i]).toBeCloseTo(expected[i]!, 5);
   });
 });
 
 describe('synthetic rig', () => {
   it('has 4 cameras per subject, 4.4–5.6 m from the centre, aimed at it', () => {
     for (const subject of H36M_SUBJECTS) {
-      const cameras = getH36MCameras(subject);
+      const cameras = getH36MCameras(subject, SYNTHETIC_CAMERAS_EXTRINSIC_PARAMS);
       expect(cameras).toHaveLength(4);
       cameras.forEach((camera, i) => {
         expect(camera.id).toBe(H36M_CAMERAS_INTRINSIC_PARAMS[i]!.id);

@@ -12,6 +12,7 @@ export {
   H36M_CAMERAS_EXTRINSIC_PARAMS,
   H36M_CAMERAS_INTRINSIC_PARAMS,
   H36M_SUBJECTS,
+  SYNTHETIC_CAMERAS_EXTRINSIC_PARAMS,
   cameraToWorld,
   getH36MCameras,
   imageCoordinates,
@@ -40,8 +41,17 @@ export {
   POSE3D_INPUT_SIZE,
   POSE3D_TARGET_SIZE,
   buildPose3dSamples,
+  h36mActionName,
   type Pose3dSamples,
+  type Pose3dSource,
 } from './pose3d-samples.js';
+export {
+  H36M_3D_FILE,
+  H36M_DEFAULT_KEYPOINTS,
+  h36m2dFile,
+  readH36mNpzDataset,
+  type ReadH36mNpzOptions,
+} from './h36m-npz-dataset.js';
 export { createRng, type Rng } from './prng.js';
 export { BatchSampler, iterateBatches, type Batch, type BatchOptions } from './batches.js';
 export {
@@ -133,3 +143,10 @@ export {
   type PoseArray,
   type PosesBySubject,
 } from './h36m-npz.js';
+export {
+  summarizeCocoFolder,
+  summarizeH36mFolder,
+  type CocoFolderSummary,
+  type CocoSplitSummary,
+  type H36mFolderSummary,
+} from './data-check.js';

@@ -1,7 +1,7 @@
 import { HeadroomError } from '@headroom/errors';
 import { normalizeScreenCoordinates, quaternionToMatrix } from './h36m-cameras.js';
 import { H36M_JOINTS } from './h36m-skeleton.js';
-import type { H36MDataset, H36MSubject } from './synthetic-h36m.js';
+import type { H36MAction } from './synthetic-h36m.js';
 
 /** Single-frame 2D→3D lifting samples, one per (frame, camera). */
 export interface Pose3dSamples {
@@ -10,10 +10,37 @@ export interface Pose3dSamples {
   inputs: Float32Array;
   /** [count][17][3] camera frame, metres, root-relative: joint 0 is exactly 0. */
   targets: Float32Array;
+  /**
+   * Per sample, its index into `actionNames`: the action as the papers group it for per-action
+   * MPJPE (VideoPose3D's `action.split(' ')[0]`, so "Walking 1" and "Walking" are one action).
+   */
+  actionIndex?: Uint16Array;
+  actionNames?: readonly string[];
+}
+
+/** The action a Human3.6M sequence counts under in per-action results ("Directions 1" → "Directions"). */
+export function h36mActionName(sequence: string): string {
+  return sequence.split(' ')[0] ?? sequence;
 }
 
 export const POSE3D_INPUT_SIZE = H36M_JOINTS * 2;
 export const POSE3D_TARGET_SIZE = H36M_JOINTS * 3;
+
+/**
+ * What `buildPose3dSamples` reads, subject → action: the synthetic set (`H36MDataset`) and
+ * VideoPose3D's files (`readH36mNpzDataset`) both have this shape.
+ */
+export interface Pose3dSource {
+  subjects: Record<
+    string,
+    {
+      actions: Record<
+        string,
+        Pick<H36MAction, 'frames' | 'positions3d' | 'cameras' | 'positions2d'>
+      >;
+    }
+  >;
+}
 
 /**
  * Prepares lifting samples the way VideoPose3D's `run.py` does: for every
@@ -23,7 +50,7 @@ export const POSE3D_TARGET_SIZE = H36M_JOINTS * 3;
  * Order: subjects as given → actions in the dataset's order → camera 0..3 → frames.
  */
 export function buildPose3dSamples(
-  dataset: H36MDataset,
+  dataset: Pose3dSource,
   subjects: readonly string[],
 ): Pose3dSamples {
   let count = 0;
@@ -49,9 +76,18 @@ export function buildPose3dSamples(
 
   const inputs = new Float32Array(count * POSE3D_INPUT_SIZE);
   const targets = new Float32Array(count * POSE3D_TARGET_SIZE);
+  const actionIndex = new Uint16Array(count);
+  const actionNames: string[] = [];
   let sample = 0;
   for (const subject of subjects) {
-    for (const action of Object.values((dataset.subjects[subject] as H36MSubject).actions)) {
+    for (const [sequence, action] of Object.entries(dataset.subjects[subject]!.actions)) {
+      const name = h36mActionName(sequence);
+      if (!actionNames.includes(name)) actionNames.push(name);
+      actionIndex.fill(
+        actionNames.indexOf(name),
+        sample,
+        sample + action.frames * action.cameras.length,
+      );
       const world = action.positions3d;
       for (let c = 0; c < action.cameras.length; c++) {
         const camera = action.cameras[c]!;
@@ -89,5 +125,5 @@ export function buildPose3dSamples(
       }
     }
   }
-  return { count, inputs, targets };
+  return { count, inputs, targets, actionIndex, actionNames };
 }

@@ -3,6 +3,7 @@ import {
   getH36MCameras,
   H36M_SUBJECTS,
   projectToScreen,
+  SYNTHETIC_CAMERAS_EXTRINSIC_PARAMS,
   worldToCamera,
   type H36MCamera,
 } from './h36m-cameras.js';
@@ -266,7 +267,7 @@ export function generateSyntheticH36M(opts: SyntheticH36MOptions): H36MDataset {
   const [seedLo, seedHi] = seedWords(seed);
   const dataset: H36MDataset = { fps: H36M_FPS, subjects: {} };
   for (const subject of subjects) {
-    const cameras = getH36MCameras(subject);
+    const cameras = getH36MCameras(subject, SYNTHETIC_CAMERAS_EXTRINSIC_PARAMS);
     const boneLengths = sampleBoneLengths(
       createRng(mixSeeds(seedLo, seedHi, hashString(subject), hashString('body'))),
     );

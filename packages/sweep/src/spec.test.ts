@@ -288,7 +288,45 @@ describe('parseSweepSpec', () => {
       }),
     );
     expect(only(h36m, 'dataset.input_size').message).toBe(
+      'unknown key; an h36m dataset takes kind, path, keypoints, train_subjects or test_subjects',
+    );
+    const chest = violationsOf(() =>
+      parseSweepSpec({
+        ...validSpec(),
+        task: 'chest',
+        dataset: { kind: 'chestxray14', path: '/c', input_size: [64, 48] },
+      }),
+    );
+    expect(only(chest, 'dataset.input_size').message).toBe(
       'unknown key; a real dataset takes kind or path',
+    );
+  });
+
+  it('takes an h36m folder with its 2D keypoints and subjects', () => {
+    const dataset = {
+      kind: 'h36m',
+      path: './data/h36m',
+      keypoints: 'cpn_ft_h36m_dbb',
+      train_subjects: ['S1'],
+      test_subjects: ['S9'],
+    };
+    expect(parseSweepSpec({ ...validSpec(), dataset }).dataset).toEqual(dataset);
+    const v = violationsOf(() =>
+      parseSweepSpec({
+        ...validSpec(),
+        dataset: {
+          kind: 'h36m',
+          path: '/h',
+          keypoints: '',
+          train_subjects: [],
+          test_subjects: 'S9',
+        },
+      }),
+    );
+    expect(only(v, 'dataset.keypoints').message).toMatch(/^must be a non-empty string/);
+    expect(only(v, 'dataset.train_subjects').message).toMatch(/non-empty list of subjects/);
+    expect(only(v, 'dataset.test_subjects').message).toBe(
+      "must be a non-empty list of subjects, e.g. [S9, S11]; got 'S9'",
     );
   });
 

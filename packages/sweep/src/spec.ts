@@ -66,6 +66,11 @@ function nonEmptyString(requiredHint = '') {
   return z.string({ error }).regex(/\S/, { error });
 }
 
+function subjectList() {
+  const error = expecting('a non-empty list of subjects, e.g. [S9, S11]');
+  return z.array(nonEmptyString(), { error }).min(1, { error });
+}
+
 /** `suggest`: the values to offer when they are fewer than the accepted ones. */
 function oneOf<const T extends readonly [string, ...string[]]>(
   values: T,
@@ -139,13 +144,27 @@ export const ZCocoDataset = strictObject('a coco dataset', {
   path: nonEmptyString('give the directory holding annotations/ and the image folders'),
   input_size: inputSize().optional(),
 });
+/**
+ * Human3.6M as VideoPose3D ships it: `path` holds `data_3d_h36m.npz` and
+ * `data_2d_h36m_<keypoints>.npz` (default `gt`); train S1,S5,S6,S7,S8 and test S9,S11 unless given.
+ */
+export const ZH36mDataset = strictObject('an h36m dataset', {
+  kind: z.literal('h36m'),
+  path: nonEmptyString(
+    'give the directory holding data_3d_h36m.npz and data_2d_h36m_<keypoints>.npz',
+  ),
+  keypoints: nonEmptyString().optional(),
+  train_subjects: subjectList().optional(),
+  test_subjects: subjectList().optional(),
+});
 export const ZRealDataset = strictObject('a real dataset', {
-  kind: z.enum(['h36m', 'chestxray14'] as const satisfies readonly RealDatasetKind[]),
+  kind: z.enum(['chestxray14'] as const satisfies readonly RealDatasetKind[]),
   path: nonEmptyString('give the directory holding the data'),
 });
 export const ZDatasetSpec = z.discriminatedUnion('kind', [
   ZSyntheticDataset,
   ZCocoDataset,
+  ZH36mDataset,
   ZRealDataset,
 ]);
 export type DatasetSpec = z.infer<typeof ZDatasetSpec>;
@@ -225,6 +244,7 @@ function parseDataset(raw: unknown, violations: Violation[]): DatasetSpec | unde
   // Pick the schema by kind first, so a typo in kind is one clear message.
   if (raw.kind === 'synthetic') return parsePiece(ZSyntheticDataset, raw, 'dataset', violations);
   if (raw.kind === 'coco') return parsePiece(ZCocoDataset, raw, 'dataset', violations);
+  if (raw.kind === 'h36m') return parsePiece(ZH36mDataset, raw, 'dataset', violations);
   if ((REAL_DATASET_KINDS as readonly unknown[]).includes(raw.kind)) {
     return parsePiece(ZRealDataset, raw, 'dataset', violations);
   }

@@ -1,13 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, type BackendInfo } from '@headroom/models';
 import { parseSweepSpec, gridTrialAt } from '@headroom/sweep';
 import type { EpochReport, TrainTrialInput } from '@headroom/sweep/temporal';
-import { buildPose3dTrialModel, trainPose3d } from './pose3d.trainer';
+import { buildPose3dTrialModel, pose3dMetrics, trainPose3d } from './pose3d.trainer';
 
-const spec = parseSweepSpec({
+const specInput = {
   name: 'trainer-test',
   task: 'pose3d',
   dataset: { kind: 'synthetic', samples: 1200, seed: 3 },
@@ -22,7 +22,8 @@ const spec = parseSweepSpec({
     epochs: { value: 3 },
     batch_size: { value: 64 },
   },
-});
+};
+const spec = parseSweepSpec(specInput);
 
 describe('trainPose3d', () => {
   let backend: BackendInfo;
@@ -64,6 +65,98 @@ describe('trainPose3d', () => {
     expect(result.paramCount).toBeGreaterThan(0);
     expect(existsSync(result.artifactPath)).toBe(true);
     expect(beats.length).toBeGreaterThan(3);
+  });
+
+  it("trains on VideoPose3D's .npz files (kind: h36m) to finite metrics and a checkpoint", async () => {
+    // The committed numpy-written fixture: S1 (5 frames) to train, S9 (5 frames) to test.
+    const path = relative(
+      process.cwd(),
+      join(__dirname, '..', '..', '..', '..', 'packages', 'datasets', 'fixtures', 'h36m-npz'),
+    );
+    const dataset = parseSweepSpec({
+      ...specInput,
+      dataset: {
+        kind: 'h36m',
+        path,
+        keypoints: 'gt',
+        train_subjects: ['S1'],
+        test_subjects: ['S9'],
+      },
+    }).dataset;
+    const reports: EpochReport[] = [];
+    const result = await trainPose3d(
+      {
+        ...input(),
+        trialId: 'swtest-h36m',
+        dataset,
+        params: { ...gridTrialAt(spec, 0), epochs: 1 },
+      },
+      {
+        artifactsDir: dir,
+        backend,
+        heartbeat: () => {},
+        onStart: async () => {},
+        warn: () => {},
+        cancelled: new AbortController().signal,
+        onEpoch: async (r) => void reports.push(r),
+      },
+    );
+    expect(reports).toHaveLength(1);
+    expect(Number.isFinite(reports[0]!.metrics.mpjpe)).toBe(true);
+    expect(Number.isFinite(reports[0]!.metrics.p_mpjpe)).toBe(true);
+    expect(reports[0]!.metrics.mpjpe).toBeGreaterThan(0);
+    expect(existsSync(reports[0]!.checkpoint!.path)).toBe(true);
+    expect(result.epochsCompleted).toBe(1);
+  });
+
+  it('fails with DATA naming the missing 2D file of kind: h36m', async () => {
+    const path = join(
+      __dirname,
+      '..',
+      '..',
+      '..',
+      '..',
+      'packages',
+      'datasets',
+      'fixtures',
+      'h36m-npz',
+    );
+    await expect(
+      trainPose3d(
+        { ...input(), dataset: { kind: 'h36m', path, keypoints: 'cpn_ft_h36m_dbb' } },
+        {
+          artifactsDir: dir,
+          backend,
+          heartbeat: () => {},
+          onStart: async () => {},
+          warn: () => {},
+          cancelled: new AbortController().signal,
+          onEpoch: async () => {},
+        },
+      ),
+    ).rejects.toMatchObject({
+      code: 'DATA',
+      message: expect.stringContaining('data_2d_h36m_cpn_ft_h36m_dbb.npz: does not exist'),
+    });
+  });
+
+  it('reports MPJPE as the mean over actions, not over samples', () => {
+    // Action 0: 3 exact samples; action 1: 1 sample with every joint 1 cm off along x.
+    const targets = new Float32Array(4 * 51).map((_, i) => (i % 51 < 3 ? 0 : (i % 7) * 0.01));
+    const pred = Float64Array.from(targets);
+    for (let j = 1; j < 17; j++) pred[3 * 51 + j * 3] = pred[3 * 51 + j * 3]! + 0.01;
+    const test = {
+      count: 4,
+      inputs: new Float32Array(4 * 34),
+      targets,
+      actionIndex: Uint16Array.from([0, 0, 0, 1]),
+      actionNames: ['Walking', 'Sitting'],
+    };
+    const metrics = pose3dMetrics(pred, test);
+    // Action 1's MPJPE is 16/17 cm (the root is never off): mean over the two actions halves it.
+    expect(metrics.mpjpe).toBeCloseTo(((16 / 17) * 10) / 2, 3);
+    const whole = pose3dMetrics(pred, { ...test, actionIndex: undefined, actionNames: undefined });
+    expect(whole.mpjpe).toBeCloseTo(((16 / 17) * 10) / 4, 3);
   });
 
   it('stops when cancelled', async () => {
