@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HeadroomError, isHeadroomError } from '@headroom/errors';
+import { headroomErrorOf } from '@headroom/test-support';
 import { evaluateAucFiles } from './auc-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'headroom-auc-file-'));
@@ -12,16 +12,6 @@ function write(name: string, content: unknown): string {
   const path = join(dir, name);
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
   return path;
-}
-
-function errorOf(fn: () => unknown): HeadroomError {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a HeadroomError');
 }
 
 // Column 0: the golden case (0.75); column 1: all negative (no AUC).
@@ -54,7 +44,7 @@ describe('evaluateAucFiles', () => {
   it('names the file and the item of a bad value', () => {
     const badLabel = LABELS.map((r) => [...r]);
     badLabel[2]![1] = 2;
-    const e1 = errorOf(() => evaluateAucFiles(write('bad-label.json', badLabel), scores));
+    const e1 = headroomErrorOf(() => evaluateAucFiles(write('bad-label.json', badLabel), scores));
     expect(e1.code).toBe('INVALID_INPUT');
     expect(e1.message).toMatch(/bad-label\.json: item \[2\]\[1\] is 2, expected 0 or 1/);
     expect(e1.violations[0]?.path).toMatch(/bad-label\.json\[2\]\[1\]$/);
@@ -62,10 +52,10 @@ describe('evaluateAucFiles', () => {
     const badScore = SCORES.map((r) => [...r]) as unknown[][];
     badScore[3]![1] = 'high';
     expect(
-      errorOf(() => evaluateAucFiles(labels, write('bad-score.json', badScore))).message,
+      headroomErrorOf(() => evaluateAucFiles(labels, write('bad-score.json', badScore))).message,
     ).toMatch(/bad-score\.json: item \[3\]\[1\] is "high", expected a finite number/);
     expect(
-      errorOf(() =>
+      headroomErrorOf(() =>
         evaluateAucFiles(
           labels,
           write('true.json', [
@@ -80,26 +70,29 @@ describe('evaluateAucFiles', () => {
   });
 
   it('rejects wrong shapes: not an array, empty, a row that is not an array, ragged rows', () => {
-    expect(errorOf(() => evaluateAucFiles(write('obj.json', { a: 1 }), scores)).message).toMatch(
-      /obj\.json: is an object; expected a JSON array \[N\]\[C\] of labels 0 or 1/,
-    );
-    expect(errorOf(() => evaluateAucFiles(write('empty.json', []), scores)).message).toMatch(
-      /empty\.json: has no rows/,
-    );
     expect(
-      errorOf(() => evaluateAucFiles(labels, write('flat.json', [0.1, 0.2, 0.3, 0.4]))).message,
+      headroomErrorOf(() => evaluateAucFiles(write('obj.json', { a: 1 }), scores)).message,
+    ).toMatch(/obj\.json: is an object; expected a JSON array \[N\]\[C\] of labels 0 or 1/);
+    expect(
+      headroomErrorOf(() => evaluateAucFiles(write('empty.json', []), scores)).message,
+    ).toMatch(/empty\.json: has no rows/);
+    expect(
+      headroomErrorOf(() => evaluateAucFiles(labels, write('flat.json', [0.1, 0.2, 0.3, 0.4])))
+        .message,
     ).toMatch(/flat\.json: item \[0\] is 0\.1, expected an array of scores/);
     expect(
-      errorOf(() => evaluateAucFiles(write('ragged.json', [[0, 1], [1, 0], [1]]), scores)).message,
+      headroomErrorOf(() => evaluateAucFiles(write('ragged.json', [[0, 1], [1, 0], [1]]), scores))
+        .message,
     ).toMatch(/ragged\.json: item \[2\] has 1 classes but row \[0\] has 2/);
   });
 
   it('rejects N or C differing between the files, and a --classes count ≠ C', () => {
     expect(
-      errorOf(() => evaluateAucFiles(labels, write('short.json', SCORES.slice(0, 3)))).message,
+      headroomErrorOf(() => evaluateAucFiles(labels, write('short.json', SCORES.slice(0, 3))))
+        .message,
     ).toMatch(/short\.json: has 3 rows but .*labels\.json has 4/);
     expect(
-      errorOf(() =>
+      headroomErrorOf(() =>
         evaluateAucFiles(
           labels,
           write(
@@ -109,16 +102,17 @@ describe('evaluateAucFiles', () => {
         ),
       ).message,
     ).toMatch(/wide\.json: has 3 classes per row but .*labels\.json has 2/);
-    expect(errorOf(() => evaluateAucFiles(labels, scores, ['A', 'B', 'C'])).message).toMatch(
-      /--classes: 3 class names for 2 columns/,
-    );
+    expect(
+      headroomErrorOf(() => evaluateAucFiles(labels, scores, ['A', 'B', 'C'])).message,
+    ).toMatch(/--classes: 3 class names for 2 columns/);
   });
 
   it('rejects a file that is not JSON, with line and column, and a missing file', () => {
     expect(
-      errorOf(() => evaluateAucFiles(write('broken.json', '[[0, 1],\n [1 0]]'), scores)).message,
+      headroomErrorOf(() => evaluateAucFiles(write('broken.json', '[[0, 1],\n [1 0]]'), scores))
+        .message,
     ).toMatch(/broken\.json: not valid JSON \(.* at line 2, column 5\)/);
-    expect(errorOf(() => evaluateAucFiles(labels, join(dir, 'nope.json'))).message).toMatch(
+    expect(headroomErrorOf(() => evaluateAucFiles(labels, join(dir, 'nope.json'))).message).toMatch(
       /nope\.json: file not found/,
     );
   });

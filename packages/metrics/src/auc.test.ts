@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HeadroomError, isHeadroomError } from '@headroom/errors';
-import { createRng } from '@headroom/test-support';
+import { createRng, headroomErrorOf } from '@headroom/test-support';
 import { meanAuc, rocAuc, rocAucPerClass } from './auc.js';
 
 interface FixtureCase {
@@ -18,16 +17,6 @@ interface FixtureCase {
 const fixtures = JSON.parse(
   readFileSync(join(__dirname, '../fixtures/auc-cases.json'), 'utf8'),
 ) as { cases: FixtureCase[] };
-
-function errorOf(fn: () => unknown): HeadroomError {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a HeadroomError');
-}
 
 /** AUC as the fraction of (positive, negative) pairs ranked right, a tie counting half. */
 function pairwiseAuc(labels: number[], scores: number[]): number {
@@ -62,16 +51,16 @@ describe('rocAuc', () => {
   });
 
   it('rejects NaN and infinite scores, labels other than 0/1, and mismatched lengths', () => {
-    expect(errorOf(() => rocAuc([0, 1, 1], [0.1, Number.NaN, 0.2])).message).toMatch(
+    expect(headroomErrorOf(() => rocAuc([0, 1, 1], [0.1, Number.NaN, 0.2])).message).toMatch(
       /score \[1\] is NaN, expected a finite number/,
     );
-    expect(errorOf(() => rocAuc([0, 1], [0.1, Infinity])).message).toMatch(
+    expect(headroomErrorOf(() => rocAuc([0, 1], [0.1, Infinity])).message).toMatch(
       /score \[1\] is Infinity/,
     );
-    expect(errorOf(() => rocAuc([0, 2], [0.1, 0.2])).message).toMatch(
+    expect(headroomErrorOf(() => rocAuc([0, 2], [0.1, 0.2])).message).toMatch(
       /label \[1\] is 2, expected 0 or 1/,
     );
-    expect(errorOf(() => rocAuc([0, 1], [0.1])).code).toBe('INVALID_INPUT');
+    expect(headroomErrorOf(() => rocAuc([0, 1], [0.1])).code).toBe('INVALID_INPUT');
   });
 
   it('equals the pairwise (Mann–Whitney) probability on random data with ties', () => {
@@ -116,7 +105,7 @@ describe('rocAucPerClass and meanAuc against scikit-learn (fixtures/auc-cases.js
 describe('rocAucPerClass', () => {
   it('names the class of a bad score, and rejects ragged rows', () => {
     expect(
-      errorOf(() =>
+      headroomErrorOf(() =>
         rocAucPerClass(
           [
             [0, 1],
@@ -130,7 +119,7 @@ describe('rocAucPerClass', () => {
       ).message,
     ).toMatch(/^class 1: rocAuc: score \[1\] is NaN/);
     expect(
-      errorOf(() =>
+      headroomErrorOf(() =>
         rocAucPerClass(
           [[0, 1], [1]],
           [
@@ -140,7 +129,9 @@ describe('rocAucPerClass', () => {
         ),
       ).message,
     ).toMatch(/labels row \[1\] has 1 classes/);
-    expect(errorOf(() => rocAucPerClass([0, 1, 1], [0.1, 0.2, 0.3], 2)).code).toBe('INVALID_INPUT');
+    expect(headroomErrorOf(() => rocAucPerClass([0, 1, 1], [0.1, 0.2, 0.3], 2)).code).toBe(
+      'INVALID_INPUT',
+    );
   });
 
   it('leaves classes without an AUC out of the mean', () => {

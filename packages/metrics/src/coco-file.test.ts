@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HeadroomError, isHeadroomError } from '@headroom/errors';
+import { headroomErrorOf } from '@headroom/test-support';
 import { evaluateCocoKeypoints } from './coco-eval.js';
 import { evaluateCocoFiles } from './coco-file.js';
 import type { CocoKeypointResult, CocoKeypointsGroundTruth } from './coco-types.js';
@@ -14,16 +14,6 @@ function write(name: string, content: unknown): string {
   const path = join(dir, name);
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
   return path;
-}
-
-function errorOf(fn: () => unknown): HeadroomError {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a HeadroomError');
 }
 
 const fixtures = JSON.parse(
@@ -163,7 +153,7 @@ describe('evaluateCocoFiles', () => {
   for (const [name, content, message] of gtCases) {
     it(`rejects ground truth ${name}, naming the file, item and field`, () => {
       const gt = typeof content === 'string' ? content : content(validGt());
-      const err = errorOf(() =>
+      const err = headroomErrorOf(() =>
         evaluateCocoFiles(write(name, gt), write(`dt-for-${name}`, validDt())),
       );
       expect(err.code).toBe('INVALID_INPUT');
@@ -242,7 +232,7 @@ describe('evaluateCocoFiles', () => {
     it(`rejects results ${name}, naming the file, item and field`, () => {
       const gtPath = write('min-gt-2.json', validGt());
       const dt = typeof content === 'string' ? content : content(validDt());
-      const err = errorOf(() => evaluateCocoFiles(gtPath, write(name, dt)));
+      const err = headroomErrorOf(() => evaluateCocoFiles(gtPath, write(name, dt)));
       expect(err.code).toBe('INVALID_INPUT');
       expect(err.message).toMatch(message);
     });
@@ -252,7 +242,7 @@ describe('evaluateCocoFiles', () => {
     const dt = validDt();
     (dt[0] as Record<string, unknown>).score = null;
     const dtPath = write('violation.json', dt);
-    const err = errorOf(() => evaluateCocoFiles(write('v-gt.json', validGt()), dtPath));
+    const err = headroomErrorOf(() => evaluateCocoFiles(write('v-gt.json', validGt()), dtPath));
     expect(err.message).toBe(
       `${dtPath}: item [0].score is null, expected a finite number (the detection's confidence)`,
     );
@@ -265,20 +255,20 @@ describe('evaluateCocoFiles', () => {
     const gt = validGt();
     (gt.annotations[0] as Record<string, unknown>).area = -1;
     const gtPath = write('v-gt-area.json', gt);
-    expect(errorOf(() => evaluateCocoFiles(gtPath, dtPath)).violations[0]?.path).toBe(
+    expect(headroomErrorOf(() => evaluateCocoFiles(gtPath, dtPath)).violations[0]?.path).toBe(
       `${gtPath}.annotations[0].area`,
     );
   });
 
   it('says file not found, and rejects a directory', () => {
     const missing = join(dir, 'nope.json');
-    expect(errorOf(() => evaluateCocoFiles(missing, missing)).message).toMatch(
+    expect(headroomErrorOf(() => evaluateCocoFiles(missing, missing)).message).toMatch(
       new RegExp(`^${missing}: file not found; expected a COCO keypoint annotation file`),
     );
     const sub = join(dir, 'a-dir');
     mkdirSync(sub);
     const gtPath = write('d-gt.json', validGt());
-    expect(errorOf(() => evaluateCocoFiles(gtPath, sub)).message).toMatch(
+    expect(headroomErrorOf(() => evaluateCocoFiles(gtPath, sub)).message).toMatch(
       /a-dir: is a directory; expected a JSON file with a COCO keypoint results list/,
     );
   });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HeadroomError, isHeadroomError } from '@headroom/errors';
+import { headroomErrorOf } from '@headroom/test-support';
 import { makeRootRelative, mpjpe } from './mpjpe.js';
 import { pMpjpe } from './p-mpjpe.js';
 import { evaluatePose3dFiles, readPoseFile } from './pose-file.js';
@@ -21,16 +21,6 @@ function poses(n: number): number[][][] {
   return Array.from({ length: n }, (_, f) =>
     Array.from({ length: 17 }, (_, j) => [f + j, (7 * j) % 11, ((5 * j) % 13) - j]),
   );
-}
-
-function errorOf(fn: () => unknown): HeadroomError {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a HeadroomError');
 }
 
 describe('readPoseFile', () => {
@@ -100,7 +90,7 @@ describe('readPoseFile', () => {
 
   for (const [name, content, message] of malformed) {
     it(`rejects ${name} with a message naming the file and item`, () => {
-      const err = errorOf(() => readPoseFile(write(name, content)));
+      const err = headroomErrorOf(() => readPoseFile(write(name, content)));
       expect(err.code).toBe('INVALID_INPUT');
       expect(err.message).toMatch(message);
     });
@@ -110,7 +100,7 @@ describe('readPoseFile', () => {
     const frames = poses(13);
     frames[12]![3] = [1, 2];
     const path = write('pred.json', frames);
-    const err = errorOf(() => readPoseFile(path));
+    const err = headroomErrorOf(() => readPoseFile(path));
     expect(err.message).toBe(`${path}: item [12][3] has 2 numbers, expected 3 (x, y, z in mm)`);
     expect(err.violations).toEqual([
       { path: `${path}[12][3]`, message: 'has 2 numbers, expected 3 (x, y, z in mm)' },
@@ -119,12 +109,12 @@ describe('readPoseFile', () => {
 
   it('says file not found for a missing file, and rejects a directory', () => {
     const missing = join(dir, 'nope.json');
-    expect(errorOf(() => readPoseFile(missing)).message).toMatch(
+    expect(headroomErrorOf(() => readPoseFile(missing)).message).toMatch(
       new RegExp(`^${missing}: file not found`),
     );
     const sub = join(dir, 'a-dir');
     mkdirSync(sub);
-    expect(errorOf(() => readPoseFile(sub)).message).toMatch(
+    expect(headroomErrorOf(() => readPoseFile(sub)).message).toMatch(
       /a-dir: is a directory; expected a JSON file/,
     );
   });
@@ -158,7 +148,7 @@ describe('evaluatePose3dFiles', () => {
   it('rejects files with different frame counts', () => {
     const gtPath = write('n-gt.json', poses(5));
     const predPath = write('n-pred.json', poses(4));
-    const err = errorOf(() => evaluatePose3dFiles(gtPath, predPath));
+    const err = headroomErrorOf(() => evaluatePose3dFiles(gtPath, predPath));
     expect(err.code).toBe('INVALID_INPUT');
     expect(err.message).toBe(
       `${predPath}: has 4 frames but ${gtPath} has 5; expected one prediction per ground-truth frame, in the same order`,
@@ -168,7 +158,7 @@ describe('evaluatePose3dFiles', () => {
   it('reports a malformed ground-truth file by its own name', () => {
     const gtPath = write('broken-gt.json', '[[[1,2,3]]');
     const predPath = write('fine-pred.json', poses(1));
-    expect(errorOf(() => evaluatePose3dFiles(gtPath, predPath)).message).toMatch(
+    expect(headroomErrorOf(() => evaluatePose3dFiles(gtPath, predPath)).message).toMatch(
       /broken-gt\.json: not valid JSON/,
     );
   });

@@ -3,3 +3,4 @@ export { freePort, waitFor } from '@headroom/stack';
 export { createRng, type Rng } from '@headroom/datasets';
 export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './postgres';
 export { createTestWorkflowEnvironment } from './temporal';
+export { headroomErrorOf } from './errors';
