@@ -5,7 +5,7 @@ import { readCocoKeypointFile } from './coco-annotations.js';
 import type { CocoSplit } from './coco-dataset.js';
 import { findCocoSplit } from './coco-folder.js';
 import { readH36mPositions2d, readH36mPositions3d } from './h36m-npz.js';
-import { H36M_3D_FILE } from './h36m-npz-dataset.js';
+import { H36M_3D_FILE, h36mKeypointsOf } from './h36m-npz-dataset.js';
 
 /**
  * What `headroom data check` reports: a data folder read with the readers the trainers use,
@@ -16,7 +16,6 @@ import { H36M_3D_FILE } from './h36m-npz-dataset.js';
  */
 
 /** The 3D file the h36m trainer reads, in `dataset.path`. */
-const H36M_2D_FILE = /^data_2d_h36m_(.+)\.npz$/;
 
 export interface H36mFolderSummary {
   /** Per subject of the 3D file: its actions and its frames summed over actions. */
@@ -40,7 +39,7 @@ export async function summarizeH36mFolder(dir: string): Promise<H36mFolderSummar
     for (const poses of actions.values()) frames += poses.frames;
     subjects[subject] = { actions: actions.size, frames };
   }
-  const files2d = names.filter((n) => H36M_2D_FILE.test(n)).sort();
+  const files2d = names.filter((n) => h36mKeypointsOf(n) !== undefined).sort();
   const errors: Violation[] = [];
   if (files2d.length === 0) {
     errors.push({
@@ -88,7 +87,7 @@ export async function summarizeH36mFolder(dir: string): Promise<H36mFolderSummar
   }
   return {
     subjects,
-    keypoints: files2d.map((n) => (H36M_2D_FILE.exec(n) as RegExpExecArray)[1]!),
+    keypoints: files2d.map((n) => h36mKeypointsOf(n)!),
     errors,
   };
 }

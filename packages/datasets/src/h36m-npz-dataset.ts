@@ -10,6 +10,10 @@ import type { Pose3dSource } from './pose3d-samples.js';
 /** VideoPose3D's 3D file in a Human3.6M folder; the 2D files are `h36m2dFile(keypoints)`. */
 export const H36M_3D_FILE = 'data_3d_h36m.npz';
 export const h36m2dFile = (keypoints: string): string => `data_2d_h36m_${keypoints}.npz`;
+/** The `<keypoints>` of a `data_2d_h36m_<keypoints>.npz` file name (the inverse of `h36m2dFile`), else undefined. */
+export function h36mKeypointsOf(fileName: string): string | undefined {
+  return /^data_2d_h36m_(.+)\.npz$/.exec(fileName)?.[1];
+}
 /** The 2D set used when a spec names none: the ground-truth projections. */
 export const H36M_DEFAULT_KEYPOINTS = 'gt';
 
