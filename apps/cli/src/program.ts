@@ -1,5 +1,5 @@
 import { Command, CommanderError, Help, Option } from 'commander';
-import { runDataCheck, runDataSynth } from './commands/data';
+import { runDataCheck, runDataSynth, type DataSynthOptions } from './commands/data';
 import { runEval } from './commands/eval';
 import {
   createSweepCommand,
@@ -31,7 +31,11 @@ export const USAGE = `usage: headroom <command>
                                                        per-class ROC AUC and mean, arrays [N][C]
   data synth coco --out DIR --images N [--seed S] [--width W] [--height H]
                                                        a synthetic COCO keypoints set (JSON + JPEG)
-  data check coco|h36m|chestxray14 PATH [--json]
+  data synth h36m --out DIR [--frames N] [--seed S]
+                                                       a synthetic Human3.6M as VideoPose3D's .npz files
+  data synth chestxray14 --out DIR [--images N] [--seed S] [--size PX]
+                                                       a synthetic ChestX-ray14 set (CSV, split lists, grey PNGs)
+  data check coco|h36m|chestxray14 PATH [--json] [--extra CSV]…
                                                        read a data folder as the trainer will: a summary, exit 2 if broken
 
   --help       this page; after a command, that command's options
@@ -191,26 +195,28 @@ export function buildProgram(exit: (code: number) => void): Command {
   const data = program.command('data').description('data sets for sweeps and benchmarks');
   data
     .command('synth')
-    .description('a synthetic COCO keypoints set (JSON + JPEG)')
-    .argument('<KIND>', 'the kind of set: coco')
+    .description('a synthetic data set in the real format, for tests and demos')
+    .argument('<KIND>', 'the kind of set: coco, h36m, chestxray14')
     .option('--out <DIR>', 'where to write it')
-    .option('--images <N>', 'images in the set')
+    .option('--images <N>', 'images in the set (chestxray14: default 600)')
     .option('--seed <S>', 'the random seed (default 1)')
-    .option('--width <W>', 'image width in pixels')
-    .option('--height <H>', 'image height in pixels')
-    .action(
-      async (
-        kind: string,
-        opts: { out?: string; images?: string; seed?: string; width?: string; height?: string },
-      ) => exit(await runDataSynth(kind, opts)),
-    );
+    .option('--width <W>', 'coco: image width in pixels')
+    .option('--height <H>', 'coco: image height in pixels')
+    .option('--size <PX>', 'chestxray14: side of the square images in pixels (default 64)')
+    .option('--frames <N>', 'h36m: frames per subject and action (default 100)')
+    .action(async (kind: string, opts: DataSynthOptions) => exit(await runDataSynth(kind, opts)));
   data
     .command('check')
     .description('read a data folder as the trainer will and summarise it; exit 2 if broken')
-    .argument('<KIND>', 'the kind of set: coco, h36m (chestxray14: no reader yet)')
+    .argument('<KIND>', 'the kind of set: coco, h36m, chestxray14')
     .argument('<PATH>', "the folder, as the sweep's dataset.path")
+    .option(
+      '--extra <CSV>',
+      "chestxray14: an extra CSV, as the sweep's dataset.extra (repeatable)",
+      (csv: string, all: string[] = []) => [...all, csv],
+    )
     .addOption(jsonOption())
-    .action(async (kind: string, path: string, opts: { json?: boolean }) =>
+    .action(async (kind: string, path: string, opts: { json?: boolean; extra?: string[] }) =>
       exit(await runDataCheck(kind, path, opts)),
     );
 

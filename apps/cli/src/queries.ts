@@ -24,6 +24,12 @@ export const TRIAL_FIELDS = graphql(`
     device
     worker
     prunedAtRung
+    breakdown
+    artifacts {
+      name
+      path
+      bytes
+    }
   }
 `);
 

@@ -1,4 +1,4 @@
-import { describeTrial, type TrialParams } from '@headroom/sweep';
+import { describeTrial, type MetricName, type TaskId, type TrialParams } from '@headroom/sweep';
 import type { LeaderboardRow, SweepView, TrialView } from './queries';
 
 const BAR = 20;
@@ -9,8 +9,41 @@ export function progressBar(done: number, total: number): string {
 }
 
 /** A metric as printed; metric maps are JSON, so anything but a finite number is a dash. */
-function fmt(x: unknown, digits = 1): string {
+function fmt(x: unknown, digits: number): string {
   return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '—';
+}
+
+interface MetricColumn<T extends TaskId> {
+  key: MetricName<T>;
+  label: string;
+  digits: number;
+}
+
+/**
+ * The metrics a table shows for each task, labelled and rounded as the papers print them
+ * (millimetres to 0.1, AP and AUC to 0.001); `sweep show --json` has all of them.
+ */
+const METRIC_COLUMNS: { [T in TaskId]: Array<MetricColumn<T>> } = {
+  pose3d: [
+    { key: 'mpjpe', label: 'MPJPE (mm)', digits: 1 },
+    { key: 'p_mpjpe', label: 'P-MPJPE (mm)', digits: 1 },
+  ],
+  pose2d: [
+    { key: 'ap', label: 'AP', digits: 3 },
+    { key: 'ap50', label: 'AP50', digits: 3 },
+    { key: 'ap75', label: 'AP75', digits: 3 },
+    { key: 'ar', label: 'AR', digits: 3 },
+  ],
+  chest: [
+    { key: 'mean_auc', label: 'mean AUC', digits: 3 },
+    { key: 'mean_auc_14', label: 'mean AUC (14)', digits: 3 },
+  ],
+};
+
+/** Digits a metric is printed with: those of its column, else 3 (AUCs of single classes, AP…). */
+function digitsOf(task: TaskId, metric: string): number {
+  const columns: ReadonlyArray<{ key: string; digits: number }> = METRIC_COLUMNS[task];
+  return columns.find((c) => c.key === metric)?.digits ?? 3;
 }
 
 /** The trial's name as everywhere: its geometry, and the parameters that differ from the defaults. */
@@ -24,22 +57,21 @@ export function renderProgress(sweep: SweepView): string[] {
   const lines = [`sweep ${sweep.name} (${sweep.id}) — ${sweep.status}`];
   for (const t of sweep.trials) {
     const latest = t.history?.at(-1)?.metrics ?? t.metrics ?? {};
-    const metric = latest[sweep.metric];
+    const metric = fmt(latest[sweep.metric], digitsOf(sweep.task, sweep.metric));
     const retry = t.attempts > 1 ? ` attempt ${t.attempts}` : '';
     lines.push(
       `  #${t.index} ${trialLabel(t).padEnd(52)} ${progressBar(t.epochsCompleted, t.epochs)} ` +
-        `${String(t.epochsCompleted).padStart(3)}/${t.epochs}  ${sweep.metric} ${fmt(metric).padStart(7)}  ${t.status}${retry}` +
+        `${String(t.epochsCompleted).padStart(3)}/${t.epochs}  ${sweep.metric} ${metric.padStart(7)}  ${t.status}${retry}` +
         (t.error ? `  — ${t.error}` : ''),
     );
   }
   return lines;
 }
 
-/** The leaderboard as a table; metric columns are the task's metrics present on the rows. */
-export function renderLeaderboard(
-  rows: LeaderboardRow[],
-  columns: Array<{ key: string; label: string }>,
-): string[] {
+/** The leaderboard as a table, with the task's headline metrics. */
+export function renderLeaderboard(rows: LeaderboardRow[], task: TaskId): string[] {
+  const columns: ReadonlyArray<{ key: string; label: string; digits: number }> =
+    METRIC_COLUMNS[task];
   const header = [
     'rank',
     'd_m',
@@ -56,7 +88,7 @@ export function renderLeaderboard(
     r.trial.d_h * r.trial.heads === r.trial.d_m ? `${r.trial.d_h} (auto)` : String(r.trial.d_h),
     String(r.trial.qk_tied),
     (r.trial.paramCount ?? 0).toLocaleString('en-US'),
-    ...columns.map((c) => fmt(r.trial.metrics?.[c.key])),
+    ...columns.map((c) => fmt(r.trial.metrics?.[c.key], c.digits)),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>

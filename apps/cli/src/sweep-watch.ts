@@ -1,4 +1,4 @@
-import { TASKS, isFinalSweepStatus, type TaskId } from '@headroom/sweep';
+import { isFinalSweepStatus } from '@headroom/sweep';
 import type { VariablesOf } from '@graphql-typed-document-node/core';
 import { graphql } from './graphql-client';
 import { LEADERBOARD, SWEEP_PROGRESS, type SweepView } from './queries';
@@ -27,16 +27,4 @@ export async function watchSweep(
 export async function fetchLeaderboard(apiUrl: string, q: VariablesOf<typeof LEADERBOARD>) {
   const { leaderboard } = await graphql(apiUrl, LEADERBOARD, q);
   return leaderboard;
-}
-
-/** Columns for a task's leaderboard: each of its metrics, labelled as papers print them. */
-export function metricColumns(task: TaskId): Array<{ key: string; label: string }> {
-  const LABELS: Record<string, string> = {
-    mpjpe: 'MPJPE (mm)',
-    p_mpjpe: 'P-MPJPE (mm)',
-    ap: 'AP',
-    ar: 'AR',
-    mean_auc: 'mean AUC',
-  };
-  return Object.keys(TASKS[task].metrics).map((key) => ({ key, label: LABELS[key] ?? key }));
 }

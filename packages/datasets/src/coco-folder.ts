@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { HeadroomError } from '@headroom/errors';
 import type { CocoSplit } from './coco-dataset.js';
+import { isDirectory, materializeFolder } from './folder-once.js';
 import { synthesizeCoco } from './synthetic-coco.js';
 
 /**
@@ -69,15 +70,10 @@ export interface MaterializeSyntheticCocoOptions {
   images?: number;
 }
 
-/** Synthetic sets being written by this process, so concurrent callers wait for one writer. */
-const writing = new Map<string, Promise<string>>();
-
 /**
  * The folder of the synthetic COCO set (seed, images), `<parentDir>/synthetic-coco-<seed>-<images>`,
- * written by `synthesizeCoco` if it is not there yet. It is generated in a temporary folder
- * beside it and renamed into place, so a folder under the final name is always complete, and
- * callers on one machine (in this process or others) that race to write it all end up
- * reading the same one.
+ * written by `synthesizeCoco` if it is not there yet, once per machine (`materializeFolder`:
+ * written beside it and renamed into place, so it is always complete).
  */
 export async function materializeSyntheticCoco(
   options: MaterializeSyntheticCocoOptions,
@@ -85,32 +81,7 @@ export async function materializeSyntheticCoco(
   const seed = options.seed ?? SYNTHETIC_COCO_DEFAULT_SEED;
   const images = options.images ?? SYNTHETIC_COCO_DEFAULT_IMAGES;
   const root = resolve(options.parentDir, `synthetic-coco-${seed}-${images}`);
-  let job = writing.get(root);
-  if (!job) {
-    job = writeOnce(root, seed, images).finally(() => writing.delete(root));
-    writing.set(root, job);
-  }
-  return job;
-}
-
-async function writeOnce(root: string, seed: number, images: number): Promise<string> {
-  if (await isDirectory(root)) return root;
-  await mkdir(dirname(root), { recursive: true });
-  const tmp = await mkdtemp(join(dirname(root), `.${basename(root)}.tmp-`));
-  try {
-    await synthesizeCoco({ outDir: tmp, images, seed });
-    try {
-      await rename(tmp, root);
-    } catch (err) {
-      // Another process renamed its copy first: theirs is as good as ours.
-      if (!(await isDirectory(root))) throw err;
-    }
-    return root;
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+  return materializeFolder(root, async (outDir) => {
+    await synthesizeCoco({ outDir, images, seed });
+  });
 }

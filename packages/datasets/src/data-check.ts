@@ -1,6 +1,7 @@
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HeadroomError, isHeadroomError, type Violation } from '@headroom/errors';
+import { CHESTXRAY14_NO_FINDING, readChestXray14Index } from './chestxray14.js';
 import { readCocoKeypointFile } from './coco-annotations.js';
 import type { CocoSplit } from './coco-dataset.js';
 import { findCocoSplit } from './coco-folder.js';
@@ -179,6 +180,76 @@ export async function summarizeCocoFolder(
     people: total('people'),
     annotatedKeypoints: total('annotatedKeypoints'),
     splits,
+    errors,
+  };
+}
+
+export interface ChestXray14FolderSummary {
+  /** Images over all splits: every row of the CSVs. */
+  images: number;
+  /** Images of train and val together (train_val_list.txt, and unlisted rows assigned there). */
+  train: number;
+  test: number;
+  patients: number;
+  /** Images with each label, and `No Finding`: images with none of them. */
+  labels: Record<string, number>;
+  errors: Violation[];
+}
+
+/**
+ * Reads a ChestX-ray14 folder as `openChestXray14` does (`readChestXray14Index` with the same
+ * labels and extra CSVs) and checks that every image of the CSVs is in `images/`. Without
+ * `labels`, every label found in the CSVs is counted. Cross-file problems the trainer would
+ * refuse (a listed image the CSVs lack, a patient in both lists) are in `errors`.
+ */
+export async function summarizeChestXray14Folder(
+  dir: string,
+  options: { labels?: readonly string[]; extra?: readonly string[] } = {},
+): Promise<ChestXray14FolderSummary> {
+  await listFolder(dir, 'the chestxray14 dataset.path');
+  const index = await readChestXray14Index(dir, options);
+  const errors = [...index.violations];
+  const present = new Set(await listFolder(index.imageDir, 'the ChestX-ray14 images'));
+  const missing: string[] = [];
+  for (const name of index.names) {
+    // A name with a folder in it is looked up where the batch stream will open it.
+    const found = name.includes('/')
+      ? await access(join(index.imageDir, name)).then(
+          () => true,
+          () => false,
+        )
+      : present.has(name);
+    if (!found) missing.push(name);
+  }
+  if (missing.length > 0) {
+    const listed = missing.slice(0, LISTED_MISSING).join(', ');
+    const more = missing.length > LISTED_MISSING ? ', …' : '';
+    errors.push({
+      path: index.imageDir,
+      message: `${missing.length} of the ${index.names.length} images of the CSVs are missing (${listed}${more}): put them in this folder`,
+    });
+  }
+  const labels: Record<string, number> = {};
+  for (const label of index.labels) labels[label] = 0;
+  let none = 0;
+  let test = 0;
+  for (let r = 0; r < index.names.length; r++) {
+    const from = index.labelStart[r] as number;
+    const to = index.labelStart[r + 1] as number;
+    if (from === to) none++;
+    for (let k = from; k < to; k++) {
+      const label = index.labels[index.labelIndex[k] as number] as string;
+      labels[label] = (labels[label] as number) + 1;
+    }
+    if (index.splits[r] === 2) test++;
+  }
+  labels[CHESTXRAY14_NO_FINDING] = none;
+  return {
+    images: index.names.length,
+    train: index.names.length - test,
+    test,
+    patients: index.patientKeys.length,
+    labels,
     errors,
   };
 }

@@ -143,10 +143,60 @@ export {
   type PoseArray,
   type PosesBySubject,
 } from './h36m-npz.js';
+export { writeH36mPositions2d, writeH36mPositions3d } from './h36m-npz-write.js';
 export {
+  SYNTHETIC_H36M_DEFAULT_SEED,
+  materializeSyntheticH36m,
+  writeSyntheticH36mNpz,
+  type MaterializeSyntheticH36mOptions,
+  type WriteSyntheticH36mNpzOptions,
+} from './synthetic-h36m-npz.js';
+export {
+  summarizeChestXray14Folder,
   summarizeCocoFolder,
   summarizeH36mFolder,
+  type ChestXray14FolderSummary,
   type CocoFolderSummary,
   type CocoSplitSummary,
   type H36mFolderSummary,
 } from './data-check.js';
+export {
+  CHESTXRAY14_CSV,
+  CHESTXRAY14_DEFAULT_VAL_FRACTION,
+  CHESTXRAY14_IMAGE_DIR,
+  CHESTXRAY14_NO_FINDING,
+  CHESTXRAY14_SPLITS,
+  CHESTXRAY14_TEST_LIST,
+  CHESTXRAY14_TRAIN_VAL_LIST,
+  openChestXray14,
+  type ChestSplit,
+  type ChestSplitName,
+  type ChestXray14Dataset,
+  type OpenChestXray14Options,
+} from './chestxray14.js';
+export {
+  CHEST_AUGMENTATION,
+  CHEST_PIXEL_MEAN,
+  CHEST_PIXEL_STD,
+  ChestBatchStream,
+  streamChestBatches,
+  type ChestBatch,
+  type ChestBatchOptions,
+} from './chestxray14-batches.js';
+export {
+  SYNTHETIC_CHESTXRAY14_DEFAULT_IMAGES,
+  SYNTHETIC_CHESTXRAY14_DEFAULT_SEED,
+  SYNTHETIC_CHESTXRAY14_DEFAULT_SIZE,
+  materializeSyntheticChestXray14,
+  synthesizeChestXray14,
+  type MaterializeSyntheticChestXray14Options,
+  type SynthesizeChestXray14Options,
+  type SyntheticChestXray14Summary,
+} from './synthetic-chestxray14.js';
+export {
+  HEATMAP_OVERLAY_MAX_SIZE,
+  writeHeatmapOverlay,
+  type GreyImage,
+  type HeatmapOverlay,
+  type HeatmapOverlayOptions,
+} from './heatmap-overlay.js';

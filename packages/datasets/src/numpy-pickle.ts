@@ -19,6 +19,16 @@ import { NameRegistry, Parser } from 'pickleparser';
 
 /** A numpy array as unpickled: raw little-endian bytes (a view) or, for object arrays, the items. */
 export class PickledNdarray {
+  /** An array to pickle (`pickleNumpy`): the same shape as one unpickled. */
+  static of(
+    dtype: string,
+    shape: readonly number[],
+    data: Uint8Array | unknown[],
+    fortranOrder = false,
+  ): PickledNdarray {
+    return Object.assign(new PickledNdarray(), { dtype, shape, data, fortranOrder });
+  }
+
   shape: readonly number[] = [];
   /** numpy's dtype string with byte order, e.g. `<f4`, `|O`. */
   dtype = '';

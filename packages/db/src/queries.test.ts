@@ -235,6 +235,29 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
     );
   });
 
+  it("keeps an epoch's breakdown and metrics without a value (null)", async () => {
+    await insertSweep(db, sweepInput('breakdown', 1));
+    const id = trialId('breakdown', 0);
+    const breakdown = {
+      Walking: { mpjpe: 41.5, p_mpjpe: 31 },
+      Sitting: { mpjpe: 60, p_mpjpe: 44 },
+    };
+    await recordEpochMetrics(db, { trialId: id, epoch: 1, metrics: { mpjpe: 50.75 }, breakdown });
+    await recordEpochMetrics(db, {
+      trialId: id,
+      epoch: 2,
+      metrics: { mean_auc: 0.8, auc_Hernia: null },
+    });
+    const rows = await listTrialMetrics(db, id);
+    expect(rows.map((r) => [r.metrics, r.breakdown])).toEqual([
+      [{ mpjpe: 50.75 }, breakdown],
+      [{ mean_auc: 0.8, auc_Hernia: null }, null],
+    ]);
+    // A re-delivered report without a breakdown does not keep a stale one.
+    await recordEpochMetrics(db, { trialId: id, epoch: 1, metrics: { mpjpe: 50 } });
+    expect((await listTrialMetrics(db, id))[0]!.breakdown).toBeNull();
+  });
+
   it("lists a sweep's metrics by trial index, then epoch", async () => {
     await insertSweep(db, sweepInput('curves', 12));
     // Written out of order: trial 10 sorts after trial 2 by index, though not by id.
@@ -339,6 +362,9 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
       metrics: { mpjpe: 37.7, p_mpjpe: 30.1 },
       paramCount: 3_000_000_000,
       artifactPath: 'artifacts/complete-0/final',
+      artifacts: [
+        { name: 'gradcam/Edema-1.png', path: '/a/complete-0/gradcam/Edema-1.png', bytes: 812 },
+      ],
       epochsCompleted: 10,
       backend: 'tensorflow',
       device: 'gpu:1',
@@ -359,6 +385,7 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
       metrics: { mpjpe: 37.7, p_mpjpe: 30.1 },
       paramCount: 3_000_000_000,
       artifactPath: 'artifacts/complete-0/final',
+      artifacts: result.artifacts,
       epochsCompleted: 10,
       device: 'gpu:1',
       error: null,

@@ -1,3 +1,4 @@
+import { CHEST_LABELS } from '@headroom/sweep';
 import { checkTransformer, transformerEncoder, type TransformerConfig } from './transformer-block';
 import {
   ClassToken,
@@ -8,25 +9,7 @@ import {
 } from './tokens';
 import { seedAt, tf } from './tf';
 import { ViolationList } from './violations';
-
-/** The 14 ChestX-ray14 findings in the dataset's order, then COVID-19 (the thesis's 15th). */
-export const CHEST_CLASSES = [
-  'Atelectasis',
-  'Cardiomegaly',
-  'Effusion',
-  'Infiltration',
-  'Mass',
-  'Nodule',
-  'Pneumonia',
-  'Pneumothorax',
-  'Consolidation',
-  'Edema',
-  'Emphysema',
-  'Fibrosis',
-  'Pleural_Thickening',
-  'Hernia',
-  'COVID-19',
-] as const;
+import { Dropout } from './dropout';
 
 export interface ChestModelConfig extends TransformerConfig {
   /** `[height, width]` in pixels; both divisible by `patchSize`. Default 224×224. */
@@ -34,7 +17,7 @@ export interface ChestModelConfig extends TransformerConfig {
   /** 1 for the grayscale X-rays as stored, 3 for RGB-replicated input. */
   channels?: number;
   patchSize?: number;
-  /** Sigmoid outputs; default 15 (`CHEST_CLASSES`). */
+  /** Sigmoid outputs; default 15 (`CHEST_LABELS`: 14 findings + COVID-19). */
   classes?: number;
   position?: PositionEncoding;
 }
@@ -50,7 +33,7 @@ export function buildChestModel(config: ChestModelConfig): tf.LayersModel {
   const [height, width] = config.imageSize ?? [224, 224];
   const channels = config.channels ?? 1;
   const patch = config.patchSize ?? 16;
-  const classes = config.classes ?? CHEST_CLASSES.length;
+  const classes = config.classes ?? CHEST_LABELS.length;
   violations.positiveInteger('image_size[0]', height);
   violations.positiveInteger('image_size[1]', width);
   violations.positiveInteger('channels', channels);
@@ -80,9 +63,9 @@ export function buildChestModel(config: ChestModelConfig): tf.LayersModel {
     name: 'pos_embed',
   }).apply(x) as tf.SymbolicTensor;
   if (t.dropout > 0)
-    x = tf.layers
-      .dropout({ rate: t.dropout, seed: seedAt(t.seed, 2), name: 'embed_drop' })
-      .apply(x) as tf.SymbolicTensor;
+    x = new Dropout({ rate: t.dropout, seed: seedAt(t.seed, 2), name: 'embed_drop' }).apply(
+      x,
+    ) as tf.SymbolicTensor;
   x = transformerEncoder(x, t);
   x = new TakeToken({ index: 0, name: 'class_output' }).apply(x) as tf.SymbolicTensor;
   const output = tf.layers

@@ -31,6 +31,7 @@ export {
 } from './transformer-block';
 export { LayerNorm, layerNorm, type LayerNormArgs } from './layer-norm';
 export { Relu, relu } from './relu';
+export { Dropout, type DropoutArgs } from './dropout';
 export {
   PositionEmbedding,
   ClassToken,
@@ -47,7 +48,8 @@ export {
 export { buildPose3dModel, pose3dParamCount, type Pose3dModelConfig } from './pose3d';
 export { buildPose2dModel, heatmapStride, type Pose2dModelConfig } from './pose2d';
 export { decodeHeatmaps, type HeatmapLayout } from './pose2d-heatmaps';
-export { buildChestModel, CHEST_CLASSES, type ChestModelConfig } from './chest';
+export { buildChestModel, type ChestModelConfig } from './chest';
+export { chestGradCam, type GradCamOptions, type GradCamResult } from './gradcam';
 export { buildTaskModel, type TaskModelConfigs } from './tasks';
 
 export {
@@ -57,6 +59,16 @@ export {
   type ModelStats,
   type AttentionLayerStats,
 } from './model-stats';
+export {
+  createOptimizer,
+  decayedVariables,
+  ScheduledAdam,
+  ADAM_BETA1,
+  ADAM_BETA2,
+  ADAM_EPSILON,
+  type ScheduledAdamArgs,
+} from './optimizers';
+export { learningRateAt, lrScheduleOf, type LrSchedule } from './lr-schedule';
 export {
   saveWeights,
   loadWeights,

@@ -7,6 +7,7 @@ import {
 } from './transformer-block';
 import { seedAt, tf } from './tf';
 import { ViolationList } from './violations';
+import { Dropout } from './dropout';
 
 export interface Pose3dModelConfig extends TransformerConfig {
   /** Joint tokens; 17 in the Human3.6M layout of VideoPose3D. */
@@ -47,9 +48,9 @@ export function buildPose3dModel(config: Pose3dModelConfig): tf.LayersModel {
     name: 'joint_position',
   }).apply(x) as tf.SymbolicTensor;
   if (t.dropout > 0) {
-    x = tf.layers
-      .dropout({ rate: t.dropout, seed: seedAt(t.seed, 2), name: 'embed_drop' })
-      .apply(x) as tf.SymbolicTensor;
+    x = new Dropout({ rate: t.dropout, seed: seedAt(t.seed, 2), name: 'embed_drop' }).apply(
+      x,
+    ) as tf.SymbolicTensor;
   }
   x = transformerEncoder(x, t);
   const output = tf.layers

@@ -2,7 +2,7 @@ import { isHeadroomError } from '@headroom/errors';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './backend';
 import { attentionParamCount } from './flexible-attention';
-import { CHEST_CLASSES } from './chest';
+import { CHEST_LABELS } from '@headroom/sweep';
 import { describeModel } from './model-stats';
 import { heatmapStride } from './pose2d';
 import { TASK_IDS, type TaskId } from '@headroom/sweep';
@@ -50,7 +50,7 @@ function violationPaths(fn: () => unknown): string[] {
 describe('chest and pose2d models', () => {
   it('chest: an image in, 15 probabilities out', () => {
     const model = buildTaskModel('chest', SMALL.chest);
-    expect(CHEST_CLASSES).toHaveLength(15);
+    expect(CHEST_LABELS).toHaveLength(15);
     expect(model.outputs[0]!.shape).toEqual([null, 15]);
     const p = tf.tidy(() =>
       (model.predict(tf.randomNormal([3, 32, 24, 1], 0, 1, 'float32', 1)) as tf.Tensor).dataSync(),

@@ -4,6 +4,7 @@ import { LayerNorm } from './layer-norm';
 import { Relu } from './relu';
 import { seedAt, tf } from './tf';
 import { ViolationList } from './violations';
+import { Dropout } from './dropout';
 
 export type NormPlacement = 'pre' | 'post';
 export type FeedForwardActivation = 'relu' | 'gelu';
@@ -126,10 +127,7 @@ export function transformerBlock(
     layer.apply(input) as tf.SymbolicTensor;
   const dropout = (y: tf.SymbolicTensor, name: string, offset: number) =>
     t.dropout > 0
-      ? apply(
-          tf.layers.dropout({ rate: t.dropout, seed: seed(offset), name: `${prefix}_${name}` }),
-          y,
-        )
+      ? apply(new Dropout({ rate: t.dropout, seed: seed(offset), name: `${prefix}_${name}` }), y)
       : y;
   const ln = (y: tf.SymbolicTensor, name: string) =>
     apply(new LayerNorm({ name: `${prefix}_${name}` }), y);

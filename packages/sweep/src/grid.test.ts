@@ -72,6 +72,10 @@ describe('expandGrid', () => {
       batch_size: 64,
       seed: 1,
       dropout: 0,
+      optimizer: 'adam',
+      weight_decay: 0,
+      lr_schedule: 'constant',
+      warmup_steps: 0,
     });
   });
 

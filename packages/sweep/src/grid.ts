@@ -1,9 +1,9 @@
 import { HeadroomError, type Violation } from '@headroom/errors';
 import {
-  PARAMETER_DEFAULTS,
   PARAMETER_NAMES,
   finiteValues,
   validateParameters,
+  withDefaults,
   type ParameterName,
   type ParameterValue,
   type TrialParams,
@@ -20,9 +20,9 @@ interface GridAxis {
 const SORTED_NAMES = [...PARAMETER_NAMES].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 /**
- * One axis per known parameter, names sorted; a parameter the spec leaves out is an axis
- * of one value, its default. Re-validates the parameters, so a spec built in code (not
- * parsed) cannot slip an invalid combination into a grid.
+ * One axis per parameter the spec gives, names sorted (a parameter left out takes its
+ * default, as an axis of one value would). Re-validates the parameters, so a spec built in
+ * code (not parsed) cannot slip an invalid combination into a grid.
  */
 function readGridAxes(spec: SweepSpec): GridAxis[] {
   const violations: Violation[] = [];
@@ -34,13 +34,10 @@ function readGridAxes(spec: SweepSpec): GridAxis[] {
   }
   const parameters = validateParameters(spec.parameters, 'grid', violations) ?? {};
   throwIfViolations('sweep spec', violations);
-  return SORTED_NAMES.map((name) => {
+  return SORTED_NAMES.flatMap((name) => {
     const given = parameters[name];
     const values = given === undefined ? undefined : finiteValues(given);
-    return {
-      name,
-      values: values ?? [PARAMETER_DEFAULTS[name as keyof typeof PARAMETER_DEFAULTS]],
-    };
+    return values === undefined ? [] : [{ name, values }];
   });
 }
 
@@ -50,7 +47,7 @@ function countAxes(axes: readonly GridAxis[]): number {
 
 /** Mixed-radix decoding: the last axis (in name order) changes fastest, like nested loops. */
 function trialAt(axes: readonly GridAxis[], index: number): TrialParams {
-  const params: Record<string, ParameterValue> = {};
+  const params: Partial<Record<ParameterName, ParameterValue>> = {};
   let rest = index;
   for (let k = axes.length - 1; k >= 0; k--) {
     const axis = axes[k]!;
@@ -58,10 +55,7 @@ function trialAt(axes: readonly GridAxis[], index: number): TrialParams {
     params[axis.name] = axis.values[rest % n]!;
     rest = Math.floor(rest / n);
   }
-  // Build in the declared order so every trial's JSON looks the same.
-  const ordered: Record<string, ParameterValue> = {};
-  for (const name of PARAMETER_NAMES) ordered[name] = params[name]!;
-  return ordered as unknown as TrialParams;
+  return withDefaults(params);
 }
 
 /** How many trials a grid sweep has, without listing them (grids can be 10⁵ trials). */

@@ -1,7 +1,23 @@
 // Pure and deterministic: workflow code imports this entry, so nothing here may touch
 // Node builtins, I/O, the clock or Math.random.
-export { TASKS, TASK_IDS, METRIC_GOALS, isTaskId, resolveMetric } from './tasks';
-export type { TaskId, MetricName, MetricGoal, TaskInfo, RealDatasetKind } from './tasks';
+export {
+  CHEST_LABELS,
+  CHESTXRAY14_FINDINGS,
+  TASKS,
+  TASK_IDS,
+  METRIC_GOALS,
+  chestAucMetric,
+  isTaskId,
+  resolveMetric,
+} from './tasks';
+export type {
+  ChestLabel,
+  TaskId,
+  MetricName,
+  MetricGoal,
+  TaskInfo,
+  RealDatasetKind,
+} from './tasks';
 export {
   SWEEP_STATUSES,
   FINAL_SWEEP_STATUSES,
@@ -47,6 +63,9 @@ export {
   REQUIRED_PARAMETERS,
   PARAMETER_DEFAULTS,
   DISTRIBUTIONS,
+  OPTIMIZERS,
+  LR_SCHEDULES,
+  DEFAULT_WEIGHT_DECAY,
 } from './parameters';
 export type {
   TrialParams,
@@ -57,12 +76,20 @@ export type {
   ValuesParameter,
   DistributionParameter,
   Distribution,
+  OptimizerName,
+  LrScheduleName,
 } from './parameters';
 export { checkGeometry, resolveGeometry, autoHeadSizeMessage } from './geometry';
 export type { AttentionGeometry, HeadSize, GeometryField } from './geometry';
 export { expandGrid, countGridTrials, gridTrialAt } from './grid';
 export { sampleTrialAt } from './random';
 export { trialAt, countTrials, describeTrial } from './trials';
+export {
+  metricValue,
+  type MetricBreakdown,
+  type MetricValues,
+  type TrialArtifact,
+} from './results';
 export { createAsha, ashaReport, ashaRungs, resolveAshaConfig } from './asha';
 export type { AshaConfig, AshaState, AshaRung, AshaReport, AshaDecision } from './asha';
 // Temporal names and payloads: `@headroom/sweep/temporal` (kept out of this entry).

@@ -63,7 +63,7 @@ describe('parseSweepText', () => {
       {
         name: 'j',
         task: 'chest',
-        dataset: { kind: 'synthetic', samples: 64 },
+        dataset: { kind: 'synthetic', images: 64 },
         method: 'random',
         run_cap: 8,
         parameters: {

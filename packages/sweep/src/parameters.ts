@@ -28,6 +28,23 @@ export interface DistributionParameter {
 /** One entry of a spec's `parameters`, as in a W&B sweep config. */
 export type ParameterSpec = ValueParameter | ValuesParameter | DistributionParameter;
 
+/** Every optimizer a trial can train with, written as in sweep files (PyTorch's names). */
+export const OPTIMIZERS = ['adam', 'adamw'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/** Learning-rate schedules after the warm-up: hold lr, or cosine decay to 0 at the last step. */
+export const LR_SCHEDULES = ['constant', 'cosine'] as const;
+export type LrScheduleName = (typeof LR_SCHEDULES)[number];
+
+/**
+ * `weight_decay` when the spec leaves it out: each PyTorch constructor's default, so
+ * `optimizer: { values: [adam, adamw] }` compares what `Adam(params)` and `AdamW(params)` do.
+ */
+export const DEFAULT_WEIGHT_DECAY: Readonly<Record<OptimizerName, number>> = {
+  adam: 0,
+  adamw: 0.01,
+};
+
 /** The values of one trial. `d_h` stays `auto` here; `resolveGeometry` turns it into a number. */
 export interface TrialParams {
   d_m: number;
@@ -40,6 +57,12 @@ export interface TrialParams {
   batch_size: number;
   seed: number;
   dropout: number;
+  optimizer: OptimizerName;
+  /** Adam: L2 added to the gradient (torch.optim.Adam); AdamW: decoupled (torch.optim.AdamW). */
+  weight_decay: number;
+  lr_schedule: LrScheduleName;
+  /** Optimizer steps of linear warm-up from 0 to lr. */
+  warmup_steps: number;
 }
 
 export type ParameterName = keyof TrialParams;
@@ -55,11 +78,18 @@ export const PARAMETER_NAMES = [
   'batch_size',
   'seed',
   'dropout',
+  'optimizer',
+  'weight_decay',
+  'lr_schedule',
+  'warmup_steps',
 ] as const satisfies readonly ParameterName[];
 
 export const REQUIRED_PARAMETERS = ['d_m', 'heads'] as const satisfies readonly ParameterName[];
 
-/** What a trial uses for a parameter its spec does not mention. */
+/**
+ * What a trial uses for a parameter its spec does not mention; `weight_decay` is the default
+ * optimizer's, and follows the trial's optimizer (`DEFAULT_WEIGHT_DECAY`, see `withDefaults`).
+ */
 export const PARAMETER_DEFAULTS: Omit<TrialParams, 'd_m' | 'heads'> = {
   d_h: 'auto',
   qk_tied: false,
@@ -69,14 +99,64 @@ export const PARAMETER_DEFAULTS: Omit<TrialParams, 'd_m' | 'heads'> = {
   batch_size: 64,
   seed: 1,
   dropout: 0,
+  optimizer: 'adam',
+  weight_decay: DEFAULT_WEIGHT_DECAY.adam,
+  lr_schedule: 'constant',
+  warmup_steps: 0,
 };
 
+/** A parameter's default for a trial whose other values are `params`. */
+export function parameterDefault(
+  name: Exclude<ParameterName, 'd_m' | 'heads'>,
+  params: Partial<Record<ParameterName, ParameterValue>>,
+): ParameterValue {
+  if (name === 'weight_decay') {
+    const optimizer = (params.optimizer ?? PARAMETER_DEFAULTS.optimizer) as OptimizerName;
+    return DEFAULT_WEIGHT_DECAY[optimizer];
+  }
+  return PARAMETER_DEFAULTS[name];
+}
+
+/**
+ * A trial from the values drawn or walked for the parameters its spec gives: defaults
+ * filled in (after the others, since `weight_decay`'s depends on `optimizer`), every key in
+ * the declared order so every trial's JSON looks the same.
+ */
+export function withDefaults(given: Partial<Record<ParameterName, ParameterValue>>): TrialParams {
+  const params: Record<string, ParameterValue> = {};
+  for (const name of PARAMETER_NAMES) {
+    const value = given[name];
+    params[name] =
+      value !== undefined
+        ? value
+        : parameterDefault(name as Exclude<ParameterName, 'd_m' | 'heads'>, given);
+  }
+  return params as unknown as TrialParams;
+}
+
+type RuleKind = 'int' | 'number' | 'boolean' | 'enum';
+
 interface ParameterRule {
-  /** Decides which distributions make sense: integers must not be sampled as floats. */
-  kind: 'int' | 'number' | 'boolean';
+  /**
+   * Decides which distributions make sense: integers must not be sampled as floats, and
+   * booleans and enums are listed (`values`, `categorical`), never drawn from a range.
+   */
+  kind: RuleKind;
   /** What a valid value is, worded for messages. */
   expect: string;
   accepts(value: unknown): boolean;
+  /** The values a boolean or enum takes, in the order a `values:` hint lists them. */
+  choices?: readonly (string | boolean)[];
+}
+
+/** A string parameter: one of `words`. */
+function oneOf(words: readonly string[]): ParameterRule {
+  return {
+    kind: 'enum',
+    expect: `one of ${listWords(words)}`,
+    accepts: (v) => typeof v === 'string' && words.includes(v),
+    choices: words,
+  };
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -95,7 +175,12 @@ const PARAMETER_RULES: Record<ParameterName, ParameterRule> = {
     expect: 'a positive integer or auto',
     accepts: (v) => v === 'auto' || isPositiveInt(v),
   },
-  qk_tied: { kind: 'boolean', expect: 'true or false', accepts: (v) => typeof v === 'boolean' },
+  qk_tied: {
+    kind: 'boolean',
+    expect: 'true or false',
+    accepts: (v) => typeof v === 'boolean',
+    choices: [false, true],
+  },
   layers: positiveInt,
   lr: { kind: 'number', expect: 'a positive number', accepts: (v) => isNumber(v) && v > 0 },
   epochs: positiveInt,
@@ -109,6 +194,18 @@ const PARAMETER_RULES: Record<ParameterName, ParameterRule> = {
     kind: 'number',
     expect: 'a number with 0 ≤ x < 1',
     accepts: (v) => isNumber(v) && v >= 0 && v < 1,
+  },
+  optimizer: oneOf(OPTIMIZERS),
+  weight_decay: {
+    kind: 'number',
+    expect: 'a number ≥ 0',
+    accepts: (v) => isNumber(v) && v >= 0,
+  },
+  lr_schedule: oneOf(LR_SCHEDULES),
+  warmup_steps: {
+    kind: 'int',
+    expect: 'an integer ≥ 0',
+    accepts: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
   },
 };
 
@@ -246,10 +343,11 @@ function validateParameter(
       message: `${dist} takes min and max, not values`,
     });
   }
-  if (rule.kind === 'boolean') {
+  if (rule.kind === 'boolean' || rule.kind === 'enum') {
+    const listed = `[${(rule.choices ?? []).join(', ')}]`;
     violations.push({
       path: joinPath(path, 'distribution'),
-      message: `${name} is true or false, it cannot be drawn from ${dist}; use values: [false, true]`,
+      message: `${name} is ${rule.expect}, it cannot be drawn from ${dist}; use values: ${listed}`,
     });
     return undefined;
   }

@@ -114,6 +114,10 @@ describe('sampleTrialAt', () => {
       'batch_size',
       'seed',
       'dropout',
+      'optimizer',
+      'weight_decay',
+      'lr_schedule',
+      'warmup_steps',
     ]);
   });
 

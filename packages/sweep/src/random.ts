@@ -1,8 +1,8 @@
 import { HeadroomError, type Violation } from '@headroom/errors';
 import {
-  PARAMETER_DEFAULTS,
   PARAMETER_NAMES,
   validateParameters,
+  withDefaults,
   type ParameterName,
   type ParameterSpec,
   type ParameterValue,
@@ -106,14 +106,10 @@ export function sampleTrialAt(spec: SweepSpec, index: number): TrialParams {
       },
     ]);
   }
-  // Build in the declared order so every trial's JSON looks the same.
-  const params: Record<string, ParameterValue> = {};
+  const params: Partial<Record<ParameterName, ParameterValue>> = {};
   for (const name of PARAMETER_NAMES) {
     const p = parameters[name];
-    params[name] =
-      p === undefined
-        ? PARAMETER_DEFAULTS[name as Exclude<ParameterName, 'd_m' | 'heads'>]
-        : sampleParameter(p, () => uniformAt(seed, index, name));
+    if (p !== undefined) params[name] = sampleParameter(p, () => uniformAt(seed, index, name));
   }
-  return params as unknown as TrialParams;
+  return withDefaults(params);
 }

@@ -155,7 +155,7 @@ describe('parseSweepSpec', () => {
     s.parameters.warmup = { value: 100 };
     const v = violationsOf(() => parseSweepSpec(s));
     expect(only(v, 'parameters.warmup').message).toBe(
-      'unknown parameter; known parameters are d_m, heads, d_h, qk_tied, layers, lr, epochs, batch_size, seed or dropout',
+      'unknown parameter; known parameters are d_m, heads, d_h, qk_tied, layers, lr, epochs, batch_size, seed, dropout, optimizer, weight_decay, lr_schedule or warmup_steps',
     );
   });
 
@@ -298,8 +298,48 @@ describe('parseSweepSpec', () => {
       }),
     );
     expect(only(chest, 'dataset.input_size').message).toBe(
-      'unknown key; a real dataset takes kind or path',
+      'unknown key; a chestxray14 dataset takes kind, path, extra or image_size',
     );
+  });
+
+  it('takes a ChestX-ray14 folder with extra CSVs and an image size (default 224)', () => {
+    const chest = { ...validSpec(), task: 'chest' };
+    const dataset = { kind: 'chestxray14', path: '/c', extra: ['covid.csv'], image_size: 128 };
+    expect(parseSweepSpec({ ...chest, dataset }).dataset).toEqual(dataset);
+    expect(
+      parseSweepSpec({ ...chest, dataset: { kind: 'chestxray14', path: '/c' } }).dataset,
+    ).toEqual({ kind: 'chestxray14', path: '/c', image_size: 224 });
+    const v = violationsOf(() =>
+      parseSweepSpec({
+        ...chest,
+        dataset: { kind: 'chestxray14', path: '', extra: 'covid.csv', image_size: 0 },
+      }),
+    );
+    expect(v.map((x) => x.path).sort()).toEqual([
+      'dataset.extra',
+      'dataset.image_size',
+      'dataset.path',
+    ]);
+    expect(only(v, 'dataset.extra').message).toBe("must be a list of CSV paths; got 'covid.csv'");
+    expect(only(v, 'dataset.image_size').message).toBe('must be a positive integer; got 0');
+  });
+
+  it("takes a synthetic chest set in images and image_size, and refuses the other tasks' keys", () => {
+    const chest = { ...validSpec(), task: 'chest' };
+    const dataset = { kind: 'synthetic', images: 200, seed: 3, image_size: 32 };
+    expect(parseSweepSpec({ ...chest, dataset }).dataset).toEqual(dataset);
+    const v = violationsOf(() =>
+      parseSweepSpec({
+        ...chest,
+        dataset: { kind: 'synthetic', samples: 10, input_size: [64, 64] },
+      }),
+    );
+    expect(only(v, 'dataset.samples').message).toMatch(/counted in images; write images: N/);
+    expect(only(v, 'dataset.input_size').message).toMatch(/write image_size: N/);
+    const pose3d = violationsOf(() =>
+      parseSweepSpec({ ...validSpec(), dataset: { kind: 'synthetic', image_size: 64 } }),
+    );
+    expect(only(pose3d, 'dataset.image_size').message).toMatch(/remove image_size/);
   });
 
   it('takes an h36m folder with its 2D keypoints and subjects', () => {

@@ -123,9 +123,14 @@ function inputSize() {
   return z.tuple([side, side], { error });
 }
 
+/** The side, in pixels, chest images are resized to when `image_size` is not given. */
+export const CHEST_DEFAULT_IMAGE_SIZE = 224;
+
 /**
  * Generated data, a pure function of its fields. pose3d counts it in `samples` (or
- * `frames_per_action`); pose2d in `images` of a synthetic COCO set, cropped to `input_size`.
+ * `frames_per_action`); pose2d in `images` of a synthetic COCO set, cropped to `input_size`;
+ * chest in `images` of a synthetic ChestX-ray14 set, `image_size` pixels square (the trainer's
+ * default when absent: small, so synthetic trials stay fast).
  */
 export const ZSyntheticDataset = strictObject('a synthetic dataset', {
   kind: z.literal('synthetic'),
@@ -134,6 +139,7 @@ export const ZSyntheticDataset = strictObject('a synthetic dataset', {
   frames_per_action: positiveInt().optional(),
   images: positiveInt().optional(),
   input_size: inputSize().optional(),
+  image_size: positiveInt().optional(),
 });
 /**
  * COCO person keypoints: `path` holds `annotations/person_keypoints_{train,val}[2017].json`
@@ -157,15 +163,25 @@ export const ZH36mDataset = strictObject('an h36m dataset', {
   train_subjects: subjectList().optional(),
   test_subjects: subjectList().optional(),
 });
-export const ZRealDataset = strictObject('a real dataset', {
-  kind: z.enum(['chestxray14'] as const satisfies readonly RealDatasetKind[]),
-  path: nonEmptyString('give the directory holding the data'),
+/**
+ * ChestX-ray14: `path` holds `Data_Entry_2017.csv`, `images/`, `train_val_list.txt` and
+ * `test_list.txt`; `extra` CSVs in the same format (relative to `path`, or absolute; their
+ * images in `images/` too) add images and labels, as the thesis adds a COVID-19 set. Images are
+ * resized to `image_size` pixels square.
+ */
+export const ZChestXray14Dataset = strictObject('a chestxray14 dataset', {
+  kind: z.literal('chestxray14'),
+  path: nonEmptyString(
+    'give the directory holding Data_Entry_2017.csv, images/, train_val_list.txt and test_list.txt',
+  ),
+  extra: z.array(nonEmptyString(), { error: expecting('a list of CSV paths') }).optional(),
+  image_size: positiveInt().default(CHEST_DEFAULT_IMAGE_SIZE),
 });
 export const ZDatasetSpec = z.discriminatedUnion('kind', [
   ZSyntheticDataset,
   ZCocoDataset,
   ZH36mDataset,
-  ZRealDataset,
+  ZChestXray14Dataset,
 ]);
 export type DatasetSpec = z.infer<typeof ZDatasetSpec>;
 
@@ -245,9 +261,8 @@ function parseDataset(raw: unknown, violations: Violation[]): DatasetSpec | unde
   if (raw.kind === 'synthetic') return parsePiece(ZSyntheticDataset, raw, 'dataset', violations);
   if (raw.kind === 'coco') return parsePiece(ZCocoDataset, raw, 'dataset', violations);
   if (raw.kind === 'h36m') return parsePiece(ZH36mDataset, raw, 'dataset', violations);
-  if ((REAL_DATASET_KINDS as readonly unknown[]).includes(raw.kind)) {
-    return parsePiece(ZRealDataset, raw, 'dataset', violations);
-  }
+  if (raw.kind === 'chestxray14')
+    return parsePiece(ZChestXray14Dataset, raw, 'dataset', violations);
   violations.push({
     path: 'dataset.kind',
     message:
@@ -265,10 +280,18 @@ const SYNTHETIC_KEYS_OF_OTHER_TASKS: Partial<Record<TaskId, Record<string, strin
       "pose2d's synthetic COCO set is counted in images (0 to 4 people each); write images: N",
     frames_per_action:
       "frames_per_action is for pose3d's synthetic Human3.6M, not pose2d; remove it",
+    image_size: 'pose2d crops people to input_size: [height, width]; write input_size',
   },
   pose3d: {
     images: "pose3d's synthetic Human3.6M is counted in samples; write samples: N",
     input_size: 'pose3d lifts 2D keypoints and crops no images; remove input_size',
+    image_size: 'pose3d lifts 2D keypoints and reads no images; remove image_size',
+  },
+  chest: {
+    samples: "chest's synthetic ChestX-ray14 set is counted in images; write images: N",
+    frames_per_action:
+      "frames_per_action is for pose3d's synthetic Human3.6M, not chest; remove it",
+    input_size: 'chest images are square: write image_size: N (pixels)',
   },
 };
 

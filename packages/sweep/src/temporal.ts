@@ -12,6 +12,7 @@ import { ApplicationFailure, defineQuery, defineSignal, defineUpdate } from '@te
 import { ERROR_CODES, HeadroomError, type ErrorCode, type Violation } from '@headroom/errors';
 import { trialId } from './ids';
 import type { TrialParams } from './parameters';
+import type { MetricBreakdown, MetricValues, TrialArtifact } from './results';
 import type { SweepSpec } from './spec';
 import type { FinalTrialStatus, SweepStatus } from './statuses';
 
@@ -108,9 +109,13 @@ export interface TrainTrialInput {
 }
 
 export interface TrainTrialResult {
-  metrics: Record<string, number>;
+  /** The last epoch's metrics. */
+  metrics: MetricValues;
   paramCount: number;
+  /** The final weights. */
   artifactPath: string;
+  /** Files for people to look at (Grad-CAM overlays); empty for tasks that write none. */
+  artifacts: TrialArtifact[];
   epochsCompleted: number;
   backend: string;
   device: string;
@@ -152,7 +157,9 @@ export interface TrialStarted {
 export interface EpochReport {
   trialId: string;
   epoch: number;
-  metrics: Record<string, number>;
+  metrics: MetricValues;
+  /** The per-group values behind the epoch's means (pose3d: per action). */
+  breakdown?: MetricBreakdown;
   checkpoint?: CheckpointInfo;
 }
 

@@ -1,6 +1,6 @@
 import { HeadroomError } from '@headroom/errors';
 import { countGridTrials, gridTrialAt } from './grid';
-import { PARAMETER_DEFAULTS, type TrialParams } from './parameters';
+import { parameterDefault, type TrialParams } from './parameters';
 import { countRandomTrials, sampleTrialAt } from './random';
 import type { SweepSpec } from './spec';
 
@@ -49,7 +49,18 @@ export function trialAt(spec: SweepSpec, index: number): TrialParams {
   return gridTrialAt(spec, index);
 }
 
-const OTHER_PARAMETERS = ['layers', 'lr', 'epochs', 'batch_size', 'seed', 'dropout'] as const;
+const OTHER_PARAMETERS = [
+  'layers',
+  'lr',
+  'epochs',
+  'batch_size',
+  'seed',
+  'dropout',
+  'optimizer',
+  'weight_decay',
+  'lr_schedule',
+  'warmup_steps',
+] as const;
 
 /**
  * One line naming a trial: its head geometry always, the other parameters only where they
@@ -64,7 +75,10 @@ export function describeTrial(p: TrialParams): string {
     `qk_tied ${p.qk_tied}`,
   ];
   for (const name of OTHER_PARAMETERS) {
-    if (p[name] !== PARAMETER_DEFAULTS[name]) parts.push(`${name} ${p[name]}`);
+    // Trials stored before a parameter existed lack it: they ran with its default.
+    if (p[name] !== undefined && p[name] !== parameterDefault(name, p)) {
+      parts.push(`${name} ${p[name]}`);
+    }
   }
   return parts.join(' · ');
 }

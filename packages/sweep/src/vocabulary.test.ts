@@ -8,16 +8,37 @@ import {
   SWEEP_STATUSES,
   TRIAL_STATUSES,
 } from './statuses';
-import { isTaskId, resolveMetric, TASK_IDS, TASKS } from './tasks';
+import {
+  CHEST_LABELS,
+  CHESTXRAY14_FINDINGS,
+  chestAucMetric,
+  isTaskId,
+  resolveMetric,
+  TASK_IDS,
+  TASKS,
+} from './tasks';
 
 describe('tasks and their metrics', () => {
   it('every task has its default metric among its metrics, named as sweep files, SQL and GraphQL write it', () => {
     for (const id of TASK_IDS) {
       const task = TASKS[id];
       expect(Object.keys(task.metrics)).toContain(task.defaultMetric);
-      for (const name of Object.keys(task.metrics)) expect(name).toMatch(/^[a-z][a-z0-9_]*$/);
+      // Lower-case words, except a class's AUC, which keeps the dataset's label as written.
+      for (const name of Object.keys(task.metrics))
+        expect(name).toMatch(/^[a-z][a-z0-9_]*$|^auc_[A-Za-z][A-Za-z0-9_-]*$/);
     }
     expect(Object.keys(TASKS).sort()).toEqual([...TASK_IDS].sort());
+  });
+
+  it('chest reports an AUC per label (the 14 findings, then COVID-19) and two means', () => {
+    expect(CHEST_LABELS.slice(0, 14)).toEqual([...CHESTXRAY14_FINDINGS]);
+    expect(CHEST_LABELS[14]).toBe('COVID-19');
+    expect(Object.keys(TASKS.chest.metrics).sort()).toEqual(
+      ['mean_auc', 'mean_auc_14', ...CHEST_LABELS.map((l) => `auc_${l}`)].sort(),
+    );
+    expect(chestAucMetric('COVID-19')).toBe('auc_COVID-19');
+    expect(Object.values(TASKS.chest.metrics).every((g) => g === 'maximize')).toBe(true);
+    expect(resolveMetric({ task: 'chest' })).toEqual({ name: 'mean_auc', goal: 'maximize' });
   });
 
   it("pose2d reports pycocotools' ten keypoint stats; pose3d MPJPE and P-MPJPE", () => {

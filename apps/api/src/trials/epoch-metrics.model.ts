@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import type { MetricBreakdown, MetricValues } from '@headroom/sweep';
 import { GraphQLJSON } from '../common/json.scalar';
 
 @ObjectType('EpochMetrics', { description: 'Metrics a trial reported at the end of one epoch.' })
@@ -6,6 +7,15 @@ export class EpochMetrics {
   @Field(() => Int)
   epoch!: number;
 
-  @Field(() => GraphQLJSON)
-  metrics!: Record<string, number>;
+  @Field(() => GraphQLJSON, {
+    description:
+      'By metric name; null where a metric has no value (an AUC of a class with one label).',
+  })
+  metrics!: MetricValues;
+
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'The values behind the means, by group then metric (pose3d: per action).',
+  })
+  breakdown!: MetricBreakdown | null;
 }

@@ -1,5 +1,5 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import type { TrialStatus as Status } from '@headroom/sweep';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import type { MetricValues, TrialArtifact, TrialStatus as Status } from '@headroom/sweep';
 import { TrialStatus } from '../common/enums';
 import { GraphQLJSON } from '../common/json.scalar';
 
@@ -49,8 +49,12 @@ export class Trial {
   @Field(() => Int, { nullable: true })
   paramCount!: number | null;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: 'Final metrics, by name.' })
-  metrics!: Record<string, number> | null;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description:
+      'Final metrics, by name (null values: metrics without a value, e.g. an undefined AUC).',
+  })
+  metrics!: MetricValues | null;
 
   @Field(() => String, { nullable: true })
   backend!: string | null;
@@ -84,6 +88,23 @@ export class Trial {
   })
   prunedAtRung!: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The final weights.' })
   artifactPath!: string | null;
+
+  @Field(() => [Artifact], {
+    description: 'Files the trial wrote for people to look at, e.g. Grad-CAM overlays.',
+  })
+  artifacts!: TrialArtifact[];
+}
+
+@ObjectType('Artifact', { description: 'A file a trial wrote, on the artifacts volume.' })
+export class Artifact implements TrialArtifact {
+  @Field({ description: "Relative to the trial's directory, e.g. gradcam/Cardiomegaly-x.png." })
+  name!: string;
+
+  @Field({ description: 'Absolute path as the train worker wrote it.' })
+  path!: string;
+
+  @Field(() => Float, { description: 'Size in bytes.' })
+  bytes!: number;
 }

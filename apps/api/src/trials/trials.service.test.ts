@@ -13,6 +13,7 @@ const row = (trialId: string, epoch: number, mpjpe: number): TrialMetricRow => (
   trialId,
   epoch,
   metrics: { mpjpe },
+  breakdown: epoch === 2 ? { Walking: { mpjpe } } : null,
   createdAt: new Date(0),
   updatedAt: new Date(0),
 });
@@ -38,13 +39,13 @@ describe('TrialsService.history', () => {
       service.history(trial('swb', 'swb-0'), cache),
     ]);
     expect(listSweepMetrics.mock.calls.map(([, sweepId]) => sweepId)).toEqual(['swa', 'swb']);
-    expect(a0).toEqual([{ epoch: 1, metrics: { mpjpe: 70 } }]);
+    expect(a0).toEqual([{ epoch: 1, metrics: { mpjpe: 70 }, breakdown: null }]);
     expect(a1).toEqual([
-      { epoch: 1, metrics: { mpjpe: 60 } },
-      { epoch: 2, metrics: { mpjpe: 50 } },
+      { epoch: 1, metrics: { mpjpe: 60 }, breakdown: null },
+      { epoch: 2, metrics: { mpjpe: 50 }, breakdown: { Walking: { mpjpe: 50 } } },
     ]);
     expect(a2).toEqual([]);
-    expect(b0).toEqual([{ epoch: 1, metrics: { mpjpe: 40 } }]);
+    expect(b0).toEqual([{ epoch: 1, metrics: { mpjpe: 40 }, breakdown: null }]);
   });
 
   it('queries again for a new request', async () => {

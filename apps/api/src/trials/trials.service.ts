@@ -33,7 +33,7 @@ function groupByTrial(rows: TrialMetricRow[]): Map<string, EpochMetrics[]> {
   for (const row of rows) {
     let list = byTrial.get(row.trialId);
     if (!list) byTrial.set(row.trialId, (list = []));
-    list.push({ epoch: row.epoch, metrics: row.metrics });
+    list.push({ epoch: row.epoch, metrics: row.metrics, breakdown: row.breakdown });
   }
   for (const list of byTrial.values()) list.sort((a, b) => a.epoch - b.epoch);
   return byTrial;

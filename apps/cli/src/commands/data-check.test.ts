@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readH36mPositions3d } from '@headroom/datasets';
+import {
+  H36M_ACTIONS,
+  H36M_TEST_SUBJECTS,
+  H36M_TRAIN_SUBJECTS,
+  readH36mPositions3d,
+  type H36mFolderSummary,
+} from '@headroom/datasets';
 
 /** The built CLI, run as a user runs it. */
 const CLI = resolve(__dirname, '..', '..', 'dist', 'main.js');
@@ -144,6 +150,30 @@ describe('headroom data check h36m', () => {
   });
 });
 
+describe('headroom data synth h36m', () => {
+  it("writes VideoPose3D's two files, which data check reads as the trainer does", () => {
+    const out = join(dir, 'synth-h36m');
+    const synth = headroom('data', 'synth', 'h36m', '--out', out, '--frames', '3', '--seed', '2');
+    expect(synth.status, synth.stderr).toBe(0);
+    expect(synth.stdout).toContain('data_3d_h36m.npz and data_2d_h36m_gt.npz: 3 frames');
+    const r = headroom('data', 'check', 'h36m', out, '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as H36mFolderSummary;
+    expect(summary.keypoints).toEqual(['gt']);
+    expect(summary.errors).toEqual([]);
+    // Every subject of the protocol, each action with 3 frames.
+    expect(Object.keys(summary.subjects).sort()).toEqual(
+      [...H36M_TRAIN_SUBJECTS, ...H36M_TEST_SUBJECTS].sort(),
+    );
+    for (const s of Object.values(summary.subjects))
+      expect(s).toEqual({ actions: H36M_ACTIONS.length, frames: 3 * H36M_ACTIONS.length });
+
+    const bad = headroom('data', 'synth', 'h36m', '--out', out, '--frames', '0');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--frames must be at least 1, got 0');
+  });
+});
+
 describe('headroom data check coco', () => {
   const root = join(dir, 'coco');
   const synth = headroom('data', 'synth', 'coco', '--out', root, '--images', '6', '--seed', '3');
@@ -198,11 +228,115 @@ describe('headroom data check coco', () => {
   });
 });
 
-describe('headroom data check chestxray14', () => {
-  it('says there is no reader yet and what it will check (exit 2)', () => {
-    const r = headroom('data', 'check', 'chestxray14', dir);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('no ChestX-ray14 reader yet');
-    expect(r.stderr).toContain('Data_Entry_2017.csv');
+describe('headroom data synth / check chestxray14', () => {
+  const root = join(dir, 'chest');
+  const synth = headroom(
+    'data',
+    'synth',
+    'chestxray14',
+    '--out',
+    root,
+    '--images',
+    '24',
+    '--seed',
+    '4',
+    '--size',
+    '24',
+  );
+
+  it('writes a synthetic set in the real format and summarises it as the trainer reads it', () => {
+    expect(synth.status, synth.stderr).toBe(0);
+    expect(synth.stdout).toMatch(
+      /^24 images of \d+ patients: \d+ in train_val_list.txt, \d+ in test_list.txt$/m,
+    );
+    const csv = readFileSync(join(root, 'Data_Entry_2017.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(csv).toHaveLength(24);
+    expect(readdirSync(join(root, 'images'))).toHaveLength(24);
+    const labels: Record<string, number> = {};
+    for (const line of csv)
+      for (const label of line.split(',')[1]!.split('|')) labels[label] = (labels[label] ?? 0) + 1;
+    const test = readFileSync(join(root, 'test_list.txt'), 'utf8').trim().split('\n').length;
+    const patients = new Set(csv.map((line) => line.split(',')[3])).size;
+
+    const r = headroom('data', 'check', 'chestxray14', root, '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as { labels: Record<string, number> };
+    expect(summary).toMatchObject({ images: 24, train: 24 - test, test, patients, errors: [] });
+    // Every label of the task is reported, the absent ones with 0.
+    expect(Object.keys(summary.labels)).toHaveLength(16);
+    for (const [label, n] of Object.entries(summary.labels)) expect(n).toBe(labels[label] ?? 0);
+    expect(summary.labels['COVID-19']).toBeDefined();
+
+    const text = headroom('data', 'check', 'chestxray14', root);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toContain(
+      `24 images of ${patients} patients; train_val ${24 - test}, test ${test}`,
+    );
+    expect(text.stdout).toMatch(new RegExp(`^No Finding +${labels['No Finding']}$`, 'm'));
+  });
+
+  it('reads extra CSVs, names an unknown label with its file and line, and missing images (exit 2)', () => {
+    const extra = join(root, 'covid.csv');
+    writeFileSync(extra, 'Image Index,Finding Labels,Patient ID\ncovid-1.png,COVID-19,9001\n');
+    copyFileSync(
+      join(root, 'images', readdirSync(join(root, 'images'))[0]!),
+      join(root, 'images', 'covid-1.png'),
+    );
+    const r = headroom('data', 'check', 'chestxray14', root, '--extra', 'covid.csv', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ images: 25 });
+
+    writeFileSync(
+      extra,
+      'Image Index,Finding Labels,Patient ID\ncovid-1.png,COVID-19,9001\ncovid-2.png,Covid,9002\n',
+    );
+    const bad = headroom('data', 'check', 'chestxray14', root, '--extra', extra);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(
+      `${extra}:3: unknown label "Covid"; valid: Atelectasis, Cardiomegaly,`,
+    );
+    expect(bad.stderr).toContain('COVID-19, No Finding');
+
+    const gone = readdirSync(join(root, 'images')).sort()[1]!;
+    rmSync(join(root, 'images', gone));
+    const missing = headroom('data', 'check', 'chestxray14', root, '--json');
+    expect(missing.status).toBe(2);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ images: 24, errors: [{}] });
+    expect(missing.stderr).toContain(
+      `${join(root, 'images')}: 1 of the 24 images of the CSVs are missing (${gone})`,
+    );
+
+    const empty = join(dir, 'empty-chest');
+    mkdirSync(empty);
+    const none = headroom('data', 'check', 'chestxray14', empty);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain(`${join(empty, 'Data_Entry_2017.csv')} does not exist`);
+  });
+
+  it('refuses flags of another kind and an unknown kind, naming the valid ones (exit 2)', () => {
+    const size = headroom(
+      'data',
+      'synth',
+      'coco',
+      '--out',
+      join(dir, 'x'),
+      '--images',
+      '2',
+      '--size',
+      '8',
+    );
+    expect(size.status).toBe(2);
+    expect(size.stderr).toContain(
+      'data synth coco: --size is for another kind; coco takes --out, --seed, --images, --width, --height',
+    );
+    const width = headroom('data', 'synth', 'chestxray14', '--out', join(dir, 'x'), '--width', '8');
+    expect(width.status).toBe(2);
+    expect(width.stderr).toContain('chestxray14 takes --out, --seed, --images, --size');
+    const kind = headroom('data', 'synth', 'mnist', '--out', join(dir, 'x'));
+    expect(kind.status).toBe(2);
+    expect(kind.stderr).toContain('data synth: unknown kind mnist; valid: coco, h36m, chestxray14');
+    const extra = headroom('data', 'check', 'coco', dir, '--extra', 'a.csv');
+    expect(extra.status).toBe(2);
+    expect(extra.stderr).toContain('--extra is for chestxray14 only');
   });
 });

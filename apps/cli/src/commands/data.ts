@@ -1,11 +1,21 @@
 import { join, resolve } from 'node:path';
 import {
+  CHESTXRAY14_TEST_LIST,
+  CHESTXRAY14_TRAIN_VAL_LIST,
   H36M_3D_FILE,
+  h36m2dFile,
+  SYNTHETIC_CHESTXRAY14_DEFAULT_IMAGES,
+  SYNTHETIC_CHESTXRAY14_DEFAULT_SIZE,
+  SYNTHETIC_FRAMES_PER_ACTION,
+  summarizeChestXray14Folder,
   summarizeCocoFolder,
   summarizeH36mFolder,
+  synthesizeChestXray14,
   synthesizeCoco,
+  writeSyntheticH36mNpz,
 } from '@headroom/datasets';
 import { HeadroomError, type Violation } from '@headroom/errors';
+import { CHEST_LABELS } from '@headroom/sweep';
 
 function positiveInt(name: string, value: string | undefined, fallback?: number): number {
   if (value === undefined && fallback !== undefined) return fallback;
@@ -18,51 +28,128 @@ function positiveInt(name: string, value: string | undefined, fallback?: number)
   return n;
 }
 
-/** `headroom data synth coco --out DIR --images N --seed S [--width W --height H]` */
+/** The flags of `headroom data synth`, as commander gives them (strings, absent when not given). */
+export interface DataSynthOptions {
+  out?: string;
+  images?: string;
+  seed?: string;
+  width?: string;
+  height?: string;
+  size?: string;
+  frames?: string;
+}
+
+type SynthFlag = Exclude<keyof DataSynthOptions, 'out' | 'seed'>;
+
+/**
+ * The kinds `headroom data synth` writes: the flags each takes besides --out and --seed, and how
+ * it writes its set into `out`. A kind is one entry here, its flags declared on the command in
+ * program.ts.
+ */
+const SYNTHESIZERS: Record<
+  string,
+  {
+    flags: readonly SynthFlag[];
+    write: (out: string, seed: number, opts: DataSynthOptions) => Promise<void>;
+  }
+> = {
+  coco: {
+    flags: ['images', 'width', 'height'],
+    async write(out, seed, opts) {
+      if (opts.images === undefined)
+        throw new HeadroomError('INVALID_INPUT', 'data synth coco needs --images N');
+      const set = await synthesizeCoco({
+        outDir: out,
+        images: atLeastOne('images', opts.images),
+        seed,
+        // Absent, not undefined: an undefined key would override synthesizeCoco's defaults.
+        ...(opts.width ? { width: positiveInt('width', opts.width) } : {}),
+        ...(opts.height ? { height: positiveInt('height', opts.height) } : {}),
+      });
+      for (const [split, s] of [
+        ['train', set.train],
+        ['val', set.val],
+      ] as const) {
+        console.log(`${split}: ${s.images} images, ${s.people} people → ${s.annotationFile}`);
+      }
+    },
+  },
+  h36m: {
+    flags: ['frames'],
+    async write(out, seed, opts) {
+      const framesPerAction = atLeastOne('frames', opts.frames, SYNTHETIC_FRAMES_PER_ACTION);
+      await writeSyntheticH36mNpz(out, { seed, framesPerAction });
+      console.log(
+        `${H36M_3D_FILE} and ${h36m2dFile('gt')}: ${framesPerAction} frames per subject and action`,
+      );
+    },
+  },
+  chestxray14: {
+    flags: ['images', 'size'],
+    async write(out, seed, opts) {
+      const set = await synthesizeChestXray14({
+        outDir: out,
+        images: atLeastOne('images', opts.images, SYNTHETIC_CHESTXRAY14_DEFAULT_IMAGES),
+        seed,
+        labels: CHEST_LABELS,
+        imageSize: atLeastOne('size', opts.size, SYNTHETIC_CHESTXRAY14_DEFAULT_SIZE),
+      });
+      console.log(
+        `${set.images} images of ${set.patients} patients: ${set.trainVal} in ${CHESTXRAY14_TRAIN_VAL_LIST}, ${set.test} in ${CHESTXRAY14_TEST_LIST}`,
+      );
+    },
+  },
+};
+
+function atLeastOne(name: string, value: string | undefined, fallback?: number): number {
+  const n = positiveInt(name, value, fallback);
+  if (n < 1) throw new HeadroomError('INVALID_INPUT', `--${name} must be at least 1, got ${n}`);
+  return n;
+}
+
+/** `headroom data synth KIND --out DIR [--seed S] [the kind's flags]` */
 export async function runDataSynth(
   kind: string | undefined,
-  opts: { out?: string; images?: string; seed?: string; width?: string; height?: string },
+  opts: DataSynthOptions,
 ): Promise<number> {
-  if (kind !== 'coco')
+  const synth = kind === undefined ? undefined : SYNTHESIZERS[kind];
+  if (!synth)
     throw new HeadroomError(
       'INVALID_INPUT',
-      `data synth: unknown kind ${kind ?? '(none)'}; valid: coco`,
+      `data synth: unknown kind ${kind ?? '(none)'}; valid: ${Object.keys(SYNTHESIZERS).join(', ')}`,
     );
-  if (!opts.out) throw new HeadroomError('INVALID_INPUT', 'data synth coco needs --out DIR');
-  const images = positiveInt('images', opts.images);
-  if (images < 1) throw new HeadroomError('INVALID_INPUT', '--images must be at least 1');
+  const refused = (Object.keys(opts) as (keyof DataSynthOptions)[]).filter(
+    (flag) =>
+      opts[flag] !== undefined && flag !== 'out' && flag !== 'seed' && !synth.flags.includes(flag),
+  );
+  if (refused.length > 0)
+    throw new HeadroomError(
+      'INVALID_INPUT',
+      `data synth ${kind}: ${refused.map((f) => `--${f}`).join(', ')} is for another kind; ${kind} takes --out, --seed${synth.flags.map((f) => `, --${f}`).join('')}`,
+    );
+  if (!opts.out) throw new HeadroomError('INVALID_INPUT', `data synth ${kind} needs --out DIR`);
+  const out = resolve(opts.out);
   const t0 = Date.now();
-  const set = await synthesizeCoco({
-    outDir: resolve(opts.out),
-    images,
-    seed: positiveInt('seed', opts.seed, 1),
-    // Absent, not undefined: an undefined key would override synthesizeCoco's defaults.
-    ...(opts.width ? { width: positiveInt('width', opts.width) } : {}),
-    ...(opts.height ? { height: positiveInt('height', opts.height) } : {}),
-  });
-  for (const [split, s] of [
-    ['train', set.train],
-    ['val', set.val],
-  ] as const) {
-    console.log(`${split}: ${s.images} images, ${s.people} people → ${s.annotationFile}`);
-  }
-  console.log(`wrote ${set.root} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await synth.write(out, positiveInt('seed', opts.seed, 1), opts);
+  console.log(`wrote ${out} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return 0;
 }
 
 const CHECK_KINDS = ['coco', 'h36m', 'chestxray14'] as const;
 
 /**
- * `headroom data check KIND PATH [--json]`: reads a data folder with the trainer's readers and
+ * `headroom data check KIND PATH [--json] [--extra CSV]…`: reads a data folder with the trainer's readers and
  * prints what it holds. A file that cannot be read throws (exit 2); problems across files are
  * printed after the summary, also with exit 2.
  */
 export async function runDataCheck(
   kind: string,
   path: string,
-  opts: { json?: boolean },
+  opts: { json?: boolean; extra?: string[] },
 ): Promise<number> {
   const dir = resolve(path);
+  if (opts.extra && kind !== 'chestxray14')
+    throw new HeadroomError('INVALID_INPUT', `data check ${kind}: --extra is for chestxray14 only`);
   let summary: { errors: Violation[] };
   let table: string[][];
   if (kind === 'h36m') {
@@ -95,10 +182,21 @@ export async function runDataCheck(
     ];
     if (!opts.json) printTable(table);
   } else if (kind === 'chestxray14') {
-    throw new HeadroomError(
-      'INVALID_INPUT',
-      'data check chestxray14: there is no ChestX-ray14 reader yet, so nothing to check with; once it lands this reads Data_Entry_2017.csv, images/, train_val_list.txt and test_list.txt and reports images, train, test, patients and images per label',
-    );
+    const chest = await summarizeChestXray14Folder(dir, {
+      labels: CHEST_LABELS,
+      extra: opts.extra ?? [],
+    });
+    summary = chest;
+    table = [
+      ['label', 'images'],
+      ...Object.entries(chest.labels).map(([label, n]) => [label, String(n)]),
+    ];
+    if (!opts.json) {
+      console.log(
+        `${dir}: ${chest.images} images of ${chest.patients} patients; train_val ${chest.train}, test ${chest.test}`,
+      );
+      printTable(table);
+    }
   } else {
     throw new HeadroomError(
       'INVALID_INPUT',

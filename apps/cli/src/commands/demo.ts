@@ -5,7 +5,7 @@ import { graphql } from '../graphql-client';
 import { CREATE_SWEEP } from '../queries';
 import { LiveBlock, renderLeaderboard, renderProgress } from '../render';
 import { startLocalStack } from '../stack/local-stack';
-import { fetchLeaderboard, metricColumns, watchSweep } from '../sweep-watch';
+import { fetchLeaderboard, watchSweep } from '../sweep-watch';
 
 /** The demo's sweep file, shipped with the repo. */
 export const DEMO_SWEEP_FILE = resolve(
@@ -59,7 +59,7 @@ export async function runDemo(opts: { verbose?: boolean } = {}): Promise<number>
     console.log(
       `\nLeaderboard — ${sweep.task}, ${sweep.metric} (${sweep.goal}), synthetic Human3.6M test subjects S9, S11\n`,
     );
-    for (const line of renderLeaderboard(rows, metricColumns(sweep.task))) console.log(line);
+    for (const line of renderLeaderboard(rows, sweep.task)) console.log(line);
     console.log('\nMPJPE (mm) by epoch — it falls as the models learn:');
     for (const t of sweep.trials) {
       const curve = t.history.map((h) => Number(h.metrics.mpjpe ?? NaN).toFixed(1)).join(' → ');

@@ -11,7 +11,7 @@ import {
   type SweepView,
 } from '../queries';
 import { LiveBlock, renderLeaderboard, renderProgress } from '../render';
-import { fetchLeaderboard, metricColumns, watchSweep } from '../sweep-watch';
+import { fetchLeaderboard, watchSweep } from '../sweep-watch';
 
 interface Common {
   api: string;
@@ -97,7 +97,7 @@ export async function showSweepCommand(id: string | undefined, opts: Common): Pr
     });
     if (rows.length > 0) {
       console.log('');
-      for (const line of renderLeaderboard(rows, metricColumns(sweep.task))) console.log(line);
+      for (const line of renderLeaderboard(rows, sweep.task)) console.log(line);
     }
   }
   return 0;

@@ -14,7 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-  '\n  fragment TrialFields on Trial {\n    id\n    index\n    status\n    params\n    d_m\n    heads\n    d_h\n    qk_tied\n    epochs\n    epochsCompleted\n    paramCount\n    metrics\n    error\n    attempts\n    resumedFromEpoch\n    backend\n    device\n    worker\n    prunedAtRung\n  }\n': typeof types.TrialFieldsFragmentDoc;
+  '\n  fragment TrialFields on Trial {\n    id\n    index\n    status\n    params\n    d_m\n    heads\n    d_h\n    qk_tied\n    epochs\n    epochsCompleted\n    paramCount\n    metrics\n    error\n    attempts\n    resumedFromEpoch\n    backend\n    device\n    worker\n    prunedAtRung\n    breakdown\n    artifacts {\n      name\n      path\n      bytes\n    }\n  }\n': typeof types.TrialFieldsFragmentDoc;
   '\n  mutation CreateSweep($input: CreateSweepInput!) {\n    createSweep(input: $input) {\n      id\n      name\n      status\n      trialCount\n    }\n  }\n': typeof types.CreateSweepDocument;
   '\n  query Sweep($id: ID!) {\n    sweep(id: $id) {\n      id\n      name\n      task\n      status\n      metric\n      goal\n      trials {\n        ...TrialFields\n        history {\n          epoch\n          metrics\n        }\n      }\n    }\n  }\n': typeof types.SweepDocument;
   '\n    mutation PauseSweep($id: ID!) {\n      sweep: pauseSweep(id: $id) {\n        id\n        name\n        status\n      }\n    }\n  ': typeof types.PauseSweepDocument;
@@ -25,7 +25,7 @@ type Documents = {
   '\n  query Leaderboard($task: Task!, $metric: String!, $sweepId: ID, $limit: Int) {\n    leaderboard(task: $task, metric: $metric, sweepId: $sweepId, limit: $limit) {\n      rank\n      value\n      sweepId\n      sweepName\n      trial {\n        ...TrialFields\n      }\n    }\n  }\n': typeof types.LeaderboardDocument;
 };
 const documents: Documents = {
-  '\n  fragment TrialFields on Trial {\n    id\n    index\n    status\n    params\n    d_m\n    heads\n    d_h\n    qk_tied\n    epochs\n    epochsCompleted\n    paramCount\n    metrics\n    error\n    attempts\n    resumedFromEpoch\n    backend\n    device\n    worker\n    prunedAtRung\n  }\n':
+  '\n  fragment TrialFields on Trial {\n    id\n    index\n    status\n    params\n    d_m\n    heads\n    d_h\n    qk_tied\n    epochs\n    epochsCompleted\n    paramCount\n    metrics\n    error\n    attempts\n    resumedFromEpoch\n    backend\n    device\n    worker\n    prunedAtRung\n    breakdown\n    artifacts {\n      name\n      path\n      bytes\n    }\n  }\n':
     types.TrialFieldsFragmentDoc,
   '\n  mutation CreateSweep($input: CreateSweepInput!) {\n    createSweep(input: $input) {\n      id\n      name\n      status\n      trialCount\n    }\n  }\n':
     types.CreateSweepDocument,
@@ -63,8 +63,8 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  fragment TrialFields on Trial {\n    id\n    index\n    status\n    params\n    d_m\n    heads\n    d_h\n    qk_tied\n    epochs\n    epochsCompleted\n    paramCount\n    metrics\n    error\n    attempts\n    resumedFromEpoch\n    backend\n    device\n    worker\n    prunedAtRung\n  }\n',
-): (typeof documents)['\n  fragment TrialFields on Trial {\n    id\n    index\n    status\n    params\n    d_m\n    heads\n    d_h\n    qk_tied\n    epochs\n    epochsCompleted\n    paramCount\n    metrics\n    error\n    attempts\n    resumedFromEpoch\n    backend\n    device\n    worker\n    prunedAtRung\n  }\n'];
+  source: '\n  fragment TrialFields on Trial {\n    id\n    index\n    status\n    params\n    d_m\n    heads\n    d_h\n    qk_tied\n    epochs\n    epochsCompleted\n    paramCount\n    metrics\n    error\n    attempts\n    resumedFromEpoch\n    backend\n    device\n    worker\n    prunedAtRung\n    breakdown\n    artifacts {\n      name\n      path\n      bytes\n    }\n  }\n',
+): (typeof documents)['\n  fragment TrialFields on Trial {\n    id\n    index\n    status\n    params\n    d_m\n    heads\n    d_h\n    qk_tied\n    epochs\n    epochsCompleted\n    paramCount\n    metrics\n    error\n    attempts\n    resumedFromEpoch\n    backend\n    device\n    worker\n    prunedAtRung\n    breakdown\n    artifacts {\n      name\n      path\n      bytes\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -49,6 +49,8 @@ export type TrialFieldsFragment = {
   device: string | null;
   worker: string | null;
   prunedAtRung: number | null;
+  breakdown: Record<string, unknown> | null;
+  artifacts: Array<{ name: string; path: string; bytes: number }>;
 };
 
 export type CreateSweepMutationVariables = Exact<{
@@ -91,7 +93,9 @@ export type SweepQuery = {
       device: string | null;
       worker: string | null;
       prunedAtRung: number | null;
+      breakdown: Record<string, unknown> | null;
       history: Array<{ epoch: number; metrics: Record<string, unknown> }>;
+      artifacts: Array<{ name: string; path: string; bytes: number }>;
     }>;
   } | null;
 };
@@ -175,6 +179,8 @@ export type LeaderboardQuery = {
       device: string | null;
       worker: string | null;
       prunedAtRung: number | null;
+      breakdown: Record<string, unknown> | null;
+      artifacts: Array<{ name: string; path: string; bytes: number }>;
     };
   }>;
 };
@@ -208,6 +214,19 @@ export const TrialFieldsFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'device' } },
           { kind: 'Field', name: { kind: 'Name', value: 'worker' } },
           { kind: 'Field', name: { kind: 'Name', value: 'prunedAtRung' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'breakdown' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'artifacts' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'bytes' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -350,6 +369,19 @@ export const SweepDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'device' } },
           { kind: 'Field', name: { kind: 'Name', value: 'worker' } },
           { kind: 'Field', name: { kind: 'Name', value: 'prunedAtRung' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'breakdown' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'artifacts' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'bytes' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -710,6 +742,19 @@ export const LeaderboardDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'device' } },
           { kind: 'Field', name: { kind: 'Name', value: 'worker' } },
           { kind: 'Field', name: { kind: 'Name', value: 'prunedAtRung' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'breakdown' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'artifacts' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'bytes' } },
+              ],
+            },
+          },
         ],
       },
     },

@@ -102,6 +102,7 @@ export function createControlActivities({ db }: { db: Database }) {
         trialId: report.trialId,
         epoch: report.epoch,
         metrics: report.metrics,
+        breakdown: report.breakdown,
       });
       const c = report.checkpoint;
       if (c)

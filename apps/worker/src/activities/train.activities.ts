@@ -16,6 +16,7 @@ import {
   type TrialStarted,
 } from '@headroom/sweep/temporal';
 import type { TrainHooks } from '../trainer/hooks';
+import { trainChest } from '../trainer/chest.trainer';
 import { trainPose2d } from '../trainer/pose2d.trainer';
 import { trainPose3d } from '../trainer/pose3d.trainer';
 
@@ -28,6 +29,7 @@ const TRAINERS: Partial<
 > = {
   pose3d: trainPose3d,
   pose2d: trainPose2d,
+  chest: trainChest,
 };
 
 /**

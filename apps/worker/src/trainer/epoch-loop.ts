@@ -1,9 +1,18 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HeadroomError } from '@headroom/errors';
-import { countParams, saveWeights, type tf } from '@headroom/models';
+import {
+  countParams,
+  createOptimizer,
+  learningRateAt,
+  lrScheduleOf,
+  saveWeights,
+  type ScheduledAdam,
+  type tf,
+} from '@headroom/models';
 import { checkpointDir, restoreNewestCheckpoint } from './checkpoints';
 import type { TrainHooks } from './hooks';
+import type { MetricBreakdown, MetricValues, TrialArtifact } from '@headroom/sweep';
 import type { TrainTrialInput, TrainTrialResult } from '@headroom/sweep/temporal';
 
 const MIN_BATCH_SIZE = 1;
@@ -26,21 +35,46 @@ export interface EvaluationContext {
   tick(): Promise<void>;
 }
 
+/** One evaluation on the held-out split: the leaderboard's metrics and the groups behind their means. */
+export interface Evaluation {
+  metrics: MetricValues;
+  breakdown?: MetricBreakdown;
+}
+
+/** Where a task writes what it leaves behind for people to look at. */
+export interface FinishContext extends EvaluationContext {
+  /** `<artifactsDir>/<sweepId>/<trialId>`, holding the checkpoints and the final weights. */
+  trialDir: string;
+}
+
 /** What a task brings to the shared loop; the loop owns epochs, checkpoints and reporting. */
 export interface EpochLoopTask<B extends { size: number }> {
   model: tf.LayersModel;
-  optimizer: tf.Optimizer;
+  /**
+   * How many batches `batches(epoch, batchSize)` yields: the learning-rate schedule spans
+   * `epochs × stepsPerEpoch(batch_size)` optimizer steps, known before the first epoch runs.
+   */
+  stepsPerEpoch(batchSize: number): number;
   /**
    * One epoch's training batches at `batchSize`. Their order must be a pure function of
    * (seed, epoch): the epoch is all the data state a checkpoint keeps.
    */
   batches(epoch: number, batchSize: number): Iterable<B> | AsyncIterable<B>;
-  /** One optimizer step; returns the batch's mean loss. */
-  step(batch: B): number;
+  /**
+   * One optimizer step with the trial's optimizer (built by the loop from the trial's
+   * `optimizer`, `lr`, `weight_decay`; its learning rate already set for this step by the
+   * schedule); returns the batch's mean loss.
+   */
+  step(batch: B, optimizer: ScheduledAdam): number;
   /** The task's metrics on its held-out split (the leaderboard names). */
-  evaluate(ctx: EvaluationContext): Promise<Record<string, number>> | Record<string, number>;
-  /** The metrics the trial's result carries (the last epoch's; NaN when missing). */
+  evaluate(ctx: EvaluationContext): Promise<Evaluation> | Evaluation;
+  /** The metrics the trial's result carries (the last epoch's; null when missing). */
   resultMetrics: readonly string[];
+  /**
+   * After the last epoch, with the trained model: files for people to look at (Grad-CAM
+   * overlays), listed on the trial. Runs again when a finished trial's attempt is retried.
+   */
+  finish?(ctx: FinishContext): Promise<TrialArtifact[]>;
 }
 
 /**
@@ -49,6 +83,8 @@ export interface EpochLoopTask<B extends { size: number }> {
  * heartbeat and a cancellation check per batch, halve the batch and rerun the epoch when out
  * of memory, fail permanently on a non-finite loss, then per epoch evaluate, checkpoint
  * (weights + optimizer) and report; finally save the weights to `<trialDir>/final`.
+ * The loop builds the optimizer (`createOptimizer`: the same for every task) and sets its
+ * learning rate before every step from the trial's schedule (`learningRateAt`).
  * Disposes the model and the optimizer when done, whatever happens.
  */
 export async function runEpochLoop<B extends { size: number }>(
@@ -94,9 +130,20 @@ async function trainEpochs<B extends { size: number }>(
   stopIfCancelled: () => void,
 ): Promise<TrainTrialResult> {
   const { params } = input;
-  const { model, optimizer } = task;
+  const { model } = task;
+  let optimizer: ScheduledAdam | undefined;
   try {
     stopIfCancelled();
+    optimizer = createOptimizer(params, model);
+    // The schedule counts steps at the trial's batch_size, so warm-up and decay keep their
+    // place when an out-of-memory retry halves the batch (two half batches make one step).
+    const stepsPerEpoch = task.stepsPerEpoch(params.batch_size);
+    const schedule = lrScheduleOf(params, stepsPerEpoch);
+    if (schedule.warmupSteps > 0 && schedule.warmupSteps >= schedule.totalSteps) {
+      hooks.warn(
+        `warmup_steps ${schedule.warmupSteps} is not below the trial's ${schedule.totalSteps} steps (${params.epochs} epochs × ${stepsPerEpoch}); the learning rate never reaches lr`,
+      );
+    }
     const paramCount = countParams(model);
     const trialDir = join(hooks.artifactsDir, input.sweepId, input.trialId);
     await mkdir(trialDir, { recursive: true });
@@ -122,7 +169,7 @@ async function trainEpochs<B extends { size: number }>(
       await new Promise<void>((r) => setImmediate(r));
     };
 
-    let last: Record<string, number> = {};
+    let last: MetricValues = {};
     let batchSize = params.batch_size;
     for (let epoch = startEpoch + 1; epoch <= params.epochs; epoch++) {
       let lossSum = 0;
@@ -132,7 +179,10 @@ async function trainEpochs<B extends { size: number }>(
       try {
         for await (const batch of task.batches(epoch, batchSize)) {
           stopIfCancelled();
-          const loss = task.step(batch);
+          // The global step, from (epoch, samples seen): a resumed trial continues the schedule.
+          const step = (epoch - 1) * stepsPerEpoch + Math.floor(seen / params.batch_size);
+          optimizer.setLearningRate(learningRateAt(step, schedule));
+          const loss = task.step(batch, optimizer);
           lossSum += loss * batch.size;
           seen += batch.size;
           batchesSeen++;
@@ -161,13 +211,15 @@ async function trainEpochs<B extends { size: number }>(
           `loss became ${trainLoss} in epoch ${epoch}; lower lr (now ${params.lr}) or check the data`,
         );
       }
-      last = { loss: trainLoss, ...(await task.evaluate({ batchSize, tick })) };
+      const evaluation = await task.evaluate({ batchSize, tick });
+      last = { loss: trainLoss, ...evaluation.metrics };
       const saved = await saveWeights(model, checkpointDir(trialDir, epoch), { optimizer });
       lastCheckpoint = saved.path;
       await hooks.onEpoch({
         trialId: input.trialId,
         epoch,
         metrics: last,
+        ...(evaluation.breakdown ? { breakdown: evaluation.breakdown } : {}),
         checkpoint: { epoch, ...saved },
       });
       hooks.heartbeat({ epoch, checkpoint: lastCheckpoint });
@@ -175,19 +227,22 @@ async function trainEpochs<B extends { size: number }>(
     // Resumed from the last epoch's checkpoint: nothing left to train, but the result needs metrics.
     if (startEpoch >= params.epochs) {
       epochNow = startEpoch;
-      last = await task.evaluate({ batchSize, tick });
+      last = (await task.evaluate({ batchSize, tick })).metrics;
     }
     const final = await saveWeights(model, join(trialDir, 'final'));
+    epochNow = params.epochs;
+    const artifacts = (await task.finish?.({ batchSize, tick, trialDir })) ?? [];
     return {
-      metrics: Object.fromEntries(task.resultMetrics.map((name) => [name, last[name] ?? NaN])),
+      metrics: Object.fromEntries(task.resultMetrics.map((name) => [name, last[name] ?? null])),
       paramCount,
       artifactPath: final.path,
+      artifacts,
       epochsCompleted: params.epochs,
       backend: hooks.backend.backend,
       device: hooks.backend.device,
     };
   } finally {
-    optimizer.dispose();
+    optimizer?.dispose();
     model.dispose();
   }
 }

@@ -72,7 +72,7 @@ function hooks(backend: BackendInfo, overrides: Partial<TrainHooks> = {}): Train
 }
 
 /** COCO's −1: no ground truth in that area range; anything else is a fraction. */
-function expectCocoStat(value: number | undefined): void {
+function expectCocoStat(value: number | null | undefined): void {
   expect(value).toBeTypeOf('number');
   if (value !== -1) {
     expect(value).toBeGreaterThanOrEqual(0);

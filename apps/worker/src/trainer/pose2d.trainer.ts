@@ -20,7 +20,12 @@ import {
 } from '@headroom/metrics';
 import { buildPose2dModel, decodeHeatmaps, tf, trainableVariables } from '@headroom/models';
 import { resolveGeometry, TASKS, type MetricName } from '@headroom/sweep';
-import { runEpochLoop, type EvaluationContext } from './epoch-loop';
+import {
+  runEpochLoop,
+  type EpochLoopTask,
+  type Evaluation,
+  type EvaluationContext,
+} from './epoch-loop';
 import type { TrainHooks } from './hooks';
 import type { TrainTrialInput, TrainTrialResult } from '@headroom/sweep/temporal';
 
@@ -48,37 +53,45 @@ export async function trainPose2d(
   input: TrainTrialInput,
   hooks: TrainHooks,
 ): Promise<TrainTrialResult> {
+  return runEpochLoop(input, hooks, () => preparePose2d(input, hooks));
+}
+
+/**
+ * What the epoch loop trains for a pose2d trial: its COCO splits, its model initialised from
+ * `seed`, crops ordered and augmented by (seed, epoch), the heatmap step and the evaluation.
+ */
+export async function preparePose2d(
+  input: TrainTrialInput,
+  hooks: TrainHooks,
+): Promise<EpochLoopTask<CocoBatch>> {
   const { params } = input;
   const geometry = resolveGeometry(params);
-  return runEpochLoop(input, hooks, async () => {
-    const data = await loadPose2dData(input, hooks);
-    const { inputSize } = data;
-    const model = buildPose2dModel({
-      ...geometry,
-      layers: params.layers,
-      dropout: params.dropout,
-      imageSize: [inputSize.height, inputSize.width],
-      backbone: pose2dBackbone(geometry.dModel),
-      seed: params.seed,
-    });
-    const optimizer = tf.train.adam(params.lr);
-    return {
-      model,
-      optimizer,
-      // Decoding and cropping of the next batches overlaps the current step (prefetch).
-      batches: (epoch, batchSize) =>
-        streamCocoBatches(data.train, {
-          batchSize,
-          seed: params.seed,
-          epoch,
-          shuffle: true,
-          prefetch: 2,
-        }),
-      step: (batch) => trainStep(model, optimizer, batch, data.train),
-      evaluate: (ctx) => evaluatePose2d(model, data, ctx),
-      resultMetrics: Object.keys(TASKS.pose2d.metrics),
-    };
+  const data = await loadPose2dData(input, hooks);
+  const { inputSize } = data;
+  const model = buildPose2dModel({
+    ...geometry,
+    layers: params.layers,
+    dropout: params.dropout,
+    imageSize: [inputSize.height, inputSize.width],
+    backbone: pose2dBackbone(geometry.dModel),
+    seed: params.seed,
   });
+  return {
+    model,
+    stepsPerEpoch: (batchSize) => Math.ceil(data.train.length / batchSize),
+    // Decoding and cropping of the next batches overlaps the current step (prefetch).
+    batches: (epoch, batchSize) =>
+      streamCocoBatches(data.train, {
+        batchSize,
+        seed: params.seed,
+        epoch,
+        shuffle: true,
+        prefetch: 2,
+      }),
+    step: (batch, optimizer) => trainStep(model, optimizer, batch, data.train),
+    evaluate: (ctx) => evaluatePose2d(model, data, ctx),
+    resultMetrics: Object.keys(TASKS.pose2d.metrics),
+  };
 }
 
 // ---------------------------------------------------------------- training
@@ -128,7 +141,7 @@ async function evaluatePose2d(
   model: tf.LayersModel,
   data: Pose2dData,
   ctx: EvaluationContext,
-): Promise<Record<MetricName<'pose2d'>, number>> {
+): Promise<Evaluation> {
   const { val, valGt } = data;
   const { inputSize: input, heatmapSize: hm } = val;
   const people: Array<{ imageId: number; keypoints: Float64Array; area: number; score: number }> =
@@ -178,10 +191,11 @@ async function evaluatePose2d(
     score: p.score,
   }));
   // All ten stats, under the task's metric names.
-  return { ...evaluateCocoKeypoints(valGt, results) } satisfies Record<
+  const metrics = evaluateCocoKeypoints(valGt, results) satisfies Record<
     MetricName<'pose2d'>,
     number
   >;
+  return { metrics };
 }
 
 /** HRNet's rescoring: the mean peak of the joints above `IN_VIS_THRESHOLD`, 0 when none is. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,11 +27,13 @@ const spec = parseSweepSpec(specInput);
 
 describe('trainPose3d', () => {
   let backend: BackendInfo;
-  const dir = mkdtempSync(join(tmpdir(), 'headroom-trainer-'));
+  const root = mkdtempSync(join(tmpdir(), 'headroom-trainer-'));
+  // The artifacts dir; synthetic sets go beside it, in <root>/datasets.
+  const dir = join(root, 'artifacts');
   beforeAll(async () => {
     backend = await selectBackend();
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const input = (): TrainTrialInput => ({
     sweepId: 'swtest',
@@ -65,6 +67,9 @@ describe('trainPose3d', () => {
     expect(result.paramCount).toBeGreaterThan(0);
     expect(existsSync(result.artifactPath)).toBe(true);
     expect(beats.length).toBeGreaterThan(3);
+    // Read from VideoPose3D's files, written once beside the artifacts: 1200 samples over
+    // 5 train subjects × 15 actions × 4 cameras is 4 frames per action.
+    expect(readdirSync(join(root, 'datasets'))).toEqual(['synthetic-h36m-3-4']);
   });
 
   it("trains on VideoPose3D's .npz files (kind: h36m) to finite metrics and a checkpoint", async () => {
@@ -152,11 +157,15 @@ describe('trainPose3d', () => {
       actionIndex: Uint16Array.from([0, 0, 0, 1]),
       actionNames: ['Walking', 'Sitting'],
     };
-    const metrics = pose3dMetrics(pred, test);
+    const { metrics, breakdown } = pose3dMetrics(pred, test);
     // Action 1's MPJPE is 16/17 cm (the root is never off): mean over the two actions halves it.
     expect(metrics.mpjpe).toBeCloseTo(((16 / 17) * 10) / 2, 3);
+    // The per-action values behind the mean are kept.
+    expect(breakdown!.Walking!.mpjpe).toBe(0);
+    expect(breakdown!.Sitting!.mpjpe).toBeCloseTo((16 / 17) * 10, 3);
+    expect(Object.keys(breakdown!.Sitting!)).toEqual(['mpjpe', 'p_mpjpe']);
     const whole = pose3dMetrics(pred, { ...test, actionIndex: undefined, actionNames: undefined });
-    expect(whole.mpjpe).toBeCloseTo(((16 / 17) * 10) / 4, 3);
+    expect(whole.metrics.mpjpe).toBeCloseTo(((16 / 17) * 10) / 4, 3);
   });
 
   it('stops when cancelled', async () => {

@@ -1,54 +1,72 @@
 import { resolve } from 'node:path';
 import {
   buildPose3dSamples,
-  generateSyntheticH36M,
   H36M_ACTIONS,
+  H36M_CAMERA_COUNT,
   H36M_TEST_SUBJECTS,
   H36M_TRAIN_SUBJECTS,
   iterateBatches,
-  POSE3D_INPUT_SIZE,
-  POSE3D_TARGET_SIZE,
+  materializeSyntheticH36m,
   readH36mNpzDataset,
   SYNTHETIC_FRAMES_PER_ACTION,
+  type Batch,
   type Pose3dSamples,
 } from '@headroom/datasets';
 import { HeadroomError } from '@headroom/errors';
 import { mpjpe, pMpjpe } from '@headroom/metrics';
 import { buildPose3dModel, tf, trainableVariables } from '@headroom/models';
-import { resolveGeometry, TASKS, type MetricName, type TrialParams } from '@headroom/sweep';
-import { runEpochLoop } from './epoch-loop';
+import {
+  resolveGeometry,
+  TASKS,
+  type MetricBreakdown,
+  type MetricName,
+  type TrialParams,
+} from '@headroom/sweep';
+import {
+  runEpochLoop,
+  type EpochLoopTask,
+  type Evaluation,
+  type EvaluationContext,
+} from './epoch-loop';
 import type { TrainHooks } from './hooks';
 import type { TrainTrialInput, TrainTrialResult } from '@headroom/sweep/temporal';
 
 const JOINTS = 17;
-const CAMERAS = 4;
-/** The test split is evaluated every epoch; cap it so evaluation stays a small share of an epoch. */
-const MAX_EVAL_SAMPLES = 4096;
 
 /**
  * Trains the pose3d lifter (17 joint tokens of 2D keypoints → 17×3 root-relative joints)
- * with Adam on the MPJPE loss, evaluates MPJPE / P-MPJPE (mm, mean over actions) on the test
- * subjects after every epoch and reports it, and saves the weights as the trial's artifact.
+ * with the trial's optimizer on the MPJPE loss, evaluates MPJPE / P-MPJPE (mm, mean over
+ * actions) on the test subjects after every epoch and reports it, and saves the weights as
+ * the trial's artifact.
  */
 export async function trainPose3d(
   input: TrainTrialInput,
   hooks: TrainHooks,
 ): Promise<TrainTrialResult> {
+  return runEpochLoop(input, hooks, () => preparePose3d(input, hooks));
+}
+
+/**
+ * What the epoch loop trains for a pose3d trial: its data, its lifter initialised from
+ * `seed`, batches shuffled by (seed, epoch), the MPJPE step and the evaluation.
+ */
+export async function preparePose3d(
+  input: TrainTrialInput,
+  hooks: TrainHooks,
+): Promise<EpochLoopTask<Batch>> {
   const { params } = input;
-  return runEpochLoop(input, hooks, async () => {
-    const { train, test } = await loadPose3dData(input);
-    const model = buildPose3dTrialModel(params);
-    const optimizer = tf.train.adam(params.lr);
-    return {
-      model,
-      optimizer,
-      batches: (epoch, batchSize) =>
-        iterateBatches(train, { batchSize, seed: params.seed, epoch, shuffle: true }),
-      step: (batch) => trainStep(model, optimizer, batch.inputs, batch.targets, batch.size),
-      evaluate: () => evaluatePose3d(model, test),
-      resultMetrics: Object.keys(TASKS.pose3d.metrics),
-    };
-  });
+  const { train, test } = await loadPose3dData(input, hooks);
+  const model = buildPose3dTrialModel(params);
+  return {
+    model,
+    stepsPerEpoch: (batchSize) => Math.ceil(train.count / batchSize),
+    batches: (epoch, batchSize) =>
+      iterateBatches(train, { batchSize, seed: params.seed, epoch, shuffle: true }),
+    step: (batch, optimizer) =>
+      trainStep(model, optimizer, batch.inputs, batch.targets, batch.size),
+    evaluate: (ctx) => evaluatePose3d(model, test, ctx),
+    resultMetrics: Object.keys(TASKS.pose3d.metrics),
+  };
 }
 
 /**
@@ -88,66 +106,96 @@ function mpjpeLoss(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
   return tf.mean(tf.sqrt(tf.add(tf.sum(tf.square(tf.sub(pred, target)), -1), 1e-12)));
 }
 
-function evaluatePose3d(
+async function evaluatePose3d(
   model: tf.LayersModel,
   test: Pose3dSamples,
-): Record<MetricName<'pose3d'>, number> {
-  const pred = new Float64Array(test.count * JOINTS * 3);
-  const step = 512;
-  for (let start = 0; start < test.count; start += step) {
-    const n = Math.min(step, test.count - start);
-    const out = tf.tidy(() => {
+  ctx: EvaluationContext,
+): Promise<Evaluation> {
+  const score = new Pose3dScore(test);
+  for (let start = 0; start < test.count; start += ctx.batchSize) {
+    const n = Math.min(ctx.batchSize, test.count - start);
+    const pred = tf.tidy(() => {
       const x = tf.tensor3d(test.inputs.subarray(start * JOINTS * 2, (start + n) * JOINTS * 2), [
         n,
         JOINTS,
         2,
       ]);
-      return (model.predict(x) as tf.Tensor).dataSync();
+      return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
     });
-    pred.set(out, start * JOINTS * 3);
+    score.add(pred, start);
+    await ctx.tick();
   }
-  return pose3dMetrics(pred, test);
+  return score.result();
 }
 
 /**
  * MPJPE and P-MPJPE (mm) of predictions for `test`, as the papers report them: per action,
- * then the mean over actions.
+ * then the mean over actions; the per-action values are the breakdown.
  */
-export function pose3dMetrics(
-  pred: Float64Array,
-  test: Pose3dSamples,
-): Record<MetricName<'pose3d'>, number> {
-  const gt = Float64Array.from(test.targets.subarray(0, test.count * JOINTS * 3));
-  const groups = samplesByAction(test).filter((g) => g.length > 0);
-  let sumMpjpe = 0;
-  let sumPMpjpe = 0;
-  for (const group of groups) {
-    const p = gatherPoses(pred, group);
-    const g = gatherPoses(gt, group);
-    sumMpjpe += mpjpe(p, g, group.length);
-    sumPMpjpe += pMpjpe(p, g, group.length);
+export function pose3dMetrics(pred: Float32Array | Float64Array, test: Pose3dSamples): Evaluation {
+  const score = new Pose3dScore(test);
+  score.add(pred.subarray(0, test.count * JOINTS * 3), 0);
+  return score.result();
+}
+
+/**
+ * Per-action sums of per-sample errors, so the whole test split is scored batch by batch
+ * without holding its predictions (S9 + S11 are ~540,000 samples).
+ */
+class Pose3dScore {
+  private readonly names: readonly string[];
+  private readonly sums: { mpjpe: Float64Array; p_mpjpe: Float64Array; n: Float64Array };
+
+  constructor(private readonly test: Pose3dSamples) {
+    // A set without action labels is one group.
+    this.names = test.actionNames ?? ['all'];
+    const groups = this.names.length;
+    this.sums = {
+      mpjpe: new Float64Array(groups),
+      p_mpjpe: new Float64Array(groups),
+      n: new Float64Array(groups),
+    };
   }
-  // Targets are in metres (VideoPose3D's convention); metrics are reported in mm.
-  return {
-    mpjpe: (sumMpjpe / groups.length) * 1000,
-    p_mpjpe: (sumPMpjpe / groups.length) * 1000,
-  };
-}
 
-/** Sample indices per action; one group of every sample when the set has no action labels. */
-function samplesByAction(test: Pose3dSamples): number[][] {
-  const { actionIndex, actionNames } = test;
-  if (!actionIndex || !actionNames) return [Array.from({ length: test.count }, (_, i) => i)];
-  const groups: number[][] = actionNames.map(() => []);
-  for (let i = 0; i < test.count; i++) groups[actionIndex[i]!]!.push(i);
-  return groups;
-}
+  /** Scores the predictions of samples `start, start + 1, …` (`[n][17][3]`, metres). */
+  add(pred: Float32Array | Float64Array, start: number): void {
+    const size = JOINTS * 3;
+    const n = pred.length / size;
+    for (let k = 0; k < n; k++) {
+      const i = start + k;
+      const p = pred.subarray(k * size, (k + 1) * size);
+      const g = this.test.targets.subarray(i * size, (i + 1) * size);
+      const a = this.test.actionIndex?.[i] ?? 0;
+      this.sums.mpjpe[a]! += mpjpe(p, g, 1);
+      this.sums.p_mpjpe[a]! += pMpjpe(p, g, 1);
+      this.sums.n[a]! += 1;
+    }
+  }
 
-function gatherPoses(poses: Float64Array, indices: readonly number[]): Float64Array {
-  const size = JOINTS * 3;
-  const out = new Float64Array(indices.length * size);
-  indices.forEach((i, k) => out.set(poses.subarray(i * size, (i + 1) * size), k * size));
-  return out;
+  result(): Evaluation {
+    const breakdown: MetricBreakdown = {};
+    let mpjpeSum = 0;
+    let pMpjpeSum = 0;
+    let groups = 0;
+    this.names.forEach((name, a) => {
+      const n = this.sums.n[a]!;
+      if (n === 0) return;
+      // Targets are in metres (VideoPose3D's convention); metrics are reported in mm.
+      const values = {
+        mpjpe: (this.sums.mpjpe[a]! / n) * 1000,
+        p_mpjpe: (this.sums.p_mpjpe[a]! / n) * 1000,
+      } satisfies Record<MetricName<'pose3d'>, number>;
+      breakdown[name] = values;
+      mpjpeSum += values.mpjpe;
+      pMpjpeSum += values.p_mpjpe;
+      groups++;
+    });
+    const metrics = {
+      mpjpe: mpjpeSum / groups,
+      p_mpjpe: pMpjpeSum / groups,
+    } satisfies Record<MetricName<'pose3d'>, number>;
+    return { metrics, breakdown };
+  }
 }
 
 interface Pose3dData {
@@ -159,10 +207,11 @@ interface Pose3dData {
 const dataCache = new Map<string, Promise<Pose3dData>>();
 
 /**
- * The train and test samples of a trial's dataset. Synthetic data is a pure function of its spec;
- * `kind: h36m` reads VideoPose3D's files from `path` (relative to the worker's cwd).
+ * The train and test samples of a trial's dataset, read from VideoPose3D's files either way:
+ * `kind: h36m` from `path` (relative to the worker's cwd), `kind: synthetic` from the synthetic
+ * set written once per machine (a pure function of its spec).
  */
-function loadPose3dData(input: TrainTrialInput): Promise<Pose3dData> {
+function loadPose3dData(input: TrainTrialInput, hooks: TrainHooks): Promise<Pose3dData> {
   const ds = input.dataset;
   if (ds.kind !== 'synthetic' && ds.kind !== 'h36m') {
     throw new HeadroomError(
@@ -173,7 +222,7 @@ function loadPose3dData(input: TrainTrialInput): Promise<Pose3dData> {
   const key = JSON.stringify(ds.kind === 'h36m' ? { ...ds, path: resolve(ds.path) } : ds);
   let data = dataCache.get(key);
   if (!data) {
-    data = ds.kind === 'h36m' ? loadH36m(ds) : Promise.resolve(loadSynthetic(ds));
+    data = ds.kind === 'h36m' ? loadH36m(ds) : loadSynthetic(ds, hooks);
     dataCache.set(key, data);
     // A failed read is not cached: the user may fix the folder and retry the trial.
     data.catch(() => dataCache.delete(key));
@@ -181,16 +230,20 @@ function loadPose3dData(input: TrainTrialInput): Promise<Pose3dData> {
   return data;
 }
 
-function loadSynthetic(ds: Extract<TrainTrialInput['dataset'], { kind: 'synthetic' }>): Pose3dData {
-  const dataset = generateSyntheticH36M({
-    seed: ds.seed ?? 1,
-    framesPerAction: framesPerAction(ds.samples),
+/**
+ * The synthetic Human3.6M set as VideoPose3D's files, written once per machine beside the
+ * artifacts (`<artifacts>/../datasets`), then read like the real set with the same split.
+ */
+async function loadSynthetic(
+  ds: Extract<TrainTrialInput['dataset'], { kind: 'synthetic' }>,
+  hooks: TrainHooks,
+): Promise<Pose3dData> {
+  const path = await materializeSyntheticH36m({
+    parentDir: resolve(hooks.artifactsDir, '..', 'datasets'),
+    seed: ds.seed,
+    framesPerAction: ds.frames_per_action ?? framesPerAction(ds.samples),
   });
-  const test = buildPose3dSamples(dataset, [...H36M_TEST_SUBJECTS]);
-  return {
-    train: buildPose3dSamples(dataset, [...H36M_TRAIN_SUBJECTS]),
-    test: capSamples(test, MAX_EVAL_SAMPLES),
-  };
+  return loadH36m({ kind: 'h36m', path });
 }
 
 /** VideoPose3D's protocol: train S1,S5,S6,S7,S8, test S9,S11, unless the spec names others. */
@@ -205,7 +258,8 @@ async function loadH36m(
   });
   return {
     train: buildPose3dSamples(dataset, trainSubjects),
-    test: capSamples(buildPose3dSamples(dataset, testSubjects), MAX_EVAL_SAMPLES),
+    // The whole test split every epoch, as the papers report it (scored batch by batch).
+    test: buildPose3dSamples(dataset, testSubjects),
   };
 }
 
@@ -214,28 +268,6 @@ function framesPerAction(samples: number | undefined): number {
   if (!samples) return SYNTHETIC_FRAMES_PER_ACTION;
   return Math.max(
     1,
-    Math.ceil(samples / (H36M_TRAIN_SUBJECTS.length * H36M_ACTIONS.length * CAMERAS)),
+    Math.ceil(samples / (H36M_TRAIN_SUBJECTS.length * H36M_ACTIONS.length * H36M_CAMERA_COUNT)),
   );
-}
-
-/** Every k-th sample, so a capped evaluation still covers every subject, action and camera. */
-function capSamples(s: Pose3dSamples, max: number): Pose3dSamples {
-  if (s.count <= max) return s;
-  const stride = s.count / max;
-  const inputs = new Float32Array(max * POSE3D_INPUT_SIZE);
-  const targets = new Float32Array(max * POSE3D_TARGET_SIZE);
-  const actionIndex = s.actionIndex ? new Uint16Array(max) : undefined;
-  for (let i = 0; i < max; i++) {
-    const j = Math.floor(i * stride);
-    if (actionIndex) actionIndex[i] = s.actionIndex![j]!;
-    inputs.set(
-      s.inputs.subarray(j * POSE3D_INPUT_SIZE, (j + 1) * POSE3D_INPUT_SIZE),
-      i * POSE3D_INPUT_SIZE,
-    );
-    targets.set(
-      s.targets.subarray(j * POSE3D_TARGET_SIZE, (j + 1) * POSE3D_TARGET_SIZE),
-      i * POSE3D_TARGET_SIZE,
-    );
-  }
-  return { count: max, inputs, targets, actionIndex, actionNames: s.actionNames };
 }

@@ -9,6 +9,7 @@ import {
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
+import { metricValue } from '@headroom/sweep';
 import {
   CONTROL_TASK_QUEUE,
   epochCompletedSignal,
@@ -124,7 +125,10 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
             await control.recordEpoch(msg.r);
             if (msg.r.checkpoint)
               resumeFrom = { epoch: msg.r.checkpoint.epoch, path: msg.r.checkpoint.path };
-            const value = input.reportMetric ? msg.r.metrics[input.reportMetric] : undefined;
+            // A metric without a value this epoch (null) gives ASHA nothing to rank.
+            const value = input.reportMetric
+              ? metricValue(msg.r.metrics, input.reportMetric)
+              : undefined;
             if (value !== undefined) {
               const notice = {
                 index: input.index,

@@ -7,7 +7,7 @@ import { trialNotFound } from './trials';
 
 export type RecordEpochMetricsInput = Pick<
   typeof trialMetrics.$inferInsert,
-  'trialId' | 'epoch' | 'metrics'
+  'trialId' | 'epoch' | 'metrics' | 'breakdown'
 >;
 
 /** One row per trial and epoch however often an epoch is reported; the latest report wins. */
@@ -27,10 +27,15 @@ export async function recordEpochMetrics(
     if (updated.length === 0) throw trialNotFound(input.trialId);
     await tx
       .insert(trialMetrics)
-      .values({ trialId: input.trialId, epoch: input.epoch, metrics: input.metrics })
+      .values({
+        trialId: input.trialId,
+        epoch: input.epoch,
+        metrics: input.metrics,
+        breakdown: input.breakdown ?? null,
+      })
       .onConflictDoUpdate({
         target: [trialMetrics.trialId, trialMetrics.epoch],
-        set: { metrics: input.metrics, updatedAt: sql`now()` },
+        set: { metrics: input.metrics, breakdown: input.breakdown ?? null, updatedAt: sql`now()` },
       });
   });
 }

@@ -49,15 +49,13 @@ export async function markTrialRunning(
   if (updated.length === 0) await assertTrialExists(db, id);
 }
 
-export interface CompleteTrialInput {
-  trialId: string;
-  metrics: Record<string, number>;
-  paramCount: number;
-  artifactPath: string;
-  epochsCompleted: number;
-  backend?: string;
-  device?: string;
-}
+export type CompleteTrialInput = { trialId: string } & Pick<
+  typeof trials.$inferInsert,
+  'paramCount' | 'artifactPath' | 'artifacts' | 'backend' | 'device'
+> & {
+    metrics: NonNullable<(typeof trials.$inferInsert)['metrics']>;
+    epochsCompleted: number;
+  };
 
 export async function completeTrial(db: Database, input: CompleteTrialInput): Promise<void> {
   const updated = await db
@@ -67,6 +65,7 @@ export async function completeTrial(db: Database, input: CompleteTrialInput): Pr
       metrics: input.metrics,
       paramCount: input.paramCount,
       artifactPath: input.artifactPath,
+      artifacts: input.artifacts ?? [],
       epochsCompleted: sql`greatest(${trials.epochsCompleted}, ${input.epochsCompleted}::integer)`,
       backend: input.backend,
       device: input.device,

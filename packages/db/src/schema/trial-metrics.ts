@@ -1,3 +1,4 @@
+import type { MetricBreakdown, MetricValues } from '@headroom/sweep';
 import { integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
 import { trials } from './trials';
@@ -10,7 +11,9 @@ export const trialMetrics = pgTable(
       .notNull()
       .references(() => trials.id, { onDelete: 'cascade' }),
     epoch: integer().notNull(),
-    metrics: jsonb().$type<Record<string, number>>().notNull(),
+    metrics: jsonb().$type<MetricValues>().notNull(),
+    /** The per-group values behind the epoch's means (pose3d: per action); null for tasks without groups. */
+    breakdown: jsonb().$type<MetricBreakdown>(),
     ...timestamps,
   },
   (t) => [primaryKey({ name: 'trial_metrics_pk', columns: [t.trialId, t.epoch] })],

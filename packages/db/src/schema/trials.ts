@@ -1,4 +1,9 @@
-import { TRIAL_STATUSES, type TrialStatus } from '@headroom/sweep';
+import {
+  TRIAL_STATUSES,
+  type MetricValues,
+  type TrialArtifact,
+  type TrialStatus,
+} from '@headroom/sweep';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -36,8 +41,11 @@ export const trials = pgTable(
     epochsCompleted: integer().notNull().default(0),
     paramCount: bigint({ mode: 'number' }),
     /** Final metrics of a succeeded trial, name → value. */
-    metrics: jsonb().$type<Record<string, number>>(),
+    metrics: jsonb().$type<MetricValues>(),
+    /** The final weights. */
     artifactPath: text(),
+    /** Files written for people to look at (Grad-CAM overlays), listed on the trial. */
+    artifacts: jsonb().$type<TrialArtifact[]>().notNull().default([]),
     backend: text(),
     device: text(),
     error: text(),

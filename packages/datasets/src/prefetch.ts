@@ -1,0 +1,34 @@
+/**
+ * Items 0..count-1 loaded in order, up to `prefetch` ahead of the consumer, as an async
+ * generator: loading overlaps the consumer's work while memory holds at most `prefetch + 1`
+ * items. Item k+1 starts loading when item k is done, so the one the consumer needs next
+ * never waits behind later ones. Leaving the loop early stops loading further items.
+ */
+export async function* prefetchInOrder<T>(
+  count: number,
+  prefetch: number,
+  load: (k: number) => Promise<T>,
+): AsyncGenerator<T, void, undefined> {
+  const pending: Array<Promise<T>> = [];
+  let previous: Promise<unknown> = Promise.resolve();
+  let scheduled = 0;
+  let closed = false;
+  const schedule = () => {
+    const k = scheduled++;
+    const run = () => (closed ? Promise.reject(new Error('stream closed')) : load(k));
+    const p = previous.then(run, run);
+    // Failures surface when the item is awaited; this only stops Node from reporting an
+    // unhandled rejection for an item the consumer never reached.
+    p.catch(() => undefined);
+    previous = p;
+    pending.push(p);
+  };
+  try {
+    for (let k = 0; k < count; k++) {
+      while (scheduled < count && scheduled <= k + prefetch) schedule();
+      yield await (pending.shift() as Promise<T>);
+    }
+  } finally {
+    closed = true;
+  }
+}
