@@ -164,6 +164,7 @@ try {
           metrics: { mpjpe: 1 },
           paramCount: 1,
           artifactPath: '-',
+          artifacts: [],
           epochsCompleted: 1,
           backend: 'none',
           device: 'none',

@@ -1,5 +1,5 @@
 import { HeadroomError } from '@headroom/errors';
-import { createRng, mixSeeds, seedWords } from './prng.js';
+import { batchCount, fillEpochOrder } from './prng.js';
 import type { Pose3dSamples } from './pose3d-samples.js';
 
 export interface BatchOptions {
@@ -76,8 +76,7 @@ export class BatchSampler {
 
   /** Batches in one epoch. */
   get batchesPerEpoch(): number {
-    const full = Math.floor(this.samples.count / this.batchSize);
-    return this.dropLast || this.samples.count % this.batchSize === 0 ? full : full + 1;
+    return batchCount(this.samples.count, this.batchSize, this.dropLast);
   }
 
   /** The sample order of an epoch (a fresh copy; for tests and logging). */
@@ -125,19 +124,7 @@ export class BatchSampler {
         `epoch must be a non-negative integer, got ${epoch}`,
       );
     }
-    const order = this.order;
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    if (!this.shuffle) return;
-    // Rebuilt from the identity each time: the order depends on (seed, epoch) only.
-    const rng = createRng(
-      mixSeeds(...seedWords(this.seed), epoch >>> 0, Math.floor(epoch / 4294967296) >>> 0),
-    );
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rng() * (i + 1));
-      const t = order[i] as number;
-      order[i] = order[j] as number;
-      order[j] = t;
-    }
+    fillEpochOrder(this.order, this.seed, epoch, this.shuffle);
   }
 }
 

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { HeadroomError } from '@headroom/errors';
 import type { ChestSplit } from './chestxray14.js';
 import { prefetchInOrder } from './prefetch.js';
-import { createRng, mixSeeds, seedWords, type Rng } from './prng.js';
+import { batchCount, createRng, epochWords, fillEpochOrder, mixSeeds, type Rng } from './prng.js';
 
 /**
  * Pixel normalisation of the chest images: grey in [0, 1], then (v − mean) / std. ImageNet's
@@ -122,9 +122,7 @@ export class ChestBatchStream implements AsyncIterable<ChestBatch> {
   }
 
   get batchesPerEpoch(): number {
-    const n = this.split.count;
-    const full = Math.floor(n / this.batchSize);
-    return this.dropLast || n % this.batchSize === 0 ? full : full + 1;
+    return batchCount(this.split.count, this.batchSize, this.dropLast);
   }
 
   /** Batches fully decoded in the current iteration (consumed or waiting). */
@@ -132,23 +130,9 @@ export class ChestBatchStream implements AsyncIterable<ChestBatch> {
     return this.loaded;
   }
 
-  private epochWords(): [number, number, number, number] {
-    return [...seedWords(this.seed), this.epoch >>> 0, Math.floor(this.epoch / 4294967296) >>> 0];
-  }
-
   /** The image order of this epoch (Fisher–Yates seeded by seed and epoch when shuffling). */
   epochOrder(): Uint32Array {
-    const order = new Uint32Array(this.split.count);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    if (!this.shuffle) return order;
-    const rng = createRng(mixSeeds(...this.epochWords()));
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rng() * (i + 1));
-      const t = order[i] as number;
-      order[i] = order[j] as number;
-      order[j] = t;
-    }
-    return order;
+    return fillEpochOrder(new Uint32Array(this.split.count), this.seed, this.epoch, this.shuffle);
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<ChestBatch, void, undefined> {
@@ -173,7 +157,7 @@ export class ChestBatchStream implements AsyncIterable<ChestBatch> {
           targets[slot * labels + c] = split.targets[index * labels + c] as number;
         const grey = await decodeChestImage(split.images[index] as string, S);
         const rng = this.augment
-          ? createRng(mixSeeds(...this.epochWords(), index, 0x63787231))
+          ? createRng(mixSeeds(...epochWords(this.seed, this.epoch), index, 0x63787231))
           : undefined;
         renderChestImage(grey, S, images, slot * S * S, rng);
       }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { HeadroomError } from '@headroom/errors';
+import { HeadroomError, isHeadroomError } from '@headroom/errors';
 
 /**
  * The CSV reading of ChestX-ray14: RFC 4180 records (quoted fields, doubled quotes, CRLF or LF,
@@ -77,13 +77,7 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord, v
       }
     }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new HeadroomError(
-      'DATA',
-      code === 'ENOENT'
-        ? `${file} does not exist`
-        : `${file} cannot be read (${(err as Error).message})`,
-    );
+    throw unreadable(file, err);
   }
   if (quoted) {
     throw new HeadroomError(
@@ -115,14 +109,20 @@ export async function* readListLines(
       }
     }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new HeadroomError(
-      'DATA',
-      code === 'ENOENT'
-        ? `${file} does not exist`
-        : `${file} cannot be read (${(err as Error).message})`,
-    );
+    throw unreadable(file, err);
   }
   const text = rest.replace(/^\uFEFF/, '').trim();
   if (text) yield { line: line + 1, text };
+}
+
+/** A file that cannot be read, as the DATA error naming it (a DATA error from parsing passes as is). */
+function unreadable(file: string, err: unknown): HeadroomError {
+  if (isHeadroomError(err)) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  return new HeadroomError(
+    'DATA',
+    code === 'ENOENT'
+      ? `${file} does not exist`
+      : `${file} cannot be read (${(err as Error).message})`,
+  );
 }

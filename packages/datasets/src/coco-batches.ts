@@ -2,7 +2,8 @@ import { HeadroomError } from '@headroom/errors';
 import type { CocoKeypointsDataset, CocoSampleMeta } from './coco-dataset.js';
 import { COCO_KEYPOINTS } from './coco-skeleton.js';
 import type { RawImage } from './coco-transforms.js';
-import { createRng, mixSeeds, seedWords } from './prng.js';
+import { prefetchInOrder } from './prefetch.js';
+import { batchCount, fillEpochOrder } from './prng.js';
 
 export interface CocoBatchOptions {
   batchSize: number;
@@ -92,9 +93,7 @@ export class CocoBatchStream implements AsyncIterable<CocoBatch> {
   }
 
   get batchesPerEpoch(): number {
-    const n = this.dataset.length;
-    const full = Math.floor(n / this.batchSize);
-    return this.dropLast || n % this.batchSize === 0 ? full : full + 1;
+    return batchCount(this.dataset.length, this.batchSize, this.dropLast);
   }
 
   /** Batches whose loading has been scheduled in the current iteration. */
@@ -109,56 +108,24 @@ export class CocoBatchStream implements AsyncIterable<CocoBatch> {
 
   /** The sample order of this epoch (Fisher–Yates seeded by seed and epoch). */
   epochOrder(): Uint32Array {
-    const order = new Uint32Array(this.dataset.length);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    if (!this.shuffle) return order;
-    const rng = createRng(
-      mixSeeds(
-        ...seedWords(this.seed),
-        this.epoch >>> 0,
-        Math.floor(this.epoch / 4294967296) >>> 0,
-      ),
+    return fillEpochOrder(
+      new Uint32Array(this.dataset.length),
+      this.seed,
+      this.epoch,
+      this.shuffle,
     );
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rng() * (i + 1));
-      const t = order[i] as number;
-      order[i] = order[j] as number;
-      order[j] = t;
-    }
-    return order;
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<CocoBatch, void, undefined> {
     const order = this.epochOrder();
-    const count = this.batchesPerEpoch;
     this.scheduled = 0;
     this.loaded = 0;
-    const pending: Array<Promise<CocoBatch>> = [];
-    let previous: Promise<unknown> = Promise.resolve();
-    let closed = false;
-    const schedule = () => {
-      const k = this.scheduled++;
-      // Chained: batch k+1 starts decoding when batch k is done, so the batch the
-      // consumer needs next never waits behind later ones.
-      const p = previous.then(
-        () => (closed ? Promise.reject(new Error('stream closed')) : this.loadBatch(order, k)),
-        () => (closed ? Promise.reject(new Error('stream closed')) : this.loadBatch(order, k)),
-      );
-      // Failures surface when the batch is awaited; this only stops Node from
-      // reporting an unhandled rejection for a batch the consumer never reached.
-      p.catch(() => undefined);
-      previous = p;
-      pending.push(p);
-    };
-    try {
-      for (let k = 0; k < count; k++) {
-        while (this.scheduled < count && this.scheduled <= k + this.prefetch) schedule();
-        const batch = await (pending.shift() as Promise<CocoBatch>);
-        yield batch;
-      }
-    } finally {
-      closed = true;
-    }
+    yield* prefetchInOrder(
+      this.batchesPerEpoch,
+      this.prefetch,
+      (k) => this.loadBatch(order, k),
+      () => this.scheduled++,
+    );
   }
 
   private async loadBatch(order: Uint32Array, k: number): Promise<CocoBatch> {

@@ -3,11 +3,13 @@
  * generator: loading overlaps the consumer's work while memory holds at most `prefetch + 1`
  * items. Item k+1 starts loading when item k is done, so the one the consumer needs next
  * never waits behind later ones. Leaving the loop early stops loading further items.
+ * `onScheduled` is told of each item as it is queued (streams count them for their tests).
  */
 export async function* prefetchInOrder<T>(
   count: number,
   prefetch: number,
   load: (k: number) => Promise<T>,
+  onScheduled: (k: number) => void = () => {},
 ): AsyncGenerator<T, void, undefined> {
   const pending: Array<Promise<T>> = [];
   let previous: Promise<unknown> = Promise.resolve();
@@ -15,6 +17,7 @@ export async function* prefetchInOrder<T>(
   let closed = false;
   const schedule = () => {
     const k = scheduled++;
+    onScheduled(k);
     const run = () => (closed ? Promise.reject(new Error('stream closed')) : load(k));
     const p = previous.then(run, run);
     // Failures surface when the item is awaited; this only stops Node from reporting an

@@ -50,6 +50,39 @@ export function seedWords(seed: number): [number, number] {
   return [seed >>> 0, Math.floor(seed / 4294967296) >>> 0];
 }
 
+/** The words of one (seed, epoch): where every epoch-dependent draw of a data stream starts. */
+export function epochWords(seed: number, epoch: number): [number, number, number, number] {
+  return [...seedWords(seed), ...seedWords(epoch)];
+}
+
+/**
+ * Fills `order` with 0, 1, …, n − 1, shuffled (Fisher–Yates) by (seed, epoch) when `shuffle`:
+ * an epoch's sample order, a pure function of the two, rebuilt from the identity every time.
+ */
+export function fillEpochOrder(
+  order: Uint32Array,
+  seed: number,
+  epoch: number,
+  shuffle: boolean,
+): Uint32Array {
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  if (!shuffle) return order;
+  const rng = createRng(mixSeeds(...epochWords(seed, epoch)));
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+  return order;
+}
+
+/** Batches an epoch of `samples` has at `batchSize`: a smaller last one unless `dropLast`. */
+export function batchCount(samples: number, batchSize: number, dropLast: boolean): number {
+  const full = Math.floor(samples / batchSize);
+  return dropLast || samples % batchSize === 0 ? full : full + 1;
+}
+
 /** Standard normal (Box–Muller). */
 export function sampleNormal(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());

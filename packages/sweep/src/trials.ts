@@ -1,6 +1,11 @@
 import { HeadroomError } from '@headroom/errors';
 import { countGridTrials, gridTrialAt } from './grid';
-import { parameterDefault, type TrialParams } from './parameters';
+import {
+  PARAMETER_NAMES,
+  parameterDefault,
+  type ParameterName,
+  type TrialParams,
+} from './parameters';
 import { countRandomTrials, sampleTrialAt } from './random';
 import type { SweepSpec } from './spec';
 
@@ -49,18 +54,11 @@ export function trialAt(spec: SweepSpec, index: number): TrialParams {
   return gridTrialAt(spec, index);
 }
 
-const OTHER_PARAMETERS = [
-  'layers',
-  'lr',
-  'epochs',
-  'batch_size',
-  'seed',
-  'dropout',
-  'optimizer',
-  'weight_decay',
-  'lr_schedule',
-  'warmup_steps',
-] as const;
+/** Every parameter but the head geometry, which a trial's name always shows. */
+const OTHER_PARAMETERS = PARAMETER_NAMES.filter(
+  (name): name is Exclude<ParameterName, 'd_m' | 'heads' | 'd_h' | 'qk_tied'> =>
+    name !== 'd_m' && name !== 'heads' && name !== 'd_h' && name !== 'qk_tied',
+);
 
 /**
  * One line naming a trial: its head geometry always, the other parameters only where they

@@ -63,6 +63,7 @@ describe('early_terminate: hyperband prunes trials below the top 1/eta of a rung
             metrics: { mpjpe: 100 + 10 * input.params.seed },
             paramCount: 1,
             artifactPath: '-',
+            artifacts: [],
             epochsCompleted: EPOCHS,
             backend: 'none',
             device: 'none',

@@ -20,12 +20,10 @@ import { trainChest } from '../trainer/chest.trainer';
 import { trainPose2d } from '../trainer/pose2d.trainer';
 import { trainPose3d } from '../trainer/pose3d.trainer';
 
-/** The trainer of each task; a task without one fails at once, naming the ones this worker has. */
-const TRAINERS: Partial<
-  Record<
-    TrainTrialInput['task'],
-    (input: TrainTrialInput, hooks: TrainHooks) => Promise<TrainTrialResult>
-  >
+/** The trainer of each task (every task has one: the type makes a new task name its trainer). */
+const TRAINERS: Record<
+  TrainTrialInput['task'],
+  (input: TrainTrialInput, hooks: TrainHooks) => Promise<TrainTrialResult>
 > = {
   pose3d: trainPose3d,
   pose2d: trainPose2d,
@@ -73,10 +71,11 @@ export function createTrainActivities({
         await trial.signal(trialStartedSignal, started);
       };
       try {
-        const train = TRAINERS[input.task];
+        // Possible during a rolling upgrade: an API newer than this worker.
+        const train = TRAINERS[input.task] as (typeof TRAINERS)[keyof typeof TRAINERS] | undefined;
         if (!train) {
           throw ApplicationFailure.nonRetryable(
-            `task ${input.task} has no trainer in this release; it trains ${Object.keys(TRAINERS).join(' and ')}`,
+            `task ${input.task} is unknown to this worker (it trains ${Object.keys(TRAINERS).join(', ')}); upgrade the worker to the API's release`,
             'CONFIG',
           );
         }

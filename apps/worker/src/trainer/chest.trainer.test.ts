@@ -12,7 +12,7 @@ import {
   parseSweepSpec,
   type SweepSpec,
 } from '@headroom/sweep';
-import type { TrainHooks } from './hooks';
+import { plainHooks, type TrainHooks } from './hooks';
 import type { EpochReport, TrainHeartbeat, TrainTrialInput } from '@headroom/sweep/temporal';
 import {
   buildChestTrialModel,
@@ -57,16 +57,7 @@ function input(trialId: string): TrainTrialInput {
 }
 
 function hooks(backend: BackendInfo, overrides: Partial<TrainHooks> = {}): TrainHooks {
-  return {
-    artifactsDir,
-    backend,
-    heartbeat: () => {},
-    onStart: async () => {},
-    warn: () => {},
-    cancelled: new AbortController().signal,
-    onEpoch: async () => {},
-    ...overrides,
-  };
+  return plainHooks(artifactsDir, backend, overrides);
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

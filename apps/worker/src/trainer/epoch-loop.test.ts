@@ -12,7 +12,7 @@ import {
 import { parseSweepSpec, gridTrialAt } from '@headroom/sweep';
 import type { EpochReport, TrainHeartbeat, TrainTrialInput } from '@headroom/sweep/temporal';
 import { HEARTBEAT_WHILE_PREPARING_MS, runEpochLoop, type EpochLoopTask } from './epoch-loop';
-import type { TrainHooks } from './hooks';
+import { plainHooks, type TrainHooks } from './hooks';
 
 /**
  * The shared loop's failure handling, with a scripted task: "out of memory" halves the batch
@@ -49,15 +49,8 @@ describe('runEpochLoop', () => {
     dataset: spec.dataset,
     params: gridTrialAt(spec, 0),
   });
-  const hooks = (warnings: string[]): TrainHooks => ({
-    artifactsDir: dir,
-    backend,
-    onStart: async () => {},
-    heartbeat: () => {},
-    cancelled: new AbortController().signal,
-    onEpoch: async () => {},
-    warn: (w) => warnings.push(w),
-  });
+  const hooks = (warnings: string[]): TrainHooks =>
+    plainHooks(dir, backend, { warn: (w) => warnings.push(w) });
   /** 64 samples per epoch; a step "runs out of memory" above `fits` samples per batch. */
   const task = (fits: number, loss = 1): EpochLoopTask<{ size: number }> => ({
     model: buildPose3dModel({ dModel: 8, heads: 2, dH: 4, qkTied: false, layers: 1 }),
@@ -215,15 +208,8 @@ describe('runEpochLoop learning-rate schedule', () => {
     dataset: scheduleSpec.dataset,
     params: gridTrialAt(scheduleSpec, 0),
   });
-  const hooks = (warnings: string[] = []): TrainHooks => ({
-    artifactsDir: dir,
-    backend,
-    onStart: async () => {},
-    heartbeat: () => {},
-    cancelled: new AbortController().signal,
-    onEpoch: async () => {},
-    warn: (w) => warnings.push(w),
-  });
+  const hooks = (warnings: string[] = []): TrainHooks =>
+    plainHooks(dir, backend, { warn: (w) => warnings.push(w) });
   interface Seen {
     epoch: number;
     size: number;

@@ -12,3 +12,24 @@ export interface TrainHooks {
   onEpoch(report: EpochReport): Promise<void>;
   warn(message: string): void;
 }
+
+/**
+ * Hooks for a trainer run outside Temporal (tests, scripts, benches): nothing is reported
+ * and nothing cancels, except what `overrides` sets.
+ */
+export function plainHooks(
+  artifactsDir: string,
+  backend: BackendInfo,
+  overrides: Partial<TrainHooks> = {},
+): TrainHooks {
+  return {
+    artifactsDir,
+    backend,
+    onStart: async () => {},
+    heartbeat: () => {},
+    cancelled: new AbortController().signal,
+    onEpoch: async () => {},
+    warn: () => {},
+    ...overrides,
+  };
+}

@@ -19,7 +19,7 @@ import {
   parseSweepText,
   type SweepSpec,
 } from '@headroom/sweep';
-import type { TrainHooks } from './hooks';
+import { plainHooks, type TrainHooks } from './hooks';
 import type { EpochReport, TrainHeartbeat, TrainTrialInput } from '@headroom/sweep/temporal';
 import { trainPose2d } from './pose2d.trainer';
 
@@ -59,16 +59,7 @@ function input(trialId: string, spec: SweepSpec = cocoSpec): TrainTrialInput {
 }
 
 function hooks(backend: BackendInfo, overrides: Partial<TrainHooks> = {}): TrainHooks {
-  return {
-    artifactsDir,
-    backend,
-    heartbeat: () => {},
-    onStart: async () => {},
-    warn: () => {},
-    cancelled: new AbortController().signal,
-    onEpoch: async () => {},
-    ...overrides,
-  };
+  return plainHooks(artifactsDir, backend, overrides);
 }
 
 /** COCO's −1: no ground truth in that area range; anything else is a fraction. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, type BackendInfo } from '@headroom/models';
 import { parseSweepSpec, gridTrialAt } from '@headroom/sweep';
 import type { EpochReport, TrainTrialInput } from '@headroom/sweep/temporal';
+import { plainHooks } from './hooks';
 import { buildPose3dTrialModel, pose3dMetrics, trainPose3d } from './pose3d.trainer';
 
 const specInput = {
@@ -46,15 +47,13 @@ describe('trainPose3d', () => {
   it('reports every epoch with metrics and a checkpoint, learns, and saves final weights', async () => {
     const reports: EpochReport[] = [];
     const beats: Array<{ epoch: number }> = [];
-    const result = await trainPose3d(input(), {
-      artifactsDir: dir,
-      backend,
-      heartbeat: (d) => beats.push(d),
-      onStart: async () => {},
-      warn: () => {},
-      cancelled: new AbortController().signal,
-      onEpoch: async (r) => void reports.push(r),
-    });
+    const result = await trainPose3d(
+      input(),
+      plainHooks(dir, backend, {
+        heartbeat: (d) => beats.push(d),
+        onEpoch: async (r) => void reports.push(r),
+      }),
+    );
     expect(reports.map((r) => r.epoch)).toEqual([1, 2, 3]);
     for (const r of reports) {
       expect(Object.keys(r.metrics).sort()).toEqual(['loss', 'mpjpe', 'p_mpjpe']);
@@ -96,15 +95,7 @@ describe('trainPose3d', () => {
         dataset,
         params: { ...gridTrialAt(spec, 0), epochs: 1 },
       },
-      {
-        artifactsDir: dir,
-        backend,
-        heartbeat: () => {},
-        onStart: async () => {},
-        warn: () => {},
-        cancelled: new AbortController().signal,
-        onEpoch: async (r) => void reports.push(r),
-      },
+      plainHooks(dir, backend, { onEpoch: async (r) => void reports.push(r) }),
     );
     expect(reports).toHaveLength(1);
     expect(Number.isFinite(reports[0]!.metrics.mpjpe)).toBe(true);
@@ -129,15 +120,7 @@ describe('trainPose3d', () => {
     await expect(
       trainPose3d(
         { ...input(), dataset: { kind: 'h36m', path, keypoints: 'cpn_ft_h36m_dbb' } },
-        {
-          artifactsDir: dir,
-          backend,
-          heartbeat: () => {},
-          onStart: async () => {},
-          warn: () => {},
-          cancelled: new AbortController().signal,
-          onEpoch: async () => {},
-        },
+        plainHooks(dir, backend),
       ),
     ).rejects.toMatchObject({
       code: 'DATA',
@@ -172,15 +155,7 @@ describe('trainPose3d', () => {
     const ctl = new AbortController();
     ctl.abort();
     await expect(
-      trainPose3d(input(), {
-        artifactsDir: dir,
-        backend,
-        heartbeat: () => {},
-        onStart: async () => {},
-        warn: () => {},
-        cancelled: ctl.signal,
-        onEpoch: async () => {},
-      }),
+      trainPose3d(input(), plainHooks(dir, backend, { cancelled: ctl.signal })),
     ).rejects.toThrow(/cancel/);
   });
 
@@ -188,15 +163,7 @@ describe('trainPose3d', () => {
     await expect(
       trainPose3d(
         { ...input(), dataset: { kind: 'h36m', path: '/nonexistent' } },
-        {
-          artifactsDir: dir,
-          backend,
-          heartbeat: () => {},
-          onStart: async () => {},
-          warn: () => {},
-          cancelled: new AbortController().signal,
-          onEpoch: async () => {},
-        },
+        plainHooks(dir, backend),
       ),
     ).rejects.toMatchObject({ code: 'DATA', message: expect.stringContaining('dataset') });
   });

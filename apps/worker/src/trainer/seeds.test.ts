@@ -7,7 +7,7 @@ import { gridTrialAt, parseSweepSpec, type TaskId } from '@headroom/sweep';
 import type { TrainTrialInput } from '@headroom/sweep/temporal';
 import { prepareChest } from './chest.trainer';
 import type { EpochLoopTask } from './epoch-loop';
-import type { TrainHooks } from './hooks';
+import { plainHooks, type TrainHooks } from './hooks';
 import { preparePose2d } from './pose2d.trainer';
 import { preparePose3d } from './pose3d.trainer';
 
@@ -75,15 +75,7 @@ describe.each(TASKS)('$task: the seed', ({ task, prepare, dataset, batchSize }) 
       seed: { values: [1, 2] },
     },
   });
-  const hooks = (): TrainHooks => ({
-    artifactsDir: join(dir, 'artifacts'),
-    backend,
-    heartbeat: () => {},
-    onStart: async () => {},
-    warn: () => {},
-    cancelled: new AbortController().signal,
-    onEpoch: async () => {},
-  });
+  const hooks = (): TrainHooks => plainHooks(join(dir, 'artifacts'), backend);
   const taskOf = (index: number) =>
     prepare(
       {

@@ -219,6 +219,7 @@ const train: TrainActivities = {
       metrics: metrics(input.params.epochs),
       paramCount: 1,
       artifactPath: `mem://${input.trialId}`,
+      artifacts: [],
       epochsCompleted: input.params.epochs,
       backend: 'fake',
       device: 'fake',
