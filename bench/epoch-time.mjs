@@ -7,11 +7,14 @@
 // Both are extrapolated to one epoch of the real sets (sizes and sources below).
 //
 //   node bench/epoch-time.mjs [--tasks pose3d,pose2d,chest] [--warmup N] [--steps N]
+//                             [--eval-reps N] [--batch B] [--dh auto,32,...]
 //                             [--out bench/results/epoch-time.json]
 //
-// Needs `pnpm build` (apps/worker/dist, packages/*/dist) and the native TF.js binding
-// (`pnpm setup:native`). Prints a table and one JSON line; writes the JSON to --out too.
-import { execFileSync } from 'node:child_process';
+// Each task runs in its own Node process (its peak memory its own; an out-of-memory kill ends
+// only that task). Needs `pnpm build` (apps/worker/dist, packages/*/dist) and the native
+// TF.js binding (`pnpm setup:native`). Prints a table and one JSON line; writes the JSON to
+// --out too. ~7 minutes on 2 cores.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -35,25 +38,31 @@ const { tf } = models;
  *   --from-archive` converts (per-split sums quoted in
  *   github.com/hrhodin/UnsupervisedGeometryAwareRepresentationLearning/issues/5 and
  *   github.com/QitaoZhao/ContextAware-PoseFormer/issues/11).
- * - COCO train2017: 149,813 person instances with keypoints (HRNet's loader log
- *   "=> load 149813 samples"; val2017 with ground-truth boxes "=> load 6352 samples").
+ * - COCO train2017: 149,813 person instances with keypoints (HRNet's COCO loader logs
+ *   "=> load 149813 samples", val2017 with ground-truth boxes "=> load 6352 samples", as
+ *   quoted in an HRNet-based public repository's README; not recounted here).
  * - ChestX-ray14: train_val_list.txt has 86,524 images, 0.1 of them (by patient) go to
  *   validation (CHESTXRAY14_DEFAULT_VAL_FRACTION); test_list.txt 25,596.
  */
 const REAL = {
   pose3d: { train: 1_559_752, eval: 543_344, evalName: 'H36M test S9+S11' },
   pose2d: { train: 149_813, eval: 6_352, evalName: 'COCO val2017 GT boxes' },
-  chest: { train: Math.round(86_524 * 0.9), eval: Math.round(86_524 * 0.1), evalName: 'val (0.1 of train_val)' },
+  chest: {
+    train: Math.round(86_524 * 0.9),
+    eval: Math.round(86_524 * 0.1),
+    evalName: 'val (0.1 of train_val)',
+  },
 };
 
 /**
  * The configurations: the sweep file's trials at seed 1, Q≠K, for these d_h, at `batch`.
- * pose2d runs at batch 32 (the sweep says 64) and chest at 16 (the sweep says 64: 64 at
- * 224×224 does not fit in 24 GB on CPU).
+ * pose3d runs at its sweep's 256. The sweeps say 64 for pose2d and 32 for chest; on a 24 GB
+ * CPU machine pose2d at 256×192 runs at 8 (a process training at 8 peaks at ~12 GB resident;
+ * 32 was killed for lack of memory) and chest at 16 (~6.5 GB resident).
  */
 const TASKS = {
   pose3d: { sweep: 'pose3d-h36m-dh.yaml', dH: ['auto', 32, 128], batch: 256 },
-  pose2d: { sweep: 'pose2d-coco-dh.yaml', dH: ['auto', 48, 64], batch: 32 },
+  pose2d: { sweep: 'pose2d-coco-dh.yaml', dH: ['auto', 48, 64], batch: 8 },
   chest: { sweep: 'chest-chestxray14-dh.yaml', dH: ['auto', 128], batch: 16 },
 };
 
@@ -63,6 +72,9 @@ const { values: args } = parseArgs({
     warmup: { type: 'string' },
     steps: { type: 'string' },
     'eval-reps': { type: 'string', default: '3' },
+    batch: { type: 'string' },
+    dh: { type: 'string' },
+    child: { type: 'string' },
     out: { type: 'string', default: join(root, 'bench', 'results', 'epoch-time.json') },
   },
 });
@@ -142,7 +154,8 @@ const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** The input tensor of a batch as the trainer builds it, for forward-only timing. */
 function inputOf(task, batch, batchSize) {
-  if (task === 'pose3d') return tf.tensor3d(batch.inputs.subarray(0, batchSize * 34), [batchSize, 17, 2]);
+  if (task === 'pose3d')
+    return tf.tensor3d(batch.inputs.subarray(0, batchSize * 34), [batchSize, 17, 2]);
   if (task === 'pose2d') return tf.tensor4d(batch.images, [batchSize, 256, 192, 3]);
   return tf.tensor4d(batch.images.subarray(0, batchSize * 224 * 224), [batchSize, 224, 224, 1]);
 }
@@ -151,15 +164,9 @@ async function measure(taskName, params, dataset, backend, artifactsDir) {
   const { batch: batchSize } = TASKS[taskName];
   const { warmup, steps } = STEPS[taskName];
   const input = { sweepId: 'bench', trialId: 'bench-0', task: taskName, dataset, params };
-  const hooks = {
-    artifactsDir,
-    backend,
-    onStart: async () => {},
-    heartbeat: () => {},
-    cancelled: new AbortController().signal,
-    onEpoch: async () => {},
+  const hooks = trainerOf('hooks.js').plainHooks(artifactsDir, backend, {
     warn: (m) => console.error(`  warn: ${m}`),
-  };
+  });
   const t0 = performance.now();
   const task =
     taskName === 'pose3d'
@@ -194,26 +201,153 @@ async function measure(taskName, params, dataset, backend, artifactsDir) {
     if (++n >= warmup + steps) break;
   }
   if (stepMs.length < steps) {
-    throw new Error(`${taskName}: only ${n} full batches of ${batchSize}; make the synthetic set larger`);
+    throw new Error(
+      `${taskName}: only ${n} full batches of ${batchSize}; make the synthetic set larger`,
+    );
   }
-  // Forward only (the evaluations' model.predict + read-back), at the training batch size.
+  // Forward only at the training batch size (the evaluations run at it): model.predict and
+  // the read-back. `fwdMs` reads the output outside tf.tidy; `evalFwdMs` as the trainers'
+  // evaluations do, `tf.tidy(() => model.predict(x).dataSync())`: tidy then walks the
+  // returned typed array element by element looking for tensors (tfjs-core's
+  // walkTensorContainer), which costs in proportion to the output's size.
   const x = inputOf(taskName, first, batchSize);
   const fwdMs = [];
+  const evalFwdMs = [];
   for (let r = 0; r < 1 + Number(args['eval-reps']); r++) {
-    const s = performance.now();
-    tf.tidy(() => task.model.predict(x).dataSync());
+    let s = performance.now();
+    const y = task.model.predict(x);
+    y.dataSync();
+    y.dispose();
     if (r > 0) fwdMs.push(performance.now() - s);
+    s = performance.now();
+    tf.tidy(() => task.model.predict(x).dataSync());
+    if (r > 0) evalFwdMs.push(performance.now() - s);
   }
   x.dispose();
   const params_ = models.countParams(task.model);
   optimizer.dispose();
   task.model.dispose();
-  return { prepareMs, stepMs, batchMs, fwdMs, params: params_ };
+  return { prepareMs, stepMs, batchMs, fwdMs, evalFwdMs, params: params_ };
+}
+
+/**
+ * GFLOP/s of one float32 matrix product, [1088 × 512] · [512 × 2048] (the d_m 512 FFN at batch
+ * 64, the shape bench/README.md quotes), median of 20: how fast this machine is right now.
+ */
+function gemmGflops() {
+  const [m, k, n] = [1088, 512, 2048];
+  const a = tf.randomNormal([m, k]);
+  const b = tf.randomNormal([k, n]);
+  const ms = [];
+  for (let i = 0; i < 23; i++) {
+    const s = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+    if (i >= 3) ms.push(performance.now() - s);
+  }
+  tf.dispose([a, b]);
+  return round((2 * m * k * n) / median(ms) / 1e6, 0);
 }
 
 // ---------------------------------------------------------------- main
 
+/** One task's d_h values in this (child) process; prints one JSON line of rows. */
+async function runTask(taskName) {
+  const cfg = TASKS[taskName];
+  if (args.batch) cfg.batch = Number(args.batch);
+  if (args.dh) cfg.dH = args.dh.split(',').map((d) => (d === 'auto' ? d : Number(d)));
+  if (args.warmup) STEPS[taskName].warmup = Number(args.warmup);
+  if (args.steps) STEPS[taskName].steps = Number(args.steps);
+  const backend = await models.selectBackend(process.env.HEADROOM_BACKEND || 'tensorflow');
+  const spec = sweep.parseSweepText(
+    readFileSync(join(root, 'examples', 'sweeps', cfg.sweep), 'utf8'),
+    cfg.sweep,
+  );
+  const work = mkdtempSync(join(tmpdir(), 'headroom-epoch-'));
+  const rows = [];
+  try {
+    const dataDir = join(work, `${taskName}-data`);
+    const dataset =
+      taskName === 'pose3d'
+        ? pose3dDataset(cfg.batch)
+        : taskName === 'pose2d'
+          ? await pose2dDataset(dataDir, cfg.batch)
+          : await chestDataset(dataDir, cfg.batch);
+    const trials = Array.from({ length: sweep.countGridTrials(spec) }, (_, i) =>
+      sweep.gridTrialAt(spec, i),
+    );
+    for (const dH of cfg.dH) {
+      const base = trials.find((p) => p.d_h === dH && !p.qk_tied && p.seed === 1);
+      if (!base) throw new Error(`${cfg.sweep} has no trial with d_h ${dH}, Q≠K, seed 1`);
+      const params = { ...base, batch_size: cfg.batch };
+      const load = round(loadavg()[0], 2);
+      const m = await measure(taskName, params, dataset, backend, join(work, 'artifacts'));
+      const real = REAL[taskName];
+      const batchMedian = median(m.batchMs);
+      const fwdPerSample = median(m.fwdMs) / cfg.batch;
+      const evalPerSample = median(m.evalFwdMs) / cfg.batch;
+      const stepsPerEpoch = Math.ceil(real.train / cfg.batch);
+      const row = {
+        task: taskName,
+        config: `d_m ${params.d_m}, h ${params.heads}, d_h ${dH}${dH === 'auto' ? ` (${params.d_m / params.heads})` : ''}, L ${params.layers}`,
+        batch: cfg.batch,
+        params: m.params,
+        optimizer: params.optimizer ?? 'adam',
+        steps: m.stepMs.length,
+        msPerStep: round(median(m.stepMs)),
+        msPerStepMin: round(Math.min(...m.stepMs)),
+        msPerStepMax: round(Math.max(...m.stepMs)),
+        msPerBatchWithData: round(batchMedian),
+        trainSamples: real.train,
+        stepsPerEpoch,
+        epochHours: round((stepsPerEpoch * batchMedian) / 3.6e6, 2),
+        fwdMsPerSample: round(fwdPerSample, 3),
+        evalFwdMsPerSample: round(evalPerSample, 3),
+        evalSamples: real.eval,
+        evalSplit: real.evalName,
+        evalMinutes: round((real.eval * evalPerSample) / 6e4, 1),
+        evalMinutesFwdOnly: round((real.eval * fwdPerSample) / 6e4, 1),
+        prepareS: round(m.prepareMs / 1000, 1),
+        loadAverage1m: load,
+      };
+      rows.push(row);
+      console.error(
+        `  ${row.task} ${row.config} B ${row.batch}: ${row.msPerStep} ms/step (${row.msPerStepMin}–${row.msPerStepMax}), with data ${row.msPerBatchWithData}; forward ${row.fwdMsPerSample} ms/sample (${row.evalFwdMsPerSample} as the evaluation reads it)`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  // Peak resident memory of this process (MiB): what the batch needs. VmHWM counts this
+  // process image only; getrusage's maxRSS on Linux also keeps the parent's at fork.
+  const hwmKiB = /VmHWM:\s*(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  const maxRssMiB = Math.round((hwmKiB ? Number(hwmKiB) : process.resourceUsage().maxRSS) / 1024);
+  process.stdout.write(`${JSON.stringify({ rows: rows.map((r) => ({ ...r, maxRssMiB })) })}\n`);
+}
+
+/** Runs one task in a fresh Node process (its peak memory its own; an OOM kill ends only it). */
+function runChild(taskName) {
+  const argv = [fileURLToPath(import.meta.url), '--child', taskName];
+  for (const k of ['warmup', 'steps', 'eval-reps', 'batch', 'dh']) {
+    if (args[k] !== undefined) argv.push(`--${k}`, args[k]);
+  }
+  const res = spawnSync(process.execPath, argv, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' },
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const line = res.stdout.trim().split('\n').at(-1) ?? '';
+  if (res.status !== 0 || !line.startsWith('{')) {
+    const why = res.signal ? `killed by ${res.signal} (out of memory?)` : `exit ${res.status}`;
+    return [{ task: taskName, skipped: why }];
+  }
+  return JSON.parse(line).rows;
+}
+
 async function main() {
+  if (args.child) return runTask(args.child);
   const env = machine();
   const date = new Date().toISOString();
   const loadAtStart = loadavg().map((l) => round(l, 2));
@@ -223,90 +357,44 @@ async function main() {
   console.log(`load average at start ${loadAtStart.join(' ')}`);
   const backend = await models.selectBackend(process.env.HEADROOM_BACKEND || 'tensorflow');
   console.log(`backend ${backend.backend} (${backend.device})`);
-  if (args.warmup || args.steps) {
-    for (const s of Object.values(STEPS)) {
-      if (args.warmup) s.warmup = Number(args.warmup);
-      if (args.steps) s.steps = Number(args.steps);
-    }
-  }
+  const gemmAtStart = gemmGflops();
+  console.log(`float32 GEMM [1088×512]·[512×2048]: ${gemmAtStart} GFLOP/s`);
 
-  const work = mkdtempSync(join(tmpdir(), 'headroom-epoch-'));
   const rows = [];
-  try {
-    for (const taskName of args.tasks.split(',')) {
-      const cfg = TASKS[taskName];
-      if (!cfg) throw new Error(`--tasks: ${taskName}; valid: ${Object.keys(TASKS).join(', ')}`);
-      const spec = sweep.parseSweepText(
-        readFileSync(join(root, 'examples', 'sweeps', cfg.sweep), 'utf8'),
-        cfg.sweep,
-      );
-      const dataDir = join(work, `${taskName}-data`);
-      const dataset =
-        taskName === 'pose3d'
-          ? pose3dDataset(cfg.batch)
-          : taskName === 'pose2d'
-            ? await pose2dDataset(dataDir, cfg.batch)
-            : await chestDataset(dataDir, cfg.batch);
-      const trials = Array.from({ length: sweep.countGridTrials(spec) }, (_, i) =>
-        sweep.gridTrialAt(spec, i),
-      );
-      for (const dH of cfg.dH) {
-        const base = trials.find(
-          (p) => p.d_h === dH && !p.qk_tied && (p.seed === 1 || p.seed === undefined),
-        );
-        const params = base ?? { ...trials[0], d_h: dH, qk_tied: false };
-        params.batch_size = cfg.batch;
-        const load = round(loadavg()[0], 2);
-        const m = await measure(taskName, params, dataset, backend, join(work, 'artifacts'));
-        const real = REAL[taskName];
-        const stepMedian = median(m.stepMs);
-        const batchMedian = median(m.batchMs);
-        const fwdPerSample = median(m.fwdMs) / cfg.batch;
-        const stepsPerEpoch = Math.ceil(real.train / cfg.batch);
-        const row = {
-          task: taskName,
-          config: `d_m ${params.d_m}, h ${params.heads}, d_h ${dH}${dH === 'auto' ? ` (${params.d_m / params.heads})` : ''}, L ${params.layers}`,
-          batch: cfg.batch,
-          params: m.params,
-          optimizer: params.optimizer ?? 'adam',
-          steps: m.stepMs.length,
-          msPerStep: round(stepMedian),
-          msPerStepMin: round(Math.min(...m.stepMs)),
-          msPerStepMax: round(Math.max(...m.stepMs)),
-          msPerBatchWithData: round(batchMedian),
-          trainSamples: real.train,
-          stepsPerEpoch,
-          epochHours: round((stepsPerEpoch * batchMedian) / 3.6e6, 2),
-          evalMsPerSample: round(fwdPerSample, 3),
-          evalSamples: real.eval,
-          evalSplit: real.evalName,
-          evalMinutes: round((real.eval * fwdPerSample) / 6e4, 1),
-          prepareS: round(m.prepareMs / 1000, 1),
-          loadAverage1m: load,
-        };
-        rows.push(row);
-        console.log(
-          `  ${row.task} ${row.config} B ${row.batch}: ${row.msPerStep} ms/step (${row.msPerStepMin}–${row.msPerStepMax}), with data ${row.msPerBatchWithData}; fwd ${row.evalMsPerSample} ms/sample`,
-        );
-      }
+  for (const taskName of args.tasks.split(',')) {
+    if (!TASKS[taskName]) {
+      throw new Error(`--tasks: ${taskName}; valid: ${Object.keys(TASKS).join(', ')}`);
     }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+    rows.push(...runChild(taskName));
   }
 
   const loadAtEnd = loadavg().map((l) => round(l, 2));
+  const gemmAtEnd = gemmGflops();
   console.log('');
   console.log(
-    '| task | config | B | params | ms/step median (min–max) | ms/batch with data | steps/epoch | epoch (h) | eval ms/sample | eval split (min) |',
+    '| task | config | B | params | ms/step median (min–max) | ms/batch with data | steps/epoch | epoch (h) | forward ms/sample (as evaluated) | eval split: min | peak RSS MiB |',
   );
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|');
   for (const r of rows) {
+    if (r.skipped) {
+      console.log(`| ${r.task} | – | – | – | not run: ${r.skipped} | | | | | | |`);
+      continue;
+    }
     console.log(
-      `| ${r.task} | ${r.config} | ${r.batch} | ${r.params} | ${r.msPerStep} (${r.msPerStepMin}–${r.msPerStepMax}) | ${r.msPerBatchWithData} | ${r.stepsPerEpoch} | ${r.epochHours} | ${r.evalMsPerSample} | ${r.evalSplit} ${r.evalSamples}: ${r.evalMinutes} |`,
+      `| ${r.task} | ${r.config} | ${r.batch} | ${r.params} | ${r.msPerStep} (${r.msPerStepMin}–${r.msPerStepMax}) | ${r.msPerBatchWithData} | ${r.stepsPerEpoch} | ${r.epochHours} | ${r.fwdMsPerSample} (${r.evalFwdMsPerSample}) | ${r.evalSplit} ${r.evalSamples}: ${r.evalMinutes} | ${r.maxRssMiB} |`,
     );
   }
-  console.log(`load average at end ${loadAtEnd.join(' ')}`);
-  const result = { date, ...env, backend: backend.backend, loadAtStart, loadAtEnd, steps: STEPS, rows };
+  console.log(`load average at end ${loadAtEnd.join(' ')}; GEMM ${gemmAtEnd} GFLOP/s`);
+  const result = {
+    date,
+    ...env,
+    backend: backend.backend,
+    loadAtStart,
+    loadAtEnd,
+    gemmGflops: [gemmAtStart, gemmAtEnd],
+    steps: STEPS,
+    rows,
+  };
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result));

@@ -205,12 +205,12 @@ export function renderSyntheticChestImage(
   // Findings: a grid of cells over the lung fields; the mark's place jitters within its cell.
   const grid = Math.ceil(Math.sqrt(labelCount));
   const cell = (0.7 * S) / grid;
-  const r = Math.max(2, cell * 0.32);
+  const r = Math.max(2, cell * 0.45);
   for (const k of findings) {
     const gx = cx - 0.35 * S + cell * ((k % grid) + 0.5) + (rng() - 0.5) * cell * 0.2;
     const gy = cy - 0.35 * S + cell * (Math.floor(k / grid) + 0.5) + (rng() - 0.5) * cell * 0.2;
     const shape = k % 3;
-    const strength = 60 + rng() * 30;
+    const strength = 100 + rng() * 30;
     for (let y = Math.floor(gy - r); y <= Math.ceil(gy + r); y++) {
       for (let x = Math.floor(gx - r); x <= Math.ceil(gx + r); x++) {
         if (x < 0 || y < 0 || x >= S || y >= S) continue;

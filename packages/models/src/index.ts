@@ -54,6 +54,7 @@ export { buildTaskModel, type TaskModelConfigs } from './tasks';
 
 export {
   countParams,
+  predictValues,
   trainableVariables,
   describeModel,
   type ModelStats,

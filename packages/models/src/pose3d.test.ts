@@ -2,7 +2,7 @@ import { isHeadroomError } from '@headroom/errors';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './backend';
 import { attentionFlopCount, attentionParamCount } from './flexible-attention';
-import { countParams, describeModel } from './model-stats';
+import { countParams, describeModel, predictValues } from './model-stats';
 import { buildPose3dModel, pose3dParamCount, type Pose3dModelConfig } from './pose3d';
 import { tf } from './tf';
 
@@ -104,6 +104,18 @@ describe('buildPose3dModel', () => {
       optimizer.minimize(stepLoss);
     });
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('predictValues reads the output as predict does, disposing its input and the output', () => {
+    const model = buildPose3dModel(SMALL);
+    const x = tf.randomNormal([3, 17, 2], 0, 1, 'float32', 5);
+    const expected = tf.tidy(() => Array.from((model.predict(x) as tf.Tensor).dataSync()));
+    const before = tf.memory().numTensors;
+    const values = predictValues(model, x);
+    expect(Array.from(values)).toEqual(expected);
+    expect(values).toHaveLength(3 * 17 * 3);
+    expect(x.isDisposed).toBe(true);
+    expect(tf.memory().numTensors).toBe(before - 1);
   });
 
   it('learns: 30 Adam steps lower the loss on a fixed linear target', () => {

@@ -1,7 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isHeadroomError, type Violation } from '@headroom/errors';
 import { describe, expect, it } from 'vitest';
 import { countGridTrials } from './grid';
 import { parseSweepText } from './load';
+import { TASK_IDS, TASKS } from './tasks';
+import { countTrials } from './trials';
 
 // The product brief's example sweep file (the thesis's Human3.6M grid), verbatim.
 const PRODUCT_EXAMPLE = `name: h36m-flexible-heads
@@ -110,5 +114,25 @@ describe('parseSweepText', () => {
     const { violations } = errorOf(() => parseSweepText('# nothing yet\n', 'empty.yaml'));
     expect(violations).toHaveLength(1);
     expect(violations[0]!.message).toMatch(/^the file is empty/);
+  });
+});
+
+describe('examples/sweeps', () => {
+  const dir = join(__dirname, '..', '..', '..', 'examples', 'sweeps');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+
+  it('has a sweep per task on its real data layout, and one on synthetic data', () => {
+    const specs = files.map((f) => parseSweepText(readFileSync(join(dir, f), 'utf8'), f));
+    for (const task of TASK_IDS) {
+      const kinds = specs.filter((s) => s.task === task).map((s) => s.dataset.kind);
+      expect(kinds, task).toContain(TASKS[task].datasetKind);
+      expect(kinds, task).toContain('synthetic');
+    }
+  });
+
+  it.each(files)('%s parses, with trials to run and its task metric', (file) => {
+    const spec = parseSweepText(readFileSync(join(dir, file), 'utf8'), file);
+    expect(countTrials(spec)).toBeGreaterThan(0);
+    expect(Object.keys(TASKS[spec.task].metrics)).toContain(spec.metric.name);
   });
 });

@@ -11,7 +11,13 @@ import {
 } from '@headroom/datasets';
 import { HeadroomError } from '@headroom/errors';
 import { meanAuc, rocAucPerClass } from '@headroom/metrics';
-import { buildChestModel, chestGradCam, tf, trainableVariables } from '@headroom/models';
+import {
+  buildChestModel,
+  chestGradCam,
+  predictValues,
+  tf,
+  trainableVariables,
+} from '@headroom/models';
 import {
   CHEST_LABELS,
   CHESTXRAY14_FINDINGS,
@@ -215,15 +221,15 @@ async function scoreSplit(
     augment: false,
   })) {
     const n = batch.size;
-    const probs = tf.tidy(() => {
-      const x = tf.tensor4d(batch.images.subarray(0, n * imageSize * imageSize), [
+    const probs = predictValues(
+      model,
+      tf.tensor4d(batch.images.subarray(0, n * imageSize * imageSize), [
         n,
         imageSize,
         imageSize,
         1,
-      ]);
-      return (model.predict(x) as tf.Tensor).dataSync();
-    });
+      ]),
+    );
     for (let k = 0; k < n; k++) {
       scores.set(probs.subarray(k * classes, (k + 1) * classes), batch.indices[k]! * classes);
     }

@@ -18,7 +18,13 @@ import {
   type CocoKeypointAnnotation,
   type CocoKeypointsGroundTruth,
 } from '@headroom/metrics';
-import { buildPose2dModel, decodeHeatmaps, tf, trainableVariables } from '@headroom/models';
+import {
+  buildPose2dModel,
+  decodeHeatmaps,
+  predictValues,
+  tf,
+  trainableVariables,
+} from '@headroom/models';
 import { resolveGeometry, TASKS, type MetricName } from '@headroom/sweep';
 import {
   runEpochLoop,
@@ -153,10 +159,10 @@ async function evaluatePose2d(
     shuffle: false,
   })) {
     const n = batch.size;
-    const heatmaps = tf.tidy(() => {
-      const x = tf.tensor4d(batch.images, [n, input.height, input.width, 3]);
-      return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
-    });
+    const heatmaps = predictValues(
+      model,
+      tf.tensor4d(batch.images, [n, input.height, input.width, 3]),
+    );
     // In heatmap pixels (stride 1), then through the inverse crop transform at heatmap size.
     const peaks = decodeHeatmaps(heatmaps, {
       samples: n,

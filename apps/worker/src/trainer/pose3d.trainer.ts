@@ -14,7 +14,7 @@ import {
 } from '@headroom/datasets';
 import { HeadroomError } from '@headroom/errors';
 import { mpjpe, pMpjpe } from '@headroom/metrics';
-import { buildPose3dModel, tf, trainableVariables } from '@headroom/models';
+import { buildPose3dModel, predictValues, tf, trainableVariables } from '@headroom/models';
 import {
   resolveGeometry,
   TASKS,
@@ -114,14 +114,14 @@ async function evaluatePose3d(
   const score = new Pose3dScore(test);
   for (let start = 0; start < test.count; start += ctx.batchSize) {
     const n = Math.min(ctx.batchSize, test.count - start);
-    const pred = tf.tidy(() => {
-      const x = tf.tensor3d(test.inputs.subarray(start * JOINTS * 2, (start + n) * JOINTS * 2), [
+    const pred = predictValues(
+      model,
+      tf.tensor3d(test.inputs.subarray(start * JOINTS * 2, (start + n) * JOINTS * 2), [
         n,
         JOINTS,
         2,
-      ]);
-      return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
-    });
+      ]),
+    );
     score.add(pred, start);
     await ctx.tick();
   }
