@@ -20,8 +20,10 @@ const { parseSweepText, trialAt, countTrials, describeTrial } = require('@headro
 const { selectBackend } = require('@headroom/models');
 const { trainPose2d } = require('./dist/trainer/pose2d.trainer.js');
 const { trainPose3d } = require('./dist/trainer/pose3d.trainer.js');
+const { trainChest } = require('./dist/trainer/chest.trainer.js');
+const { plainHooks } = require('./dist/trainer/hooks.js');
 
-const TRAINERS = { pose2d: trainPose2d, pose3d: trainPose3d };
+const TRAINERS = { pose2d: trainPose2d, pose3d: trainPose3d, chest: trainChest };
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -68,7 +70,7 @@ const t0 = performance.now();
 const seconds = () => Number(((performance.now() - t0) / 1000).toFixed(1));
 const fmt = (metrics) =>
   Object.entries(metrics)
-    .map(([k, v]) => `${k} ${Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(4)}`)
+    .map(([k, v]) => `${k} ${v === null ? '—' : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(4)}`)
     .join(' · ');
 const result = await train(
   {
@@ -78,9 +80,7 @@ const result = await train(
     dataset: spec.dataset,
     params,
   },
-  {
-    artifactsDir: resolve(values.artifacts),
-    backend,
+  plainHooks(resolve(values.artifacts), backend, {
     onStart: async ({ resumedFromEpoch }) =>
       print(
         `data ready after ${seconds()} s${resumedFromEpoch ? `; resumed after epoch ${resumedFromEpoch}` : ''}`,
@@ -90,8 +90,6 @@ const result = await train(
           resumedFromEpoch,
         },
       ),
-    heartbeat: () => {},
-    cancelled: new AbortController().signal,
     onEpoch: async (r) =>
       print(`epoch ${r.epoch} at ${seconds()} s: ${fmt(r.metrics)}`, {
         event: 'epoch',
@@ -100,10 +98,13 @@ const result = await train(
         metrics: r.metrics,
       }),
     warn: (m) => console.error(`warning: ${m}`),
-  },
+  }),
 );
 print(
-  `done in ${seconds()} s: ${fmt(result.metrics)}; ${result.paramCount} parameters; weights ${result.artifactPath}`,
+  `done in ${seconds()} s: ${fmt(result.metrics)}; ${result.paramCount} parameters; weights ${result.artifactPath}` +
+    (result.artifacts.length
+      ? `; ${result.artifacts.length} artifacts in ${dirname(result.artifacts[0].path)}`
+      : ''),
   {
     event: 'done',
     seconds: seconds(),
