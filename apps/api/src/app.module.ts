@@ -10,6 +10,7 @@ import { API_ENV, DATABASE } from './common/tokens';
 import type { ApiEnv } from './env';
 import { LeaderboardsModule } from './leaderboards/leaderboards.module';
 import { SweepsModule } from './sweeps/sweeps.module';
+import { ReferencesModule } from './references/references.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TrialsModule } from './trials/trials.module';
 import { WorkersModule } from './workers/workers.module';
@@ -58,6 +59,7 @@ export class AppModule {
         TrialsModule,
         LeaderboardsModule,
         TasksModule,
+        ReferencesModule,
         WorkersModule,
       ],
     };

@@ -421,6 +421,38 @@ describe('tasks', () => {
   });
 });
 
+describe('references', () => {
+  it("serves the thesis's and the papers' published rows of a task, by the task's metric names", async () => {
+    const res = await api.gql<{
+      references: Array<{
+        id: string;
+        label: string;
+        d_m: number | null;
+        d_h: number | null;
+        metrics: Record<string, number>;
+      }>;
+    }>('{ references(task: pose3d) { id label d_m d_h metrics } }');
+    const rows = res.data?.references ?? [];
+    const base = rows.find((r) => r.id === 'thesis-t2-base');
+    expect(base).toMatchObject({ d_m: 512, d_h: 64, metrics: { mpjpe: 37.7, p_mpjpe: 27.6 } });
+    expect(rows.some((r) => r.label.includes('VideoPose3D'))).toBe(true);
+    for (const r of rows)
+      for (const name of Object.keys(r.metrics)) expect(['mpjpe', 'p_mpjpe']).toContain(name);
+
+    const chest = await api.gql<{ references: Array<{ metrics: Record<string, number> }> }>(
+      '{ references(task: chest, metric: "auc_COVID-19") { metrics } }',
+    );
+    expect(chest.data?.references.length).toBeGreaterThan(0);
+    for (const r of chest.data!.references) expect(r.metrics['auc_COVID-19']).toBeGreaterThan(0.9);
+  });
+
+  it('names the metric a task does not have', async () => {
+    const res = await api.gql('{ references(task: pose3d, metric: "ap") { id } }');
+    expect(res.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+    expect(res.errors?.[0]?.message).toContain('mpjpe');
+  });
+});
+
 describe('process', () => {
   it('printed exactly the listening line on stdout, and exits 0 on SIGTERM', async () => {
     expect(api.stdoutLines).toEqual([`headroom api listening on ${api.url}`]);

@@ -3,6 +3,7 @@ import { runDataCheck, runDataSynth, type DataSynthOptions } from './commands/da
 import { runEval } from './commands/eval';
 import {
   createSweepCommand,
+  exportSweepCommand,
   retryFailedCommand,
   showSweepCommand,
   sweepActionCommand,
@@ -22,6 +23,8 @@ export const USAGE = `usage: headroom <command>
   sweep create FILE [--wait] [--json]       launch a sweep from a YAML/JSON file; --wait shows progress
   sweep show ID [--json]                    trials, attempts, resumed epochs, metrics, leaderboard
   sweep pause|resume|cancel ID [--json]
+  export SWEEP_ID [--format csv|jsonl] [--per-epoch] [--out FILE]
+                                            every trial with its parameters and metrics, for pandas or a spreadsheet
   trials retry-failed SWEEP_ID [--trial ID]… [--json]
                                             run failed/cancelled trials again from their checkpoints
 
@@ -147,6 +150,21 @@ export function buildProgram(exit: (code: number) => void): Command {
         exit(await sweepActionCommand(action, id, { api: api(cmd), json: opts.json })),
       );
   }
+
+  program
+    .command('export')
+    .description('every trial of a sweep with its parameters and metrics, as CSV or JSON lines')
+    .argument('<SWEEP_ID>', 'the sweep id')
+    .option('--format <FORMAT>', 'csv (default) or jsonl')
+    .option('--per-epoch', 'csv: a line per trial and epoch instead of per trial')
+    .option('--out <FILE>', 'write to FILE instead of standard output')
+    .action(
+      async (
+        id: string,
+        opts: { format?: string; perEpoch?: boolean; out?: string },
+        cmd: Command,
+      ) => exit(await exportSweepCommand(id, { api: api(cmd), ...opts })),
+    );
 
   program
     .command('trials')

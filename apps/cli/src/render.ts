@@ -41,7 +41,7 @@ const METRIC_COLUMNS: { [T in TaskId]: Array<MetricColumn<T>> } = {
 };
 
 /** Digits a metric is printed with: those of its column, else 3 (AUCs of single classes, AP…). */
-function digitsOf(task: TaskId, metric: string): number {
+export function metricDigits(task: TaskId, metric: string): number {
   const columns: ReadonlyArray<{ key: string; digits: number }> = METRIC_COLUMNS[task];
   return columns.find((c) => c.key === metric)?.digits ?? 3;
 }
@@ -57,7 +57,7 @@ export function renderProgress(sweep: SweepView): string[] {
   const lines = [`sweep ${sweep.name} (${sweep.id}) — ${sweep.status}`];
   for (const t of sweep.trials) {
     const latest = t.history?.at(-1)?.metrics ?? t.metrics ?? {};
-    const metric = fmt(latest[sweep.metric], digitsOf(sweep.task, sweep.metric));
+    const metric = fmt(latest[sweep.metric], metricDigits(sweep.task, sweep.metric));
     const retry = t.attempts > 1 ? ` attempt ${t.attempts}` : '';
     lines.push(
       `  #${t.index} ${trialLabel(t).padEnd(52)} ${progressBar(t.epochsCompleted, t.epochs)} ` +

@@ -92,6 +92,13 @@ export {
 } from './results';
 export { createAsha, ashaReport, ashaRungs, resolveAshaConfig } from './asha';
 export type { AshaConfig, AshaState, AshaRung, AshaReport, AshaDecision } from './asha';
+export { REFERENCE_ROWS, referenceRows } from './references';
+export type {
+  ReferenceRow,
+  ReferenceRowOf,
+  ReferenceSource,
+  ReferenceGeometry,
+} from './references';
 // Temporal names and payloads: `@headroom/sweep/temporal` (kept out of this entry).
 export { SWEEP_ID_PATTERN, newSweepId, trialId } from './ids';
 // yaml's Node build imports `process`, but bundlers that honour package.json "browser" (Temporal's

@@ -60,7 +60,9 @@ const TASK_METRICS = {
 } as const satisfies Record<TaskId, Record<string, MetricGoal>>;
 
 /** The metric names of a task (of every task when none is given). */
-export type MetricName<T extends TaskId = TaskId> = keyof (typeof TASK_METRICS)[T] & string;
+export type MetricName<T extends TaskId = TaskId> = T extends TaskId
+  ? keyof (typeof TASK_METRICS)[T] & string
+  : never;
 
 export interface TaskInfo {
   /** Every metric the task reports, with the direction that makes it better. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { HeadroomError } from '@headroom/errors';
 import { graphql } from '../graphql-client';
 import {
@@ -10,6 +10,7 @@ import {
   type SweepAction,
   type SweepView,
 } from '../queries';
+import { csvOfTrials, jsonlOfTrials } from '../formats';
 import { LiveBlock, renderLeaderboard, renderProgress } from '../render';
 import { fetchLeaderboard, watchSweep } from '../sweep-watch';
 
@@ -100,6 +101,44 @@ export async function showSweepCommand(id: string | undefined, opts: Common): Pr
       for (const line of renderLeaderboard(rows, sweep.task)) console.log(line);
     }
   }
+  return 0;
+}
+
+export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;
+
+/**
+ * `headroom export SWEEP_ID [--format csv|jsonl] [--per-epoch] [--out FILE]`: every trial with
+ * its parameters and final metrics (CSV: a line per trial; `--per-epoch`: a line per trial and
+ * epoch; JSONL: a trial per line with its history), for pandas or a spreadsheet.
+ */
+export async function exportSweepCommand(
+  id: string | undefined,
+  opts: { api: string; format?: string; perEpoch?: boolean; out?: string },
+): Promise<number> {
+  if (!id)
+    throw new HeadroomError('INVALID_INPUT', 'export needs a sweep id: headroom export SWEEP_ID');
+  const format = opts.format ?? 'csv';
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+    throw new HeadroomError(
+      'INVALID_INPUT',
+      `--format ${format}: use ${EXPORT_FORMATS.join(' or ')}`,
+    );
+  if (opts.perEpoch && format !== 'csv')
+    throw new HeadroomError(
+      'INVALID_INPUT',
+      "--per-epoch is for --format csv; jsonl carries each trial's history",
+    );
+  const { sweep } = await graphql(opts.api, SWEEP_PROGRESS, { id });
+  if (!sweep)
+    throw new HeadroomError('NOT_FOUND', `no sweep ${id}; list sweeps with the API's sweeps query`);
+  const text =
+    format === 'csv'
+      ? csvOfTrials(sweep.trials, { layout: opts.perEpoch ? 'epochs' : 'wide', task: sweep.task })
+      : jsonlOfTrials(sweep.trials);
+  if (opts.out) {
+    writeFileSync(opts.out, text);
+    console.error(`wrote ${sweep.trials.length} trials of ${sweep.name} to ${opts.out}`);
+  } else process.stdout.write(text);
   return 0;
 }
 

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -182,5 +184,33 @@ describe('each task trains from its real data format (Postgres + Temporal + HTTP
       // PNG signature.
       expect([...readFileSync(artifact.path).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     }
+  });
+
+  it('`headroom export` writes every trial as CSV (per trial or per epoch) and JSON lines', async () => {
+    const cli = resolve(__dirname, '..', '..', 'dist', 'main.js');
+    const run = async (...args: string[]) =>
+      (await promisify(execFile)(process.execPath, [cli, 'export', ...args, '--api', stack.apiUrl]))
+        .stdout;
+    const sweep = sweeps.pose3d;
+    const [trial] = sweep.trials;
+
+    const [header, row, ...rest] = (await run(sweep.id)).trimEnd().split('\r\n');
+    expect(rest).toEqual([]);
+    const cells = Object.fromEntries(header!.split(',').map((h, i) => [h, row!.split(',')[i]]));
+    expect(cells).toMatchObject({
+      trial_id: trial!.id,
+      status: 'succeeded',
+      d_m: '32',
+      heads: '4',
+    });
+    expect(Number(cells.mpjpe)).toBe((trial!.metrics as Record<string, number>).mpjpe);
+
+    const perEpoch = (await run(sweep.id, '--per-epoch')).trimEnd().split('\r\n');
+    expect(perEpoch).toHaveLength(1 + EPOCHS);
+
+    const lines = (await run(sweeps.chest.id, '--format', 'jsonl')).trimEnd().split('\n');
+    const exported = lines.map((l) => JSON.parse(l) as { id: string; history: unknown[] });
+    expect(exported.map((t) => t.id)).toEqual(sweeps.chest.trials.map((t) => t.id));
+    expect(exported[0]!.history).toHaveLength(EPOCHS);
   });
 });

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { ReferencesResolver } from './references.resolver';
+
+@Module({ providers: [ReferencesResolver] })
+export class ReferencesModule {}
