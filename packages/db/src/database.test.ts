@@ -28,7 +28,15 @@ async function tableNames(db: Database): Promise<string[]> {
   return result.rows.map((r) => (r as { table_name: string }).table_name);
 }
 
-const TABLES = ['checkpoints', 'sweeps', 'trial_metrics', 'trials', 'workers'];
+const TABLES = [
+  'checkpoints',
+  'sweeps',
+  'trial_final_metrics',
+  'trial_metric_values',
+  'trial_metrics',
+  'trials',
+  'workers',
+];
 
 async function openError(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(

@@ -10,9 +10,23 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { MIGRATION_LOCK_KEY, migrationsFolder } from './migrations';
-import { checkpoints, sweeps, trialMetrics, trials } from './schema';
+import {
+  checkpoints,
+  sweeps,
+  trialFinalMetrics,
+  trialMetrics,
+  trialMetricValues,
+  trials,
+} from './schema';
 
-export const schema = { sweeps, trials, trialMetrics, checkpoints };
+export const schema = {
+  sweeps,
+  trials,
+  trialMetrics,
+  trialMetricValues,
+  trialFinalMetrics,
+  checkpoints,
+};
 export type Schema = typeof schema;
 
 /** What `db.execute` returns on both drivers (node-postgres QueryResult and PGlite Results share `rows`). */

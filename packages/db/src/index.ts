@@ -7,8 +7,24 @@ export type { EmbeddedDatabaseServer, ServeEmbeddedDatabaseOptions } from './emb
 export { MIGRATIONS_FOLDER } from './migrations';
 
 // Statuses, tasks and goals are @headroom/sweep's vocabulary; the tables' CHECKs are built from it.
-export { checkpoints, sweeps, trialMetrics, trials, workers } from './schema';
-export type { CheckpointRow, SweepRow, TrialMetricRow, TrialRow, WorkerRow } from './rows';
+export {
+  checkpoints,
+  sweeps,
+  trialFinalMetrics,
+  trialMetrics,
+  trialMetricValues,
+  trials,
+  workers,
+} from './schema';
+export type {
+  CheckpointRow,
+  SweepRow,
+  TrialFinalMetricRow,
+  TrialMetricRow,
+  TrialMetricValueRow,
+  TrialRow,
+  WorkerRow,
+} from './rows';
 
 export {
   getSweep,
@@ -34,7 +50,21 @@ export { listSweepMetrics, listTrialMetrics, recordEpochMetrics } from './querie
 export type { RecordEpochMetricsInput } from './queries/metrics';
 export { latestCheckpoint, listCheckpoints, recordCheckpoint } from './queries/checkpoints';
 export type { RecordCheckpointInput } from './queries/checkpoints';
-export { leaderboard } from './queries/leaderboard';
-export type { LeaderboardEntry, LeaderboardQuery } from './queries/leaderboard';
+export { groupedLeaderboard, leaderboard } from './queries/leaderboard';
+export type {
+  GroupedLeaderboardPage,
+  GroupedLeaderboardQuery,
+  GroupedLeaderboardRow,
+  LeaderboardEntry,
+  LeaderboardEpoch,
+  LeaderboardFilter,
+  LeaderboardGroupBy,
+  LeaderboardGroupTrial,
+  LeaderboardQuery,
+  MetricSummary,
+  ParetoCost,
+} from './queries/leaderboard';
+export { paretoFront } from './pareto';
+export type { ParetoOptions } from './pareto';
 export { listWorkers, markWorkerSeen, registerWorker } from './queries/workers';
 export type { RegisterWorkerInput } from './queries/workers';

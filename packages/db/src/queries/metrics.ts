@@ -1,8 +1,9 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../database';
 import { getTableColumns } from 'drizzle-orm';
 import type { TrialMetricRow } from '../rows';
-import { trialMetrics, trials } from '../schema';
+import { sweeps, trialMetrics, trialMetricValues, trials } from '../schema';
+import { finiteMetrics } from './finite-metrics';
 import { trialNotFound } from './trials';
 
 export type RecordEpochMetricsInput = Pick<
@@ -10,7 +11,11 @@ export type RecordEpochMetricsInput = Pick<
   'trialId' | 'epoch' | 'metrics' | 'breakdown'
 >;
 
-/** One row per trial and epoch however often an epoch is reported; the latest report wins. */
+/**
+ * One row per trial and epoch however often an epoch is reported; the latest report wins, in
+ * `trial_metrics` (as sent) and in `trial_metric_values` (its finite numbers: the epoch's rows are
+ * replaced, so a value missing from the re-delivered report disappears).
+ */
 export async function recordEpochMetrics(
   db: Database,
   input: RecordEpochMetricsInput,
@@ -22,9 +27,28 @@ export async function recordEpochMetrics(
         epochsCompleted: sql`greatest(${trials.epochsCompleted}, ${input.epoch}::integer)`,
         updatedAt: sql`now()`,
       })
-      .where(eq(trials.id, input.trialId))
-      .returning({ id: trials.id });
-    if (updated.length === 0) throw trialNotFound(input.trialId);
+      .from(sweeps)
+      .where(and(eq(trials.id, input.trialId), eq(sweeps.id, trials.sweepId)))
+      .returning({ task: sweeps.task });
+    const task = updated[0]?.task;
+    if (task === undefined) throw trialNotFound(input.trialId);
+    await tx
+      .delete(trialMetricValues)
+      .where(
+        and(eq(trialMetricValues.trialId, input.trialId), eq(trialMetricValues.epoch, input.epoch)),
+      );
+    const values = finiteMetrics(input.metrics);
+    if (values.length > 0) {
+      await tx.insert(trialMetricValues).values(
+        values.map(([name, value]) => ({
+          trialId: input.trialId,
+          epoch: input.epoch,
+          name,
+          value,
+          task,
+        })),
+      );
+    }
     await tx
       .insert(trialMetrics)
       .values({

@@ -3,7 +3,8 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../database';
 import type { FinalTrialStatus } from '@headroom/sweep';
 import type { TrialRow } from '../rows';
-import { trials } from '../schema';
+import { sweeps, trialFinalMetrics, trials } from '../schema';
+import { finiteMetrics } from './finite-metrics';
 
 // Every write below is safe to repeat: Temporal runs activities at least once.
 
@@ -51,32 +52,48 @@ export async function markTrialRunning(
 
 export type CompleteTrialInput = { trialId: string } & Pick<
   typeof trials.$inferInsert,
-  'paramCount' | 'artifactPath' | 'artifacts' | 'backend' | 'device'
+  'paramCount' | 'flops' | 'artifactPath' | 'artifacts' | 'backend' | 'device'
 > & {
     metrics: NonNullable<(typeof trials.$inferInsert)['metrics']>;
     epochsCompleted: number;
   };
 
+/**
+ * Marks a trial succeeded with its final metrics; in the same transaction its typed final values
+ * (`trial_final_metrics`) are replaced, so a repeated completion leaves exactly the latest report's.
+ */
 export async function completeTrial(db: Database, input: CompleteTrialInput): Promise<void> {
-  const updated = await db
-    .update(trials)
-    .set({
-      status: 'succeeded',
-      metrics: input.metrics,
-      paramCount: input.paramCount,
-      artifactPath: input.artifactPath,
-      artifacts: input.artifacts ?? [],
-      epochsCompleted: sql`greatest(${trials.epochsCompleted}, ${input.epochsCompleted}::integer)`,
-      backend: input.backend,
-      device: input.device,
-      error: null,
-      // A repeated completion keeps the time of the first.
-      finishedAt: sql`case when ${trials.status} = 'succeeded' then coalesce(${trials.finishedAt}, now()) else now() end`,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(trials.id, input.trialId))
-    .returning({ id: trials.id });
-  if (updated.length === 0) throw trialNotFound(input.trialId);
+  await db.transaction(async (tx) => {
+    const updated = await tx
+      .update(trials)
+      .set({
+        status: 'succeeded',
+        metrics: input.metrics,
+        paramCount: input.paramCount,
+        flops: input.flops,
+        artifactPath: input.artifactPath,
+        artifacts: input.artifacts ?? [],
+        epochsCompleted: sql`greatest(${trials.epochsCompleted}, ${input.epochsCompleted}::integer)`,
+        backend: input.backend,
+        device: input.device,
+        error: null,
+        // A repeated completion keeps the time of the first.
+        finishedAt: sql`case when ${trials.status} = 'succeeded' then coalesce(${trials.finishedAt}, now()) else now() end`,
+        updatedAt: sql`now()`,
+      })
+      .from(sweeps)
+      .where(and(eq(trials.id, input.trialId), eq(sweeps.id, trials.sweepId)))
+      .returning({ task: sweeps.task, sweepId: trials.sweepId });
+    const row = updated[0];
+    if (row === undefined) throw trialNotFound(input.trialId);
+    await tx.delete(trialFinalMetrics).where(eq(trialFinalMetrics.trialId, input.trialId));
+    const values = finiteMetrics(input.metrics);
+    if (values.length > 0) {
+      await tx
+        .insert(trialFinalMetrics)
+        .values(values.map(([name, value]) => ({ trialId: input.trialId, name, value, ...row })));
+    }
+  });
 }
 
 export interface FailTrialInput {

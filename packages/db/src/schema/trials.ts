@@ -40,6 +40,8 @@ export const trials = pgTable(
     epochs: integer().notNull(),
     epochsCompleted: integer().notNull().default(0),
     paramCount: bigint({ mode: 'number' }),
+    /** FLOPs per sample (one forward pass), from packages/models; null until reported. */
+    flops: bigint({ mode: 'number' }),
     /** Final metrics of a succeeded trial, name → value. */
     metrics: jsonb().$type<MetricValues>(),
     /** The final weights. */
