@@ -453,6 +453,122 @@ describe('references', () => {
   });
 });
 
+describe('leaderboardGroups', () => {
+  const GROUPS = /* GraphQL */ `
+    query ($sweepIds: [ID!], $groupBy: LeaderboardGroupBy!, $after: String, $limit: Int) {
+      leaderboardGroups(
+        task: pose3d
+        metric: "mpjpe"
+        groupBy: $groupBy
+        sweepIds: $sweepIds
+        limit: $limit
+        after: $after
+        withReferences: true
+      ) {
+        rows {
+          rank
+          d_m
+          d_h
+          qk_tied
+          n
+          mean
+          std
+          min
+          max
+          paramCount
+          metrics
+          trials {
+            id
+            value
+          }
+        }
+        next
+        references {
+          id
+        }
+      }
+    }
+  `;
+  interface Page {
+    leaderboardGroups: {
+      rows: Array<{
+        rank: number;
+        d_m: number;
+        d_h: number;
+        n: number;
+        mean: number;
+        std: number | null;
+        min: number;
+        max: number;
+        metrics: Record<string, { mean: number; std: number | null }>;
+        trials: Array<{ id: string; value: number }>;
+      }>;
+      next: string | null;
+      references: Array<{ id: string }>;
+    };
+  }
+  const POSE3D_D = 'swdddddddddd';
+
+  it('pools the seeds of a geometry into mean ± sample std, every metric too, best first', async () => {
+    // Two more seeds of trial A-0's geometry (512/8/64), in a sweep of their own.
+    await insertSweep(handle.db, {
+      task: 'pose3d',
+      method: 'grid',
+      metricName: 'mpjpe',
+      metricGoal: 'minimize',
+      spec: {},
+      id: POSE3D_D,
+      name: 'h36m-d',
+      trials: [trial(0, 512, 8, 64, false), trial(1, 512, 8, 64, false)],
+    });
+    await complete(POSE3D_D, 0, { mpjpe: 47.1, p_mpjpe: 36 });
+    await complete(POSE3D_D, 1, { mpjpe: 49.1, p_mpjpe: 38 });
+
+    const res = await api.gql<Page>(GROUPS, {
+      sweepIds: [POSE3D_A, POSE3D_D],
+      groupBy: 'geometry',
+    });
+    expect(res.errors).toBeUndefined();
+    const { rows, references } = res.data!.leaderboardGroups;
+    // A-1 (37.7) alone; then the three seeds of 512/8/64; then A-2 (52).
+    expect(rows.map((r) => [r.rank, r.d_h, r.n])).toEqual([
+      [1, 128, 1],
+      [2, 64, 3],
+      [3, 32, 1],
+    ]);
+    const pooled = rows[1]!;
+    const values = [45.1, 47.1, 49.1];
+    const mean = values.reduce((a, b) => a + b) / 3;
+    const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / 2);
+    expect(pooled.mean).toBeCloseTo(mean, 9);
+    expect(pooled.std).toBeCloseTo(std, 9);
+    expect([pooled.min, pooled.max]).toEqual([45.1, 49.1]);
+    expect(pooled.metrics.p_mpjpe!.mean).toBeCloseTo((35 + 36 + 38) / 3, 9);
+    expect(pooled.trials.map((t) => t.id).sort()).toEqual(
+      [trialId(POSE3D_A, 0), trialId(POSE3D_D, 0), trialId(POSE3D_D, 1)].sort(),
+    );
+    expect(rows[0]!.std).toBeNull();
+    // Published rows ride along, outside the ranking.
+    expect(references.map((r) => r.id)).toContain('thesis-t2-base');
+  });
+
+  it('pages with a cursor, and refuses a sweep of another task', async () => {
+    const first = await api.gql<Page>(GROUPS, { groupBy: 'trial', limit: 2 });
+    const page1 = first.data!.leaderboardGroups;
+    expect(page1.rows).toHaveLength(2);
+    const second = await api.gql<Page>(GROUPS, { groupBy: 'trial', limit: 50, after: page1.next });
+    const all = [...page1.rows, ...second.data!.leaderboardGroups.rows];
+    const means = all.map((r) => r.mean);
+    expect(means).toEqual([...means].sort((a, b) => a - b));
+    expect(new Set(all.map((r) => r.trials[0]!.id)).size).toBe(all.length);
+    expect(all.every((r) => r.n === 1)).toBe(true);
+
+    const wrong = await api.gql(GROUPS, { groupBy: 'trial', sweepIds: [POSE2D_C] });
+    expect(wrong.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+    expect(wrong.errors?.[0]?.message).toContain('pose2d sweep');
+  });
+});
+
 describe('process', () => {
   it('printed exactly the listening line on stdout, and exits 0 on SIGTERM', async () => {
     expect(api.stdoutLines).toEqual([`headroom api listening on ${api.url}`]);

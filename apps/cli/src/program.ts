@@ -1,6 +1,7 @@
 import { Command, CommanderError, Help, Option } from 'commander';
 import { runDataCheck, runDataSynth, type DataSynthOptions } from './commands/data';
 import { runEval } from './commands/eval';
+import { leaderboardCommand, type LeaderboardOptions } from './commands/leaderboard';
 import {
   createSweepCommand,
   exportSweepCommand,
@@ -23,6 +24,9 @@ export const USAGE = `usage: headroom <command>
   sweep create FILE [--wait] [--json]       launch a sweep from a YAML/JSON file; --wait shows progress
   sweep show ID [--json]                    trials, attempts, resumed epochs, metrics, leaderboard
   sweep pause|resume|cancel ID [--json]
+  leaderboard --task T [--metric M] [--group-by geometry|trial] [--sweep ID]… [--epoch final|best] [--json]
+  leaderboard --task T [--pareto params|flops] [--with-references] [--limit N] [--format table|markdown|csv|json]
+                                            a results table: a row per head geometry (mean ± std over seeds) or per trial
   export SWEEP_ID [--format csv|jsonl] [--per-epoch] [--out FILE]
                                             every trial with its parameters and metrics, for pandas or a spreadsheet
   trials retry-failed SWEEP_ID [--trial ID]… [--json]
@@ -150,6 +154,32 @@ export function buildProgram(exit: (code: number) => void): Command {
         exit(await sweepActionCommand(action, id, { api: api(cmd), json: opts.json })),
       );
   }
+
+  program
+    .command('leaderboard')
+    .description(
+      "a task's results table: a row per head geometry (mean ± std over seeds) or per trial",
+    )
+    .option('--task <TASK>', 'pose3d, pose2d or chest')
+    .option('--metric <NAME>', "the metric to rank by (default: the task's)")
+    .option('--group-by <HOW>', 'geometry (default) or trial')
+    .option(
+      '--sweep <ID>',
+      'only this sweep (repeatable; default: every sweep of the task)',
+      (id: string, all: string[] = []) => [...all, id],
+    )
+    .option('--epoch <WHICH>', "final (default) or best: each trial's last or best epoch")
+    .option('--pareto <COST>', 'params or flops: only the rows no cheaper row beats')
+    .option(
+      '--with-references',
+      'published rows (papers, the thesis tables) beside the measured ones',
+    )
+    .option('--limit <N>', 'rows (default 20)')
+    .option('--format <FORMAT>', 'table (default), markdown, csv or json')
+    .addOption(jsonOption())
+    .action(async (opts: Omit<LeaderboardOptions, 'api'>, cmd: Command) =>
+      exit(await leaderboardCommand({ api: api(cmd), ...opts })),
+    );
 
   program
     .command('export')

@@ -137,7 +137,71 @@ export const LEADERBOARD = graphql(`
   }
 `);
 
+export const LEADERBOARD_GROUPS = graphql(`
+  query LeaderboardGroups(
+    $task: Task!
+    $metric: String!
+    $groupBy: LeaderboardGroupBy!
+    $epoch: LeaderboardEpoch!
+    $pareto: ParetoCost
+    $sweepIds: [ID!]
+    $withReferences: Boolean!
+    $limit: Int
+    $after: String
+  ) {
+    leaderboardGroups(
+      task: $task
+      metric: $metric
+      groupBy: $groupBy
+      epoch: $epoch
+      pareto: $pareto
+      sweepIds: $sweepIds
+      withReferences: $withReferences
+      limit: $limit
+      after: $after
+    ) {
+      rows {
+        rank
+        d_m
+        heads
+        d_h
+        qk_tied
+        params
+        n
+        mean
+        std
+        min
+        max
+        paramCount
+        flops
+        metrics
+        trials {
+          id
+          sweepId
+          value
+          epoch
+        }
+      }
+      next
+      references {
+        id
+        task
+        label
+        citation
+        url
+        d_m
+        heads
+        d_h
+        qk_tied
+        metrics
+        note
+      }
+    }
+  }
+`);
+
 /** A sweep as `sweep show` and the progress view read it. */
 export type SweepView = NonNullable<ResultOf<typeof SWEEP_PROGRESS>['sweep']>;
 export type TrialView = SweepView['trials'][number];
 export type LeaderboardRow = ResultOf<typeof LEADERBOARD>['leaderboard'][number];
+export type LeaderboardGroupsPage = ResultOf<typeof LEADERBOARD_GROUPS>['leaderboardGroups'];

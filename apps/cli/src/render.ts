@@ -1,5 +1,5 @@
 import { describeTrial, type MetricName, type TaskId, type TrialParams } from '@headroom/sweep';
-import type { LeaderboardRow, SweepView, TrialView } from './queries';
+import type { LeaderboardGroupsPage, LeaderboardRow, SweepView, TrialView } from './queries';
 
 const BAR = 20;
 
@@ -68,32 +68,84 @@ export function renderProgress(sweep: SweepView): string[] {
   return lines;
 }
 
-/** The leaderboard as a table, with the task's headline metrics. */
-export function renderLeaderboard(rows: LeaderboardRow[], task: TaskId): string[] {
-  const columns: ReadonlyArray<{ key: string; label: string; digits: number }> =
-    METRIC_COLUMNS[task];
-  const header = [
-    'rank',
-    'd_m',
-    'heads',
-    'd_h',
-    'qk_tied',
-    'parameters',
-    ...columns.map((c) => c.label),
-  ];
-  const body = rows.map((r) => [
-    String(r.rank),
-    String(r.trial.d_m),
-    String(r.trial.heads),
-    r.trial.d_h * r.trial.heads === r.trial.d_m ? `${r.trial.d_h} (auto)` : String(r.trial.d_h),
-    String(r.trial.qk_tied),
-    (r.trial.paramCount ?? 0).toLocaleString('en-US'),
-    ...columns.map((c) => fmt(r.trial.metrics?.[c.key], c.digits)),
-  ]);
+/** d_h as the tables print it: the standard layer's marked `(auto)`. */
+function headSize(g: { d_m: number; heads: number; d_h: number }): string {
+  return g.d_h * g.heads === g.d_m ? `${g.d_h} (auto)` : String(g.d_h);
+}
+
+/** Aligned columns: the first left-aligned, the others right-aligned, a rule under the header. */
+function alignedTable(header: string[], body: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)];
+}
+
+/** The leaderboard as a table, with the task's headline metrics. */
+export function renderLeaderboard(rows: LeaderboardRow[], task: TaskId): string[] {
+  const columns: ReadonlyArray<{ key: string; label: string; digits: number }> =
+    METRIC_COLUMNS[task];
+  return alignedTable(
+    ['rank', 'd_m', 'heads', 'd_h', 'qk_tied', 'parameters', ...columns.map((c) => c.label)],
+    rows.map((r) => [
+      String(r.rank),
+      String(r.trial.d_m),
+      String(r.trial.heads),
+      headSize(r.trial),
+      String(r.trial.qk_tied),
+      (r.trial.paramCount ?? 0).toLocaleString('en-US'),
+      ...columns.map((c) => fmt(r.trial.metrics?.[c.key], c.digits)),
+    ]),
+  );
+}
+
+/**
+ * A grouped leaderboard as a table: a row per geometry (or trial) with its trial count and the
+ * task's headline metrics as mean ± std; the other parameters that split groups at the end.
+ */
+export function renderGroups(
+  rows: LeaderboardGroupsPage['rows'],
+  task: TaskId,
+  metric: string,
+): string[] {
+  const columns: Array<{ key: string; label: string; digits: number }> = [...METRIC_COLUMNS[task]];
+  if (!columns.some((c) => c.key === metric))
+    columns.unshift({ key: metric, label: metric, digits: metricDigits(task, metric) });
+  const stat = (m: unknown, digits: number): string => {
+    const s = m as { mean?: number; std?: number | null } | undefined;
+    if (s?.mean === undefined) return '—';
+    return s.std === null || s.std === undefined
+      ? fmt(s.mean, digits)
+      : `${fmt(s.mean, digits)} ± ${fmt(s.std, digits)}`;
+  };
+  const params = (p: unknown) =>
+    Object.entries((p ?? {}) as Record<string, unknown>)
+      .map(([k, v]) => `${k} ${String(v)}`)
+      .join(', ');
+  return alignedTable(
+    [
+      'rank',
+      'd_m',
+      'heads',
+      'd_h',
+      'qk_tied',
+      'n',
+      'parameters',
+      ...columns.map((c) => c.label),
+      'also',
+    ],
+    rows.map((r) => [
+      String(r.rank),
+      String(r.d_m),
+      String(r.heads),
+      headSize(r),
+      String(r.qk_tied),
+      String(r.n),
+      r.paramCount === null ? '—' : r.paramCount.toLocaleString('en-US'),
+      ...columns.map((c) => stat((r.metrics as Record<string, unknown>)[c.key], c.digits)),
+      params(r.params),
+    ]),
+  );
 }
 
 /** Redraws a block of lines in place on a terminal; prints only changes elsewhere (CI logs). */

@@ -50,7 +50,13 @@ export { listSweepMetrics, listTrialMetrics, recordEpochMetrics } from './querie
 export type { RecordEpochMetricsInput } from './queries/metrics';
 export { latestCheckpoint, listCheckpoints, recordCheckpoint } from './queries/checkpoints';
 export type { RecordCheckpointInput } from './queries/checkpoints';
-export { groupedLeaderboard, leaderboard } from './queries/leaderboard';
+export {
+  groupedLeaderboard,
+  leaderboard,
+  LEADERBOARD_EPOCHS,
+  LEADERBOARD_GROUP_BYS,
+  PARETO_COSTS,
+} from './queries/leaderboard';
 export type {
   GroupedLeaderboardPage,
   GroupedLeaderboardQuery,

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { LEADERBOARD_EPOCHS, LEADERBOARD_GROUP_BYS, PARETO_COSTS } from '@headroom/db';
 import {
   METRIC_GOALS,
   SUPPORTED_METHODS,
@@ -22,6 +23,9 @@ export const TrialStatus = enumOf(TRIAL_STATUSES);
 export const WorkerStatus = enumOf(WORKER_STATUSES);
 export const MetricGoal = enumOf(METRIC_GOALS);
 export const SearchMethod = enumOf(SUPPORTED_METHODS);
+export const LeaderboardGroupBy = enumOf(LEADERBOARD_GROUP_BYS);
+export const LeaderboardEpoch = enumOf(LEADERBOARD_EPOCHS);
+export const ParetoCost = enumOf(PARETO_COSTS);
 
 /** Each enum with what its values are called in an error message ("unknown task …; known tasks: …"). */
 const ENUMS = [
@@ -67,6 +71,29 @@ const ENUMS = [
     noun: 'method',
     plural: 'methods',
     description: 'How a sweep picks its trials: every grid point, or seeded random samples.',
+  },
+  {
+    name: 'LeaderboardGroupBy',
+    values: LeaderboardGroupBy,
+    noun: 'grouping',
+    plural: 'groupings',
+    description:
+      'geometry: the trials of one head geometry (and the same other non-seed parameters) as one row, mean ± std over seeds; trial: a row per trial.',
+  },
+  {
+    name: 'LeaderboardEpoch',
+    values: LeaderboardEpoch,
+    noun: 'epoch choice',
+    plural: 'epoch choices',
+    description:
+      "final: each trial's last epoch (the honest default when the test split is also the validation split); best: its best epoch on the ranked metric.",
+  },
+  {
+    name: 'ParetoCost',
+    values: ParetoCost,
+    noun: 'cost',
+    plural: 'costs',
+    description: 'The cost axis of a Pareto front: parameter count or FLOPs per sample.',
   },
 ] as const;
 

@@ -1,10 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { getSweep, leaderboard, type Database } from '@headroom/db';
+import {
+  getSweep,
+  groupedLeaderboard,
+  leaderboard,
+  type Database,
+  type LeaderboardEpoch,
+  type LeaderboardFilter,
+  type LeaderboardGroupBy,
+  type ParetoCost,
+} from '@headroom/db';
 import { HeadroomError, type Violation } from '@headroom/errors';
-import { isTaskId, TASK_IDS, TASKS, type TaskId } from '@headroom/sweep';
+import {
+  isTaskId,
+  referenceRows,
+  TASK_IDS,
+  TASKS,
+  type MetricGoal,
+  type TaskId,
+} from '@headroom/sweep';
 import { checkLimit, throwIfViolations } from '../common/limits';
 import { DATABASE } from '../common/tokens';
+import { toReferenceRow } from '../references/reference-row.model';
 import type { LeaderboardEntry } from './leaderboard-entry.model';
+import type { LeaderboardPage } from './leaderboard-group.model';
 
 export interface LeaderboardArgs {
   task: TaskId;
@@ -13,12 +31,102 @@ export interface LeaderboardArgs {
   limit?: number | null;
 }
 
+export interface LeaderboardGroupsArgs {
+  task: TaskId;
+  metric: string;
+  groupBy: LeaderboardGroupBy;
+  epoch: LeaderboardEpoch;
+  pareto?: ParetoCost | null;
+  sweepIds?: string[] | null;
+  where?: LeaderboardFilter | null;
+  withReferences?: boolean | null;
+  limit?: number | null;
+  after?: string | null;
+}
+
 @Injectable()
 export class LeaderboardsService {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   /** Best trials first; the goal (and so the order) comes from the task's metric, never from the caller. */
   async rank(args: LeaderboardArgs): Promise<LeaderboardEntry[]> {
+    const sweepId = args.sweepId ?? undefined;
+    const { goal, limit } = await this.check(
+      args,
+      sweepId === undefined ? [] : [sweepId],
+      'sweepId',
+    );
+    const rows = await leaderboard(this.db, {
+      task: args.task,
+      metric: args.metric,
+      goal,
+      sweepId,
+      limit,
+    });
+    return rows.map((row) => ({
+      rank: row.rank,
+      value: row.value,
+      sweepId: row.trial.sweepId,
+      sweepName: row.sweepName,
+      trial: row.trial,
+    }));
+  }
+
+  /**
+   * Rows of one geometry (or one trial) with mean ± std over their trials, best first, a page at
+   * a time; published rows beside them when asked, never mixed into the statistics.
+   */
+  async groups(args: LeaderboardGroupsArgs): Promise<LeaderboardPage> {
+    const sweepIds = args.sweepIds ?? [];
+    const { goal, limit } = await this.check(args, sweepIds, 'sweepIds');
+    const page = await groupedLeaderboard(this.db, {
+      task: args.task,
+      metric: args.metric,
+      goal,
+      groupBy: args.groupBy,
+      epoch: args.epoch,
+      pareto: args.pareto ?? undefined,
+      sweepIds: sweepIds.length > 0 ? sweepIds : undefined,
+      where: args.where ? withoutNulls(args.where) : undefined,
+      limit,
+      after: args.after ?? undefined,
+    });
+    return {
+      next: page.next,
+      rows: page.rows.map((row) => ({
+        rank: row.rank,
+        key: row.key,
+        d_m: row.geometry.dModel,
+        heads: row.geometry.heads,
+        d_h: row.geometry.dH,
+        qk_tied: row.geometry.qkTied,
+        params: row.params,
+        n: row.n,
+        mean: row.mean,
+        std: row.std,
+        min: row.min,
+        max: row.max,
+        paramCount: row.paramCount,
+        paramCountRange: row.paramCountRange,
+        flops: row.flops,
+        metrics: row.metrics,
+        trials: row.trials,
+      })),
+      references: args.withReferences
+        ? referenceRows(args.task, args.metric).map(toReferenceRow)
+        : [],
+    };
+  }
+
+  /**
+   * The metric's goal and the page size, after checking the task, the metric, the limit and that
+   * every sweep exists and is of the task; every problem at once, each with its argument's path.
+   */
+  private async check(
+    args: { task: TaskId; metric: string; limit?: number | null },
+    sweepIds: readonly string[],
+    sweepPath: string,
+  ): Promise<{ goal: MetricGoal; limit: number }> {
     const violations: Violation[] = [];
     // GraphQL refuses an unknown task (an enum) before this runs; other callers may not.
     const taskInfo = isTaskId(args.task) ? TASKS[args.task] : undefined;
@@ -44,39 +152,37 @@ export class LeaderboardsService {
     if (!goal)
       throw new HeadroomError('INTERNAL', 'leaderboard: metric goal unresolved after validation');
 
-    const sweepId = args.sweepId ?? undefined;
-    if (sweepId !== undefined) {
+    for (const [i, sweepId] of sweepIds.entries()) {
+      const path =
+        sweepIds.length === 1 && sweepPath === 'sweepId' ? sweepPath : `${sweepPath}[${i}]`;
       const sweep = await getSweep(this.db, sweepId);
       if (!sweep) {
         throw new HeadroomError(
           'NOT_FOUND',
-          `sweepId: no sweep ${sweepId}; list sweeps with the sweeps query`,
-          [{ path: 'sweepId', message: `no sweep ${sweepId}` }],
+          `${path}: no sweep ${sweepId}; list sweeps with the sweeps query`,
+          [{ path, message: `no sweep ${sweepId}` }],
         );
       }
       if (sweep.task !== args.task) {
         throw HeadroomError.invalid('INVALID_INPUT', 'the leaderboard query', [
           {
-            path: 'sweepId',
+            path,
             message: `sweep ${sweepId} is a ${sweep.task} sweep; ask for task: "${sweep.task}"`,
           },
         ]);
       }
     }
-
-    const rows = await leaderboard(this.db, {
-      task: args.task,
-      metric: args.metric,
-      goal,
-      sweepId,
-      limit,
-    });
-    return rows.map((row) => ({
-      rank: row.rank,
-      value: row.value,
-      sweepId: row.trial.sweepId,
-      sweepName: row.sweepName,
-      trial: row.trial,
-    }));
+    return { goal, limit };
   }
+}
+
+/** GraphQL sends `null` for a field given as null; the query reads absent fields only. */
+function withoutNulls(where: LeaderboardFilter): LeaderboardFilter {
+  const range = where.paramCount && {
+    ...(where.paramCount.min != null ? { min: where.paramCount.min } : {}),
+    ...(where.paramCount.max != null ? { max: where.paramCount.max } : {}),
+  };
+  return Object.fromEntries(
+    Object.entries({ ...where, paramCount: range }).filter(([, v]) => v != null),
+  ) as LeaderboardFilter;
 }

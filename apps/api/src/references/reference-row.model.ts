@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import type { TaskId } from '@headroom/sweep';
+import type { ReferenceRow as PublishedRow, TaskId } from '@headroom/sweep';
 import { Task } from '../common/enums';
 import { GraphQLJSON } from '../common/json.scalar';
 
@@ -49,4 +49,21 @@ export class ReferenceRow {
     description: 'Why a number is not comparable as is, or how it was derived.',
   })
   note!: string | null;
+}
+
+/** A published row of @headroom/sweep as GraphQL serves it. */
+export function toReferenceRow(r: PublishedRow): ReferenceRow {
+  return {
+    id: r.id,
+    task: r.task,
+    label: r.label,
+    citation: r.source.citation,
+    url: r.source.url ?? null,
+    d_m: r.geometry.d_m ?? null,
+    heads: r.geometry.heads ?? null,
+    d_h: r.geometry.d_h ?? null,
+    qk_tied: r.geometry.qk_tied ?? null,
+    metrics: r.metrics as Record<string, number>,
+    note: r.note ?? null,
+  };
 }

@@ -1,7 +1,7 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { referenceRows, type TaskId } from '@headroom/sweep';
 import { Task } from '../common/enums';
-import { ReferenceRow } from './reference-row.model';
+import { ReferenceRow, toReferenceRow } from './reference-row.model';
 
 /** The published numbers in @headroom/sweep, served as they are: a static catalogue like `tasks`. */
 @Resolver(() => ReferenceRow)
@@ -14,18 +14,6 @@ export class ReferencesResolver {
     @Args('task', { type: () => Task }) task: TaskId,
     @Args('metric', { type: () => String, nullable: true }) metric: string | null,
   ): ReferenceRow[] {
-    return referenceRows(task, metric ?? undefined).map((r) => ({
-      id: r.id,
-      task: r.task,
-      label: r.label,
-      citation: r.source.citation,
-      url: r.source.url ?? null,
-      d_m: r.geometry.d_m ?? null,
-      heads: r.geometry.heads ?? null,
-      d_h: r.geometry.d_h ?? null,
-      qk_tied: r.geometry.qk_tied ?? null,
-      metrics: r.metrics as Record<string, number>,
-      note: r.note ?? null,
-    }));
+    return referenceRows(task, metric ?? undefined).map(toReferenceRow);
   }
 }

@@ -13,8 +13,17 @@ export type CreateSweepInput = {
   yaml?: string | null | undefined;
 };
 
+/** final: each trial's last epoch (the honest default when the test split is also the validation split); best: its best epoch on the ranked metric. */
+export type LeaderboardEpoch = 'best' | 'final';
+
+/** geometry: the trials of one head geometry (and the same other non-seed parameters) as one row, mean ± std over seeds; trial: a row per trial. */
+export type LeaderboardGroupBy = 'geometry' | 'trial';
+
 /** Which direction makes a metric better. */
 export type MetricGoal = 'maximize' | 'minimize';
+
+/** The cost axis of a Pareto front: parameter count or FLOPs per sample. */
+export type ParetoCost = 'flops' | 'params';
 
 /** Where a sweep is in its life: succeeded, failed and cancelled are final. */
 export type SweepStatus = 'cancelled' | 'failed' | 'paused' | 'pending' | 'running' | 'succeeded';
@@ -183,6 +192,54 @@ export type LeaderboardQuery = {
       artifacts: Array<{ name: string; path: string; bytes: number }>;
     };
   }>;
+};
+
+export type LeaderboardGroupsQueryVariables = Exact<{
+  task: Task;
+  metric: string;
+  groupBy: LeaderboardGroupBy;
+  epoch: LeaderboardEpoch;
+  pareto?: ParetoCost | null | undefined;
+  sweepIds?: Array<string | number> | string | number | null | undefined;
+  withReferences: boolean;
+  limit?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+export type LeaderboardGroupsQuery = {
+  leaderboardGroups: {
+    next: string | null;
+    rows: Array<{
+      rank: number;
+      d_m: number;
+      heads: number;
+      d_h: number;
+      qk_tied: boolean;
+      params: Record<string, unknown>;
+      n: number;
+      mean: number;
+      std: number | null;
+      min: number;
+      max: number;
+      paramCount: number | null;
+      flops: number | null;
+      metrics: Record<string, unknown>;
+      trials: Array<{ id: string; sweepId: string; value: number; epoch: number | null }>;
+    }>;
+    references: Array<{
+      id: string;
+      task: Task;
+      label: string;
+      citation: string;
+      url: string | null;
+      d_m: number | null;
+      heads: number | null;
+      d_h: number | null;
+      qk_tied: boolean | null;
+      metrics: Record<string, unknown>;
+      note: string | null;
+    }>;
+  };
 };
 
 export const TrialFieldsFragmentDoc = {
@@ -760,3 +817,199 @@ export const LeaderboardDocument = {
     },
   ],
 } as unknown as DocumentNode<LeaderboardQuery, LeaderboardQueryVariables>;
+export const LeaderboardGroupsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'LeaderboardGroups' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'task' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'Task' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'metric' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'groupBy' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'LeaderboardGroupBy' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'epoch' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'LeaderboardEpoch' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'pareto' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ParetoCost' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'sweepIds' } },
+          type: {
+            kind: 'ListType',
+            type: {
+              kind: 'NonNullType',
+              type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+            },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'withReferences' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'Boolean' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'limit' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'leaderboardGroups' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'task' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'task' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'metric' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'metric' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'groupBy' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'groupBy' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'epoch' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'epoch' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'pareto' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'pareto' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'sweepIds' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'sweepIds' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'withReferences' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'withReferences' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'limit' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'limit' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'after' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'rows' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'rank' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'd_m' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'heads' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'd_h' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'qk_tied' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'params' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'n' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'mean' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'std' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'min' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'max' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'paramCount' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'flops' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'metrics' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'trials' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'sweepId' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'value' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'epoch' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'next' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'references' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'task' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'label' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'citation' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'd_m' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'heads' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'd_h' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'qk_tied' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'metrics' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'note' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LeaderboardGroupsQuery, LeaderboardGroupsQueryVariables>;

@@ -213,4 +213,53 @@ describe('each task trains from its real data format (Postgres + Temporal + HTTP
     expect(exported.map((t) => t.id)).toEqual(sweeps.chest.trials.map((t) => t.id));
     expect(exported[0]!.history).toHaveLength(EPOCHS);
   });
+
+  it('`headroom leaderboard` prints the groups as JSON, markdown with published rows, and a table', async () => {
+    const cli = resolve(__dirname, '..', '..', 'dist', 'main.js');
+    const run = async (...args: string[]) =>
+      (
+        await promisify(execFile)(process.execPath, [
+          cli,
+          'leaderboard',
+          ...args,
+          '--api',
+          stack.apiUrl,
+        ])
+      ).stdout;
+    const trial = sweeps.pose3d.trials[0]!;
+    const metrics = trial.metrics as Record<string, number>;
+
+    const [row, ...others] = JSON.parse(await run('--task', 'pose3d', '--json')) as Array<
+      Record<string, unknown>
+    >;
+    expect(others).toEqual([]);
+    expect(Object.keys(row!).sort()).toEqual(
+      [
+        'd_m',
+        'heads',
+        'd_h',
+        'qk_tied',
+        'n',
+        'mean',
+        'std',
+        'min',
+        'max',
+        'paramCount',
+        'flops',
+        'metrics',
+      ].sort(),
+    );
+    expect(row).toMatchObject({ d_m: 32, heads: 4, d_h: 16, n: 1, std: null, mean: metrics.mpjpe });
+    expect(row!.paramCount).toBe(trial.paramCount);
+
+    const markdown = await run('--task', 'pose3d', '--format', 'markdown', '--with-references');
+    expect(markdown).toContain('thesis Table 2');
+    expect(markdown).toContain(metrics.mpjpe!.toFixed(1));
+
+    const table = await run('--task', 'chest', '--metric', 'mean_auc');
+    expect(table).toMatch(/^rank .*mean AUC/m);
+    expect(table).toContain(
+      (sweeps.chest.trials[0]!.metrics as Record<string, number>).mean_auc!.toFixed(3),
+    );
+  });
 });

@@ -52,11 +52,15 @@ export async function leaderboard(db: Database, q: LeaderboardQuery): Promise<Le
   }));
 }
 
-export type LeaderboardGroupBy = 'geometry' | 'trial';
+/** `geometry`: trials of one head geometry (and the same other non-seed parameters) pooled; `trial`: each alone. */
+export const LEADERBOARD_GROUP_BYS = ['geometry', 'trial'] as const;
+export type LeaderboardGroupBy = (typeof LEADERBOARD_GROUP_BYS)[number];
 /** `final`: each trial's last report (completeTrial's metrics); `best`: its best epoch on the metric. */
-export type LeaderboardEpoch = 'final' | 'best';
+export const LEADERBOARD_EPOCHS = ['final', 'best'] as const;
+export type LeaderboardEpoch = (typeof LEADERBOARD_EPOCHS)[number];
 /** The cost axis of a Pareto front: parameter count or FLOPs per sample. */
-export type ParetoCost = 'params' | 'flops';
+export const PARETO_COSTS = ['params', 'flops'] as const;
+export type ParetoCost = (typeof PARETO_COSTS)[number];
 
 type OneOrMany<T> = T | readonly T[];
 
