@@ -304,8 +304,11 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
       attemptKey: 'run-a/1',
       backend: 'tensorflow',
       device: 'gpu:0',
+      paramCount: 12_622_339,
+      flops: 3_000_000_000,
     });
     const first = await getTrial(db, id);
+    expect(first).toMatchObject({ paramCount: 12_622_339, flops: 3_000_000_000 });
     // The same report delivered twice (activities are at-least-once) counts once.
     await markTrialRunning(db, id, {
       attemptKey: 'run-a/1',
@@ -324,6 +327,9 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
       attempts: 2,
       resumedFromEpoch: 4,
       worker: 'train@h/1',
+      // An attempt that did not say (it failed before building its model) keeps what is known.
+      paramCount: 12_622_339,
+      flops: 3_000_000_000,
     });
     expect(first?.startedAt).toBeInstanceOf(Date);
     expect(second?.startedAt?.getTime()).toBe(first?.startedAt?.getTime());

@@ -151,6 +151,9 @@ export interface TrialStarted {
   backend: string;
   device: string;
   worker: string;
+  /** The model's trainable parameters and FLOPs per sample, for leaderboards before the trial ends. */
+  paramCount?: number;
+  flops?: number;
 }
 
 /** Sent after every epoch (train activity → its trial workflow). */

@@ -49,6 +49,12 @@ export class Trial {
   @Field(() => Int, { nullable: true })
   paramCount!: number | null;
 
+  @Field(() => Float, {
+    nullable: true,
+    description: 'FLOPs per sample of the model, recorded when training starts.',
+  })
+  flops!: number | null;
+
   @Field(() => GraphQLJSON, {
     nullable: true,
     description:

@@ -251,6 +251,8 @@ describe('each task trains from its real data format (Postgres + Temporal + HTTP
     );
     expect(row).toMatchObject({ d_m: 32, heads: 4, d_h: 16, n: 1, std: null, mean: metrics.mpjpe });
     expect(row!.paramCount).toBe(trial.paramCount);
+    // Recorded when the trial started, from packages/models' count.
+    expect(row!.flops).toBeGreaterThan(0);
 
     const markdown = await run('--task', 'pose3d', '--format', 'markdown', '--with-references');
     expect(markdown).toContain('thesis Table 2');

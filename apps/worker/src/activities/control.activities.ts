@@ -94,6 +94,8 @@ export function createControlActivities({ db }: { db: Database }) {
         backend: s.backend,
         device: s.device,
         worker: s.worker,
+        paramCount: s.paramCount,
+        flops: s.flops,
       });
     },
 

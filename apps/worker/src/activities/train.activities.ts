@@ -56,14 +56,16 @@ export function createTrainActivities({
       }
       const trial = ctx.client.workflow.getHandle(wf.workflowId);
       let announced = false;
-      const announce = async (resumedFromEpoch: number) => {
+      const announce = async (
+        info: Pick<TrialStarted, 'resumedFromEpoch' | 'paramCount' | 'flops'>,
+      ) => {
         announced = true;
         const started: TrialStarted = {
           trialId: input.trialId,
           // One key per scheduled activity and attempt: a retry, a resume after pause and a
           // retryFailedTrials run each count as an attempt; a duplicated signal does not.
           attemptKey: `${wf.runId}/${ctx.info.activityId}/${ctx.info.attempt}`,
-          resumedFromEpoch,
+          ...info,
           backend: backend.backend,
           device: backend.device,
           worker: identity,
@@ -90,7 +92,7 @@ export function createTrainActivities({
           {
             artifactsDir,
             backend,
-            onStart: ({ resumedFromEpoch }) => announce(resumedFromEpoch),
+            onStart: announce,
             heartbeat: (details) => ctx.heartbeat(details),
             cancelled: ctx.cancellationSignal,
             onEpoch: (report: EpochReport) => trial.signal(epochCompletedSignal, report),
@@ -99,7 +101,7 @@ export function createTrainActivities({
         );
       } catch (err) {
         // An attempt that failed before training (missing data, say) still counts, and says where it ran.
-        if (!announced) await announce(0).catch(() => {});
+        if (!announced) await announce({ resumedFromEpoch: 0 }).catch(() => {});
         // Temporal counts an attempt as cancelled (pause, prune, cancelSweep) only by this failure type.
         if (ctx.cancellationSignal.aborted)
           throw new CancelledFailure('training stopped on request');

@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HeadroomError } from '@headroom/errors';
 import {
-  countParams,
   createOptimizer,
+  describeModel,
   learningRateAt,
   lrScheduleOf,
   saveWeights,
@@ -144,7 +144,7 @@ async function trainEpochs<B extends { size: number }>(
         `warmup_steps ${schedule.warmupSteps} is not below the trial's ${schedule.totalSteps} steps (${params.epochs} epochs × ${stepsPerEpoch}); the learning rate never reaches lr`,
       );
     }
-    const paramCount = countParams(model);
+    const { params: paramCount, flops } = describeModel(model);
     const trialDir = join(hooks.artifactsDir, input.sweepId, input.trialId);
     await mkdir(trialDir, { recursive: true });
     // Weights, optimizer state and the epoch come back from the checkpoint; the data order
@@ -158,7 +158,7 @@ async function trainEpochs<B extends { size: number }>(
     );
     let lastCheckpoint = resumed?.path;
     const startEpoch = resumed?.epoch ?? 0;
-    await hooks.onStart({ resumedFromEpoch: startEpoch });
+    await hooks.onStart({ resumedFromEpoch: startEpoch, paramCount, flops });
 
     let epochNow = startEpoch;
     let batchesSeen = 0;

@@ -5,8 +5,8 @@ import type { EpochReport, TrainHeartbeat } from '@headroom/sweep/temporal';
 export interface TrainHooks {
   artifactsDir: string;
   backend: BackendInfo;
-  /** Once per attempt, after the checkpoint (if any) is loaded. */
-  onStart(info: { resumedFromEpoch: number }): Promise<void>;
+  /** Once per attempt, after the checkpoint (if any) is loaded; with the model's size and cost. */
+  onStart(info: { resumedFromEpoch: number; paramCount: number; flops: number }): Promise<void>;
   heartbeat(details: TrainHeartbeat): void;
   cancelled: AbortSignal;
   onEpoch(report: EpochReport): Promise<void>;

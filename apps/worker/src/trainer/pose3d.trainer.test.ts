@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend, type BackendInfo } from '@headroom/models';
+import { describeModel, selectBackend, type BackendInfo } from '@headroom/models';
 import { parseSweepSpec, gridTrialAt } from '@headroom/sweep';
 import type { EpochReport, TrainTrialInput } from '@headroom/sweep/temporal';
 import { plainHooks } from './hooks';
@@ -47,13 +47,19 @@ describe('trainPose3d', () => {
   it('reports every epoch with metrics and a checkpoint, learns, and saves final weights', async () => {
     const reports: EpochReport[] = [];
     const beats: Array<{ epoch: number }> = [];
+    const starts: Array<{ resumedFromEpoch: number; paramCount: number; flops: number }> = [];
     const result = await trainPose3d(
       input(),
       plainHooks(dir, backend, {
         heartbeat: (d) => beats.push(d),
+        onStart: async (info) => void starts.push(info),
         onEpoch: async (r) => void reports.push(r),
       }),
     );
+    // The model's size and cost are announced at the start, as packages/models counts them.
+    const stats = describeModel(buildPose3dTrialModel(input().params));
+    expect(starts).toEqual([{ resumedFromEpoch: 0, paramCount: stats.params, flops: stats.flops }]);
+    expect(stats.flops).toBeGreaterThan(0);
     expect(reports.map((r) => r.epoch)).toEqual([1, 2, 3]);
     for (const r of reports) {
       expect(Object.keys(r.metrics).sort()).toEqual(['loss', 'mpjpe', 'p_mpjpe']);
@@ -63,7 +69,7 @@ describe('trainPose3d', () => {
     expect(reports.at(-1)!.metrics.mpjpe!).toBeLessThan(reports[0]!.metrics.mpjpe!);
     expect(result.metrics.mpjpe).toBe(reports.at(-1)!.metrics.mpjpe);
     expect(result.epochsCompleted).toBe(3);
-    expect(result.paramCount).toBeGreaterThan(0);
+    expect(result.paramCount).toBe(stats.params);
     expect(existsSync(result.artifactPath)).toBe(true);
     expect(beats.length).toBeGreaterThan(3);
     // Read from VideoPose3D's files, written once beside the artifacts: 1200 samples over

@@ -20,6 +20,9 @@ export interface MarkTrialRunningInput {
   backend?: string;
   device?: string;
   worker?: string;
+  /** Known once the model is built: trainable parameters and FLOPs per sample. */
+  paramCount?: number;
+  flops?: number;
 }
 
 /** Marks a trial running (again, for a retry or resume). A succeeded trial stays succeeded. */
@@ -36,6 +39,8 @@ export async function markTrialRunning(
       lastAttemptKey: input.attemptKey,
       resumedFromEpoch: input.resumedFromEpoch ?? 0,
       worker: input.worker,
+      ...(input.paramCount !== undefined ? { paramCount: input.paramCount } : {}),
+      ...(input.flops !== undefined ? { flops: input.flops } : {}),
       prunedAtRung: null,
       startedAt: sql`coalesce(${trials.startedAt}, now())`,
       // A resumed trial is no longer finished; a stale error would contradict its status.
