@@ -2,7 +2,13 @@
 // like the thesis's, CSV for spreadsheets and pandas, JSON / JSON Lines for scripts. Pure
 // functions over plain rows: the commands map the GraphQL results onto these types.
 import { HeadroomError } from '@headroom/errors';
-import { PARAMETER_NAMES, TASKS, type ReferenceRow, type TaskId } from '@headroom/sweep';
+import {
+  isStandardLayer,
+  PARAMETER_NAMES,
+  TASKS,
+  type ReferenceRow,
+  type TaskId,
+} from '@headroom/sweep';
 import { metricDigits } from './render';
 
 /** A metric over a group's trials: the mean and the sample standard deviation (null when n = 1). */
@@ -68,7 +74,7 @@ const THESIS_COLUMNS: { readonly [T in TaskId]: ReadonlyArray<readonly [string, 
 export function modelLabel(
   row: Pick<GroupRow, 'd_m' | 'heads' | 'd_h' | 'qk_tied' | 'params'>,
 ): string {
-  const base = row.d_h * row.heads === row.d_m ? 'Base' : 'flexible';
+  const base = isStandardLayer(row) ? 'Base' : 'flexible';
   const params = Object.entries(row.params ?? {}).map(([k, v]) => `${k} ${String(v)}`);
   return `${base}${row.qk_tied ? ' Q = K' : ''}${params.length > 0 ? ` (${params.join(', ')})` : ''}`;
 }

@@ -1,4 +1,10 @@
-import { describeTrial, type MetricName, type TaskId, type TrialParams } from '@headroom/sweep';
+import {
+  describeTrial,
+  isStandardLayer,
+  type MetricName,
+  type TaskId,
+  type TrialParams,
+} from '@headroom/sweep';
 import type { LeaderboardGroupsPage, LeaderboardRow, SweepView, TrialView } from './queries';
 
 const BAR = 20;
@@ -70,7 +76,7 @@ export function renderProgress(sweep: SweepView): string[] {
 
 /** d_h as the tables print it: the standard layer's marked `(auto)`. */
 function headSize(g: { d_m: number; heads: number; d_h: number }): string {
-  return g.d_h * g.heads === g.d_m ? `${g.d_h} (auto)` : String(g.d_h);
+  return isStandardLayer(g) ? `${g.d_h} (auto)` : String(g.d_h);
 }
 
 /** Aligned columns: the first left-aligned, the others right-aligned, a rule under the header. */

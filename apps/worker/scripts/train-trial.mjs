@@ -18,12 +18,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(resolve(here, '..', 'package.json'));
 const { parseSweepText, trialAt, countTrials, describeTrial } = require('@headroom/sweep');
 const { selectBackend } = require('@headroom/models');
-const { trainPose2d } = require('./dist/trainer/pose2d.trainer.js');
-const { trainPose3d } = require('./dist/trainer/pose3d.trainer.js');
-const { trainChest } = require('./dist/trainer/chest.trainer.js');
+const { TRAINERS } = require('./dist/trainer/trainers.js');
 const { plainHooks } = require('./dist/trainer/hooks.js');
-
-const TRAINERS = { pose2d: trainPose2d, pose3d: trainPose3d, chest: trainChest };
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { HeadroomError } from '@headroom/errors';
 import type { ChestSplit } from './chestxray14.js';
-import { prefetchInOrder } from './prefetch.js';
+import { prefetchInOrder, streamOptions, type StreamOptions } from './prefetch.js';
 import { batchCount, createRng, epochWords, fillEpochOrder, mixSeeds, type Rng } from './prng.js';
 
 /**
@@ -31,22 +31,13 @@ export const CHEST_AUGMENTATION = {
   contrast: 0.1,
 } as const;
 
-export interface ChestBatchOptions {
-  batchSize: number;
+export interface ChestBatchOptions extends StreamOptions {
   /** Images are square: imageSize × imageSize pixels. */
   imageSize: number;
-  seed: number;
-  epoch: number;
   /** Shuffle the images (default false; the trainer passes true for train). */
   shuffle?: boolean;
   /** CHEST_AUGMENTATION, drawn per image from (seed, epoch, index) (default false; true for train). */
   augment?: boolean;
-  /** Batches decoded ahead while the consumer works on the current one (default 2; 0 = on demand). */
-  prefetch?: number;
-  /** Skip a last batch smaller than batchSize (default false: every image is visited). */
-  dropLast?: boolean;
-  /** Images decoded at once within a batch (default 4; sharp decodes off the main thread). */
-  decodeConcurrency?: number;
 }
 
 /** One batch, freshly allocated (batches decoded ahead must not share buffers), channels-last. */
@@ -84,26 +75,14 @@ export class ChestBatchStream implements AsyncIterable<ChestBatch> {
     readonly split: ChestSplit,
     options: ChestBatchOptions,
   ) {
-    const {
-      batchSize,
-      imageSize,
-      seed,
-      epoch,
-      prefetch = 2,
-      dropLast = false,
-      decodeConcurrency = 4,
-    } = options;
-    const atLeast = (name: string, v: number, min: number) => {
-      if (!Number.isInteger(v) || v < min)
-        throw new HeadroomError('INVALID_INPUT', `${name} must be an integer ≥ ${min}, got ${v}`);
-    };
-    atLeast('batchSize', batchSize, 1);
-    atLeast('imageSize', imageSize, 1);
-    atLeast('epoch', epoch, 0);
-    atLeast('prefetch', prefetch, 0);
-    atLeast('decodeConcurrency', decodeConcurrency, 1);
-    if (!Number.isSafeInteger(seed))
-      throw new HeadroomError('INVALID_INPUT', `seed must be an integer, got ${seed}`);
+    const { batchSize, seed, epoch, prefetch, dropLast, decodeConcurrency } =
+      streamOptions(options);
+    const { imageSize } = options;
+    if (!Number.isInteger(imageSize) || imageSize < 1)
+      throw new HeadroomError(
+        'INVALID_INPUT',
+        `imageSize must be an integer ≥ 1, got ${imageSize}`,
+      );
     if (split.count === 0)
       throw new HeadroomError(
         'DATA',

@@ -2,21 +2,12 @@ import { HeadroomError } from '@headroom/errors';
 import type { CocoKeypointsDataset, CocoSampleMeta } from './coco-dataset.js';
 import { COCO_KEYPOINTS } from './coco-skeleton.js';
 import type { RawImage } from './coco-transforms.js';
-import { prefetchInOrder } from './prefetch.js';
+import { prefetchInOrder, streamOptions, type StreamOptions } from './prefetch.js';
 import { batchCount, fillEpochOrder } from './prng.js';
 
-export interface CocoBatchOptions {
-  batchSize: number;
-  seed: number;
-  epoch: number;
+export interface CocoBatchOptions extends StreamOptions {
   /** Shuffle the samples (default: true for the train split, false for val). */
   shuffle?: boolean;
-  /** Batches decoded ahead while the consumer works on the current one (default 2; 0 = on demand). */
-  prefetch?: number;
-  /** Skip a last batch smaller than batchSize (default false: every sample is visited). */
-  dropLast?: boolean;
-  /** Images decoded at once within a batch (default 4; sharp decodes off the main thread). */
-  decodeConcurrency?: number;
 }
 
 /**
@@ -58,25 +49,8 @@ export class CocoBatchStream implements AsyncIterable<CocoBatch> {
     readonly dataset: CocoKeypointsDataset,
     options: CocoBatchOptions,
   ) {
-    const {
-      batchSize,
-      seed,
-      epoch,
-      prefetch = 2,
-      dropLast = false,
-      decodeConcurrency = 4,
-    } = options;
-    const positive = (name: string, v: number, min: number) => {
-      if (!Number.isInteger(v) || v < min) {
-        throw new HeadroomError('INVALID_INPUT', `${name} must be an integer ≥ ${min}, got ${v}`);
-      }
-    };
-    positive('batchSize', batchSize, 1);
-    positive('epoch', epoch, 0);
-    positive('prefetch', prefetch, 0);
-    positive('decodeConcurrency', decodeConcurrency, 1);
-    if (!Number.isSafeInteger(seed))
-      throw new HeadroomError('INVALID_INPUT', `seed must be an integer, got ${seed}`);
+    const { batchSize, seed, epoch, prefetch, dropLast, decodeConcurrency } =
+      streamOptions(options);
     if (dataset.length === 0) {
       throw new HeadroomError(
         'DATA',

@@ -1,7 +1,7 @@
 import { isHeadroomError } from '@headroom/errors';
 import { describe, expect, it } from 'vitest';
 import type { Violation } from '@headroom/errors';
-import { checkGeometry, resolveGeometry } from './geometry';
+import { checkGeometry, isStandardLayer, resolveGeometry } from './geometry';
 import { PARAMETER_DEFAULTS, type TrialParams } from './parameters';
 import { describeTrial } from './trials';
 
@@ -122,5 +122,12 @@ describe('describeTrial', () => {
     expect(describeTrial(trial({ d_m: 10, heads: 3 }))).toBe(
       'd_m 10 · heads 3 · d_h auto(?) · qk_tied false',
     );
+  });
+});
+
+describe('isStandardLayer', () => {
+  it('is d_h = d_m / heads, the thesis\'s "Base"', () => {
+    expect(isStandardLayer({ d_m: 512, heads: 8, d_h: 64 })).toBe(true);
+    expect(isStandardLayer({ d_m: 512, heads: 8, d_h: 128 })).toBe(false);
   });
 });

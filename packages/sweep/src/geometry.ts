@@ -20,6 +20,11 @@ export type HeadSize = number | 'auto';
 /** The sweep-file names of the geometry's fields; violations are reported under them. */
 export type GeometryField = 'd_m' | 'heads' | 'd_h' | 'qk_tied';
 
+/** Whether a resolved geometry is the standard layer (`d_h = d_m / heads`, "Base" in the thesis). */
+export function isStandardLayer(g: { d_m: number; heads: number; d_h: number }): boolean {
+  return g.d_h * g.heads === g.d_m;
+}
+
 const isPositiveInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
 
 /**

@@ -79,7 +79,7 @@ export type {
   OptimizerName,
   LrScheduleName,
 } from './parameters';
-export { checkGeometry, resolveGeometry, autoHeadSizeMessage } from './geometry';
+export { checkGeometry, resolveGeometry, autoHeadSizeMessage, isStandardLayer } from './geometry';
 export type { AttentionGeometry, HeadSize, GeometryField } from './geometry';
 export { expandGrid, countGridTrials, gridTrialAt } from './grid';
 export { sampleTrialAt } from './random';

@@ -15,20 +15,7 @@ import {
   type TrainTrialResult,
   type TrialStarted,
 } from '@headroom/sweep/temporal';
-import type { TrainHooks } from '../trainer/hooks';
-import { trainChest } from '../trainer/chest.trainer';
-import { trainPose2d } from '../trainer/pose2d.trainer';
-import { trainPose3d } from '../trainer/pose3d.trainer';
-
-/** The trainer of each task (every task has one: the type makes a new task name its trainer). */
-const TRAINERS: Record<
-  TrainTrialInput['task'],
-  (input: TrainTrialInput, hooks: TrainHooks) => Promise<TrainTrialResult>
-> = {
-  pose3d: trainPose3d,
-  pose2d: trainPose2d,
-  chest: trainChest,
-};
+import { TRAINERS } from '../trainer/trainers';
 
 /**
  * Activities on a pool's train task queue. They hold no database connection: they
