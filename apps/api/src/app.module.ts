@@ -4,7 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Database } from '@headroom/db';
 import { formatGraphQLError } from './common/graphql-errors';
-import { type GraphQLContext, RequestCache } from './common/request-cache';
+import { createRequestLoaders, type GraphQLContext } from './common/request-loaders';
 import { ResolverErrorsFilter } from './common/resolver-errors.filter';
 import { API_ENV, DATABASE } from './common/tokens';
 import type { ApiEnv } from './env';
@@ -53,7 +53,7 @@ export class AppModule {
           introspection: true,
           includeStacktraceInErrorResponses: false,
           formatError: formatGraphQLError,
-          context: (): GraphQLContext => ({ cache: new RequestCache() }),
+          context: (): GraphQLContext => ({ loaders: createRequestLoaders(deps.database) }),
         }),
         SweepsModule,
         TrialsModule,

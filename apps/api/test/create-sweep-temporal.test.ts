@@ -111,10 +111,13 @@ describe('createSweep with Temporal', () => {
       goal: 'minimize',
       status: 'pending',
       trialCount: 2,
-      trials: [
-        { index: 0, d_m: 64, heads: 4, d_h: 16, qk_tied: false },
-        { index: 1, d_m: 64, heads: 4, d_h: 32, qk_tied: false },
-      ],
+      trials: {
+        rows: [
+          { index: 0, d_m: 64, heads: 4, d_h: 16, qk_tied: false },
+          { index: 1, d_m: 64, heads: 4, d_h: 32, qk_tied: false },
+        ],
+        next: null,
+      },
     });
   });
 

@@ -138,26 +138,32 @@ const SWEEP = /* GraphQL */ `
       createdAt
       trialCount
       trials {
-        id
-        index
-        status
-        params
-        d_m
-        heads
-        d_h
-        qk_tied
-        epochs
-        epochsCompleted
-        paramCount
-        metrics
-        backend
-        device
-        error
-        attempts
-        artifactPath
-        history {
-          epoch
+        next
+        rows {
+          id
+          index
+          status
+          params
+          d_m
+          heads
+          d_h
+          qk_tied
+          epochs
+          epochsCompleted
+          paramCount
           metrics
+          backend
+          device
+          error
+          attempts
+          artifactPath
+          history {
+            rows {
+              epoch
+              metrics
+            }
+            next
+          }
         }
       }
     }
@@ -173,15 +179,15 @@ interface TrialOut {
   d_h: number;
   qk_tied: boolean;
   metrics: Record<string, number> | null;
-  history: Array<{ epoch: number; metrics: Record<string, number> }>;
+  history: { rows: Array<{ epoch: number; metrics: Record<string, number> }>; next: null };
   [key: string]: unknown;
 }
 
 describe('sweep', () => {
   it('returns the sweep with its trials, geometry, metrics and history', async () => {
-    const res = await api.gql<{ sweep: Record<string, unknown> & { trials: TrialOut[] } }>(SWEEP, {
-      id: POSE3D_A,
-    });
+    const res = await api.gql<{
+      sweep: Record<string, unknown> & { trials: { rows: TrialOut[]; next: string | null } };
+    }>(SWEEP, { id: POSE3D_A });
     expect(res.errors).toBeUndefined();
     const sweep = res.data!.sweep;
     expect(sweep).toMatchObject({
@@ -195,9 +201,10 @@ describe('sweep', () => {
       trialCount: 4,
     });
     expect(new Date(sweep['createdAt'] as string).toISOString()).toBe(sweep['createdAt']);
-    expect(sweep.trials.map((t) => t.index)).toEqual([0, 1, 2, 3]);
+    expect(sweep.trials.rows.map((t) => t.index)).toEqual([0, 1, 2, 3]);
+    expect(sweep.trials.next).toBeNull();
 
-    const [first, second, , pending] = sweep.trials;
+    const [first, second, , pending] = sweep.trials.rows;
     expect(first).toEqual({
       id: trialId(POSE3D_A, 0),
       index: 0,
@@ -216,17 +223,20 @@ describe('sweep', () => {
       error: null,
       attempts: 0,
       artifactPath: `/artifacts/${POSE3D_A}/0`,
-      history: [
-        { epoch: 1, metrics: { mpjpe: 60 } },
-        { epoch: 2, metrics: { mpjpe: 50 } },
-      ],
+      history: {
+        rows: [
+          { epoch: 1, metrics: { mpjpe: 60 } },
+          { epoch: 2, metrics: { mpjpe: 50 } },
+        ],
+        next: null,
+      },
     });
     expect(second).toMatchObject({
       d_m: 512,
       heads: 8,
       d_h: 128,
       qk_tied: true,
-      history: [{ epoch: 1, metrics: { mpjpe: 70 } }],
+      history: { rows: [{ epoch: 1, metrics: { mpjpe: 70 } }], next: null },
     });
     expect(pending).toMatchObject({
       status: 'pending',
@@ -234,7 +244,107 @@ describe('sweep', () => {
       heads: 4,
       metrics: null,
       paramCount: null,
-      history: [],
+      history: { rows: [], next: null },
+    });
+  });
+
+  it('pages trials by index and history by epoch, following next to the end', async () => {
+    const PAGE = /* GraphQL */ `
+      query ($id: ID!, $after: String, $status: [TrialStatus!]) {
+        sweep(id: $id) {
+          trialCount
+          trials(first: 1, after: $after, status: $status) {
+            rows {
+              index
+              history(first: 1) {
+                rows {
+                  epoch
+                }
+                next
+              }
+            }
+            next
+          }
+        }
+      }
+    `;
+    interface Out {
+      sweep: {
+        trialCount: number;
+        trials: {
+          rows: Array<{
+            index: number;
+            history: { rows: Array<{ epoch: number }>; next: string | null };
+          }>;
+          next: string | null;
+        };
+      };
+    }
+    const read = async (status?: string[]) => {
+      const pages: Out['sweep']['trials'][] = [];
+      let after: string | null = null;
+      do {
+        const variables: Record<string, unknown> = { id: POSE3D_A, after, status };
+        const res = await api.gql<Out>(PAGE, variables);
+        expect(res.errors).toBeUndefined();
+        expect(res.data!.sweep.trialCount).toBe(4);
+        const page: Out['sweep']['trials'] = res.data!.sweep.trials;
+        pages.push(page);
+        after = page.next;
+      } while (after !== null && pages.length < 10);
+      return pages;
+    };
+    const pages = await read();
+    expect(pages.map((p) => p.rows.map((t) => t.index))).toEqual([[0], [1], [2], [3]]);
+    // Trial 0 has two epochs: the first page of its history says more follow.
+    const h0 = pages[0]!.rows[0]!.history;
+    expect(h0.rows).toEqual([{ epoch: 1 }]);
+    expect(h0.next).toEqual(expect.any(String));
+    expect(pages[1]!.rows[0]!.history.next).toBeNull();
+
+    const HISTORY = /* GraphQL */ `
+      query ($id: ID!, $after: String) {
+        sweep(id: $id) {
+          trials(first: 1) {
+            rows {
+              history(first: 1, after: $after) {
+                rows {
+                  epoch
+                }
+                next
+              }
+            }
+          }
+        }
+      }
+    `;
+    const rest = await api.gql<{
+      sweep: { trials: { rows: Array<{ history: { rows: unknown[]; next: string | null } }> } };
+    }>(HISTORY, { id: POSE3D_A, after: h0.next });
+    expect(rest.data!.sweep.trials.rows[0]!.history).toEqual({ rows: [{ epoch: 2 }], next: null });
+
+    const pendingOnly = await read(['pending']);
+    expect(pendingOnly.flatMap((p) => p.rows.map((t) => t.index))).toEqual([3]);
+  });
+
+  it.each([
+    ['{ trials(first: 0) { next } }', 'first', /from 1 to 1000/],
+    ['{ trials(first: 1001) { next } }', 'first', /from 1 to 1000/],
+    [
+      '{ trials(after: "bm9wZQ") { next } }',
+      'after',
+      /not a cursor of Sweep.trials; pass the `next`/,
+    ],
+    [
+      '{ trials(first: 1) { rows { history(after: "x") { next } } } }',
+      'after',
+      /not a cursor of Trial.history/,
+    ],
+  ])('refuses %s, naming the argument', async (selection, path, message) => {
+    const res = await api.gql(`query ($id: ID!) { sweep(id: $id) ${selection} }`, { id: POSE3D_A });
+    expect(res.errors?.[0]?.extensions).toEqual({
+      code: 'INVALID_INPUT',
+      violations: [{ path, message: expect.stringMatching(message) }],
     });
   });
 
@@ -267,78 +377,68 @@ describe('sweep', () => {
 });
 
 const LEADERBOARD = /* GraphQL */ `
-  query ($task: Task!, $metric: String!, $sweepId: ID, $limit: Int) {
-    leaderboard(task: $task, metric: $metric, sweepId: $sweepId, limit: $limit) {
-      rank
-      value
-      sweepId
-      sweepName
-      trial {
-        id
-        index
-        d_m
-        heads
+  query ($task: Task!, $metric: String!, $sweepIds: [ID!], $limit: Int) {
+    leaderboard(task: $task, metric: $metric, groupBy: trial, sweepIds: $sweepIds, limit: $limit) {
+      rows {
+        rank
+        n
+        mean
         d_h
-        qk_tied
-        paramCount
-        history {
-          epoch
+        trials {
+          id
+          sweepId
+          value
         }
       }
+      next
     }
   }
 `;
 
 interface Entry {
   rank: number;
-  value: number;
-  sweepId: string;
-  sweepName: string;
-  trial: { id: string; d_h: number; history: Array<{ epoch: number }> };
+  n: number;
+  mean: number;
+  d_h: number;
+  trials: Array<{ id: string; sweepId: string; value: number }>;
 }
 
 async function board(variables: Record<string, unknown>): Promise<Entry[]> {
-  const res = await api.gql<{ leaderboard: Entry[] }>(LEADERBOARD, variables);
+  const res = await api.gql<{ leaderboard: { rows: Entry[] } }>(LEADERBOARD, variables);
   expect(res.errors).toBeUndefined();
-  return res.data!.leaderboard;
+  return res.data!.leaderboard.rows;
 }
 
-describe('leaderboard', () => {
-  it('ranks a minimize metric ascending across sweeps, succeeded trials only', async () => {
+describe('leaderboard by trial', () => {
+  it('ranks a minimize metric ascending across sweeps, succeeded trials only, a row per trial', async () => {
     const entries = await board({ task: 'pose3d', metric: 'mpjpe' });
-    expect(entries.map((e) => [e.rank, e.value, e.trial.id])).toEqual([
-      [1, 37.7, trialId(POSE3D_A, 1)],
-      [2, 40, trialId(POSE3D_B, 0)],
-      [3, 45.1, trialId(POSE3D_A, 0)],
-      [4, 52, trialId(POSE3D_A, 2)],
-      [5, 60, trialId(POSE3D_B, 1)],
+    expect(entries.map((e) => [e.rank, e.n, e.mean, e.trials[0]!.id])).toEqual([
+      [1, 1, 37.7, trialId(POSE3D_A, 1)],
+      [2, 1, 40, trialId(POSE3D_B, 0)],
+      [3, 1, 45.1, trialId(POSE3D_A, 0)],
+      [4, 1, 52, trialId(POSE3D_A, 2)],
+      [5, 1, 60, trialId(POSE3D_B, 1)],
     ]);
     expect(entries[0]).toMatchObject({
-      sweepId: POSE3D_A,
-      sweepName: 'h36m-a',
-      trial: { d_h: 128, history: [{ epoch: 1 }] },
-    });
-    expect(entries[1]).toMatchObject({
-      sweepId: POSE3D_B,
-      sweepName: 'h36m-b',
-      trial: { history: [] },
+      d_h: 128,
+      trials: [{ sweepId: POSE3D_A, value: 37.7 }],
     });
   });
 
   it('ranks a maximize metric descending', async () => {
     const entries = await board({ task: 'pose2d', metric: 'ap' });
-    expect(entries.map((e) => e.value)).toEqual([0.748, 0.726, 0.71]);
+    expect(entries.map((e) => e.mean)).toEqual([0.748, 0.726, 0.71]);
     expect(entries.map((e) => e.rank)).toEqual([1, 2, 3]);
   });
 
-  it('filters by sweepId and honours limit', async () => {
-    const onlyB = await board({ task: 'pose3d', metric: 'p_mpjpe', sweepId: POSE3D_B });
-    expect(onlyB.map((e) => [e.sweepId, e.value])).toEqual([
+  it('filters by sweepIds and honours limit', async () => {
+    const onlyB = await board({ task: 'pose3d', metric: 'p_mpjpe', sweepIds: [POSE3D_B] });
+    expect(onlyB.map((e) => [e.trials[0]!.sweepId, e.mean])).toEqual([
       [POSE3D_B, 33],
       [POSE3D_B, 45],
     ]);
     const top2 = await board({ task: 'pose3d', metric: 'mpjpe', limit: 2 });
-    expect(top2.map((e) => e.value)).toEqual([37.7, 40]);
+    expect(top2.map((e) => e.mean)).toEqual([37.7, 40]);
   });
 
   it.each([
@@ -356,15 +456,15 @@ describe('leaderboard', () => {
     ],
     [{ task: 'pose3d', metric: 'mpjpe', limit: 0 }, 'INVALID_INPUT', 'limit', /from 1 to/],
     [
-      { task: 'pose3d', metric: 'mpjpe', sweepId: 'swnothinghere' },
+      { task: 'pose3d', metric: 'mpjpe', sweepIds: ['swnothinghere'] },
       'NOT_FOUND',
-      'sweepId',
+      'sweepIds[0]',
       /no sweep swnothinghere/,
     ],
     [
-      { task: 'pose3d', metric: 'mpjpe', sweepId: POSE2D_C },
+      { task: 'pose3d', metric: 'mpjpe', sweepIds: [POSE3D_A, POSE2D_C] },
       'INVALID_INPUT',
-      'sweepId',
+      'sweepIds[1]',
       /pose2d sweep; ask for task: "pose2d"/,
     ],
   ])('rejects %j', async (variables, code, path, message) => {
@@ -381,7 +481,7 @@ describe('leaderboard', () => {
 
 describe('enums', () => {
   it('an unknown enum value written in the query names the argument and lists the valid values', async () => {
-    const res = await api.gql('{ leaderboard(task: pose4d, metric: "mpjpe") { rank } }');
+    const res = await api.gql('{ leaderboard(task: pose4d, metric: "mpjpe") { next } }');
     expect(res.errors?.[0]?.extensions).toEqual({
       code: 'INVALID_INPUT',
       violations: [
@@ -453,10 +553,10 @@ describe('references', () => {
   });
 });
 
-describe('leaderboardGroups', () => {
+describe('leaderboard by geometry', () => {
   const GROUPS = /* GraphQL */ `
     query ($sweepIds: [ID!], $groupBy: LeaderboardGroupBy!, $after: String, $limit: Int) {
-      leaderboardGroups(
+      leaderboard(
         task: pose3d
         metric: "mpjpe"
         groupBy: $groupBy
@@ -490,7 +590,7 @@ describe('leaderboardGroups', () => {
     }
   `;
   interface Page {
-    leaderboardGroups: {
+    leaderboard: {
       rows: Array<{
         rank: number;
         d_m: number;
@@ -529,7 +629,7 @@ describe('leaderboardGroups', () => {
       groupBy: 'geometry',
     });
     expect(res.errors).toBeUndefined();
-    const { rows, references } = res.data!.leaderboardGroups;
+    const { rows, references } = res.data!.leaderboard;
     // A-1 (37.7) alone; then the three seeds of 512/8/64; then A-2 (52).
     expect(rows.map((r) => [r.rank, r.d_h, r.n])).toEqual([
       [1, 128, 1],
@@ -554,10 +654,10 @@ describe('leaderboardGroups', () => {
 
   it('pages with a cursor, and refuses a sweep of another task', async () => {
     const first = await api.gql<Page>(GROUPS, { groupBy: 'trial', limit: 2 });
-    const page1 = first.data!.leaderboardGroups;
+    const page1 = first.data!.leaderboard;
     expect(page1.rows).toHaveLength(2);
     const second = await api.gql<Page>(GROUPS, { groupBy: 'trial', limit: 50, after: page1.next });
-    const all = [...page1.rows, ...second.data!.leaderboardGroups.rows];
+    const all = [...page1.rows, ...second.data!.leaderboard.rows];
     const means = all.map((r) => r.mean);
     expect(means).toEqual([...means].sort((a, b) => a - b));
     expect(new Set(all.map((r) => r.trials[0]!.id)).size).toBe(all.length);

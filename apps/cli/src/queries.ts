@@ -44,8 +44,15 @@ export const CREATE_SWEEP = graphql(`
   }
 `);
 
-export const SWEEP_PROGRESS = graphql(`
-  query Sweep($id: ID!) {
+// A page of a sweep's trials; sweep-pages.ts follows `next` (and a long history's) to the end.
+export const SWEEP_PAGE = graphql(`
+  query SweepPage(
+    $id: ID!
+    $first: Int
+    $after: String
+    $historyFirst: Int
+    $historyAfter: String
+  ) {
     sweep(id: $id) {
       id
       name
@@ -53,12 +60,19 @@ export const SWEEP_PROGRESS = graphql(`
       status
       metric
       goal
-      trials {
-        ...TrialFields
-        history {
-          epoch
-          metrics
+      trialCount
+      trials(first: $first, after: $after) {
+        rows {
+          ...TrialFields
+          history(first: $historyFirst, after: $historyAfter) {
+            rows {
+              epoch
+              metrics
+            }
+            next
+          }
         }
+        next
       }
     }
   }
@@ -124,21 +138,7 @@ export const WORKERS = graphql(`
 `);
 
 export const LEADERBOARD = graphql(`
-  query Leaderboard($task: Task!, $metric: String!, $sweepId: ID, $limit: Int) {
-    leaderboard(task: $task, metric: $metric, sweepId: $sweepId, limit: $limit) {
-      rank
-      value
-      sweepId
-      sweepName
-      trial {
-        ...TrialFields
-      }
-    }
-  }
-`);
-
-export const LEADERBOARD_GROUPS = graphql(`
-  query LeaderboardGroups(
+  query Leaderboard(
     $task: Task!
     $metric: String!
     $groupBy: LeaderboardGroupBy!
@@ -149,7 +149,7 @@ export const LEADERBOARD_GROUPS = graphql(`
     $limit: Int
     $after: String
   ) {
-    leaderboardGroups(
+    leaderboard(
       task: $task
       metric: $metric
       groupBy: $groupBy
@@ -200,8 +200,13 @@ export const LEADERBOARD_GROUPS = graphql(`
   }
 `);
 
-/** A sweep as `sweep show` and the progress view read it. */
-export type SweepView = NonNullable<ResultOf<typeof SWEEP_PROGRESS>['sweep']>;
-export type TrialView = SweepView['trials'][number];
-export type LeaderboardRow = ResultOf<typeof LEADERBOARD>['leaderboard'][number];
-export type LeaderboardGroupsPage = ResultOf<typeof LEADERBOARD_GROUPS>['leaderboardGroups'];
+/** A page of a sweep as the API serves it. */
+export type SweepPageView = NonNullable<ResultOf<typeof SWEEP_PAGE>['sweep']>;
+type TrialPageRow = SweepPageView['trials']['rows'][number];
+/** A trial as `sweep show` and the progress view read it: its whole history. */
+export type TrialView = Omit<TrialPageRow, 'history'> & {
+  history: TrialPageRow['history']['rows'];
+};
+/** A sweep as `sweep show` and the progress view read it: every trial, all pages read. */
+export type SweepView = Omit<SweepPageView, 'trials'> & { trials: TrialView[] };
+export type LeaderboardPage = ResultOf<typeof LEADERBOARD>['leaderboard'];

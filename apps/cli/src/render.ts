@@ -5,7 +5,7 @@ import {
   type TaskId,
   type TrialParams,
 } from '@headroom/sweep';
-import type { LeaderboardGroupsPage, LeaderboardRow, SweepView, TrialView } from './queries';
+import type { LeaderboardPage, SweepView, TrialView } from './queries';
 
 const BAR = 20;
 
@@ -87,20 +87,28 @@ function alignedTable(header: string[], body: string[][]): string[] {
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)];
 }
 
-/** The leaderboard as a table, with the task's headline metrics. */
-export function renderLeaderboard(rows: LeaderboardRow[], task: TaskId): string[] {
+/** A group's value of a metric: `{ mean, std, n }` in the row's metric map. */
+function meanOf(metrics: unknown, key: string): unknown {
+  return ((metrics ?? {}) as Record<string, { mean?: unknown } | undefined>)[key]?.mean;
+}
+
+/**
+ * A sweep's leaderboard by trial (rows of `leaderboard(groupBy: trial)`, n = 1) as a table,
+ * with the task's headline metrics.
+ */
+export function renderLeaderboard(rows: LeaderboardPage['rows'], task: TaskId): string[] {
   const columns: ReadonlyArray<{ key: string; label: string; digits: number }> =
     METRIC_COLUMNS[task];
   return alignedTable(
     ['rank', 'd_m', 'heads', 'd_h', 'qk_tied', 'parameters', ...columns.map((c) => c.label)],
     rows.map((r) => [
       String(r.rank),
-      String(r.trial.d_m),
-      String(r.trial.heads),
-      headSize(r.trial),
-      String(r.trial.qk_tied),
-      (r.trial.paramCount ?? 0).toLocaleString('en-US'),
-      ...columns.map((c) => fmt(r.trial.metrics?.[c.key], c.digits)),
+      String(r.d_m),
+      String(r.heads),
+      headSize(r),
+      String(r.qk_tied),
+      (r.paramCount ?? 0).toLocaleString('en-US'),
+      ...columns.map((c) => fmt(meanOf(r.metrics, c.key), c.digits)),
     ]),
   );
 }
@@ -110,7 +118,7 @@ export function renderLeaderboard(rows: LeaderboardRow[], task: TaskId): string[
  * task's headline metrics as mean ± std; the other parameters that split groups at the end.
  */
 export function renderGroups(
-  rows: LeaderboardGroupsPage['rows'],
+  rows: LeaderboardPage['rows'],
   task: TaskId,
   metric: string,
 ): string[] {

@@ -1,9 +1,9 @@
-import { isFinalSweepStatus } from '@headroom/sweep';
-import type { VariablesOf } from '@graphql-typed-document-node/core';
+import { isFinalSweepStatus, type TaskId } from '@headroom/sweep';
 import { graphql } from './graphql-client';
-import { LEADERBOARD, SWEEP_PROGRESS, type SweepView } from './queries';
+import { LEADERBOARD, type SweepView } from './queries';
+import { fetchSweep } from './sweep-pages';
 
-/** Polls the sweep until it ends, calling `onUpdate` with every fresh view. */
+/** Polls the sweep (every page of it) until it ends, calling `onUpdate` with every fresh view. */
 export async function watchSweep(
   apiUrl: string,
   sweepId: string,
@@ -12,7 +12,7 @@ export async function watchSweep(
 ): Promise<SweepView> {
   const deadline = Date.now() + (opts.timeoutMs ?? Number.POSITIVE_INFINITY);
   for (;;) {
-    const { sweep } = await graphql(apiUrl, SWEEP_PROGRESS, { id: sweepId });
+    const sweep = await fetchSweep(apiUrl, sweepId);
     if (!sweep) throw new Error(`sweep ${sweepId} not found`);
     onUpdate(sweep);
     if (isFinalSweepStatus(sweep.status)) return sweep;
@@ -24,7 +24,24 @@ export async function watchSweep(
   }
 }
 
-export async function fetchLeaderboard(apiUrl: string, q: VariablesOf<typeof LEADERBOARD>) {
-  const { leaderboard } = await graphql(apiUrl, LEADERBOARD, q);
-  return leaderboard;
+/**
+ * The best trials of one sweep, a row each (`leaderboard(groupBy: trial, sweepIds: [id])`: n = 1,
+ * `trials[0]` is the trial), by the final value of the metric.
+ */
+export async function fetchSweepLeaderboard(
+  apiUrl: string,
+  q: { task: TaskId; metric: string; sweepId: string; limit?: number },
+) {
+  const { leaderboard } = await graphql(apiUrl, LEADERBOARD, {
+    task: q.task,
+    metric: q.metric,
+    groupBy: 'trial',
+    epoch: 'final',
+    pareto: null,
+    sweepIds: [q.sweepId],
+    withReferences: false,
+    limit: q.limit ?? 20,
+    after: null,
+  });
+  return leaderboard.rows;
 }

@@ -30,8 +30,10 @@ async function tableNames(db: Database): Promise<string[]> {
 
 const TABLES = [
   'checkpoints',
+  'leaderboard_groups',
+  'leaderboard_values',
   'sweeps',
-  'trial_final_metrics',
+  'trial_groups',
   'trial_metric_values',
   'trial_metrics',
   'trials',

@@ -12,8 +12,10 @@ import pg from 'pg';
 import { MIGRATION_LOCK_KEY, migrationsFolder } from './migrations';
 import {
   checkpoints,
+  leaderboardGroups,
+  leaderboardValues,
   sweeps,
-  trialFinalMetrics,
+  trialGroups,
   trialMetrics,
   trialMetricValues,
   trials,
@@ -24,7 +26,9 @@ export const schema = {
   trials,
   trialMetrics,
   trialMetricValues,
-  trialFinalMetrics,
+  trialGroups,
+  leaderboardValues,
+  leaderboardGroups,
   checkpoints,
 };
 export type Schema = typeof schema;

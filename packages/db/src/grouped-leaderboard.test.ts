@@ -214,12 +214,26 @@ describe.each(BACKENDS)('grouped leaderboard on $kind', (backend) => {
       artifactPath: 'x',
       epochsCompleted: 1,
     });
-    const finals = await db.execute(
-      sql`select name, value, task, sweep_id from trial_final_metrics where trial_id = ${tid}`,
+    const values = await db.execute(
+      sql`select pick, name, value, epoch, task, sweep_id from leaderboard_values where trial_id = ${tid} order by pick, name`,
     );
-    expect(finals.rows).toEqual([
-      { name: 'mean_auc', value: 0.65, task: 'chest', sweep_id: 'idem' },
+    expect(values.rows).toEqual([
+      { pick: 'best', name: 'mean_auc', value: 0.6, epoch: 1, task: 'chest', sweep_id: 'idem' },
+      {
+        pick: 'final',
+        name: 'mean_auc',
+        value: 0.65,
+        epoch: null,
+        task: 'chest',
+        sweep_id: 'idem',
+      },
     ]);
+    // An epoch re-delivered after completion moves the best epoch with it.
+    await recordEpochMetrics(db, { trialId: tid, epoch: 2, metrics: { mean_auc: 0.8 } });
+    const best = await db.execute(
+      sql`select value, epoch from leaderboard_values where trial_id = ${tid} and pick = 'best'`,
+    );
+    expect(best.rows).toEqual([{ value: 0.8, epoch: 2 }]);
   });
 
   for (const epoch of ['final', 'best'] as const) {
@@ -410,6 +424,48 @@ describe.each(BACKENDS)('grouped leaderboard on $kind', (backend) => {
       expect(pages[1]?.rows[0]?.rank).toBe(5);
     });
   }
+
+  it('keeps stored group statistics equal to the trials when a group completes at once', async () => {
+    const seeds = Array.from({ length: 12 }, (_, seed) => seed);
+    await addSweep(
+      db,
+      'conc',
+      'pose3d',
+      seeds.map((seed) => ({ ...g(64, 0.25), seed, epochs: [{ mpjpe: 90 + seed }] })),
+    );
+    // Re-complete all twelve concurrently with new values: each recomputes the shared group.
+    await Promise.all(
+      seeds.map((seed) =>
+        completeTrial(db, {
+          trialId: trialId('conc', seed),
+          metrics: { mpjpe: 100 + seed * 2 },
+          artifactPath: 'x',
+          epochsCompleted: 1,
+        }),
+      ),
+    );
+    const across = await groupedLeaderboard(db, {
+      task: 'pose3d',
+      metric: 'mpjpe',
+      goal: 'minimize',
+      where: { d_h: 64 },
+    });
+    const narrowed = await groupedLeaderboard(db, {
+      task: 'pose3d',
+      metric: 'mpjpe',
+      goal: 'minimize',
+      sweepIds: ['conc'],
+    });
+    const expected = stats(seeds.map((seed) => 100 + seed * 2));
+    for (const page of [across, narrowed]) {
+      expect(page.rows).toHaveLength(1);
+      const row = page.rows[0]!;
+      expect(row.n).toBe(12);
+      expectClose(row.mean, expected.mean);
+      expectClose(row.std, expected.std);
+      expect([row.min, row.max]).toEqual([100, 122]);
+    }
+  });
 
   it('refuses a cursor it did not make', async () => {
     const err = await groupedLeaderboard(db, {

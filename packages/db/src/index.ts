@@ -10,7 +10,9 @@ export { MIGRATIONS_FOLDER } from './migrations';
 export {
   checkpoints,
   sweeps,
-  trialFinalMetrics,
+  leaderboardGroups,
+  leaderboardValues,
+  trialGroups,
   trialMetrics,
   trialMetricValues,
   trials,
@@ -19,7 +21,9 @@ export {
 export type {
   CheckpointRow,
   SweepRow,
-  TrialFinalMetricRow,
+  LeaderboardGroupRow,
+  LeaderboardValueRow,
+  TrialGroupRow,
   TrialMetricRow,
   TrialMetricValueRow,
   TrialRow,
@@ -52,7 +56,6 @@ export { latestCheckpoint, listCheckpoints, recordCheckpoint } from './queries/c
 export type { RecordCheckpointInput } from './queries/checkpoints';
 export {
   groupedLeaderboard,
-  leaderboard,
   LEADERBOARD_EPOCHS,
   LEADERBOARD_GROUP_BYS,
   PARETO_COSTS,
@@ -61,12 +64,10 @@ export type {
   GroupedLeaderboardPage,
   GroupedLeaderboardQuery,
   GroupedLeaderboardRow,
-  LeaderboardEntry,
   LeaderboardEpoch,
   LeaderboardFilter,
   LeaderboardGroupBy,
   LeaderboardGroupTrial,
-  LeaderboardQuery,
   MetricSummary,
   ParetoCost,
 } from './queries/leaderboard';
@@ -74,3 +75,13 @@ export { paretoFront } from './pareto';
 export type { ParetoOptions } from './pareto';
 export { listWorkers, markWorkerSeen, registerWorker } from './queries/workers';
 export type { RegisterWorkerInput } from './queries/workers';
+
+// Keyset pages of a sweep's trials and of their epochs (Sweep.trials, Trial.history), batched.
+export {
+  countSweepTrials,
+  getSweeps,
+  latestTrialEpochs,
+  listSweepTrialsPage,
+  listTrialEpochPages,
+} from './queries/sweep-pages';
+export type { EpochPageKey, SweepTrialsPageQuery } from './queries/sweep-pages';

@@ -16,7 +16,7 @@ import {
   getSweep,
   getTrial,
   insertSweep,
-  leaderboard,
+  groupedLeaderboard,
   listCheckpoints,
   listSweepMetrics,
   listSweeps,
@@ -33,7 +33,7 @@ import {
   registerWorker,
   settleSweepStatus,
 } from './index';
-import type { InsertSweepInput, NewTrial } from './index';
+import type { GroupedLeaderboardQuery, InsertSweepInput, NewTrial } from './index';
 
 function newTrials(count: number): NewTrial[] {
   return Array.from({ length: count }, (_, index) => ({
@@ -476,52 +476,50 @@ describe.each(BACKENDS)('queries on $kind', (backend) => {
       });
     });
 
-    it('ranks by the metric, highest first for maximize, ties by trial id', async () => {
-      const board = await leaderboard(db, { task: 'pose2d', metric: 'ap', goal: 'maximize' });
-      expect(board.map((e) => [e.rank, e.trial.id, e.value, e.sweepName])).toEqual([
-        [1, 'lb-a-1', 0.75, 'sweep lb-a'],
-        [2, 'lb-a-4', 0.75, 'sweep lb-a'],
-        [3, 'lb-b-0', 0.74, 'sweep lb-b'],
-        [4, 'lb-a-3', 0.72, 'sweep lb-a'],
-        [5, 'lb-a-0', 0.7, 'sweep lb-a'],
-        [6, 'lb-b-1', 0.6, 'sweep lb-b'],
+    const byTrial = (q: Omit<GroupedLeaderboardQuery, 'groupBy'>) =>
+      groupedLeaderboard(db, { ...q, groupBy: 'trial' }).then((p) => p.rows);
+
+    it('ranks trials by the metric, highest first for maximize, ties by trial id', async () => {
+      const board = await byTrial({ task: 'pose2d', metric: 'ap', goal: 'maximize' });
+      expect(board.map((e) => [e.rank, e.key, e.mean, e.n, e.std])).toEqual([
+        [1, 'lb-a-1', 0.75, 1, null],
+        [2, 'lb-a-4', 0.75, 1, null],
+        [3, 'lb-b-0', 0.74, 1, null],
+        [4, 'lb-a-3', 0.72, 1, null],
+        [5, 'lb-a-0', 0.7, 1, null],
+        [6, 'lb-b-1', 0.6, 1, null],
       ]);
-      expect(board[0]?.trial).toMatchObject({
-        status: 'succeeded',
+      expect(board[0]).toMatchObject({
         paramCount: 101,
-        dH: 48,
-        metrics: { ap: 0.75 },
+        geometry: { dH: 48 },
+        trials: [{ id: 'lb-a-1', sweepId: 'lb-a', value: 0.75, epoch: null }],
+        metrics: { ap: { mean: 0.75, std: null, n: 1 } },
       });
     });
 
     it('ranks lowest first for minimize', async () => {
-      const board = await leaderboard(db, {
-        task: 'pose2d',
-        metric: 'ar',
-        goal: 'minimize',
-        limit: 3,
-      });
-      expect(board.map((e) => [e.rank, e.trial.id])).toEqual([
+      const board = await byTrial({ task: 'pose2d', metric: 'ar', goal: 'minimize', limit: 3 });
+      expect(board.map((e) => [e.rank, e.key])).toEqual([
         [1, 'lb-c-0'],
         [2, 'lb-a-1'],
         [3, 'lb-a-4'],
       ]);
-      expect(board[0]?.value).toBeCloseTo(0.1);
+      expect(board[0]?.mean).toBeCloseTo(0.1);
     });
 
     it('filters by sweep', async () => {
-      const board = await leaderboard(db, {
+      const board = await byTrial({
         task: 'pose2d',
         metric: 'ap',
         goal: 'minimize',
-        sweepId: 'lb-b',
+        sweepIds: ['lb-b'],
       });
-      expect(board.map((e) => [e.rank, e.trial.id, e.value])).toEqual([
+      expect(board.map((e) => [e.rank, e.key, e.mean])).toEqual([
         [1, 'lb-b-1', 0.6],
         [2, 'lb-b-0', 0.74],
       ]);
       expect(
-        await leaderboard(db, { task: 'chest', metric: 'ap', goal: 'maximize', sweepId: 'lb-b' }),
+        await byTrial({ task: 'chest', metric: 'ap', goal: 'maximize', sweepIds: ['lb-b'] }),
       ).toEqual([]);
     });
   });

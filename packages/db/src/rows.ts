@@ -1,7 +1,9 @@
 import type {
   checkpoints,
   sweeps,
-  trialFinalMetrics,
+  leaderboardGroups,
+  leaderboardValues,
+  trialGroups,
   trialMetrics,
   trialMetricValues,
   trials,
@@ -13,6 +15,8 @@ export type SweepRow = typeof sweeps.$inferSelect;
 export type TrialRow = typeof trials.$inferSelect;
 export type TrialMetricRow = typeof trialMetrics.$inferSelect;
 export type TrialMetricValueRow = typeof trialMetricValues.$inferSelect;
-export type TrialFinalMetricRow = typeof trialFinalMetrics.$inferSelect;
+export type LeaderboardValueRow = typeof leaderboardValues.$inferSelect;
+export type LeaderboardGroupRow = typeof leaderboardGroups.$inferSelect;
+export type TrialGroupRow = typeof trialGroups.$inferSelect;
 export type CheckpointRow = typeof checkpoints.$inferSelect;
 export type WorkerRow = typeof workers.$inferSelect;

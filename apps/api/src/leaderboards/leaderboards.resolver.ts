@@ -7,31 +7,17 @@ import type {
 import type { TaskId } from '@headroom/sweep';
 import { LeaderboardEpoch, LeaderboardGroupBy, ParetoCost, Task } from '../common/enums';
 import { LeaderboardPage, LeaderboardWhere } from './leaderboard-group.model';
-import { LeaderboardEntry } from './leaderboard-entry.model';
 import { LeaderboardsService } from './leaderboards.service';
 
-@Resolver(() => LeaderboardEntry)
+@Resolver()
 export class LeaderboardsResolver {
   constructor(private readonly leaderboards: LeaderboardsService) {}
-
-  @Query(() => [LeaderboardEntry], {
-    description:
-      "Succeeded trials of a task ranked by one of its metrics, best first (the metric's goal sets the order).",
-  })
-  leaderboard(
-    @Args('task', { type: () => Task }) task: TaskId,
-    @Args('metric', { type: () => String }) metric: string,
-    @Args('sweepId', { type: () => ID, nullable: true }) sweepId: string | null,
-    @Args('limit', { type: () => Int, nullable: true, defaultValue: 20 }) limit: number | null,
-  ): Promise<LeaderboardEntry[]> {
-    return this.leaderboards.rank({ task, metric, sweepId, limit });
-  }
 
   @Query(() => LeaderboardPage, {
     description:
       "A results table: rows of one head geometry (mean ± std over seeds, every metric of the task) or of one trial, ranked by the metric's goal, a page at a time; across the task's sweeps unless sweepIds narrows it.",
   })
-  leaderboardGroups(
+  leaderboard(
     @Args('task', { type: () => Task }) task: TaskId,
     @Args('metric', { type: () => String }) metric: string,
     @Args('groupBy', { type: () => LeaderboardGroupBy, defaultValue: 'geometry' }) groupBy: GroupBy,
@@ -48,7 +34,7 @@ export class LeaderboardsResolver {
     @Args('limit', { type: () => Int, nullable: true, defaultValue: 20 }) limit: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<LeaderboardPage> {
-    return this.leaderboards.groups({
+    return this.leaderboards.leaderboard({
       task,
       metric,
       groupBy,

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  getSweep,
+  getSweeps,
   groupedLeaderboard,
-  leaderboard,
   type Database,
   type LeaderboardEpoch,
   type LeaderboardFilter,
@@ -21,17 +20,9 @@ import {
 import { checkLimit, throwIfViolations } from '../common/limits';
 import { DATABASE } from '../common/tokens';
 import { toReferenceRow } from '../references/reference-row.model';
-import type { LeaderboardEntry } from './leaderboard-entry.model';
 import type { LeaderboardPage } from './leaderboard-group.model';
 
 export interface LeaderboardArgs {
-  task: TaskId;
-  metric: string;
-  sweepId?: string | null;
-  limit?: number | null;
-}
-
-export interface LeaderboardGroupsArgs {
   task: TaskId;
   metric: string;
   groupBy: LeaderboardGroupBy;
@@ -48,37 +39,14 @@ export interface LeaderboardGroupsArgs {
 export class LeaderboardsService {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  /** Best trials first; the goal (and so the order) comes from the task's metric, never from the caller. */
-  async rank(args: LeaderboardArgs): Promise<LeaderboardEntry[]> {
-    const sweepId = args.sweepId ?? undefined;
-    const { goal, limit } = await this.check(
-      args,
-      sweepId === undefined ? [] : [sweepId],
-      'sweepId',
-    );
-    const rows = await leaderboard(this.db, {
-      task: args.task,
-      metric: args.metric,
-      goal,
-      sweepId,
-      limit,
-    });
-    return rows.map((row) => ({
-      rank: row.rank,
-      value: row.value,
-      sweepId: row.trial.sweepId,
-      sweepName: row.sweepName,
-      trial: row.trial,
-    }));
-  }
-
   /**
    * Rows of one geometry (or one trial) with mean ± std over their trials, best first, a page at
-   * a time; published rows beside them when asked, never mixed into the statistics.
+   * a time; published rows beside them when asked, never mixed into the statistics. The goal
+   * (and so the order) comes from the task's metric, never from the caller.
    */
-  async groups(args: LeaderboardGroupsArgs): Promise<LeaderboardPage> {
+  async leaderboard(args: LeaderboardArgs): Promise<LeaderboardPage> {
     const sweepIds = args.sweepIds ?? [];
-    const { goal, limit } = await this.check(args, sweepIds, 'sweepIds');
+    const { goal, limit } = await this.check(args, sweepIds);
     const page = await groupedLeaderboard(this.db, {
       task: args.task,
       metric: args.metric,
@@ -125,7 +93,6 @@ export class LeaderboardsService {
   private async check(
     args: { task: TaskId; metric: string; limit?: number | null },
     sweepIds: readonly string[],
-    sweepPath: string,
   ): Promise<{ goal: MetricGoal; limit: number }> {
     const violations: Violation[] = [];
     // GraphQL refuses an unknown task (an enum) before this runs; other callers may not.
@@ -152,10 +119,10 @@ export class LeaderboardsService {
     if (!goal)
       throw new HeadroomError('INTERNAL', 'leaderboard: metric goal unresolved after validation');
 
+    const found = await getSweeps(this.db, sweepIds);
     for (const [i, sweepId] of sweepIds.entries()) {
-      const path =
-        sweepIds.length === 1 && sweepPath === 'sweepId' ? sweepPath : `${sweepPath}[${i}]`;
-      const sweep = await getSweep(this.db, sweepId);
+      const path = `sweepIds[${i}]`;
+      const sweep = found.get(sweepId);
       if (!sweep) {
         throw new HeadroomError(
           'NOT_FOUND',

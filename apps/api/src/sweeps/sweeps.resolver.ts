@@ -9,9 +9,11 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
-import type { SweepRow, TrialRow } from '@headroom/db';
-import type { GraphQLContext } from '../common/request-cache';
-import { Trial } from '../trials/trial.model';
+import type { SweepRow } from '@headroom/db';
+import type { TrialStatus as Status } from '@headroom/sweep';
+import { TrialStatus } from '../common/enums';
+import type { GraphQLContext } from '../common/request-loaders';
+import { TrialPage } from '../trials/trial-page.model';
 import { TrialsService } from '../trials/trials.service';
 import { CreateSweepInput } from './create-sweep.input';
 import { Sweep } from './sweep.model';
@@ -80,13 +82,37 @@ export class SweepsResolver {
     return this.sweepsService.retryFailed(sweepId, trialIds);
   }
 
-  @ResolveField('trials', () => [Trial], { description: 'Trials in index order.' })
-  trialsOf(@Parent() sweep: SweepRow, @Context() ctx: GraphQLContext): Promise<TrialRow[]> {
-    return this.trials.listForSweep(sweep.id, ctx.cache);
+  @ResolveField('trials', () => TrialPage, {
+    description:
+      'Trials in index order, a page at a time; pages stay stable while trials are written.',
+  })
+  trialsOf(
+    @Parent() sweep: SweepRow,
+    @Args('first', {
+      type: () => Int,
+      nullable: true,
+      defaultValue: 100,
+      description: 'Trials per page, 1 to 1000.',
+    })
+    first: number | null,
+    @Args('after', {
+      type: () => String,
+      nullable: true,
+      description: 'The `next` of the page before.',
+    })
+    after: string | null,
+    @Args('status', {
+      type: () => [TrialStatus],
+      nullable: true,
+      description: 'Only trials in one of these statuses.',
+    })
+    status: Status[] | null,
+  ): Promise<TrialPage> {
+    return this.trials.page(sweep.id, { first, after, status });
   }
 
-  @ResolveField('trialCount', () => Int)
-  async trialCount(@Parent() sweep: SweepRow, @Context() ctx: GraphQLContext): Promise<number> {
-    return (await this.trials.listForSweep(sweep.id, ctx.cache)).length;
+  @ResolveField('trialCount', () => Int, { description: 'All its trials, whatever their status.' })
+  trialCount(@Parent() sweep: SweepRow, @Context() ctx: GraphQLContext): Promise<number> {
+    return ctx.loaders.trialCount.load(sweep.id);
   }
 }

@@ -19,3 +19,15 @@ export class EpochMetrics {
   })
   breakdown!: MetricBreakdown | null;
 }
+
+@ObjectType('EpochMetricsPage', { description: "A page of a trial's epochs, oldest first." })
+export class EpochMetricsPage {
+  @Field(() => [EpochMetrics])
+  rows!: EpochMetrics[];
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Pass as `after` for the next page; null at the end.',
+  })
+  next!: string | null;
+}

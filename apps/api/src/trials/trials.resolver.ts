@@ -1,9 +1,9 @@
-import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { TrialRow } from '@headroom/db';
 import type { MetricBreakdown } from '@headroom/sweep';
-import type { GraphQLContext } from '../common/request-cache';
 import { GraphQLJSON } from '../common/json.scalar';
-import { EpochMetrics } from './epoch-metrics.model';
+import type { GraphQLContext } from '../common/request-loaders';
+import { EpochMetricsPage } from './epoch-metrics.model';
 import { Trial } from './trial.model';
 import { TrialsService } from './trials.service';
 
@@ -11,11 +11,27 @@ import { TrialsService } from './trials.service';
 export class TrialsResolver {
   constructor(private readonly trials: TrialsService) {}
 
-  @ResolveField('history', () => [EpochMetrics], {
-    description: 'Metrics after each completed epoch, oldest first.',
+  @ResolveField('history', () => EpochMetricsPage, {
+    description: 'Metrics after each completed epoch, oldest first, a page at a time.',
   })
-  history(@Parent() trial: TrialRow, @Context() ctx: GraphQLContext): Promise<EpochMetrics[]> {
-    return this.trials.history(trial, ctx.cache);
+  history(
+    @Parent() trial: TrialRow,
+    @Context() ctx: GraphQLContext,
+    @Args('first', {
+      type: () => Int,
+      nullable: true,
+      defaultValue: 100,
+      description: 'Epochs per page, 1 to 1000.',
+    })
+    first: number | null,
+    @Args('after', {
+      type: () => String,
+      nullable: true,
+      description: 'The `next` of the page before.',
+    })
+    after: string | null,
+  ): Promise<EpochMetricsPage> {
+    return this.trials.history(trial, { first, after }, ctx.loaders);
   }
 
   @ResolveField('breakdown', () => GraphQLJSON, {
@@ -23,11 +39,10 @@ export class TrialsResolver {
     description:
       "The latest epoch's values behind the means, by group then metric (pose3d: MPJPE and P-MPJPE per action).",
   })
-  async breakdown(
+  breakdown(
     @Parent() trial: TrialRow,
     @Context() ctx: GraphQLContext,
   ): Promise<MetricBreakdown | null> {
-    const history = await this.trials.history(trial, ctx.cache);
-    return history.at(-1)?.breakdown ?? null;
+    return this.trials.breakdown(trial, ctx.loaders);
   }
 }

@@ -1,57 +1,144 @@
-import type { Database, TrialMetricRow, TrialRow } from '@headroom/db';
+import type {
+  Database,
+  EpochPageKey,
+  SweepTrialsPageQuery,
+  TrialMetricRow,
+  TrialRow,
+} from '@headroom/db';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { RequestCache } from '../common/request-cache';
+import { isHeadroomError, type HeadroomError } from '@headroom/errors';
+import { createRequestLoaders } from '../common/request-loaders';
 import { TrialsService } from './trials.service';
 
-const listSweepMetrics = vi.fn<(db: Database, sweepId: string) => Promise<TrialMetricRow[]>>();
-vi.mock('@headroom/db', () => ({
-  listSweepMetrics: (db: Database, id: string) => listSweepMetrics(db, id),
-  listTrials: vi.fn(),
-}));
-
-const row = (trialId: string, epoch: number, mpjpe: number): TrialMetricRow => ({
+// In-memory stand-ins for the db reads; each call is one query.
+const EPOCHS: Record<string, number[]> = { 'sw-0': [1, 2, 3], 'sw-1': [1], 'sw-2': [] };
+const metric = (trialId: string, epoch: number): TrialMetricRow => ({
   trialId,
   epoch,
-  metrics: { mpjpe },
-  breakdown: epoch === 2 ? { Walking: { mpjpe } } : null,
+  metrics: { mpjpe: 100 - epoch },
+  breakdown: { Walking: { mpjpe: 100 - epoch } },
   createdAt: new Date(0),
   updatedAt: new Date(0),
 });
-const trial = (sweepId: string, id: string) => ({ id, sweepId }) as TrialRow;
+const listTrialEpochPages = vi.fn(
+  async (_db: Database, keys: readonly EpochPageKey[], limit: number) =>
+    keys.map((k) =>
+      (EPOCHS[k.trialId] ?? [])
+        .filter((e) => e > (k.afterEpoch ?? -1))
+        .slice(0, limit)
+        .map((e) => metric(k.trialId, e)),
+    ),
+);
+const latestTrialEpochs = vi.fn(
+  async (_db: Database, ids: readonly string[]) =>
+    new Map(
+      ids.flatMap((id) => {
+        const last = EPOCHS[id]?.at(-1);
+        return last === undefined ? [] : [[id, metric(id, last)] as const];
+      }),
+    ),
+);
+const TRIALS = Array.from({ length: 5 }, (_, index) => ({ id: `sw-${index}`, index }) as TrialRow);
+const listSweepTrialsPage = vi.fn(async (_db: Database, q: SweepTrialsPageQuery) =>
+  TRIALS.filter((t) => t.index > (q.afterIndex ?? -1)).slice(0, q.limit),
+);
+vi.mock('@headroom/db', () => ({
+  listTrialEpochPages: (db: Database, keys: EpochPageKey[], limit: number) =>
+    listTrialEpochPages(db, keys, limit),
+  latestTrialEpochs: (db: Database, ids: string[]) => latestTrialEpochs(db, ids),
+  listSweepTrialsPage: (db: Database, q: SweepTrialsPageQuery) => listSweepTrialsPage(db, q),
+  countSweepTrials: vi.fn(),
+}));
+
+const db = {} as Database;
+
+async function errorOf(promise: Promise<unknown>): Promise<HeadroomError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isHeadroomError(err)) throw new Error(`expected a HeadroomError, got ${String(err)}`);
+  return err;
+}
+const service = new TrialsService(db);
+const trial = (id: string) => ({ id }) as TrialRow;
+
+beforeEach(() => {
+  vi.clearAllMocks();
+});
 
 describe('TrialsService.history', () => {
-  beforeEach(() => {
-    listSweepMetrics.mockReset();
-    listSweepMetrics.mockImplementation(async (_db, sweepId) =>
-      sweepId === 'swa'
-        ? [row('swa-1', 2, 50), row('swa-0', 1, 70), row('swa-1', 1, 60)]
-        : [row('swb-0', 1, 40)],
+  it('loads the history of every trial of a page in one query per request', async () => {
+    const loaders = createRequestLoaders(db);
+    const pages = await Promise.all(
+      ['sw-0', 'sw-1', 'sw-2'].map((id) => service.history(trial(id), { first: 100 }, loaders)),
     );
+    expect(listTrialEpochPages).toHaveBeenCalledTimes(1);
+    expect(pages.map((p) => p.rows.map((r) => r.epoch))).toEqual([[1, 2, 3], [1], []]);
+    expect(pages.map((p) => p.next)).toEqual([null, null, null]);
+    expect(pages[0]!.rows[0]).toEqual({
+      epoch: 1,
+      metrics: { mpjpe: 99 },
+      breakdown: { Walking: { mpjpe: 99 } },
+    });
+
+    await service.history(trial('sw-0'), { first: 100 }, createRequestLoaders(db));
+    expect(listTrialEpochPages).toHaveBeenCalledTimes(2);
   });
 
-  it('loads each sweep once per request however many trials ask, grouped by trial in epoch order', async () => {
-    const service = new TrialsService({} as Database);
-    const cache = new RequestCache();
-    const [a0, a1, a2, b0] = await Promise.all([
-      service.history(trial('swa', 'swa-0'), cache),
-      service.history(trial('swa', 'swa-1'), cache),
-      service.history(trial('swa', 'swa-2'), cache),
-      service.history(trial('swb', 'swb-0'), cache),
-    ]);
-    expect(listSweepMetrics.mock.calls.map(([, sweepId]) => sweepId)).toEqual(['swa', 'swb']);
-    expect(a0).toEqual([{ epoch: 1, metrics: { mpjpe: 70 }, breakdown: null }]);
-    expect(a1).toEqual([
-      { epoch: 1, metrics: { mpjpe: 60 }, breakdown: null },
-      { epoch: 2, metrics: { mpjpe: 50 }, breakdown: { Walking: { mpjpe: 50 } } },
-    ]);
-    expect(a2).toEqual([]);
-    expect(b0).toEqual([{ epoch: 1, metrics: { mpjpe: 40 }, breakdown: null }]);
+  it('pages by epoch with the cursor it hands out', async () => {
+    const loaders = createRequestLoaders(db);
+    const first = await service.history(trial('sw-0'), { first: 2 }, loaders);
+    expect(first.rows.map((r) => r.epoch)).toEqual([1, 2]);
+    expect(first.next).toEqual(expect.any(String));
+    const second = await service.history(trial('sw-0'), { first: 2, after: first.next }, loaders);
+    expect(second.rows.map((r) => r.epoch)).toEqual([3]);
+    expect(second.next).toBeNull();
   });
 
-  it('queries again for a new request', async () => {
-    const service = new TrialsService({} as Database);
-    await service.history(trial('swa', 'swa-0'), new RequestCache());
-    await service.history(trial('swa', 'swa-0'), new RequestCache());
-    expect(listSweepMetrics).toHaveBeenCalledTimes(2);
+  it('refuses a bad cursor and a page size out of range, naming each argument', async () => {
+    const loaders = createRequestLoaders(db);
+    const err = await errorOf(
+      service.history(trial('sw-0'), { first: 0, after: 'nonsense' }, loaders),
+    );
+    expect(err.code).toBe('INVALID_INPUT');
+    expect(err.violations).toEqual([
+      { path: 'first', message: expect.stringContaining('from 1 to 1000') },
+      { path: 'after', message: expect.stringContaining('not a cursor of Trial.history') },
+    ]);
+    // A cursor of another list is not one of this list.
+    const trials = await service.page('sw', { first: 1 });
+    const wrong = await errorOf(service.history(trial('sw-0'), { after: trials.next }, loaders));
+    expect(wrong.violations.map((v) => v.path)).toEqual(['after']);
+  });
+});
+
+describe('TrialsService.breakdown', () => {
+  it("reads only each trial's latest epoch, the page's trials in one query", async () => {
+    const loaders = createRequestLoaders(db);
+    const found = await Promise.all(
+      ['sw-0', 'sw-1', 'sw-2'].map((id) => service.breakdown(trial(id), loaders)),
+    );
+    expect(latestTrialEpochs).toHaveBeenCalledTimes(1);
+    expect(listTrialEpochPages).not.toHaveBeenCalled();
+    expect(found).toEqual([{ Walking: { mpjpe: 97 } }, { Walking: { mpjpe: 99 } }, null]);
+  });
+});
+
+describe('TrialsService.page', () => {
+  it('follows next to the end, each trial once, in index order', async () => {
+    const seen: number[] = [];
+    let after: string | null = null;
+    do {
+      const page = await service.page('sw', { first: 2, after });
+      seen.push(...page.rows.map((t) => t.index));
+      after = page.next;
+    } while (after !== null);
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expect(listSweepTrialsPage.mock.calls.map(([, q]) => [q.afterIndex, q.limit])).toEqual([
+      [undefined, 3],
+      [1, 3],
+      [3, 3],
+    ]);
   });
 });

@@ -35,11 +35,14 @@ export const CREATE_SWEEP = /* GraphQL */ `
       status
       trialCount
       trials {
-        index
-        d_m
-        heads
-        d_h
-        qk_tied
+        rows {
+          index
+          d_m
+          heads
+          d_h
+          qk_tied
+        }
+        next
       }
     }
   }

@@ -5,7 +5,7 @@ import { graphql } from '../graphql-client';
 import { CREATE_SWEEP } from '../queries';
 import { LiveBlock, renderLeaderboard, renderProgress } from '../render';
 import { startLocalStack } from '../stack/local-stack';
-import { fetchLeaderboard, watchSweep } from '../sweep-watch';
+import { fetchSweepLeaderboard, watchSweep } from '../sweep-watch';
 
 /** The demo's sweep file, shipped with the repo. */
 export const DEMO_SWEEP_FILE = resolve(
@@ -51,7 +51,7 @@ export async function runDemo(opts: { verbose?: boolean } = {}): Promise<number>
     );
     say(`sweep ${sweep.status}`);
 
-    const rows = await fetchLeaderboard(stack.apiUrl, {
+    const rows = await fetchSweepLeaderboard(stack.apiUrl, {
       task: sweep.task,
       metric: sweep.metric,
       sweepId: sweep.id,

@@ -2,7 +2,7 @@ import { HeadroomError } from '@headroom/errors';
 import { isTaskId, TASK_IDS, TASKS, type ReferenceRow, type TaskId } from '@headroom/sweep';
 import { formatLeaderboard, type GroupRow, type LeaderboardFormat } from '../formats';
 import { graphql } from '../graphql-client';
-import { LEADERBOARD_GROUPS, type LeaderboardGroupsPage } from '../queries';
+import { LEADERBOARD, type LeaderboardPage } from '../queries';
 import { renderGroups } from '../render';
 
 const FORMATS = ['table', 'markdown', 'csv', 'json'] as const;
@@ -55,12 +55,12 @@ export async function leaderboardCommand(opts: LeaderboardOptions): Promise<numb
   if (!Number.isSafeInteger(limit) || limit < 1)
     throw new HeadroomError('INVALID_INPUT', `--limit ${opts.limit}: use a whole number ≥ 1`);
 
-  const rows: LeaderboardGroupsPage['rows'] = [];
-  let references: LeaderboardGroupsPage['references'] = [];
+  const rows: LeaderboardPage['rows'] = [];
+  let references: LeaderboardPage['references'] = [];
   let after: string | null = null;
   do {
-    const page: LeaderboardGroupsPage = (
-      await graphql(opts.api, LEADERBOARD_GROUPS, {
+    const page: LeaderboardPage = (
+      await graphql(opts.api, LEADERBOARD, {
         task,
         metric,
         groupBy: oneOf('group-by', opts.groupBy, GROUP_BYS, 'geometry'),
@@ -71,7 +71,7 @@ export async function leaderboardCommand(opts: LeaderboardOptions): Promise<numb
         limit: Math.min(100, limit - rows.length),
         after,
       })
-    ).leaderboardGroups;
+    ).leaderboard;
     rows.push(...page.rows);
     references = page.references;
     after = page.next;

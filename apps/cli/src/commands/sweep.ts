@@ -5,14 +5,14 @@ import {
   CREATE_SWEEP,
   RETRY_FAILED,
   SWEEP_ACTIONS,
-  SWEEP_PROGRESS,
   WORKERS,
   type SweepAction,
   type SweepView,
 } from '../queries';
 import { csvOfTrials, jsonlOfTrials } from '../formats';
 import { LiveBlock, renderLeaderboard, renderProgress } from '../render';
-import { fetchLeaderboard, watchSweep } from '../sweep-watch';
+import { fetchSweep } from '../sweep-pages';
+import { fetchSweepLeaderboard, watchSweep } from '../sweep-watch';
 
 interface Common {
   api: string;
@@ -86,12 +86,12 @@ export function showJson(s: SweepView) {
 export async function showSweepCommand(id: string | undefined, opts: Common): Promise<number> {
   if (!id)
     throw new HeadroomError('INVALID_INPUT', 'sweep show needs a sweep id: headroom sweep show ID');
-  const { sweep } = await graphql(opts.api, SWEEP_PROGRESS, { id });
+  const sweep = await fetchSweep(opts.api, id);
   if (!sweep) throw new HeadroomError('NOT_FOUND', `no sweep ${id}`);
   if (opts.json) console.log(JSON.stringify(showJson(sweep)));
   else {
     for (const line of renderProgress(sweep)) console.log(line);
-    const rows = await fetchLeaderboard(opts.api, {
+    const rows = await fetchSweepLeaderboard(opts.api, {
       task: sweep.task,
       metric: sweep.metric,
       sweepId: sweep.id,
@@ -128,7 +128,7 @@ export async function exportSweepCommand(
       'INVALID_INPUT',
       "--per-epoch is for --format csv; jsonl carries each trial's history",
     );
-  const { sweep } = await graphql(opts.api, SWEEP_PROGRESS, { id });
+  const sweep = await fetchSweep(opts.api, id, { onPage: exportProgress() });
   if (!sweep)
     throw new HeadroomError('NOT_FOUND', `no sweep ${id}; list sweeps with the API's sweeps query`);
   const text =
@@ -140,6 +140,21 @@ export async function exportSweepCommand(
     console.error(`wrote ${sweep.trials.length} trials of ${sweep.name} to ${opts.out}`);
   } else process.stdout.write(text);
   return 0;
+}
+
+/**
+ * Progress of a long read on stderr (`read 3,000 of 10,000 trials`), once a sweep has more than
+ * one page; redrawn in place on a terminal, a line per page elsewhere. stdout stays the data.
+ */
+function exportProgress(out: NodeJS.WriteStream = process.stderr) {
+  let shown = false;
+  return ({ read, total }: { read: number; total: number }) => {
+    if (!shown && read >= total) return;
+    shown = true;
+    const line = `read ${read.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} trials`;
+    if (out.isTTY) out.write(`\r${line}${read >= total ? '\n' : ''}`);
+    else out.write(`${line}\n`);
+  };
 }
 
 /** `headroom sweep pause|resume|cancel ID` */

@@ -70,11 +70,15 @@ export type CreateSweepMutation = {
   createSweep: { id: string; name: string; status: SweepStatus; trialCount: number };
 };
 
-export type SweepQueryVariables = Exact<{
+export type SweepPageQueryVariables = Exact<{
   id: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  historyFirst?: number | null | undefined;
+  historyAfter?: string | null | undefined;
 }>;
 
-export type SweepQuery = {
+export type SweepPageQuery = {
   sweep: {
     id: string;
     name: string;
@@ -82,30 +86,37 @@ export type SweepQuery = {
     status: SweepStatus;
     metric: string;
     goal: MetricGoal;
-    trials: Array<{
-      id: string;
-      index: number;
-      status: TrialStatus;
-      params: Record<string, unknown>;
-      d_m: number;
-      heads: number;
-      d_h: number;
-      qk_tied: boolean;
-      epochs: number;
-      epochsCompleted: number;
-      paramCount: number | null;
-      metrics: Record<string, unknown> | null;
-      error: string | null;
-      attempts: number;
-      resumedFromEpoch: number;
-      backend: string | null;
-      device: string | null;
-      worker: string | null;
-      prunedAtRung: number | null;
-      breakdown: Record<string, unknown> | null;
-      history: Array<{ epoch: number; metrics: Record<string, unknown> }>;
-      artifacts: Array<{ name: string; path: string; bytes: number }>;
-    }>;
+    trialCount: number;
+    trials: {
+      next: string | null;
+      rows: Array<{
+        id: string;
+        index: number;
+        status: TrialStatus;
+        params: Record<string, unknown>;
+        d_m: number;
+        heads: number;
+        d_h: number;
+        qk_tied: boolean;
+        epochs: number;
+        epochsCompleted: number;
+        paramCount: number | null;
+        metrics: Record<string, unknown> | null;
+        error: string | null;
+        attempts: number;
+        resumedFromEpoch: number;
+        backend: string | null;
+        device: string | null;
+        worker: string | null;
+        prunedAtRung: number | null;
+        breakdown: Record<string, unknown> | null;
+        history: {
+          next: string | null;
+          rows: Array<{ epoch: number; metrics: Record<string, unknown> }>;
+        };
+        artifacts: Array<{ name: string; path: string; bytes: number }>;
+      }>;
+    };
   } | null;
 };
 
@@ -158,45 +169,6 @@ export type WorkersQuery = {
 export type LeaderboardQueryVariables = Exact<{
   task: Task;
   metric: string;
-  sweepId?: string | number | null | undefined;
-  limit?: number | null | undefined;
-}>;
-
-export type LeaderboardQuery = {
-  leaderboard: Array<{
-    rank: number;
-    value: number;
-    sweepId: string;
-    sweepName: string;
-    trial: {
-      id: string;
-      index: number;
-      status: TrialStatus;
-      params: Record<string, unknown>;
-      d_m: number;
-      heads: number;
-      d_h: number;
-      qk_tied: boolean;
-      epochs: number;
-      epochsCompleted: number;
-      paramCount: number | null;
-      metrics: Record<string, unknown> | null;
-      error: string | null;
-      attempts: number;
-      resumedFromEpoch: number;
-      backend: string | null;
-      device: string | null;
-      worker: string | null;
-      prunedAtRung: number | null;
-      breakdown: Record<string, unknown> | null;
-      artifacts: Array<{ name: string; path: string; bytes: number }>;
-    };
-  }>;
-};
-
-export type LeaderboardGroupsQueryVariables = Exact<{
-  task: Task;
-  metric: string;
   groupBy: LeaderboardGroupBy;
   epoch: LeaderboardEpoch;
   pareto?: ParetoCost | null | undefined;
@@ -206,8 +178,8 @@ export type LeaderboardGroupsQueryVariables = Exact<{
   after?: string | null | undefined;
 }>;
 
-export type LeaderboardGroupsQuery = {
-  leaderboardGroups: {
+export type LeaderboardQuery = {
+  leaderboard: {
     next: string | null;
     rows: Array<{
       rank: number;
@@ -334,13 +306,13 @@ export const CreateSweepDocument = {
     },
   ],
 } as unknown as DocumentNode<CreateSweepMutation, CreateSweepMutationVariables>;
-export const SweepDocument = {
+export const SweepPageDocument = {
   kind: 'Document',
   definitions: [
     {
       kind: 'OperationDefinition',
       operation: 'query',
-      name: { kind: 'Name', value: 'Sweep' },
+      name: { kind: 'Name', value: 'SweepPage' },
       variableDefinitions: [
         {
           kind: 'VariableDefinition',
@@ -349,6 +321,26 @@ export const SweepDocument = {
             kind: 'NonNullType',
             type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
           },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'historyFirst' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'historyAfter' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
         },
       ],
       selectionSet: {
@@ -373,24 +365,78 @@ export const SweepDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: 'status' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'metric' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'goal' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'trialCount' } },
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'trials' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'first' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+                    },
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'after' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+                    },
+                  ],
                   selectionSet: {
                     kind: 'SelectionSet',
                     selections: [
-                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'TrialFields' } },
                       {
                         kind: 'Field',
-                        name: { kind: 'Name', value: 'history' },
+                        name: { kind: 'Name', value: 'rows' },
                         selectionSet: {
                           kind: 'SelectionSet',
                           selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: 'epoch' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'metrics' } },
+                            {
+                              kind: 'FragmentSpread',
+                              name: { kind: 'Name', value: 'TrialFields' },
+                            },
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'history' },
+                              arguments: [
+                                {
+                                  kind: 'Argument',
+                                  name: { kind: 'Name', value: 'first' },
+                                  value: {
+                                    kind: 'Variable',
+                                    name: { kind: 'Name', value: 'historyFirst' },
+                                  },
+                                },
+                                {
+                                  kind: 'Argument',
+                                  name: { kind: 'Name', value: 'after' },
+                                  value: {
+                                    kind: 'Variable',
+                                    name: { kind: 'Name', value: 'historyAfter' },
+                                  },
+                                },
+                              ],
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  {
+                                    kind: 'Field',
+                                    name: { kind: 'Name', value: 'rows' },
+                                    selectionSet: {
+                                      kind: 'SelectionSet',
+                                      selections: [
+                                        { kind: 'Field', name: { kind: 'Name', value: 'epoch' } },
+                                        { kind: 'Field', name: { kind: 'Name', value: 'metrics' } },
+                                      ],
+                                    },
+                                  },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'next' } },
+                                ],
+                              },
+                            },
                           ],
                         },
                       },
+                      { kind: 'Field', name: { kind: 'Name', value: 'next' } },
                     ],
                   },
                 },
@@ -443,7 +489,7 @@ export const SweepDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<SweepQuery, SweepQueryVariables>;
+} as unknown as DocumentNode<SweepPageQuery, SweepPageQueryVariables>;
 export const PauseSweepDocument = {
   kind: 'Document',
   definitions: [
@@ -713,136 +759,6 @@ export const LeaderboardDocument = {
         },
         {
           kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'sweepId' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'limit' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'leaderboard' },
-            arguments: [
-              {
-                kind: 'Argument',
-                name: { kind: 'Name', value: 'task' },
-                value: { kind: 'Variable', name: { kind: 'Name', value: 'task' } },
-              },
-              {
-                kind: 'Argument',
-                name: { kind: 'Name', value: 'metric' },
-                value: { kind: 'Variable', name: { kind: 'Name', value: 'metric' } },
-              },
-              {
-                kind: 'Argument',
-                name: { kind: 'Name', value: 'sweepId' },
-                value: { kind: 'Variable', name: { kind: 'Name', value: 'sweepId' } },
-              },
-              {
-                kind: 'Argument',
-                name: { kind: 'Name', value: 'limit' },
-                value: { kind: 'Variable', name: { kind: 'Name', value: 'limit' } },
-              },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: 'rank' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'value' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'sweepId' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'sweepName' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'trial' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'TrialFields' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'TrialFields' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Trial' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'index' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'params' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'd_m' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'heads' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'd_h' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'qk_tied' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'epochs' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'epochsCompleted' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'paramCount' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'metrics' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'error' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'attempts' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'resumedFromEpoch' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'backend' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'device' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'worker' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'prunedAtRung' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'breakdown' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'artifacts' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'bytes' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<LeaderboardQuery, LeaderboardQueryVariables>;
-export const LeaderboardGroupsDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'LeaderboardGroups' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'task' } },
-          type: {
-            kind: 'NonNullType',
-            type: { kind: 'NamedType', name: { kind: 'Name', value: 'Task' } },
-          },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'metric' } },
-          type: {
-            kind: 'NonNullType',
-            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
-          },
-        },
-        {
-          kind: 'VariableDefinition',
           variable: { kind: 'Variable', name: { kind: 'Name', value: 'groupBy' } },
           type: {
             kind: 'NonNullType',
@@ -897,7 +813,7 @@ export const LeaderboardGroupsDocument = {
         selections: [
           {
             kind: 'Field',
-            name: { kind: 'Name', value: 'leaderboardGroups' },
+            name: { kind: 'Name', value: 'leaderboard' },
             arguments: [
               {
                 kind: 'Argument',
@@ -1012,4 +928,4 @@ export const LeaderboardGroupsDocument = {
       },
     },
   ],
-} as unknown as DocumentNode<LeaderboardGroupsQuery, LeaderboardGroupsQueryVariables>;
+} as unknown as DocumentNode<LeaderboardQuery, LeaderboardQueryVariables>;

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFinalSweepStatus } from '@headroom/sweep';
 import { epochCompletedSignal, trainTaskQueue } from '@headroom/sweep/temporal';
 import { graphql } from '../graphql-client';
-import { CREATE_SWEEP, SWEEP_PROGRESS, type SweepView } from '../queries';
+import { CREATE_SWEEP, type SweepView } from '../queries';
+import { fetchSweep } from '../sweep-pages';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { findTemporalCli, waitFor } from '@headroom/stack';
 
@@ -92,7 +93,7 @@ describe('early_terminate: hyperband prunes trials below the top 1/eta of a rung
     await waitFor(
       'the sweep to end',
       async () => {
-        sweep = (await graphql(stack.apiUrl, SWEEP_PROGRESS, { id: createSweep.id })).sweep!;
+        sweep = (await fetchSweep(stack.apiUrl, createSweep.id))!;
         return isFinalSweepStatus(sweep.status);
       },
       300_000,

@@ -6,7 +6,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFinalSweepStatus } from '@headroom/sweep';
 import { graphql } from '../graphql-client';
-import { CREATE_SWEEP, SWEEP_PROGRESS, type SweepView } from '../queries';
+import { CREATE_SWEEP, type SweepView } from '../queries';
+import { fetchSweep } from '../sweep-pages';
 import {
   findTemporalCli,
   freePort,
@@ -38,7 +39,7 @@ function restartPostgres(): void {
 /** Polls the sweep through the API, riding out the outages this test causes. */
 async function sweepNow(apiUrl: string, id: string): Promise<SweepView | undefined> {
   try {
-    return (await graphql(apiUrl, SWEEP_PROGRESS, { id })).sweep ?? undefined;
+    return (await fetchSweep(apiUrl, id)) ?? undefined;
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SWEEP_FILE } from '../commands/demo';
 import { graphql } from '../graphql-client';
 import { CREATE_SWEEP, type SweepView } from '../queries';
-import { fetchLeaderboard, watchSweep } from '../sweep-watch';
+import { fetchSweepLeaderboard, watchSweep } from '../sweep-watch';
 import { findTemporalCli } from '@headroom/stack';
 import { createTestDatabase, setEnv, type TestDatabase } from '@headroom/test-support';
 import { startLocalStack, type LocalStack } from './local-stack';
@@ -102,7 +102,7 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
   });
 
   it('orders the leaderboard by the stored MPJPE, ascending', async () => {
-    const rows = await fetchLeaderboard(stack.apiUrl, {
+    const rows = await fetchSweepLeaderboard(stack.apiUrl, {
       task: 'pose3d',
       metric: 'mpjpe',
       sweepId: sweep.id,
@@ -110,8 +110,11 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
     const expected = [...sweep.trials].sort(
       (a, b) => Number(a.metrics!.mpjpe) - Number(b.metrics!.mpjpe) || a.id.localeCompare(b.id),
     );
-    expect(rows.map((r) => r.trial.id)).toEqual(expected.map((t) => t.id));
+    // One row per trial (n = 1): trials[0] is the trial, its value the ranked metric's.
+    expect(rows.map((r) => r.n)).toEqual([1, 1, 1, 1]);
+    expect(rows.map((r) => r.trials[0]!.id)).toEqual(expected.map((t) => t.id));
     expect(rows.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
-    expect(rows.map((r) => r.value)).toEqual(expected.map((t) => t.metrics!.mpjpe));
+    expect(rows.map((r) => r.trials[0]!.value)).toEqual(expected.map((t) => t.metrics!.mpjpe));
+    expect(rows.map((r) => r.mean)).toEqual(expected.map((t) => t.metrics!.mpjpe));
   });
 });

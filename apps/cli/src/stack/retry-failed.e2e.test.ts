@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeCoco } from '@headroom/datasets';
 import { isFinalSweepStatus } from '@headroom/sweep';
 import { graphql } from '../graphql-client';
-import { CREATE_SWEEP, RETRY_FAILED, SWEEP_PROGRESS, type SweepView } from '../queries';
+import { CREATE_SWEEP, RETRY_FAILED, type SweepView } from '../queries';
+import { fetchSweep } from '../sweep-pages';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { findTemporalCli, waitFor } from '@headroom/stack';
 
@@ -22,8 +23,7 @@ describe('retryFailedTrials after a permanent failure is fixed', () => {
   let retried: SweepView;
   const saved = { db: process.env.DATABASE_URL, temporal: process.env.TEMPORAL_ADDRESS };
 
-  const sweepOf = async (id: string) =>
-    (await graphql(stack.apiUrl, SWEEP_PROGRESS, { id })).sweep!;
+  const sweepOf = async (id: string) => (await fetchSweep(stack.apiUrl, id))!;
   const ended = (s: SweepView) => isFinalSweepStatus(s.status);
 
   beforeAll(async () => {

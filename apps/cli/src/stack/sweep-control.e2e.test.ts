@@ -5,13 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../graphql-client';
-import {
-  CREATE_SWEEP,
-  SWEEP_ACTIONS,
-  SWEEP_PROGRESS,
-  type SweepAction,
-  type SweepView,
-} from '../queries';
+import { CREATE_SWEEP, SWEEP_ACTIONS, type SweepAction, type SweepView } from '../queries';
+import { fetchSweep } from '../sweep-pages';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { findTemporalCli, waitFor } from '@headroom/stack';
 
@@ -28,7 +23,7 @@ describe('pause, resume and cancel a running sweep', () => {
   const seen: Record<string, SweepView> = {};
   const saved = { db: process.env.DATABASE_URL, temporal: process.env.TEMPORAL_ADDRESS };
 
-  const sweepNow = async () => (await graphql(stack.apiUrl, SWEEP_PROGRESS, { id })).sweep!;
+  const sweepNow = async () => (await fetchSweep(stack.apiUrl, id))!;
   const act = async (action: SweepAction) =>
     (await graphql(stack.apiUrl, SWEEP_ACTIONS[action], { id })).sweep;
   const until = async (what: string, done: (s: SweepView) => boolean) => {

@@ -1,63 +1,17 @@
 import { HeadroomError } from '@headroom/errors';
-import type { AttentionGeometry, GeometryField, MetricGoal, TaskId } from '@headroom/sweep';
-import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import type { AttentionGeometry, MetricGoal, TaskId } from '@headroom/sweep';
+import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from '../database';
-import type { TrialRow } from '../rows';
-import { sweeps, trialFinalMetrics, trials } from '../schema';
+import { LEADERBOARD_EPOCHS, type LeaderboardEpoch } from '../schema';
 import { paretoFront } from '../pareto';
 import { checkLimit } from './limits';
 
-export interface LeaderboardQuery {
-  task: TaskId;
-  /** A metric of the final report (`trials.metrics`), e.g. `ap` or `mpjpe`. */
-  metric: string;
-  goal: MetricGoal;
-  sweepId?: string;
-  /** Default 20. */
-  limit?: number;
-}
-
-export interface LeaderboardEntry {
-  rank: number;
-  value: number;
-  trial: TrialRow;
-  sweepName: string;
-}
-
-/**
- * Succeeded trials of a task that report `metric`, best first; equal values are ordered by trial id.
- * Read from the typed final values (trial_final_metrics, a finite number per succeeded trial and
- * metric), whose (task, name, value) index yields the top N without reading any jsonb.
- */
-export async function leaderboard(db: Database, q: LeaderboardQuery): Promise<LeaderboardEntry[]> {
-  const limit = checkLimit(q.limit, 20);
-  const m = trialFinalMetrics;
-  const conditions: SQL[] = [eq(m.task, q.task), eq(m.name, q.metric)];
-  if (q.sweepId !== undefined) conditions.push(eq(m.sweepId, q.sweepId));
-
-  const rows = await db
-    .select({ trial: getTableColumns(trials), sweepName: sweeps.name, value: m.value })
-    .from(m)
-    .innerJoin(trials, eq(trials.id, m.trialId))
-    .innerJoin(sweeps, eq(sweeps.id, trials.sweepId))
-    .where(and(...conditions))
-    .orderBy(q.goal === 'minimize' ? asc(m.value) : desc(m.value), asc(m.trialId))
-    .limit(limit);
-  return rows.map((row, i) => ({
-    rank: i + 1,
-    value: row.value,
-    trial: row.trial,
-    sweepName: row.sweepName,
-  }));
-}
+export { LEADERBOARD_EPOCHS, type LeaderboardEpoch };
 
 /** `geometry`: trials of one head geometry (and the same other non-seed parameters) pooled; `trial`: each alone. */
 export const LEADERBOARD_GROUP_BYS = ['geometry', 'trial'] as const;
 export type LeaderboardGroupBy = (typeof LEADERBOARD_GROUP_BYS)[number];
-/** `final`: each trial's last report (completeTrial's metrics); `best`: its best epoch on the metric. */
-export const LEADERBOARD_EPOCHS = ['final', 'best'] as const;
-export type LeaderboardEpoch = (typeof LEADERBOARD_EPOCHS)[number];
 /** The cost axis of a Pareto front: parameter count or FLOPs per sample. */
 export const PARETO_COSTS = ['params', 'flops'] as const;
 export type ParetoCost = (typeof PARETO_COSTS)[number];
@@ -141,176 +95,334 @@ export interface GroupedLeaderboardPage {
   next: string | null;
 }
 
-const GEOMETRY_KEYS = [
-  'd_m',
-  'heads',
-  'd_h',
-  'qk_tied',
-] as const satisfies readonly GeometryField[];
-/** Seeds are what a group averages over; every other parameter that varies splits groups. */
-const AVERAGED_KEYS = ['seed'] as const;
-
 /**
  * Succeeded trials of a task ranked by `metric`, one row per group with n, mean, sample std, min,
  * max, parameter count, FLOPs and every metric of the task as mean ± std.
  *
- * Per trial, the value is its final report (`epoch: 'final'`, from trial_final_metrics) or its best
- * epoch by the goal (`'best'`, from trial_metric_values; the earliest epoch of equal values), and
- * the other metrics are read at that same epoch. Values that are not finite numbers are never
- * stored, so a trial without the metric is left out and NaN never reaches a mean.
+ * Per trial, the value is its final report (`epoch: 'final'`) or its best epoch by the goal
+ * (`'best'`, the earliest epoch of equal values), and the other metrics are read at that same epoch;
+ * both are leaderboard_values rows written when the trial succeeded. Values that are not finite
+ * numbers are never stored, so a trial without the metric is left out and NaN never reaches a mean.
  *
- * The group key (`groupBy: 'geometry'`) is the JSON array `[d_m, heads, d_h, qk_tied, {p: v…}]`
- * where the object holds every parameter of `trials.params` other than the geometry and `seed`
- * whose value is not the same in all selected trials (present in some and absent in others counts
- * as varying), so two learning rates never average together while constant ones stay out of the
- * key. `groupBy: 'trial'` makes each trial its own group (key = trial id, n = 1, std null).
+ * `groupBy: 'geometry'` pools the trials that differ only by their seed (trial_groups): the same
+ * partition as "the geometry plus every other parameter that varies among the selected trials", so
+ * two learning rates never average together. A row's `params` are those varying parameters (present
+ * in some groups and absent in others counts as varying); constant ones stay out. `groupBy: 'trial'`
+ * makes each trial its own row (key = trial id, n = 1, std null).
  *
  * Ranked by the mean (ascending for `minimize`), ties broken by the key in byte order ("C"
  * collation, the same on every server). `after` is a keyset cursor (mean, key), so writes never
- * shift a page by an offset: a trial of another group appears on the page it ranks in, and pages
- * already read are not repeated. (A group whose mean changes between pages moves with its mean.)
- * With `pareto`, the rows are the non-dominated groups by (cost, mean), cheapest first, and the
- * cursor is (cost, key).
+ * shift a page by an offset: a new row appears on the page it ranks in, and pages already read are
+ * not repeated. (A group whose mean changes between pages moves with its mean.) With `pareto`, the
+ * rows are the non-dominated ones by (cost, mean), cheapest first, and the cursor is (cost, key).
  */
 export async function groupedLeaderboard(
   db: Database,
   q: GroupedLeaderboardQuery,
 ): Promise<GroupedLeaderboardPage> {
   const limit = checkLimit(q.limit, 20);
-  const groupBy = q.groupBy ?? 'geometry';
-  const epoch = q.epoch ?? 'final';
   const cursor = q.after === undefined ? undefined : decodeCursor(q.after, q.pareto);
-  const order = q.goal === 'minimize' ? sql.raw('asc') : sql.raw('desc');
-
-  const filters: SQL[] = [sql`m.task = ${q.task}`, sql`m.name = ${q.metric}`];
-  if (q.sweepIds !== undefined) {
-    if (q.sweepIds.length === 0) return { rows: [], next: null };
-    // trial_final_metrics carries sweep_id for its (sweep_id, name, value) index; epochs go by the trial's.
-    const sweepId = sql.raw(epoch === 'final' ? 'm.sweep_id' : 't.sweep_id');
-    filters.push(
-      sql`${sweepId} in (${sql.join(
-        q.sweepIds.map((id) => sql`${id}`),
-        sql`, `,
-      )})`,
-    );
-  }
-  filters.push(...whereFilters(q.where ?? {}));
-  const filter = sql.join(filters, sql` and `);
-
-  // One row per trial: the ranked value (and its epoch under BEST).
-  const trial = sql.raw(
-    't.id, t.sweep_id, t.params, t.d_m, t.heads, t.d_h, t.qk_tied, t.param_count, t.flops',
-  );
-  const picked =
-    epoch === 'final'
-      ? sql`select ${trial}, m.value, null::integer as epoch
-            from trial_final_metrics m join trials t on t.id = m.trial_id
-            where ${filter}`
-      : sql`select distinct on (t.id) ${trial}, m.value, m.epoch
-            from trial_metric_values m join trials t on t.id = m.trial_id
-            where t.status = 'succeeded' and ${filter}
-            order by t.id, m.value ${order}, m.epoch`;
-  const otherMetrics =
-    epoch === 'final'
-      ? sql`trial_final_metrics o on o.trial_id = s.id`
-      : sql`trial_metric_values o on o.trial_id = s.id and o.epoch = s.epoch`;
-  const notKey = sql.raw(
-    `array[${[...GEOMETRY_KEYS, ...AVERAGED_KEYS].map((k) => `'${k}'`).join(', ')}]::text[]`,
-  );
-  const groupKey =
-    groupBy === 'trial'
-      ? sql`k.id`
-      : sql`jsonb_build_array(k.d_m, k.heads, k.d_h, k.qk_tied, k.varied)::text`;
-
-  // The ranking's page is cut in SQL (keyset on mean, key), so the trial lists and the other
-  // metrics are aggregated for that page only; a Pareto front needs every group, cut below.
-  const pageOf =
-    q.pareto !== undefined
-      ? sql`select * from ranked`
-      : sql`select * from ranked r ${
-          cursor === undefined
-            ? sql``
-            : sql`where r.group_key <> ${cursor.key} and (r.mean ${sql.raw(
-                q.goal === 'minimize' ? '>' : '<',
-              )} ${cursor.at}::float8 or (r.mean = ${cursor.at}::float8 and r.group_key > ${cursor.key} collate "C"))`
-        } order by r.rank limit ${limit + 1}`;
-
-  const result = await db.transaction(async (tx) => {
-    // The planner's guesses for jsonb_each and the per-trial aggregates cross JIT's cost threshold
-    // at ~10⁵ trials, where compiling takes a second for a query that runs in milliseconds.
+  if (q.sweepIds !== undefined && q.sweepIds.length === 0) return { rows: [], next: null };
+  const read: Read = {
+    q,
+    limit,
+    cursor,
+    pick: q.epoch ?? 'final',
+    selected: selection(q),
+    groupStats: groupStats(q),
+    order: sql.raw(q.goal === 'minimize' ? 'asc' : 'desc'),
+    after: sql.raw(q.goal === 'minimize' ? '>' : '<'),
+  };
+  return db.transaction(async (tx) => {
+    // The planner's guesses for jsonb_each and the aggregates cross JIT's cost threshold at ~10⁵
+    // trials, where compiling takes a second for a query that runs in milliseconds.
     await tx.execute(sql`set local jit = off`);
-    return tx.execute(sql`
-    with picked as (${picked}),
-    -- Parameters other than geometry and seed; constant keys are those every distinct set has with
-    -- one value. Working on the distinct sets keeps this cheap however many seeds each has.
-    rests as (select distinct p.params - ${notKey} as rest from picked p),
+    return (q.groupBy ?? 'geometry') === 'geometry' ? geometryPage(tx, read) : trialPage(tx, read);
+  });
+}
+
+interface Read {
+  q: GroupedLeaderboardQuery;
+  limit: number;
+  cursor: Cursor | undefined;
+  pick: LeaderboardEpoch;
+  /** The conditions on `leaderboard_values v` that select the trials. */
+  selected: SQL;
+  /** Per selected group: group_id, n, mean, std, min, max, param_count_min/max, flops. */
+  groupStats: SQL;
+  order: SQL;
+  /** The comparison that means "ranks after" for the goal. */
+  after: SQL;
+}
+
+type Tx = Pick<Database, 'execute'>;
+
+/** Rows of one geometry: aggregated per group in SQL (an index-only scan), ranked, then the page's details. */
+async function geometryPage(tx: Tx, r: Read): Promise<GroupedLeaderboardPage> {
+  const pageOf =
+    r.q.pareto !== undefined
+      ? sql``
+      : sql`${
+          r.cursor === undefined
+            ? sql``
+            : sql`where r.key <> ${r.cursor.key} and (r.mean ${r.after} ${r.cursor.at}::float8
+                or (r.mean = ${r.cursor.at}::float8 and r.key > ${r.cursor.key} collate "C"))`
+        } order by r.rank limit ${r.limit + 1}`;
+  const result = await tx.execute(sql`
+    with agg as (${r.groupStats}),
+    groups as (
+      select a.*, g.key collate "C" as key, g.d_m, g.heads, g.d_h, g.qk_tied, g.rest
+      from agg a join trial_groups g on g.id = a.group_id
+    ),
+    ${constantKeys(sql`select rest from groups`)},
+    ranked as (
+      select gr.*, gr.rest - constant.keys as varied,
+        row_number() over (order by gr.mean ${r.order}, gr.key)::integer as rank
+      from groups gr, constant
+    )
+    select * from ranked r ${pageOf}`);
+  const ranked = result.rows.map((row) => toRow(row as unknown as RawRow));
+  const { rows, next } =
+    r.q.pareto === undefined
+      ? page(ranked, r.limit, (row) => ({ at: row.mean, key: row.key }))
+      : paretoPage(ranked, r);
+  const details = await detailsOf(
+    tx,
+    r,
+    sql`v.group_id`,
+    rows.map((row) => row.groupId),
+  );
+  return { rows: rows.map((row) => withDetails(row, details.get(String(row.groupId)))), next };
+}
+
+/** Rows of one trial: a range of the (value, trial id) index, or the Pareto front over the trials' costs. */
+async function trialPage(tx: Tx, r: Read): Promise<GroupedLeaderboardPage> {
+  const columns = sql`v.trial_id as key, v.value as mean, v.param_count::float8 as param_count_min,
+    v.param_count::float8 as param_count_max, v.flops::float8 as flops,
+    g.id as group_id, g.d_m, g.heads, g.d_h, g.qk_tied, g.rest - constant.keys as varied`;
+  const source = sql`leaderboard_values v join trial_groups g on g.id = v.group_id,
+    (with ${constantKeys(
+      sql`select g.rest from trial_groups g join (${r.groupStats}) a on a.group_id = g.id`,
+    )} select keys from constant) constant`;
+  let rows: RankedRow[];
+  let next: string | null;
+  if (r.q.pareto === undefined) {
+    const c = r.cursor;
+    const result = await tx.execute(sql`
+      select ${columns} from ${source}
+      where ${r.selected} ${
+        c === undefined
+          ? sql``
+          : sql`and (v.value ${r.after} ${c.at}::float8
+              or (v.value = ${c.at}::float8 and v.trial_id collate "C" > ${c.key} collate "C"))`
+      }
+      order by v.value ${r.order}, v.trial_id collate "C" limit ${r.limit + 1}`);
+    ({ rows, next } = page(
+      result.rows.map((row) => toRow(row as unknown as RawRow)),
+      r.limit,
+      (row) => ({ at: row.mean, key: row.key }),
+    ));
+  } else {
+    // The front is made of each cost's best value, so find those (one aggregate), then the trial
+    // that holds each front point first in the ranking.
+    const cost = sql.raw(r.q.pareto === 'params' ? 'v.param_count' : 'v.flops');
+    const best = sql.raw(r.q.goal === 'minimize' ? 'min' : 'max');
+    const points = await tx.execute(sql`
+      select ${cost}::float8 as cost, ${best}(v.value) as value from leaderboard_values v
+      where ${r.selected} and ${cost} is not null group by ${cost}`);
+    const front = paretoFront(points.rows as unknown as Array<{ cost: number; value: number }>, {
+      cost: (p) => Number(p.cost),
+      value: (p) => Number(p.value),
+      goal: r.q.goal,
+    });
+    const holders =
+      front.length === 0
+        ? []
+        : (
+            await tx.execute(sql`
+            select distinct on (${cost}) ${columns} from ${source}
+            where ${r.selected} and (${cost}, v.value) in (${sql.join(
+              front.map((p) => sql`(${Number(p.cost)}::bigint, ${Number(p.value)}::float8)`),
+              sql`, `,
+            )})
+            order by ${cost}, v.trial_id collate "C"`)
+          ).rows.map((row) => toRow(row as unknown as RawRow));
+    ({ rows, next } = paretoPage(holders, r));
+  }
+  await rankTrials(tx, r, rows);
+  const details = await detailsOf(
+    tx,
+    r,
+    sql`v.trial_id`,
+    rows.map((row) => row.key),
+  );
+  return { rows: rows.map((row) => withDetails(row, details.get(row.key))), next };
+}
+
+/**
+ * A trial's rank: 1 + the trials ranked before it, counted as two index ranges (better values; equal
+ * value, smaller id). The rows of a ranking page follow each other, so only its first is counted
+ * (none on the first page); a Pareto page's rows are counted one by one.
+ */
+async function rankTrials(tx: Tx, r: Read, rows: RankedRow[]): Promise<void> {
+  const consecutive = r.q.pareto === undefined;
+  if (consecutive && r.cursor === undefined) {
+    rows.forEach((row, i) => (row.rank = i + 1));
+    return;
+  }
+  const counted = consecutive ? rows.slice(0, 1) : rows;
+  if (counted.length === 0) return;
+  const better = sql.raw(r.q.goal === 'minimize' ? '<' : '>');
+  const ranks = await tx.execute(sql`
+    select p.key,
+      1 + (select count(*) from leaderboard_values v where ${r.selected} and v.value ${better} p.value)
+        + (select count(*) from leaderboard_values v where ${r.selected} and v.value = p.value
+            and v.trial_id collate "C" < p.key collate "C") as rank
+    from (values ${sql.join(
+      counted.map((row) => sql`(${row.key}, ${row.mean}::float8)`),
+      sql`, `,
+    )}) p(key, value)`);
+  const rankOf = new Map(ranks.rows.map((x) => [String(x.key), Number(x.rank)]));
+  const first = rankOf.get(rows[0]!.key) ?? 0;
+  rows.forEach((row, i) => (row.rank = consecutive ? first + i : (rankOf.get(row.key) ?? 0)));
+}
+
+/**
+ * `constant(keys)`: the parameters (other than geometry and seed) that every one of `rests` has,
+ * with one value; what is left of a rest without them is what varies.
+ */
+function constantKeys(rests: SQL): SQL {
+  // On the distinct rests: a handful however many groups and seeds share them.
+  return sql`rests as (select distinct x.rest from (${rests}) x),
     constant as (
       select coalesce(array_agg(key), '{}'::text[]) as keys from (
         select e.key from rests r cross join lateral jsonb_each(r.rest) e
         group by e.key
         having count(distinct e.value) = 1 and count(*) = (select count(*) from rests)
       ) c
-    ),
-    keyed as (select p.*, (p.params - ${notKey}) - constant.keys as varied from picked p, constant),
-    selected as (select k.*, ${groupKey} collate "C" as group_key from keyed k),
-    groups as (
-      select group_key,
-        min(d_m) as d_m, min(heads) as heads, min(d_h) as d_h, bool_and(qk_tied) as qk_tied,
-        (array_agg(varied))[1] as varied,
-        count(*)::integer as n, avg(value) as mean, stddev_samp(value) as std,
-        min(value) as min, max(value) as max,
-        min(param_count)::float8 as param_count_min, max(param_count)::float8 as param_count_max,
-        max(flops)::float8 as flops
-      from selected group by group_key
-    ),
-    ranked as (
-      select g.*, row_number() over (order by g.mean ${order}, g.group_key collate "C")::integer as rank
-      from groups g
-    ),
-    page as (${pageOf}),
-    trial_lists as (
-      select group_key, jsonb_agg(
-          jsonb_build_object('id', s.id, 'sweepId', s.sweep_id, 'value', s.value, 'epoch', s.epoch)
-          order by s.id collate "C") as trials
-      from selected s join page using (group_key) group by group_key
-    ),
-    metric_stats as (
-      select s.group_key, o.name, avg(o.value) as mean, stddev_samp(o.value) as std, count(*)::integer as n
-      from selected s join page using (group_key) join ${otherMetrics}
-      group by s.group_key, o.name
-    ),
-    metrics as (
-      select group_key, jsonb_object_agg(name, jsonb_build_object('mean', mean, 'std', std, 'n', n)) as metrics
-      from metric_stats group by group_key
-    )
-    select p.*, l.trials, coalesce(m.metrics, '{}'::jsonb) as metrics
-    from page p join trial_lists l using (group_key) left join metrics m using (group_key)
-    order by p.rank
-  `);
-  });
-  const ranked = result.rows.map((r) => toRow(r as unknown as RawGroup));
-
-  if (q.pareto !== undefined) {
-    const cost = q.pareto === 'params' ? paramCostOf : flopsOf;
-    const front = paretoFront(ranked, { cost, value: (r) => r.mean, goal: q.goal });
-    const start =
-      cursor === undefined
-        ? 0
-        : front.findIndex((r) => {
-            const c = cost(r) as number;
-            return c > cursor.at || (c === cursor.at && r.key > cursor.key);
-          });
-    return page(start < 0 ? [] : front.slice(start), limit, (r) => ({
-      at: cost(r) as number,
-      key: r.key,
-    }));
-  }
-  return page(ranked, limit, (r) => ({ at: r.mean, key: r.key }));
+    )`;
 }
 
+interface Details {
+  trials: LeaderboardGroupTrial[];
+  metrics: Record<string, MetricSummary>;
+}
+
+/**
+ * For the page's rows only: the trials behind each (by id) and every metric of the task as
+ * mean ± std at each trial's ranked epoch (final: the final values; best: that epoch's values).
+ */
+async function detailsOf(
+  tx: Tx,
+  r: Read,
+  rowKey: SQL,
+  keys: ReadonlyArray<string | number>,
+): Promise<Map<string, Details>> {
+  if (keys.length === 0) return new Map();
+  const others =
+    r.pick === 'final'
+      ? sql`leaderboard_values o on o.trial_id = c.trial_id and o.pick = 'final'`
+      : sql`trial_metric_values o on o.trial_id = c.trial_id and o.epoch = c.epoch`;
+  const result = await tx.execute(sql`
+    with chosen as (
+      select ${rowKey}::text as row_key, v.trial_id, v.sweep_id, v.value, v.epoch
+      from leaderboard_values v
+      where ${r.selected} and ${rowKey} in (${sql.join(
+        keys.map((k) => sql`${k}`),
+        sql`, `,
+      )})
+    ),
+    trial_lists as (
+      select row_key, jsonb_agg(
+          jsonb_build_object('id', c.trial_id, 'sweepId', c.sweep_id, 'value', c.value, 'epoch', c.epoch)
+          order by c.trial_id collate "C") as trials
+      from chosen c group by row_key
+    ),
+    metric_stats as (
+      select c.row_key, o.name, avg(o.value) as mean, stddev_samp(o.value) as std, count(*)::integer as n
+      from chosen c join ${others} group by c.row_key, o.name
+    ),
+    metrics as (
+      select row_key, jsonb_object_agg(name, jsonb_build_object('mean', mean, 'std', std, 'n', n)) as metrics
+      from metric_stats group by row_key
+    )
+    select l.row_key, l.trials, coalesce(m.metrics, '{}'::jsonb) as metrics
+    from trial_lists l left join metrics m using (row_key)`);
+  return new Map(
+    result.rows.map((row) => [
+      String(row.row_key),
+      { trials: row.trials as LeaderboardGroupTrial[], metrics: row.metrics as Details['metrics'] },
+    ]),
+  );
+}
+
+function withDetails(row: RankedRow, details: Details | undefined): GroupedLeaderboardRow {
+  const { groupId: _groupId, ...rest } = row;
+  return { ...rest, trials: details?.trials ?? [], metrics: details?.metrics ?? {} };
+}
+
+/** The trials selected (`leaderboard_values v`): task, metric, FINAL/BEST, sweeps, geometry, size. */
+function selection(q: GroupedLeaderboardQuery): SQL {
+  const filters: SQL[] = [
+    sql`v.task = ${q.task}`,
+    sql`v.name = ${q.metric}`,
+    sql`v.pick = ${q.epoch ?? 'final'}`,
+    ...groupFilter(q, sql`v.group_id`),
+  ];
+  if (q.sweepIds !== undefined)
+    filters.push(
+      sql`v.sweep_id in (${sql.join(
+        q.sweepIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
+  filters.push(...paramCountFilters(q.where ?? {}));
+  return sql.join(filters, sql` and `);
+}
+
+/**
+ * The statistics of each selected group. Across every sweep of the task they are stored
+ * (leaderboard_groups, a few thousand rows); narrowed to some sweeps or a parameter-count range,
+ * they are aggregated from the selected trials with the same aggregates.
+ */
+function groupStats(q: GroupedLeaderboardQuery): SQL {
+  const { min, max } = q.where?.paramCount ?? {};
+  if (q.sweepIds === undefined && min === undefined && max === undefined)
+    return sql`select s.group_id, s.n, s.mean, s.std, s.min, s.max,
+        s.param_count_min::float8 as param_count_min, s.param_count_max::float8 as param_count_max,
+        s.flops::float8 as flops
+      from leaderboard_groups s
+      where ${sql.join(
+        [
+          sql`s.task = ${q.task}`,
+          sql`s.name = ${q.metric}`,
+          sql`s.pick = ${q.epoch ?? 'final'}`,
+          ...groupFilter(q, sql`s.group_id`),
+        ],
+        sql` and `,
+      )}`;
+  return sql`select v.group_id, count(*)::integer as n, avg(v.value) as mean,
+      stddev_samp(v.value) as std, min(v.value) as min, max(v.value) as max,
+      min(v.param_count)::float8 as param_count_min, max(v.param_count)::float8 as param_count_max,
+      max(v.flops)::float8 as flops
+    from leaderboard_values v where ${selection(q)} group by v.group_id`;
+}
+
+/** `groupId in (groups of the task with the asked geometry)`, when a geometry filter is given. */
+function groupFilter(q: GroupedLeaderboardQuery, groupId: SQL): SQL[] {
+  const geometry = whereFilters(q.where ?? {});
+  if (geometry.length === 0) return [];
+  return [
+    sql`${groupId} in (select g.id from trial_groups g where g.task = ${q.task} and ${sql.join(
+      geometry,
+      sql` and `,
+    )})`,
+  ];
+}
+
+/** Geometry filters, on `trial_groups g`. */
 function whereFilters(where: LeaderboardFilter): SQL[] {
   const out: SQL[] = [];
-  const columns = { d_m: 't.d_m', heads: 't.heads', d_h: 't.d_h' } as const;
   for (const field of ['d_m', 'heads', 'd_h'] as const) {
     const wanted = where[field];
     if (wanted === undefined) continue;
@@ -322,16 +434,22 @@ function whereFilters(where: LeaderboardFilter): SQL[] {
           `where.${field} must be positive integers, got ${JSON.stringify(wanted)}`,
         );
     }
-    if (list.length === 0) out.push(sql`false`);
-    else
-      out.push(
-        sql`${sql.raw(columns[field])} in (${sql.join(
-          list.map((v) => sql`${v}`),
-          sql`, `,
-        )})`,
-      );
+    out.push(
+      list.length === 0
+        ? sql`false`
+        : sql`${sql.raw(`g.${field}`)} in (${sql.join(
+            list.map((v) => sql`${v}`),
+            sql`, `,
+          )})`,
+    );
   }
-  if (where.qk_tied !== undefined) out.push(sql`t.qk_tied = ${where.qk_tied}`);
+  if (where.qk_tied !== undefined) out.push(sql`g.qk_tied = ${where.qk_tied}`);
+  return out;
+}
+
+/** Bounds on the trial's parameter count, on `leaderboard_values v`. */
+function paramCountFilters(where: LeaderboardFilter): SQL[] {
+  const out: SQL[] = [];
   const { min, max } = where.paramCount ?? {};
   for (const [bound, op] of [
     [min, '>='],
@@ -343,56 +461,77 @@ function whereFilters(where: LeaderboardFilter): SQL[] {
         'INVALID_INPUT',
         `where.paramCount bounds must be finite numbers, got ${String(bound)}`,
       );
-    out.push(sql`t.param_count ${sql.raw(op)} ${bound}`);
+    out.push(sql`v.param_count ${sql.raw(op)} ${bound}`);
   }
   return out;
 }
 
-interface RawGroup {
-  group_key: string;
+/** A row as both page queries return it (a trial row has n = 1 and its value as mean, min and max). */
+interface RawRow {
+  key: string;
+  group_id: number;
   d_m: number;
   heads: number;
   d_h: number;
   qk_tied: boolean;
   varied: Record<string, unknown>;
-  n: number;
+  n?: number;
   mean: number;
-  std: number | null;
-  min: number;
-  max: number;
+  std?: number | null;
+  min?: number;
+  max?: number;
   param_count_min: number | null;
   param_count_max: number | null;
   flops: number | null;
-  trials: LeaderboardGroupTrial[];
-  metrics: Record<string, MetricSummary>;
-  rank: number;
+  rank?: number;
 }
 
-function toRow(r: RawGroup): GroupedLeaderboardRow {
-  const num = (x: unknown): number => Number(x);
+/** A row before its details (trials, other metrics) are read; `groupId` is dropped then. */
+type RankedRow = Omit<GroupedLeaderboardRow, 'trials' | 'metrics'> & { groupId: number };
+
+function toRow(r: RawRow): RankedRow {
   const numOrNull = (x: unknown): number | null => (x === null ? null : Number(x));
+  const mean = Number(r.mean);
   const lo = numOrNull(r.param_count_min);
   const hi = numOrNull(r.param_count_max);
   return {
-    rank: num(r.rank),
-    key: r.group_key,
+    rank: Number(r.rank ?? 0),
+    key: r.key,
+    groupId: Number(r.group_id),
     geometry: { dModel: r.d_m, heads: r.heads, dH: r.d_h, qkTied: r.qk_tied },
     params: r.varied,
-    n: num(r.n),
-    mean: num(r.mean),
-    std: numOrNull(r.std),
-    min: num(r.min),
-    max: num(r.max),
+    n: Number(r.n ?? 1),
+    mean,
+    std: numOrNull(r.std ?? null),
+    min: Number(r.min ?? mean),
+    max: Number(r.max ?? mean),
     paramCount: hi,
     paramCountRange: lo !== null && hi !== null && lo !== hi ? [lo, hi] : null,
     flops: numOrNull(r.flops),
-    metrics: r.metrics,
-    trials: r.trials,
   };
 }
 
-const paramCostOf = (r: GroupedLeaderboardRow): number | null => r.paramCount;
-const flopsOf = (r: GroupedLeaderboardRow): number | null => r.flops;
+function costOf(r: Read): (row: RankedRow) => number | null {
+  return r.q.pareto === 'flops' ? (row) => row.flops : (row) => row.paramCount;
+}
+
+/** The non-dominated rows (given in ranking order) from the cursor on, a page of them. */
+function paretoPage(ranked: RankedRow[], r: Read): { rows: RankedRow[]; next: string | null } {
+  const cost = costOf(r);
+  const front = paretoFront(ranked, { cost, value: (row) => row.mean, goal: r.q.goal });
+  const c = r.cursor;
+  const start =
+    c === undefined
+      ? 0
+      : front.findIndex((row) => {
+          const x = cost(row) as number;
+          return x > c.at || (x === c.at && row.key > c.key);
+        });
+  return page(start < 0 ? [] : front.slice(start), r.limit, (row) => ({
+    at: cost(row) as number,
+    key: row.key,
+  }));
+}
 
 interface Cursor {
   /** The mean (ranking) or the cost (Pareto) of the last row served. */
@@ -400,11 +539,11 @@ interface Cursor {
   key: string;
 }
 
-function page(
-  rows: GroupedLeaderboardRow[],
+function page<T>(
+  rows: T[],
   limit: number,
-  position: (r: GroupedLeaderboardRow) => Cursor,
-): GroupedLeaderboardPage {
+  position: (r: T) => Cursor,
+): { rows: T[]; next: string | null } {
   const served = rows.slice(0, limit);
   const last = served.at(-1);
   return {

@@ -4,6 +4,7 @@ import { getTableColumns } from 'drizzle-orm';
 import type { TrialMetricRow } from '../rows';
 import { sweeps, trialMetrics, trialMetricValues, trials } from '../schema';
 import { finiteMetrics } from './finite-metrics';
+import { writeLeaderboardValues } from './leaderboard-values';
 import { trialNotFound } from './trials';
 
 export type RecordEpochMetricsInput = Pick<
@@ -14,7 +15,8 @@ export type RecordEpochMetricsInput = Pick<
 /**
  * One row per trial and epoch however often an epoch is reported; the latest report wins, in
  * `trial_metrics` (as sent) and in `trial_metric_values` (its finite numbers: the epoch's rows are
- * replaced, so a value missing from the re-delivered report disappears).
+ * replaced, so a value missing from the re-delivered report disappears), and for a trial that has
+ * already succeeded, in its leaderboard values.
  */
 export async function recordEpochMetrics(
   db: Database,
@@ -29,9 +31,10 @@ export async function recordEpochMetrics(
       })
       .from(sweeps)
       .where(and(eq(trials.id, input.trialId), eq(sweeps.id, trials.sweepId)))
-      .returning({ task: sweeps.task });
-    const task = updated[0]?.task;
-    if (task === undefined) throw trialNotFound(input.trialId);
+      .returning({ task: sweeps.task, status: trials.status });
+    const trial = updated[0];
+    if (trial === undefined) throw trialNotFound(input.trialId);
+    const { task } = trial;
     await tx
       .delete(trialMetricValues)
       .where(
@@ -61,6 +64,8 @@ export async function recordEpochMetrics(
         target: [trialMetrics.trialId, trialMetrics.epoch],
         set: { metrics: input.metrics, breakdown: input.breakdown ?? null, updatedAt: sql`now()` },
       });
+    // An epoch re-delivered after completion may change which epoch is best.
+    if (trial.status === 'succeeded') await writeLeaderboardValues(tx, input.trialId);
   });
 }
 

@@ -54,7 +54,26 @@ export async function insertSweep(db: Database, input: InsertSweepInput): Promis
       }));
       await tx.insert(trials).values(chunk).onConflictDoNothing();
     }
+    await assignTrialGroups(tx, input.id, input.task);
   });
+}
+
+/**
+ * Puts the sweep's new trials into their groups (trials equal but for the seed; see trialGroups),
+ * creating the groups not seen before. `trial_group_key` is the migration's SQL function, so the key
+ * has one definition for the rows written here and the rows the migration moved.
+ */
+async function assignTrialGroups(tx: Database, sweepId: string, task: string): Promise<void> {
+  const key = sql`trial_group_key(t.params, t.d_m, t.heads, t.d_h, t.qk_tied)`;
+  await tx.execute(sql`
+    insert into trial_groups (task, key, d_m, heads, d_h, qk_tied, rest)
+    select distinct ${task}, ${key}, t.d_m, t.heads, t.d_h, t.qk_tied,
+      t.params - array['seed', 'd_m', 'heads', 'd_h', 'qk_tied']
+    from trials t where t.sweep_id = ${sweepId} and t.group_id is null
+    on conflict (task, key) do nothing`);
+  await tx.execute(sql`
+    update trials t set group_id = g.id from trial_groups g
+    where t.sweep_id = ${sweepId} and t.group_id is null and g.task = ${task} and g.key = ${key}`);
 }
 
 export async function setSweepStatus(

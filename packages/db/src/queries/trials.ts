@@ -3,8 +3,8 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../database';
 import type { FinalTrialStatus } from '@headroom/sweep';
 import type { TrialRow } from '../rows';
-import { sweeps, trialFinalMetrics, trials } from '../schema';
-import { finiteMetrics } from './finite-metrics';
+import { trials } from '../schema';
+import { writeLeaderboardValues } from './leaderboard-values';
 
 // Every write below is safe to repeat: Temporal runs activities at least once.
 
@@ -64,8 +64,9 @@ export type CompleteTrialInput = { trialId: string } & Pick<
   };
 
 /**
- * Marks a trial succeeded with its final metrics; in the same transaction its typed final values
- * (`trial_final_metrics`) are replaced, so a repeated completion leaves exactly the latest report's.
+ * Marks a trial succeeded with its final metrics; in the same transaction its leaderboard values
+ * (final and best, see leaderboardValues) are rewritten, so a repeated completion leaves exactly
+ * the latest report's.
  */
 export async function completeTrial(db: Database, input: CompleteTrialInput): Promise<void> {
   await db.transaction(async (tx) => {
@@ -86,18 +87,10 @@ export async function completeTrial(db: Database, input: CompleteTrialInput): Pr
         finishedAt: sql`case when ${trials.status} = 'succeeded' then coalesce(${trials.finishedAt}, now()) else now() end`,
         updatedAt: sql`now()`,
       })
-      .from(sweeps)
-      .where(and(eq(trials.id, input.trialId), eq(sweeps.id, trials.sweepId)))
-      .returning({ task: sweeps.task, sweepId: trials.sweepId });
-    const row = updated[0];
-    if (row === undefined) throw trialNotFound(input.trialId);
-    await tx.delete(trialFinalMetrics).where(eq(trialFinalMetrics.trialId, input.trialId));
-    const values = finiteMetrics(input.metrics);
-    if (values.length > 0) {
-      await tx
-        .insert(trialFinalMetrics)
-        .values(values.map(([name, value]) => ({ trialId: input.trialId, name, value, ...row })));
-    }
+      .where(eq(trials.id, input.trialId))
+      .returning({ id: trials.id });
+    if (updated.length === 0) throw trialNotFound(input.trialId);
+    await writeLeaderboardValues(tx, input.trialId);
   });
 }
 

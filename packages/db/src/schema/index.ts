@@ -1,7 +1,10 @@
 export { checkpoints } from './checkpoints';
 export { sweeps } from './sweeps';
-export { trialFinalMetrics } from './trial-final-metrics';
+export { leaderboardGroups } from './leaderboard-groups';
+export { leaderboardValues, LEADERBOARD_EPOCHS } from './leaderboard-values';
+export type { LeaderboardEpoch } from './leaderboard-values';
 export { trialMetrics } from './trial-metrics';
+export { trialGroups } from './trial-groups';
 export { trialMetricValues } from './trial-metric-values';
 export { trials } from './trials';
 export { workers } from './workers';

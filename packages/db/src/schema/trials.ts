@@ -19,6 +19,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { isOneOf, timestamps } from './columns';
 import { sweeps } from './sweeps';
+import { trialGroups } from './trial-groups';
 
 export const trials = pgTable(
   'trials',
@@ -37,6 +38,8 @@ export const trials = pgTable(
     heads: integer().notNull(),
     dH: integer('d_h').notNull(),
     qkTied: boolean().notNull(),
+    /** Its seeds' group (every parameter but the seed); set when the sweep is registered. */
+    groupId: integer().references(() => trialGroups.id),
     epochs: integer().notNull(),
     epochsCompleted: integer().notNull().default(0),
     paramCount: bigint({ mode: 'number' }),

@@ -1,0 +1,70 @@
+import DataLoader from 'dataloader';
+import {
+  countSweepTrials,
+  latestTrialEpochs,
+  listTrialEpochPages,
+  type Database,
+  type TrialMetricRow,
+} from '@headroom/db';
+
+/** A trial's epochs after `afterEpoch`, at most `limit` of them. */
+export interface EpochPageKey {
+  trialId: string;
+  afterEpoch?: number;
+  limit: number;
+}
+
+/**
+ * Per-request batching of the loads that every row of a page asks for: a page of 100 trials
+ * asking for `history`, `breakdown` or a list of sweeps asking for `trialCount` cost one query
+ * each, not one per row. Made per request (in the GraphQL context), so a request sees fresh data.
+ */
+export function createRequestLoaders(db: Database) {
+  // A page holds at most MAX_LIMIT rows; a batch stays well under Postgres's parameter limit.
+  const maxBatchSize = 1000;
+  return {
+    trialCount: new DataLoader<string, number>(
+      async (sweepIds) => {
+        const counts = await countSweepTrials(db, sweepIds);
+        return sweepIds.map((id) => counts.get(id) ?? 0);
+      },
+      { maxBatchSize },
+    ),
+    epochPage: new DataLoader<EpochPageKey, TrialMetricRow[], string>(
+      async (keys) => {
+        // Usually one limit (every trial of a page asks history(first: N)): one query.
+        const byLimit = new Map<number, number[]>();
+        keys.forEach((k, i) => byLimit.set(k.limit, [...(byLimit.get(k.limit) ?? []), i]));
+        const pages: TrialMetricRow[][] = keys.map(() => []);
+        await Promise.all(
+          [...byLimit].map(async ([limit, indices]) => {
+            const found = await listTrialEpochPages(
+              db,
+              indices.map((i) => keys[i]!),
+              limit,
+            );
+            indices.forEach((i, j) => (pages[i] = found[j] ?? []));
+          }),
+        );
+        return pages;
+      },
+      {
+        maxBatchSize,
+        cacheKeyFn: (k) => `${k.trialId}\u0000${k.afterEpoch ?? ''}\u0000${k.limit}`,
+      },
+    ),
+    latestEpoch: new DataLoader<string, TrialMetricRow | null>(
+      async (trialIds) => {
+        const latest = await latestTrialEpochs(db, trialIds);
+        return trialIds.map((id) => latest.get(id) ?? null);
+      },
+      { maxBatchSize },
+    ),
+  };
+}
+
+export type RequestLoaders = ReturnType<typeof createRequestLoaders>;
+
+export interface GraphQLContext {
+  loaders: RequestLoaders;
+}

@@ -1,0 +1,84 @@
+import { TASKS, type MetricGoal } from '@headroom/sweep';
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../database';
+import { leaderboardValues, sweeps, trialMetricValues, trials } from '../schema';
+import { finiteMetrics } from './finite-metrics';
+
+type Row = typeof leaderboardValues.$inferInsert;
+/** `db` or a transaction: both can select, insert and delete. */
+type Writer = Pick<Database, 'select' | 'insert' | 'delete' | 'execute'>;
+
+/**
+ * Rewrites a succeeded trial's leaderboard values from what is stored: its final report and, per
+ * metric of the task with a goal, its best epoch (the earliest of equal values). Called in the
+ * transaction that completes the trial, and again when an epoch of a succeeded trial is
+ * re-delivered, so the rows always agree with the reports they are read from; then the group's
+ * statistics (leaderboardGroups) are recomputed from its values.
+ */
+export async function writeLeaderboardValues(tx: Writer, trialId: string): Promise<void> {
+  const [trial] = await tx
+    .select({
+      status: trials.status,
+      metrics: trials.metrics,
+      task: sweeps.task,
+      sweepId: trials.sweepId,
+      groupId: trials.groupId,
+      paramCount: trials.paramCount,
+      flops: trials.flops,
+    })
+    .from(trials)
+    .innerJoin(sweeps, eq(sweeps.id, trials.sweepId))
+    .where(eq(trials.id, trialId));
+  if (trial?.groupId == null) return;
+  // Lock the group first (before any row references it), so its statistics are recomputed by one
+  // trial at a time, each seeing the values the other committed.
+  await tx.execute(sql`select id from trial_groups where id = ${trial.groupId} for no key update`);
+  await tx.delete(leaderboardValues).where(eq(leaderboardValues.trialId, trialId));
+  if (trial.status !== 'succeeded') return refreshGroup(tx, trial.task, trial.groupId);
+  const { metrics, ...copied } = trial;
+  const shared = { ...copied, groupId: trial.groupId, trialId };
+
+  const rows: Row[] = finiteMetrics(metrics ?? {}).map(([name, value]) => ({
+    ...shared,
+    pick: 'final',
+    name,
+    value,
+    epoch: null,
+  }));
+  const epochs = await tx
+    .select({
+      epoch: trialMetricValues.epoch,
+      name: trialMetricValues.name,
+      value: trialMetricValues.value,
+    })
+    .from(trialMetricValues)
+    .where(eq(trialMetricValues.trialId, trialId))
+    .orderBy(trialMetricValues.epoch);
+  const goals: Readonly<Record<string, MetricGoal>> = TASKS[trial.task].metrics;
+  const best = new Map<string, { epoch: number; value: number }>();
+  for (const e of epochs) {
+    const goal = Object.hasOwn(goals, e.name) ? goals[e.name] : undefined;
+    if (goal === undefined) continue; // no goal, no "best"
+    const seen = best.get(e.name);
+    // Epochs come in order, so a strict improvement keeps the earliest of equal values.
+    if (!seen || (goal === 'minimize' ? e.value < seen.value : e.value > seen.value))
+      best.set(e.name, { epoch: e.epoch, value: e.value });
+  }
+  for (const [name, b] of best) rows.push({ ...shared, pick: 'best', name, ...b });
+  if (rows.length > 0) await tx.insert(leaderboardValues).values(rows);
+  await refreshGroup(tx, trial.task, trial.groupId);
+}
+
+/** Rewrites a group's statistics from its leaderboard values (an index range of its rows). */
+async function refreshGroup(tx: Writer, task: string, groupId: number): Promise<void> {
+  await tx.execute(
+    sql`delete from leaderboard_groups where task = ${task} and group_id = ${groupId}`,
+  );
+  await tx.execute(sql`
+    insert into leaderboard_groups (task, name, pick, group_id, n, mean, std, min, max,
+      param_count_min, param_count_max, flops)
+    select task, name, pick, group_id, count(*), avg(value), stddev_samp(value), min(value),
+      max(value), min(param_count), max(param_count), max(flops)
+    from leaderboard_values where task = ${task} and group_id = ${groupId}
+    group by task, name, pick, group_id`);
+}

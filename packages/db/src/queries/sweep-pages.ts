@@ -1,0 +1,130 @@
+import type { TrialStatus } from '@headroom/sweep';
+import { and, asc, count, desc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import type { Database } from '../database';
+import type { SweepRow, TrialMetricRow, TrialRow } from '../rows';
+import { sweeps, trialMetrics, trials } from '../schema';
+
+// Reads a page at a time, so a 10⁴-trial sweep never comes back in one response. Pages are keyset
+// pages (trial index, epoch): rows written between two pages never shift or repeat a row.
+
+/** The sweeps named, by id (absent ids are absent from the map): one query however many. */
+export async function getSweeps(
+  db: Database,
+  ids: readonly string[],
+): Promise<Map<string, SweepRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(sweeps)
+    .where(inArray(sweeps.id, [...new Set(ids)]));
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+export interface SweepTrialsPageQuery {
+  sweepId: string;
+  /** Rows to return, at most. */
+  limit: number;
+  /** Only trials after this index (the last index of the previous page). */
+  afterIndex?: number;
+  /** Only trials in one of these statuses; absent or empty: all. */
+  statuses?: readonly TrialStatus[];
+}
+
+/**
+ * A page of a sweep's trials in index order (the `(sweep_id, index)` unique index serves it).
+ * Ask for one row more than you show to know whether another page follows.
+ */
+export async function listSweepTrialsPage(
+  db: Database,
+  q: SweepTrialsPageQuery,
+): Promise<TrialRow[]> {
+  const conditions: SQL[] = [eq(trials.sweepId, q.sweepId)];
+  if (q.afterIndex !== undefined) conditions.push(gt(trials.index, q.afterIndex));
+  if (q.statuses && q.statuses.length > 0) conditions.push(inArray(trials.status, [...q.statuses]));
+  return db
+    .select()
+    .from(trials)
+    .where(and(...conditions))
+    .orderBy(asc(trials.index))
+    .limit(q.limit);
+}
+
+/** How many trials each sweep has (0 for a sweep without trials or unknown): one query. */
+export async function countSweepTrials(
+  db: Database,
+  sweepIds: readonly string[],
+  opts: { statuses?: readonly TrialStatus[] } = {},
+): Promise<Map<string, number>> {
+  const counts = new Map(sweepIds.map((id) => [id, 0]));
+  if (sweepIds.length === 0) return counts;
+  const conditions: SQL[] = [inArray(trials.sweepId, [...new Set(sweepIds)])];
+  if (opts.statuses && opts.statuses.length > 0)
+    conditions.push(inArray(trials.status, [...opts.statuses]));
+  const rows = await db
+    .select({ sweepId: trials.sweepId, n: count() })
+    .from(trials)
+    .where(and(...conditions))
+    .groupBy(trials.sweepId);
+  for (const row of rows) counts.set(row.sweepId, Number(row.n));
+  return counts;
+}
+
+export interface EpochPageKey {
+  trialId: string;
+  /** Only epochs after this one (the last epoch of the previous page). */
+  afterEpoch?: number;
+}
+
+/**
+ * Epochs of many trials at once, each key's page in epoch order after its own `afterEpoch`, at
+ * most `limitPerTrial` per key (ask for one more than you show to know whether more follow);
+ * the pages come back in the order of the keys. One query (the keys grouped by their
+ * `afterEpoch`: usually one group, a first page), served by the `(trial_id, epoch)` primary key.
+ */
+export async function listTrialEpochPages(
+  db: Database,
+  keys: readonly EpochPageKey[],
+  limitPerTrial: number,
+): Promise<TrialMetricRow[][]> {
+  const pages: TrialMetricRow[][] = keys.map(() => []);
+  if (keys.length === 0) return pages;
+  const byAfter = new Map<number, Set<string>>();
+  const keysOfTrial = new Map<string, number[]>();
+  keys.forEach((k, i) => {
+    const after = k.afterEpoch ?? -1;
+    byAfter.set(after, (byAfter.get(after) ?? new Set()).add(k.trialId));
+    keysOfTrial.set(k.trialId, [...(keysOfTrial.get(k.trialId) ?? []), i]);
+  });
+  const conditions = [...byAfter].map(([after, ids]) =>
+    after < 0
+      ? inArray(trialMetrics.trialId, [...ids])
+      : and(inArray(trialMetrics.trialId, [...ids]), gt(trialMetrics.epoch, after)),
+  );
+  const rows = await db
+    .select()
+    .from(trialMetrics)
+    .where(conditions.length === 1 ? conditions[0] : or(...conditions))
+    .orderBy(asc(trialMetrics.trialId), asc(trialMetrics.epoch));
+  // A trial's history is short (its epochs); the per-key cursor and limit are applied here.
+  for (const row of rows) {
+    for (const i of keysOfTrial.get(row.trialId) ?? []) {
+      const page = pages[i]!;
+      if (row.epoch > (keys[i]!.afterEpoch ?? -1) && page.length < limitPerTrial) page.push(row);
+    }
+  }
+  return pages;
+}
+
+/** Each trial's latest reported epoch (absent when it has none): one query, one row per trial. */
+export async function latestTrialEpochs(
+  db: Database,
+  trialIds: readonly string[],
+): Promise<Map<string, TrialMetricRow>> {
+  if (trialIds.length === 0) return new Map();
+  const rows = await db
+    .selectDistinctOn([trialMetrics.trialId])
+    .from(trialMetrics)
+    .where(inArray(trialMetrics.trialId, [...new Set(trialIds)]))
+    .orderBy(asc(trialMetrics.trialId), desc(trialMetrics.epoch));
+  return new Map(rows.map((row) => [row.trialId, row]));
+}

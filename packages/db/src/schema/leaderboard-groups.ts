@@ -1,0 +1,45 @@
+import type { TaskId } from '@headroom/sweep';
+import {
+  bigint,
+  check,
+  doublePrecision,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+} from 'drizzle-orm/pg-core';
+import { isOneOf } from './columns';
+import { LEADERBOARD_EPOCHS, type LeaderboardEpoch } from './leaderboard-values';
+import { trialGroups } from './trial-groups';
+
+/**
+ * The statistics of each group's leaderboard values per metric and pick, recomputed from them (same
+ * aggregates, so the same numbers) in the transaction that writes a trial's values, with the group
+ * row locked so that two trials of a group completing at once cannot each miss the other. A
+ * leaderboard across all sweeps of a task reads these few thousand rows instead of aggregating 10⁵
+ * trials; one narrowed to some sweeps or a parameter-count range aggregates its trials directly.
+ */
+export const leaderboardGroups = pgTable(
+  'leaderboard_groups',
+  {
+    task: text().$type<TaskId>().notNull(),
+    name: text().notNull(),
+    pick: text().$type<LeaderboardEpoch>().notNull(),
+    groupId: integer()
+      .notNull()
+      .references(() => trialGroups.id),
+    n: integer().notNull(),
+    mean: doublePrecision().notNull(),
+    /** Sample standard deviation; null when n = 1. */
+    std: doublePrecision(),
+    min: doublePrecision().notNull(),
+    max: doublePrecision().notNull(),
+    paramCountMin: bigint({ mode: 'number' }),
+    paramCountMax: bigint({ mode: 'number' }),
+    flops: bigint({ mode: 'number' }),
+  },
+  (t) => [
+    primaryKey({ name: 'leaderboard_groups_pk', columns: [t.task, t.name, t.pick, t.groupId] }),
+    check('leaderboard_groups_pick_check', isOneOf(t.pick, LEADERBOARD_EPOCHS)),
+  ],
+);
