@@ -500,5 +500,14 @@ describe.each(BACKENDS)('grouped leaderboard on $kind', (backend) => {
     // Paged by cost.
     const paged = await allPages(db, { ...q, pareto: 'params', limit: 2 });
     expect(paged.flatMap((p) => p.rows.map((r) => r.paramCount))).toEqual([100, 200, 400]);
+    // Single trials: the tie goes to the smaller trial id; ranks are positions in the ranking.
+    const trials = await allPages(db, { ...q, groupBy: 'trial', pareto: 'params', limit: 2 });
+    expect(trials.flatMap((p) => p.rows.map((r) => [r.key, r.paramCount, r.mean, r.rank]))).toEqual(
+      [
+        ['front-0', 100, 0.6, 5],
+        ['front-1', 200, 0.7, 2],
+        ['front-4', 400, 0.9, 1],
+      ],
+    );
   });
 });
