@@ -12,6 +12,7 @@ import {
 import type { SweepRow } from '@headroom/db';
 import type { TrialStatus as Status } from '@headroom/sweep';
 import { TrialStatus } from '../common/enums';
+import { PageArgs } from '../common/page.args';
 import type { GraphQLContext } from '../common/request-loaders';
 import { TrialPage } from '../trials/trial-page.model';
 import { TrialsService } from '../trials/trials.service';
@@ -88,19 +89,7 @@ export class SweepsResolver {
   })
   trialsOf(
     @Parent() sweep: SweepRow,
-    @Args('first', {
-      type: () => Int,
-      nullable: true,
-      defaultValue: 100,
-      description: 'Trials per page, 1 to 1000.',
-    })
-    first: number | null,
-    @Args('after', {
-      type: () => String,
-      nullable: true,
-      description: 'The `next` of the page before.',
-    })
-    after: string | null,
+    @Args() { first, after }: PageArgs,
     @Args('status', {
       type: () => [TrialStatus],
       nullable: true,

@@ -1,7 +1,8 @@
-import { Args, Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { TrialRow } from '@headroom/db';
 import type { MetricBreakdown } from '@headroom/sweep';
 import { GraphQLJSON } from '../common/json.scalar';
+import { PageArgs } from '../common/page.args';
 import type { GraphQLContext } from '../common/request-loaders';
 import { EpochMetricsPage } from './epoch-metrics.model';
 import { Trial } from './trial.model';
@@ -17,19 +18,7 @@ export class TrialsResolver {
   history(
     @Parent() trial: TrialRow,
     @Context() ctx: GraphQLContext,
-    @Args('first', {
-      type: () => Int,
-      nullable: true,
-      defaultValue: 100,
-      description: 'Epochs per page, 1 to 1000.',
-    })
-    first: number | null,
-    @Args('after', {
-      type: () => String,
-      nullable: true,
-      description: 'The `next` of the page before.',
-    })
-    after: string | null,
+    @Args() { first, after }: PageArgs,
   ): Promise<EpochMetricsPage> {
     return this.trials.history(trial, { first, after }, ctx.loaders);
   }
