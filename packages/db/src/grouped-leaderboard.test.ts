@@ -228,6 +228,15 @@ describe.each(BACKENDS)('grouped leaderboard on $kind', (backend) => {
         sweep_id: 'idem',
       },
     ]);
+    // The group's statistics follow: auc_Mass, gone from the final report, has no row left.
+    const groupStats = await db.execute(
+      sql`select s.pick, s.name, s.n, s.mean from leaderboard_groups s
+          join trials t on t.group_id = s.group_id where t.id = ${tid} order by s.pick, s.name`,
+    );
+    expect(groupStats.rows).toEqual([
+      { pick: 'best', name: 'mean_auc', n: 1, mean: 0.6 },
+      { pick: 'final', name: 'mean_auc', n: 1, mean: 0.65 },
+    ]);
     // An epoch re-delivered after completion moves the best epoch with it.
     await recordEpochMetrics(db, { trialId: tid, epoch: 2, metrics: { mean_auc: 0.8 } });
     const best = await db.execute(
