@@ -157,7 +157,7 @@ interface Read {
 
 type Tx = Pick<Database, 'execute'>;
 
-/** Rows of one geometry: aggregated per group in SQL (an index-only scan), ranked, then the page's details. */
+/** Rows of one geometry: each group's statistics (see groupStats) ranked in SQL, then the page's details. */
 async function geometryPage(tx: Tx, r: Read): Promise<GroupedLeaderboardPage> {
   const pageOf =
     r.q.pareto !== undefined
