@@ -58,6 +58,7 @@ ALTER TABLE "leaderboard_values" ADD CONSTRAINT "leaderboard_values_group_id_tri
 CREATE INDEX "leaderboard_values_task_rank_idx" ON "leaderboard_values" USING btree ("task","name","pick","value","trial_id" collate "C");--> statement-breakpoint
 CREATE INDEX "leaderboard_values_sweep_rank_idx" ON "leaderboard_values" USING btree ("sweep_id","name","pick","value","trial_id" collate "C");--> statement-breakpoint
 CREATE INDEX "leaderboard_values_group_idx" ON "leaderboard_values" USING btree ("group_id","task");--> statement-breakpoint
+CREATE INDEX "leaderboard_groups_group_idx" ON "leaderboard_groups" USING btree ("group_id","task");--> statement-breakpoint
 ALTER TABLE "trials" ADD CONSTRAINT "trials_group_id_trial_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."trial_groups"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 -- Hand-added: move today's data. Every trial gets its group; every succeeded trial its final values
 -- (from trial_final_metrics, which goes) and, per metric with a goal, its best epoch (goals as of

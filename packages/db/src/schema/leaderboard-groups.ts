@@ -3,6 +3,7 @@ import {
   bigint,
   check,
   doublePrecision,
+  index,
   integer,
   pgTable,
   primaryKey,
@@ -40,6 +41,8 @@ export const leaderboardGroups = pgTable(
   },
   (t) => [
     primaryKey({ name: 'leaderboard_groups_pk', columns: [t.task, t.name, t.pick, t.groupId] }),
+    // One group's rows, for its recomputation (no column of it changes, so updates stay HOT).
+    index('leaderboard_groups_group_idx').on(t.groupId, t.task),
     check('leaderboard_groups_pick_check', isOneOf(t.pick, LEADERBOARD_EPOCHS)),
   ],
 );
