@@ -76,19 +76,25 @@ export async function writeLeaderboardValues(tx: Writer, trialId: string): Promi
  */
 async function refreshGroup(tx: Writer, task: string, groupId: number): Promise<void> {
   await tx.execute(sql`
-    insert into leaderboard_groups (task, name, pick, group_id, n, mean, std, min, max,
-      param_count_min, param_count_max, flops)
-    select task, name, pick, group_id, count(*), avg(value), stddev_samp(value), min(value),
-      max(value), min(param_count), max(param_count), max(flops)
-    from leaderboard_values where task = ${task} and group_id = ${groupId}
-    group by task, name, pick, group_id
-    on conflict (task, name, pick, group_id) do update set n = excluded.n, mean = excluded.mean,
-      std = excluded.std, min = excluded.min, max = excluded.max,
-      param_count_min = excluded.param_count_min, param_count_max = excluded.param_count_max,
-      flops = excluded.flops`);
-  // A metric none of the group's trials reports any more.
-  await tx.execute(sql`
-    delete from leaderboard_groups s where s.task = ${task} and s.group_id = ${groupId}
-      and not exists (select 1 from leaderboard_values v where v.group_id = s.group_id
-        and v.task = s.task and v.name = s.name and v.pick = s.pick)`);
+    with fresh as (
+      select name, pick, count(*) as n, avg(value) as mean, stddev_samp(value) as std,
+        min(value) as min, max(value) as max, min(param_count) as param_count_min,
+        max(param_count) as param_count_max, max(flops) as flops
+      from leaderboard_values where group_id = ${groupId} and task = ${task}
+      group by name, pick
+    ),
+    upserted as (
+      insert into leaderboard_groups (task, name, pick, group_id, n, mean, std, min, max,
+        param_count_min, param_count_max, flops)
+      select ${task}, name, pick, ${groupId}, n, mean, std, min, max, param_count_min,
+        param_count_max, flops
+      from fresh
+      on conflict (task, name, pick, group_id) do update set n = excluded.n,
+        mean = excluded.mean, std = excluded.std, min = excluded.min, max = excluded.max,
+        param_count_min = excluded.param_count_min, param_count_max = excluded.param_count_max,
+        flops = excluded.flops
+    )
+    -- A metric none of the group's trials reports any more.
+    delete from leaderboard_groups s where s.group_id = ${groupId} and s.task = ${task}
+      and not exists (select 1 from fresh f where f.name = s.name and f.pick = s.pick)`);
 }
