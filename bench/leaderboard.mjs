@@ -32,6 +32,7 @@ import process from 'node:process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { graphql } from './graphql.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The worker has every package the fill needs (db, sweep, models); pg and stack come from their users.
@@ -234,28 +235,15 @@ function checkCounts() {
   }
 }
 
-/** Sweep k as the control worker registers it: ids, parameters, geometry columns (registerSweep). */
+/** Sweep k as the control worker registers it (`sweepRegistration`, as registerSweep does). */
 function sweepOf(k) {
   const spec = specOf(k);
   const rng = rngOf(`sweep-${k}`);
   const id = sweepPkg.newSweepId(rng);
-  const metric = sweepPkg.resolveMetric(spec);
-  const total = sweepPkg.countTrials(spec);
-  if (total !== TRIALS_PER_SWEEP) fail(`sweep ${k} has ${total} trials, not ${TRIALS_PER_SWEEP}`);
-  const trials = Array.from({ length: total }, (_, index) => {
-    const params = sweepPkg.trialAt(spec, index);
-    const g = sweepPkg.resolveGeometry(params);
-    return {
-      index,
-      params: { ...params },
-      dModel: g.dModel,
-      heads: g.heads,
-      dH: g.dH,
-      qkTied: g.qkTied,
-      epochs: params.epochs,
-    };
-  });
-  return { id, spec, metric, trials };
+  const sweep = dbPkg.sweepRegistration(id, spec);
+  if (sweep.trials.length !== TRIALS_PER_SWEEP)
+    fail(`sweep ${k} has ${sweep.trials.length} trials, not ${TRIALS_PER_SWEEP}`);
+  return sweep;
 }
 
 // ---------------------------------------------------------------- databases
@@ -348,16 +336,7 @@ async function fillPart(part, parts) {
   try {
     for (let k = part; k < SWEEPS; k += parts) {
       const sweep = sweepOf(k);
-      await dbPkg.insertSweep(db, {
-        id: sweep.id,
-        name: sweep.spec.name,
-        task: sweep.spec.task,
-        method: sweep.spec.method,
-        metricName: sweep.metric.name,
-        metricGoal: sweep.metric.goal,
-        spec: sweep.spec,
-        trials: sweep.trials,
-      });
+      await dbPkg.insertSweep(db, sweep);
       const succeeded = new Set(
         (await dbPkg.listTrials(db, sweep.id))
           .filter((t) => t.status === 'succeeded')
@@ -548,18 +527,6 @@ function optunaChild() {
 }
 
 // ---------------------------------------------------------------- GraphQL
-
-async function graphql(url, query, variables) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors?.length)
-    throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join('; ')}`);
-  return body.data;
-}
 
 /** The final schema (issue 10): one paginated `leaderboard`, `Sweep.trials(first, after)`. */
 async function schemaShape(url) {

@@ -22,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { graphql } from './graphql.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The CLI's dependencies (stack, test-support, sweep, the Temporal SDK) resolve from its package.
@@ -78,18 +79,6 @@ function cpuModel() {
     .split('\n')
     .find((l) => l.startsWith('model name'));
   return line ? line.split(':')[1].trim() : 'unknown';
-}
-
-async function graphql(url, query, variables) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors?.length)
-    throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join('; ')}`);
-  return body.data;
 }
 
 const spec = {

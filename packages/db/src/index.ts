@@ -36,6 +36,7 @@ export {
   listSweeps,
   setSweepStatus,
   settleSweepStatus,
+  sweepRegistration,
   TRIAL_INSERT_CHUNK,
 } from './queries/sweeps';
 // The trial id format is the sweep package's (workflows use it too); re-exported for callers of the db alone.

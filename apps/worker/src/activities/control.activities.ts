@@ -11,19 +11,12 @@ import {
   registerWorker,
   setSweepStatus,
   settleSweepStatus,
+  sweepRegistration,
   type Database,
   type FailTrialInput,
 } from '@headroom/db';
 import { isHeadroomError } from '@headroom/errors';
-import {
-  countTrials,
-  resolveGeometry,
-  resolveMetric,
-  trialAt,
-  type SweepSpec,
-  type SweepStatus,
-  type WorkerStatus,
-} from '@headroom/sweep';
+import { type SweepSpec, type SweepStatus, type WorkerStatus } from '@headroom/sweep';
 import {
   headroomFailure,
   type EpochReport,
@@ -41,32 +34,9 @@ import {
 export function createControlActivities({ db }: { db: Database }) {
   return withHeadroomFailures({
     async registerSweep({ sweepId, spec }: { sweepId: string; spec: SweepSpec }): Promise<number> {
-      const metric = resolveMetric(spec);
-      const total = countTrials(spec);
-      const trials = Array.from({ length: total }, (_, index) => {
-        const params = trialAt(spec, index);
-        const g = resolveGeometry(params);
-        return {
-          index,
-          params: { ...params },
-          dModel: g.dModel,
-          heads: g.heads,
-          dH: g.dH,
-          qkTied: g.qkTied,
-          epochs: params.epochs,
-        };
-      });
-      await insertSweep(db, {
-        id: sweepId,
-        name: spec.name,
-        task: spec.task,
-        method: spec.method,
-        metricName: metric.name,
-        metricGoal: metric.goal,
-        spec,
-        trials,
-      });
-      return total;
+      const registration = sweepRegistration(sweepId, spec);
+      await insertSweep(db, registration);
+      return registration.trials.length;
     },
 
     async setSweepStatus({

@@ -2,7 +2,15 @@ import { trialId } from '@headroom/sweep';
 import { HeadroomError } from '@headroom/errors';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../database';
-import { RETRYABLE_TRIAL_STATUSES, type SweepStatus } from '@headroom/sweep';
+import {
+  countTrials,
+  resolveGeometry,
+  resolveMetric,
+  RETRYABLE_TRIAL_STATUSES,
+  trialAt,
+  type SweepSpec,
+  type SweepStatus,
+} from '@headroom/sweep';
 import type { SweepRow } from '../rows';
 import { sweeps, trials } from '../schema';
 import { isOneOf } from '../schema/columns';
@@ -18,6 +26,37 @@ export type InsertSweepInput = Pick<
   typeof sweeps.$inferInsert,
   'id' | 'name' | 'task' | 'method' | 'metricName' | 'metricGoal' | 'spec'
 > & { trials: NewTrial[] };
+
+/**
+ * What registering a sweep writes: the sweep and every trial of its spec, each `trialAt(spec,
+ * index)` (grid or seeded random, a pure function of the index) with its geometry columns.
+ */
+export function sweepRegistration(id: string, spec: SweepSpec): InsertSweepInput {
+  const metric = resolveMetric(spec);
+  const trials = Array.from({ length: countTrials(spec) }, (_, index): NewTrial => {
+    const params = trialAt(spec, index);
+    const g = resolveGeometry(params);
+    return {
+      index,
+      params: { ...params },
+      dModel: g.dModel,
+      heads: g.heads,
+      dH: g.dH,
+      qkTied: g.qkTied,
+      epochs: params.epochs,
+    };
+  });
+  return {
+    id,
+    name: spec.name,
+    task: spec.task,
+    method: spec.method,
+    metricName: metric.name,
+    metricGoal: metric.goal,
+    spec,
+    trials,
+  };
+}
 
 /** Trials per INSERT: ~9 parameters each stays far below Postgres' 65,535-parameter limit. */
 export const TRIAL_INSERT_CHUNK = 1_000;
