@@ -93,6 +93,7 @@ beforeAll(async () => {
     trialId: trialId(POSE3D_A, 0),
     epoch: 2,
     metrics: { mpjpe: 50 },
+    breakdown: { Walking: { mpjpe: 48 } },
   });
   await recordEpochMetrics(handle.db, {
     trialId: trialId(POSE3D_A, 0),
@@ -246,6 +247,37 @@ describe('sweep', () => {
       paramCount: null,
       history: { rows: [], next: null },
     });
+  });
+
+  it("reads an epoch's breakdown only when asked, beside the trial's latest", async () => {
+    const res = await api.gql<{
+      sweep: {
+        trials: {
+          rows: Array<{
+            breakdown: unknown;
+            history: { rows: Array<{ epoch: number; breakdown: unknown }> };
+          }>;
+        };
+      };
+    }>(
+      `query ($id: ID!) {
+        sweep(id: $id) { trials(first: 2) { rows { breakdown history { rows { epoch breakdown } } } } }
+      }`,
+      { id: POSE3D_A },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.sweep.trials.rows).toEqual([
+      {
+        breakdown: { Walking: { mpjpe: 48 } },
+        history: {
+          rows: [
+            { epoch: 1, breakdown: null },
+            { epoch: 2, breakdown: { Walking: { mpjpe: 48 } } },
+          ],
+        },
+      },
+      { breakdown: null, history: { rows: [{ epoch: 1, breakdown: null }] } },
+    ]);
   });
 
   it('pages trials by index and history by epoch, following next to the end', async () => {

@@ -81,7 +81,7 @@ async function openPostgres(
   const where = describePostgresUrl(url);
   const folder = migrationsFolder();
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: withoutJit(url),
     max: maxConnections,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
@@ -161,6 +161,18 @@ export async function migrateEmbedded(client: PGlite): Promise<void> {
   await migratePglite(drizzlePglite({ client, casing: CASING }), {
     migrationsFolder: migrationsFolder(),
   });
+}
+
+/**
+ * The URL with `-c jit=off` added to its startup options (kept if it has its own). Headroom's reads
+ * are short: at 10⁵ trials the planner's guesses for the leaderboard's aggregates cross JIT's cost
+ * threshold, and compiling takes a second for a query that runs in milliseconds. (PGlite has no JIT.)
+ */
+function withoutJit(url: string): string {
+  const parsed = new URL(url);
+  const options = parsed.searchParams.get('options');
+  parsed.searchParams.set('options', options ? `${options} -c jit=off` : '-c jit=off');
+  return parsed.toString();
 }
 
 /** host:port/database of a URL, without credentials, for messages; CONFIG error if it is not a Postgres URL. */

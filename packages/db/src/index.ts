@@ -82,7 +82,13 @@ export {
   countSweepTrials,
   getSweeps,
   latestTrialEpochs,
+  listEpochBreakdowns,
   listSweepTrialsPage,
   listTrialEpochPages,
 } from './queries/sweep-pages';
-export type { EpochPageKey, SweepTrialsPageQuery } from './queries/sweep-pages';
+export type {
+  EpochMetricsRow,
+  EpochPageKey,
+  SweepTrialsPageQuery,
+  TrialEpochKey,
+} from './queries/sweep-pages';

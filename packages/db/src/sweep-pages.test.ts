@@ -9,6 +9,7 @@ import {
   getSweeps,
   insertSweep,
   latestTrialEpochs,
+  listEpochBreakdowns,
   listSweepTrialsPage,
   listTrialEpochPages,
   markTrialRunning,
@@ -205,6 +206,18 @@ describe.each(BACKENDS)('sweep pages on $kind', (backend) => {
       ),
     ).toEqual([[4, 5], [2], [1, 2]]);
     expect(await listTrialEpochPages(db, [], 5)).toEqual([]);
+    // A history row carries no breakdown; it is read per epoch when asked, in the keys' order.
+    const [firstOfA] = (await listTrialEpochPages(db, [{ trialId: a! }], 1))[0]!;
+    expect(firstOfA).toEqual({ trialId: a, epoch: 1, metrics: { mpjpe: 99 } });
+    expect(
+      await listEpochBreakdowns(db, [
+        { trialId: a!, epoch: 4 },
+        { trialId: b!, epoch: 1 },
+        { trialId: a!, epoch: 9 },
+        { trialId: a!, epoch: 2 },
+      ]),
+    ).toEqual([{ Walking: { mpjpe: 96 } }, null, null, { Walking: { mpjpe: 98 } }]);
+    expect(await listEpochBreakdowns(db, [])).toEqual([]);
 
     const latest = await latestTrialEpochs(db, [a!, b!, c!]);
     expect([...latest.keys()].sort()).toEqual([a, b].sort());

@@ -2,10 +2,14 @@ import DataLoader from 'dataloader';
 import {
   countSweepTrials,
   latestTrialEpochs,
+  listEpochBreakdowns,
   listTrialEpochPages,
   type Database,
+  type EpochMetricsRow,
+  type TrialEpochKey,
   type TrialMetricRow,
 } from '@headroom/db';
+import type { MetricBreakdown } from '@headroom/sweep';
 
 /** A trial's epochs after `afterEpoch`, at most `limit` of them. */
 export interface EpochPageKey {
@@ -16,7 +20,7 @@ export interface EpochPageKey {
 
 /**
  * Per-request batching of the loads that every row of a page asks for: a page of 100 trials
- * asking for `history`, `breakdown` or a list of sweeps asking for `trialCount` cost one query
+ * asking for `history`, `breakdown` (of the trial or of each epoch) or a list of sweeps asking for `trialCount` cost one query
  * each, not one per row. Made per request (in the GraphQL context), so a request sees fresh data.
  */
 export function createRequestLoaders(db: Database) {
@@ -30,12 +34,12 @@ export function createRequestLoaders(db: Database) {
       },
       { maxBatchSize },
     ),
-    epochPage: new DataLoader<EpochPageKey, TrialMetricRow[], string>(
+    epochPage: new DataLoader<EpochPageKey, EpochMetricsRow[], string>(
       async (keys) => {
         // Usually one limit (every trial of a page asks history(first: N)): one query.
         const byLimit = new Map<number, number[]>();
         keys.forEach((k, i) => byLimit.set(k.limit, [...(byLimit.get(k.limit) ?? []), i]));
-        const pages: TrialMetricRow[][] = keys.map(() => []);
+        const pages: EpochMetricsRow[][] = keys.map(() => []);
         await Promise.all(
           [...byLimit].map(async ([limit, indices]) => {
             const found = await listTrialEpochPages(
@@ -52,6 +56,10 @@ export function createRequestLoaders(db: Database) {
         maxBatchSize,
         cacheKeyFn: (k) => `${k.trialId}\u0000${k.afterEpoch ?? ''}\u0000${k.limit}`,
       },
+    ),
+    epochBreakdown: new DataLoader<TrialEpochKey, MetricBreakdown | null, string>(
+      (keys) => listEpochBreakdowns(db, keys),
+      { maxBatchSize, cacheKeyFn: (k) => `${k.trialId}\u0000${k.epoch}` },
     ),
     latestEpoch: new DataLoader<string, TrialMetricRow | null>(
       async (trialIds) => {

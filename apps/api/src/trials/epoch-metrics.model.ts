@@ -1,9 +1,12 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
-import type { MetricBreakdown, MetricValues } from '@headroom/sweep';
+import type { MetricValues } from '@headroom/sweep';
 import { GraphQLJSON } from '../common/json.scalar';
 
 @ObjectType('EpochMetrics', { description: 'Metrics a trial reported at the end of one epoch.' })
 export class EpochMetrics {
+  /** Whose epoch: what `breakdown` is read by (not a GraphQL field). */
+  trialId!: string;
+
   @Field(() => Int)
   epoch!: number;
 
@@ -13,11 +16,7 @@ export class EpochMetrics {
   })
   metrics!: MetricValues;
 
-  @Field(() => GraphQLJSON, {
-    nullable: true,
-    description: 'The values behind the means, by group then metric (pose3d: per action).',
-  })
-  breakdown!: MetricBreakdown | null;
+  // breakdown: resolved by EpochMetricsResolver, read only when asked.
 }
 
 @ObjectType('EpochMetricsPage', { description: "A page of a trial's epochs, oldest first." })

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
-import { TrialsResolver } from './trials.resolver';
+import { EpochMetricsResolver, TrialsResolver } from './trials.resolver';
 import { TrialsService } from './trials.service';
 
-@Module({ providers: [TrialsResolver, TrialsService], exports: [TrialsService] })
+@Module({
+  providers: [TrialsResolver, EpochMetricsResolver, TrialsService],
+  exports: [TrialsService],
+})
 export class TrialsModule {}

@@ -4,7 +4,7 @@ import type { MetricBreakdown } from '@headroom/sweep';
 import { GraphQLJSON } from '../common/json.scalar';
 import { PageArgs } from '../common/page.args';
 import type { GraphQLContext } from '../common/request-loaders';
-import { EpochMetricsPage } from './epoch-metrics.model';
+import { EpochMetrics, EpochMetricsPage } from './epoch-metrics.model';
 import { Trial } from './trial.model';
 import { TrialsService } from './trials.service';
 
@@ -33,5 +33,21 @@ export class TrialsResolver {
     @Context() ctx: GraphQLContext,
   ): Promise<MetricBreakdown | null> {
     return this.trials.breakdown(trial, ctx.loaders);
+  }
+}
+
+@Resolver(() => EpochMetrics)
+export class EpochMetricsResolver {
+  constructor(private readonly trials: TrialsService) {}
+
+  @ResolveField('breakdown', () => GraphQLJSON, {
+    nullable: true,
+    description: 'The values behind the means, by group then metric (pose3d: per action).',
+  })
+  breakdown(
+    @Parent() epoch: EpochMetrics,
+    @Context() ctx: GraphQLContext,
+  ): Promise<MetricBreakdown | null> {
+    return this.trials.epochBreakdown(epoch, ctx.loaders);
   }
 }

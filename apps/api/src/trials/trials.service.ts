@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from '../common/cursor';
 import { checkLimit, throwIfViolations } from '../common/limits';
 import type { RequestLoaders } from '../common/request-loaders';
 import { DATABASE } from '../common/tokens';
-import type { EpochMetricsPage } from './epoch-metrics.model';
+import type { EpochMetrics, EpochMetricsPage } from './epoch-metrics.model';
 import type { TrialPage } from './trial-page.model';
 
 export interface PageArgs {
@@ -63,8 +63,16 @@ export class TrialsService {
     const page = pageOf(rows, first, (r) => encodeCursor('epoch', r.epoch));
     return {
       next: page.next,
-      rows: page.rows.map((r) => ({ epoch: r.epoch, metrics: r.metrics, breakdown: r.breakdown })),
+      rows: page.rows.map((r) => ({ trialId: r.trialId, epoch: r.epoch, metrics: r.metrics })),
     };
+  }
+
+  /** One epoch's breakdown, read only when asked (batched over the page's epochs). */
+  async epochBreakdown(
+    epoch: EpochMetrics,
+    loaders: RequestLoaders,
+  ): Promise<MetricBreakdown | null> {
+    return loaders.epochBreakdown.load({ trialId: epoch.trialId, epoch: epoch.epoch });
   }
 
   /** The latest epoch's breakdown, reading that epoch alone (batched over the page's trials). */

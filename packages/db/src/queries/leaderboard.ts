@@ -133,12 +133,13 @@ export async function groupedLeaderboard(
     order: sql.raw(q.goal === 'minimize' ? 'asc' : 'desc'),
     after: sql.raw(q.goal === 'minimize' ? '>' : '<'),
   };
-  return db.transaction(async (tx) => {
-    // The planner's guesses for jsonb_each and the aggregates cross JIT's cost threshold at ~10⁵
-    // trials, where compiling takes a second for a query that runs in milliseconds.
-    await tx.execute(sql`set local jit = off`);
-    return (q.groupBy ?? 'geometry') === 'geometry' ? geometryPage(tx, read) : trialPage(tx, read);
-  });
+  // One snapshot for the ranking and the page's details, so a trial completing in between cannot
+  // show in one and not the other.
+  return db.transaction(
+    (tx) =>
+      (q.groupBy ?? 'geometry') === 'geometry' ? geometryPage(tx, read) : trialPage(tx, read),
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }
 
 interface Read {
@@ -157,7 +158,10 @@ interface Read {
 
 type Tx = Pick<Database, 'execute'>;
 
-/** Rows of one geometry: each group's statistics (see groupStats) ranked in SQL, then the page's details. */
+/**
+ * Rows of one geometry: each group's statistics (see groupStats) ranked in SQL, narrow (numbers and
+ * the key, no jsonb), then the page's parameters and details.
+ */
 async function geometryPage(tx: Tx, r: Read): Promise<GroupedLeaderboardPage> {
   const pageOf =
     r.q.pareto !== undefined
@@ -169,16 +173,10 @@ async function geometryPage(tx: Tx, r: Read): Promise<GroupedLeaderboardPage> {
                 or (r.mean = ${r.cursor.at}::float8 and r.key > ${r.cursor.key} collate "C"))`
         } order by r.rank limit ${r.limit + 1}`;
   const result = await tx.execute(sql`
-    with agg as (${r.groupStats}),
-    groups as (
-      select a.*, g.key collate "C" as key, g.d_m, g.heads, g.d_h, g.qk_tied, g.rest
-      from agg a join trial_groups g on g.id = a.group_id
-    ),
-    ${constantKeys(sql`select rest from groups`)},
-    ranked as (
-      select gr.*, gr.rest - constant.keys as varied,
-        row_number() over (order by gr.mean ${r.order}, gr.key)::integer as rank
-      from groups gr, constant
+    with ranked as (
+      select a.*, g.key collate "C" as key, g.d_m, g.heads, g.d_h, g.qk_tied,
+        row_number() over (order by a.mean ${r.order}, g.key collate "C")::integer as rank
+      from (${r.groupStats}) a join trial_groups g on g.id = a.group_id
     )
     select * from ranked r ${pageOf}`);
   const ranked = result.rows.map((row) => toRow(row as unknown as RawRow));
@@ -199,11 +197,8 @@ async function geometryPage(tx: Tx, r: Read): Promise<GroupedLeaderboardPage> {
 async function trialPage(tx: Tx, r: Read): Promise<GroupedLeaderboardPage> {
   const columns = sql`v.trial_id as key, v.value as mean, v.param_count::float8 as param_count_min,
     v.param_count::float8 as param_count_max, v.flops::float8 as flops,
-    g.id as group_id, g.d_m, g.heads, g.d_h, g.qk_tied, g.rest - constant.keys as varied`;
-  const source = sql`leaderboard_values v join trial_groups g on g.id = v.group_id,
-    (with ${constantKeys(
-      sql`select g.rest from trial_groups g join (${r.groupStats}) a on a.group_id = g.id`,
-    )} select keys from constant) constant`;
+    g.id as group_id, g.d_m, g.heads, g.d_h, g.qk_tied`;
+  const source = sql`leaderboard_values v join trial_groups g on g.id = v.group_id`;
   let rows: RankedRow[];
   let next: string | null;
   if (r.q.pareto === undefined) {
@@ -304,13 +299,15 @@ function constantKeys(rests: SQL): SQL {
 }
 
 interface Details {
+  params: Record<string, unknown>;
   trials: LeaderboardGroupTrial[];
   metrics: Record<string, MetricSummary>;
 }
 
 /**
- * For the page's rows only: the trials behind each (by id) and every metric of the task as
- * mean ± std at each trial's ranked epoch (final: the final values; best: that epoch's values).
+ * For the page's rows only: the varying parameters (see constantKeys), the trials behind each (by
+ * id) and every metric of the task as mean ± std at each trial's ranked epoch (final: the final
+ * values; best: that epoch's values).
  */
 async function detailsOf(
   tx: Tx,
@@ -325,15 +322,16 @@ async function detailsOf(
       : sql`trial_metric_values o on o.trial_id = c.trial_id and o.epoch = c.epoch`;
   const result = await tx.execute(sql`
     with chosen as (
-      select ${rowKey}::text as row_key, v.trial_id, v.sweep_id, v.value, v.epoch
+      select ${rowKey}::text as row_key, v.trial_id, v.sweep_id, v.value, v.epoch, v.group_id
       from leaderboard_values v
       where ${r.selected} and ${rowKey} in (${sql.join(
         keys.map((k) => sql`${k}`),
         sql`, `,
       )})
     ),
+    ${constantKeys(sql`select g.rest from trial_groups g join (${r.groupStats}) a on a.group_id = g.id`)},
     trial_lists as (
-      select row_key, jsonb_agg(
+      select row_key, min(group_id) as group_id, jsonb_agg(
           jsonb_build_object('id', c.trial_id, 'sweepId', c.sweep_id, 'value', c.value, 'epoch', c.epoch)
           order by c.trial_id collate "C") as trials
       from chosen c group by row_key
@@ -346,19 +344,30 @@ async function detailsOf(
       select row_key, jsonb_object_agg(name, jsonb_build_object('mean', mean, 'std', std, 'n', n)) as metrics
       from metric_stats group by row_key
     )
-    select l.row_key, l.trials, coalesce(m.metrics, '{}'::jsonb) as metrics
-    from trial_lists l left join metrics m using (row_key)`);
+    select l.row_key, g.rest - constant.keys as params, l.trials,
+      coalesce(m.metrics, '{}'::jsonb) as metrics
+    from trial_lists l join trial_groups g on g.id = l.group_id cross join constant
+      left join metrics m using (row_key)`);
   return new Map(
     result.rows.map((row) => [
       String(row.row_key),
-      { trials: row.trials as LeaderboardGroupTrial[], metrics: row.metrics as Details['metrics'] },
+      {
+        params: row.params as Details['params'],
+        trials: row.trials as Details['trials'],
+        metrics: row.metrics as Details['metrics'],
+      },
     ]),
   );
 }
 
 function withDetails(row: RankedRow, details: Details | undefined): GroupedLeaderboardRow {
   const { groupId: _groupId, ...rest } = row;
-  return { ...rest, trials: details?.trials ?? [], metrics: details?.metrics ?? {} };
+  return {
+    ...rest,
+    params: details?.params ?? {},
+    trials: details?.trials ?? [],
+    metrics: details?.metrics ?? {},
+  };
 }
 
 /** The trials selected (`leaderboard_values v`): task, metric, FINAL/BEST, sweeps, geometry, size. */
@@ -474,7 +483,6 @@ interface RawRow {
   heads: number;
   d_h: number;
   qk_tied: boolean;
-  varied: Record<string, unknown>;
   n?: number;
   mean: number;
   std?: number | null;
@@ -486,8 +494,8 @@ interface RawRow {
   rank?: number;
 }
 
-/** A row before its details (trials, other metrics) are read; `groupId` is dropped then. */
-type RankedRow = Omit<GroupedLeaderboardRow, 'trials' | 'metrics'> & { groupId: number };
+/** A row before its details (parameters, trials, other metrics) are read; `groupId` is dropped then. */
+type RankedRow = Omit<GroupedLeaderboardRow, 'params' | 'trials' | 'metrics'> & { groupId: number };
 
 function toRow(r: RawRow): RankedRow {
   const numOrNull = (x: unknown): number | null => (x === null ? null : Number(x));
@@ -499,7 +507,6 @@ function toRow(r: RawRow): RankedRow {
     key: r.key,
     groupId: Number(r.group_id),
     geometry: { dModel: r.d_m, heads: r.heads, dH: r.d_h, qkTied: r.qk_tied },
-    params: r.varied,
     n: Number(r.n ?? 1),
     mean,
     std: numOrNull(r.std ?? null),

@@ -1,5 +1,5 @@
-import type { TrialStatus } from '@headroom/sweep';
-import { and, asc, count, desc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import type { MetricBreakdown, TrialStatus } from '@headroom/sweep';
+import { and, asc, count, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../database';
 import type { SweepRow, TrialMetricRow, TrialRow } from '../rows';
 import { sweeps, trialMetrics, trials } from '../schema';
@@ -75,6 +75,9 @@ export interface EpochPageKey {
   afterEpoch?: number;
 }
 
+/** An epoch's metrics as a history lists them; the breakdown is read only when asked (listEpochBreakdowns). */
+export type EpochMetricsRow = Pick<TrialMetricRow, 'trialId' | 'epoch' | 'metrics'>;
+
 /**
  * Epochs of many trials at once, each key's page in epoch order after its own `afterEpoch`, at
  * most `limitPerTrial` per key (ask for one more than you show to know whether more follow);
@@ -85,8 +88,8 @@ export async function listTrialEpochPages(
   db: Database,
   keys: readonly EpochPageKey[],
   limitPerTrial: number,
-): Promise<TrialMetricRow[][]> {
-  const pages: TrialMetricRow[][] = keys.map(() => []);
+): Promise<EpochMetricsRow[][]> {
+  const pages: EpochMetricsRow[][] = keys.map(() => []);
   if (keys.length === 0) return pages;
   const byAfter = new Map<number, Set<string>>();
   const keysOfTrial = new Map<string, number[]>();
@@ -101,7 +104,11 @@ export async function listTrialEpochPages(
       : and(inArray(trialMetrics.trialId, [...ids]), gt(trialMetrics.epoch, after)),
   );
   const rows = await db
-    .select()
+    .select({
+      trialId: trialMetrics.trialId,
+      epoch: trialMetrics.epoch,
+      metrics: trialMetrics.metrics,
+    })
     .from(trialMetrics)
     .where(conditions.length === 1 ? conditions[0] : or(...conditions))
     .orderBy(asc(trialMetrics.trialId), asc(trialMetrics.epoch));
@@ -127,4 +134,36 @@ export async function latestTrialEpochs(
     .where(inArray(trialMetrics.trialId, [...new Set(trialIds)]))
     .orderBy(asc(trialMetrics.trialId), desc(trialMetrics.epoch));
   return new Map(rows.map((row) => [row.trialId, row]));
+}
+
+/** One epoch of one trial. */
+export interface TrialEpochKey {
+  trialId: string;
+  epoch: number;
+}
+
+/**
+ * The breakdowns of the epochs named, in their order (null for an epoch without one or not
+ * stored): one query, served by the `(trial_id, epoch)` primary key.
+ */
+export async function listEpochBreakdowns(
+  db: Database,
+  keys: readonly TrialEpochKey[],
+): Promise<Array<MetricBreakdown | null>> {
+  if (keys.length === 0) return [];
+  const rows = await db
+    .select({
+      trialId: trialMetrics.trialId,
+      epoch: trialMetrics.epoch,
+      breakdown: trialMetrics.breakdown,
+    })
+    .from(trialMetrics)
+    .where(
+      sql`(${trialMetrics.trialId}, ${trialMetrics.epoch}) in (${sql.join(
+        keys.map((k) => sql`(${k.trialId}, ${k.epoch}::integer)`),
+        sql`, `,
+      )})`,
+    );
+  const found = new Map(rows.map((r) => [`${r.trialId}\u0000${r.epoch}`, r.breakdown]));
+  return keys.map((k) => found.get(`${k.trialId}\u0000${k.epoch}`) ?? null);
 }
