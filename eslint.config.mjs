@@ -88,11 +88,22 @@ export default tseslint.config(
     },
   },
   {
+    // The web page runs in the browser (React, ESM, bundled by Vite): browser globals, and the
+    // type-aware rules on its .tsx files too.
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
+  {
     files: [
       '**/*.test.ts',
       '**/test/**/*.ts',
       '**/*.mjs',
       '**/vitest.config.ts',
+      '**/vite.config.ts',
       '**/drizzle.config.ts',
       '**/codegen.ts',
     ],

@@ -528,73 +528,21 @@ function optunaChild() {
 
 // ---------------------------------------------------------------- GraphQL
 
-/** The final schema (issue 10): one paginated `leaderboard`, `Sweep.trials(first, after)`. */
-async function schemaShape(url) {
-  const data = await graphql(
-    url,
-    `
-      {
-        q: __type(name: "Query") {
-          fields {
-            name
-            args {
-              name
-            }
-          }
-        }
-        s: __type(name: "Sweep") {
-          fields {
-            name
-            args {
-              name
-            }
-          }
-        }
-        t: __type(name: "Trial") {
-          fields {
-            name
-            args {
-              name
-            }
-          }
-        }
-      }
-    `,
-  );
-  const argsOf = (type, field) =>
-    (type.fields.find((f) => f.name === field)?.args ?? []).map((a) => a.name);
-  return {
-    leaderboard: argsOf(data.q, 'leaderboard').includes('groupBy')
-      ? 'leaderboard'
-      : 'leaderboardGroups',
-    trialPages: argsOf(data.s, 'trials').includes('first'),
-    historyPages: argsOf(data.t, 'history').includes('first'),
-  };
-}
-
 const ROW = `rank key d_m heads d_h qk_tied params n mean std min max paramCount flops metrics
   trials { id sweepId value epoch }`;
 
-function leaderboardQuery(shape) {
-  return `query ($task: Task!, $metric: String!, $groupBy: LeaderboardGroupBy!, $epoch: LeaderboardEpoch!, $pareto: ParetoCost, $limit: Int) {
-    page: ${shape.leaderboard}(task: $task, metric: $metric, groupBy: $groupBy, epoch: $epoch, pareto: $pareto, limit: $limit) {
-      rows { ${ROW} }
-      next
-    }
-  }`;
-}
+const LEADERBOARD = `query ($task: Task!, $metric: String!, $groupBy: LeaderboardGroupBy!, $epoch: LeaderboardEpoch!, $pareto: ParetoCost, $limit: Int) {
+  page: leaderboard(task: $task, metric: $metric, groupBy: $groupBy, epoch: $epoch, pareto: $pareto, limit: $limit) {
+    rows { ${ROW} }
+    next
+  }
+}`;
 
-function sweepQuery(shape) {
-  const history = shape.historyPages
-    ? 'history(first: 100) { rows { epoch metrics } next }'
-    : 'history { epoch metrics }';
-  const trialFields = `id index status params d_m heads d_h qk_tied paramCount flops metrics epochsCompleted ${history}`;
-  const trials = shape.trialPages
-    ? `trials(first: $first, after: $after) { rows { ${trialFields} } next }`
-    : `trials { ${trialFields} }`;
-  const vars = shape.trialPages ? '($id: ID!, $first: Int, $after: String)' : '($id: ID!)';
-  return `query ${vars} { sweep(id: $id) { id name status trialCount ${trials} } }`;
-}
+const TRIAL_FIELDS = `id index status params d_m heads d_h qk_tied paramCount flops metrics
+  epochsCompleted history(first: 100) { rows { epoch metrics } next }`;
+const SWEEP = `query ($id: ID!, $first: Int, $after: String) {
+  sweep(id: $id) { id name status trialCount trials(first: $first, after: $after) { rows { ${TRIAL_FIELDS} } next } }
+}`;
 
 // ---------------------------------------------------------------- statistics
 
@@ -709,8 +657,18 @@ try {
     optunaInfo = await optuna.ready;
     if (optunaInfo.error) fail(optunaInfo.error);
     let complete = 0;
-    if (args.reuse && (await exists(OPTUNA_DB)))
+    let sweepComplete = 0;
+    if (args.reuse && (await exists(OPTUNA_DB))) {
       complete = (await optuna.ask({ op: 'count' })).complete;
+      sweepComplete = (await optuna.ask({ op: 'count', study: 'sweep' })).complete;
+    }
+    let trialsFile;
+    const trialsFileOnce = () => {
+      if (trialsFile) return trialsFile;
+      const dir = mkdtempSync(join(tmpdir(), 'headroom-bench-leaderboard-'));
+      cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+      return (trialsFile = writeTrialsFile(dir));
+    };
     if (complete === TRIALS) {
       console.log(
         `  --reuse: ${OPTUNA_DB} holds ${TRIALS.toLocaleString('en-US')} complete trials`,
@@ -718,10 +676,8 @@ try {
       optunaFill = { reused: true };
     } else {
       await recreate(OPTUNA_DB);
-      const dir = mkdtempSync(join(tmpdir(), 'headroom-bench-leaderboard-'));
-      cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-      const file = writeTrialsFile(dir);
-      const filled = await optuna.ask({ op: 'fill', file, batch: 2000 });
+      sweepComplete = 0;
+      const filled = await optuna.ask({ op: 'fill', file: trialsFileOnce(), batch: 2000 });
       const t0 = performance.now();
       await admin((c) => c.query('VACUUM ANALYZE'), urlOf(OPTUNA_DB));
       optunaFill = {
@@ -736,6 +692,13 @@ try {
       if ((await optuna.ask({ op: 'count' })).complete !== TRIALS)
         fail(`the Optuna study does not hold ${TRIALS} complete trials`);
     }
+    // One sweep as a study of its own, as an Optuna user would keep a sweep.
+    if (sweepComplete !== TRIALS_PER_SWEEP) {
+      await optuna.ask({ op: 'fill', file: trialsFileOnce(), batch: 2000, study: 'sweep' });
+      await admin((c) => c.query('VACUUM ANALYZE'), urlOf(OPTUNA_DB));
+      if ((await optuna.ask({ op: 'count', study: 'sweep' })).complete !== TRIALS_PER_SWEEP)
+        fail(`the Optuna sweep study does not hold ${TRIALS_PER_SWEEP} complete trials`);
+    }
   }
 
   // ------------------------------------------------------------ the API, alone
@@ -748,10 +711,7 @@ try {
   });
   cleanups.push(() => api.stop());
   const apiUrl = match[1];
-  const shape = await schemaShape(apiUrl);
-  console.log(
-    `  api at ${apiUrl} (${shape.leaderboard}${shape.trialPages ? ', paginated Sweep.trials' : ', Sweep.trials unpaginated (interim schema)'})`,
-  );
+  console.log(`  api at ${apiUrl}`);
   const sweepIds = (
     await graphql(
       apiUrl,
@@ -768,30 +728,22 @@ try {
   if (sweepIds.length !== Math.min(SWEEPS, 100))
     fail(`sweeps() returned ${sweepIds.length} sweeps`);
 
-  const LB = leaderboardQuery(shape);
-  const SWEEP = sweepQuery(shape);
   const base = { task: 'pose3d', metric: 'mpjpe', epoch: 'final', pareto: null, limit: 20 };
   const leaderboardRead = (vars) => async () =>
-    (await graphql(apiUrl, LB, { ...base, ...vars })).page;
+    (await graphql(apiUrl, LEADERBOARD, { ...base, ...vars })).page;
 
-  /** Walks one sweep's trials page by page; each page's time is a sample of its own. */
+  /** Walks one sweep's trials `first` at a time; each page's time is a sample of its own. */
   let sweepTurn = 0;
   const pageSamples = [];
-  const walk = async (record) => {
+  const walk = async (record, first = 100) => {
     const id = sweepIds[sweepTurn++ % sweepIds.length];
     const trials = [];
-    if (!shape.trialPages) {
-      const t0 = performance.now();
-      const { sweep } = await graphql(apiUrl, SWEEP, { id });
-      if (record) pageSamples.push(performance.now() - t0);
-      return { sweep, trials: sweep.trials };
-    }
     let after = null;
     let sweep;
     do {
       const t0 = performance.now();
-      ({ sweep } = await graphql(apiUrl, SWEEP, { id, first: 100, after }));
-      if (record) pageSamples.push(performance.now() - t0);
+      ({ sweep } = await graphql(apiUrl, SWEEP, { id, first, after }));
+      if (record && first === 100) pageSamples.push(performance.now() - t0);
       trials.push(...sweep.trials.rows);
       after = sweep.trials.next;
     } while (after);
@@ -804,6 +756,7 @@ try {
     geometryBestTop20: leaderboardRead({ groupBy: 'geometry', epoch: 'best' }),
     paretoParams: leaderboardRead({ groupBy: 'geometry', pareto: 'params', limit: 100 }),
     sweepWalk: walk,
+    sweepWhole: (record) => walk(record, TRIALS_PER_SWEEP),
   };
   const optunaReads = {
     best_trial: () => optuna.ask({ op: 'read', kind: 'best_trial' }),
@@ -814,6 +767,8 @@ try {
     pareto: () => optuna.ask({ op: 'read', kind: 'pareto' }),
     sweep: () =>
       optuna.ask({ op: 'read', kind: 'sweep', arg: sweepIds[sweepTurn % sweepIds.length] }),
+    sweep_study_cached: () => optuna.ask({ op: 'read', kind: 'sweep_study_cached' }),
+    sweep_study_cold: () => optuna.ask({ op: 'read', kind: 'sweep_study_cold' }),
   };
 
   // ------------------------------------------------------------ checks on the answers
@@ -852,12 +807,14 @@ try {
     front.rows.length > 1 && costs.every((c, i) => i === 0 || c >= costs[i - 1]),
     `Pareto front: ${front.rows.length} rows in order of parameter count`,
   );
-  const walked = await walk(false);
-  check(
-    walked.trials.length === TRIALS_PER_SWEEP &&
-      walked.trials.every((t) => (t.history.rows ?? t.history).length === EPOCHS),
-    `sweep(id): ${walked.trials.length} trials, each with ${EPOCHS} epochs of history`,
-  );
+  for (const first of [100, TRIALS_PER_SWEEP]) {
+    const walked = await walk(false, first);
+    check(
+      walked.trials.length === TRIALS_PER_SWEEP &&
+        walked.trials.every((t) => t.history.rows.length === EPOCHS),
+      `sweep(id), ${first} at a time: ${walked.trials.length} trials, each with ${EPOCHS} epochs of history`,
+    );
+  }
   if (optuna) {
     const ob = await optuna.ask({ op: 'read', kind: 'best_trial' });
     const og = await optuna.ask({ op: 'read', kind: 'grouped' });
@@ -940,18 +897,33 @@ try {
       'grouped frame + non-dominated scan',
       'pareto',
     ],
+    ['sweep(id), one page of 100 trials + history', 'sweepPage', '', null],
     [
-      `sweep(id), one page of ${shape.trialPages ? 100 : TRIALS_PER_SWEEP} trials + history`,
-      'sweepPage',
-      '',
-      null,
-    ],
-    [
-      `sweep(id), all ${TRIALS_PER_SWEEP} trials ${shape.trialPages ? '(10 pages)' : '(one response)'}`,
+      `sweep(id), all ${TRIALS_PER_SWEEP} trials (10 pages of 100)`,
       'sweepWalk',
-      "the study's trials of one sweep (user attr) + intermediate values",
+      "the 10⁵-trial study's trials of one sweep (user attr) + intermediate values",
       'sweep',
     ],
+    [
+      '',
+      null,
+      'a sweep as its own 1,000-trial study: `get_trials()` (cached in the process)',
+      'sweep_study_cached',
+    ],
+    ['', null, 'the same from a fresh `load_study`', 'sweep_study_cold'],
+    [
+      `sweep(id), all ${TRIALS_PER_SWEEP} trials in one request (first: ${TRIALS_PER_SWEEP})`,
+      'sweepWhole',
+      "the 10⁵-trial study's trials of one sweep (user attr) + intermediate values",
+      'sweep',
+    ],
+    [
+      '',
+      null,
+      'a sweep as its own 1,000-trial study: `get_trials()` (cached in the process)',
+      'sweep_study_cached',
+    ],
+    ['', null, 'the same from a fresh `load_study`', 'sweep_study_cold'],
   ];
   const reads = READS.map(([label, h, olabel, o]) => ({
     read: label,
@@ -979,7 +951,6 @@ try {
     sweeps: SWEEPS,
     epochs: EPOCHS,
     databaseSize: dbSize,
-    schema: shape,
     iterations: ITERATIONS,
     warmup: WARMUP,
     optunaEvery: every,

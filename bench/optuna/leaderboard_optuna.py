@@ -6,8 +6,11 @@ A bench baseline only: the product never calls Optuna.
 Protocol (bench/leaderboard.mjs drives it): one JSON object per line on stdin, one answer per
 line on stdout (`{"ok": true, ...}` or `{"error": "..."}`); the first line out says it is ready.
 
-  {"op": "count"}                          -> {"complete": N}  (trials in state COMPLETE)
-  {"op": "fill", "file": F, "batch": B}    -> fresh study from the JSON-lines trials in F
+  {"op": "count", "study": S}              -> {"complete": N}  (trials in state COMPLETE)
+  {"op": "fill", "file": F, "batch": B, "study": S}
+                                           -> fresh study from the JSON-lines trials in F
+  S is "all" (default: every trial, one study) or "sweep" (the first sweep's trials alone, as a
+  study per sweep would hold them).
   {"op": "read", "kind": K, "arg": A}      -> {"ms": t, "n": rows, "check": what the driver
                                               compares with Headroom's answer}; K in READS
 """
@@ -33,6 +36,9 @@ from optuna.storages._rdb import models
 from optuna.trial import TrialState, create_trial
 
 STUDY = "headroom-bench-leaderboard"
+# One sweep as its own study: what an Optuna user reading "a sweep" reads.
+SWEEP_STUDY = "headroom-bench-leaderboard-sweep"
+STUDIES = {"all": STUDY, "sweep": SWEEP_STUDY}
 GEOMETRY = ["params_d_m", "params_heads", "params_d_h", "params_qk_tied", "params_lr"]
 
 DISTRIBUTIONS = {
@@ -59,10 +65,11 @@ class Bench:
         # pool_pre_ping: the driver may drop and recreate the database between two requests.
         self.engine = sqlalchemy.create_engine(url, pool_pre_ping=True)
         self.study: optuna.Study | None = None
+        self.sweep_study: optuna.Study | None = None
 
     # ------------------------------------------------------------------ setup
 
-    def count(self) -> int:
+    def count(self, study: str = STUDY) -> int:
         with self.engine.connect() as c:
             has = c.execute(
                 sqlalchemy.text("select to_regclass('public.trials') is not null")
@@ -75,12 +82,13 @@ class Bench:
                         "select count(*) from trials t join studies s using (study_id) "
                         "where s.study_name = :n and t.state = 'COMPLETE'"
                     ),
-                    {"n": STUDY},
+                    {"n": study},
                 ).scalar()
             )
 
-    def fill(self, path: str, batch: int) -> dict:
-        """A fresh study holding the trials of `path`, written in Optuna's own tables.
+    def fill(self, path: str, batch: int, study_name: str = STUDY) -> dict:
+        """A fresh study holding the trials of `path` (SWEEP_STUDY: those of its first sweep),
+        written in Optuna's own tables.
 
         `study.add_trials` runs at ~13 trials/s here (one transaction and ~25 statements a
         trial), about two hours for 10^5; so the study, its direction and the first trial go
@@ -91,13 +99,15 @@ class Bench:
         """
         self.engine.dispose()  # connections from `count` may point at a dropped database
         try:
-            optuna.delete_study(study_name=STUDY, storage=self.url)
+            optuna.delete_study(study_name=study_name, storage=self.url)
         except KeyError:
             pass
-        study = optuna.create_study(study_name=STUDY, storage=self.url, direction="minimize")
+        study = optuna.create_study(study_name=study_name, storage=self.url, direction="minimize")
         t0 = time.perf_counter()
         with open(path) as f:
             trials = [json.loads(line) for line in f if line.strip()]
+        if study_name == SWEEP_STUDY:
+            trials = [t for t in trials if t["sweepId"] == trials[0]["sweepId"]]
         study.add_trial(self.frozen(trials[0]))
         tables = {
             name: model.__table__
@@ -170,6 +180,7 @@ class Bench:
             rate = written / (time.perf_counter() - t0)
             print(f"  optuna fill: {written} trials, {rate:.0f}/s", file=sys.stderr)
         self.study = None
+        self.sweep_study = None
         return {"written": written, "seconds": time.perf_counter() - t0}
 
     @staticmethod
@@ -277,14 +288,28 @@ class Bench:
                 best = row.mean
         return len(front), [int(r.param_count) for r in front]
 
+    @staticmethod
+    def sweep_rows(trials: list) -> list:
+        return [(t.number, t.params, t.value, dict(t.intermediate_values)) for t in trials]
+
+    def sweep_study_cached(self, _arg) -> tuple[int, object]:
+        # A sweep as its own study, in a long-lived process: finished trials come from memory.
+        if self.sweep_study is None:
+            self.sweep_study = optuna.load_study(study_name=SWEEP_STUDY, storage=self.url)
+        return len(self.sweep_rows(self.sweep_study.get_trials(deepcopy=False))), None
+
+    def sweep_study_cold(self, _arg) -> tuple[int, object]:
+        # The same from a fresh script: a new storage loads the study's trials from the database.
+        study = optuna.load_study(study_name=SWEEP_STUDY, storage=self.url)
+        return len(self.sweep_rows(study.get_trials(deepcopy=False))), None
+
     def sweep(self, sweep_id) -> tuple[int, object]:
         # No sweeps in Optuna: one "sweep" is the study's trials carrying its id, in order,
         # each with its per-epoch (intermediate) values.
         trials = self.load().get_trials(deepcopy=False)
         rows = [t for t in trials if t.user_attrs.get("sweep_id") == sweep_id]
         rows.sort(key=lambda t: t.number)
-        out = [(t.number, t.params, t.value, dict(t.intermediate_values)) for t in rows]
-        return len(out), None
+        return len(self.sweep_rows(rows)), None
 
 
 READS = (
@@ -296,6 +321,8 @@ READS = (
     "grouped_best",
     "pareto",
     "sweep",
+    "sweep_study_cached",
+    "sweep_study_cold",
 )
 
 
@@ -309,9 +336,10 @@ def main() -> None:
         try:
             op = req["op"]
             if op == "count":
-                say({"ok": True, "complete": bench.count()})
+                say({"ok": True, "complete": bench.count(STUDIES[req.get("study", "all")])})
             elif op == "fill":
-                say({"ok": True, **bench.fill(req["file"], int(req.get("batch", 1000)))})
+                study = STUDIES[req.get("study", "all")]
+                say({"ok": True, **bench.fill(req["file"], int(req.get("batch", 1000)), study)})
             elif op == "read" and req["kind"] in READS:
                 fn = getattr(bench, req["kind"])
                 t0 = time.perf_counter()

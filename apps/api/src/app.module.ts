@@ -7,13 +7,16 @@ import type { Database } from '@headroom/db';
 import { formatGraphQLError } from './common/graphql-errors';
 import { createRequestLoaders, type GraphQLContext } from './common/request-loaders';
 import { ResolverErrorsFilter } from './common/resolver-errors.filter';
-import { API_ENV, DATABASE } from './common/tokens';
+import { API_ENV, DATABASE, DATABASE_EVENTS } from './common/tokens';
 import type { ApiEnv } from './env';
+import { EventsModule } from './events/events.module';
+import type { DatabaseEvents } from './events/events.service';
 import { LeaderboardsModule } from './leaderboards/leaderboards.module';
 import { SweepsModule } from './sweeps/sweeps.module';
 import { ReferencesModule } from './references/references.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TrialsModule } from './trials/trials.module';
+import { WebModule } from './web/web.module';
 import { WorkersModule } from './workers/workers.module';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -21,16 +24,19 @@ export const GRAPHQL_PATH = '/graphql';
 export interface AppDeps {
   env: ApiEnv;
   database: Database;
+  /** Where the subscriptions' events come from: the opened database's `listen`. */
+  events: DatabaseEvents;
 }
 
 /** What main.ts made before Nest started (env parsed once, database opened once), visible to every feature module. */
 @Global()
 @Module({})
 class CoreModule {
-  static forRoot({ env, database }: AppDeps): DynamicModule {
+  static forRoot({ env, database, events }: AppDeps): DynamicModule {
     const providers = [
       { provide: API_ENV, useValue: env },
       { provide: DATABASE, useValue: database },
+      { provide: DATABASE_EVENTS, useValue: events },
     ];
     return { module: CoreModule, providers, exports: providers };
   }
@@ -60,6 +66,19 @@ export class AppModule {
           stringifyResult: (result) => JSON.stringify(result),
           plugins: [ApolloServerPluginCacheControlDisabled()],
           context: (): GraphQLContext => ({ loaders: createRequestLoaders(deps.database) }),
+          // Subscriptions (src/events) over graphql-ws on the same path; errors shaped as over HTTP.
+          subscriptions: {
+            'graphql-ws': {
+              path: GRAPHQL_PATH,
+              onNext: (_ctx, _id, _payload, _args, result) =>
+                result.errors
+                  ? {
+                      ...result,
+                      errors: result.errors.map((e) => formatGraphQLError(e.toJSON(), e)),
+                    }
+                  : result,
+            },
+          },
         }),
         SweepsModule,
         TrialsModule,
@@ -67,6 +86,8 @@ export class AppModule {
         TasksModule,
         ReferencesModule,
         WorkersModule,
+        EventsModule,
+        WebModule,
       ],
     };
   }

@@ -46,6 +46,8 @@ const ZApiEnv = z.object({
       .refine((n) => n > 0, 'must be a number of seconds greater than 0, e.g. 20')
       .default(20),
   ),
+  /** The page's build folder; unset: the @headroom/web package's dist. */
+  HEADROOM_WEB_DIR: z.preprocess(blankAsUnset, z.string().optional()),
 });
 export type ApiEnv = z.infer<typeof ZApiEnv>;
 

@@ -18,11 +18,14 @@ async function main(): Promise<void> {
   }
   // Its failures (unreachable server, failed migration) are CONFIG errors naming DATABASE_URL.
   const database = await openDatabase({ url: env.DATABASE_URL });
-  const app = await NestFactory.create(AppModule.forRoot({ env, database: database.db }), {
-    logger: new StderrLogger(),
-    // Boot errors should reach our catch below (with their message), not abort the process.
-    abortOnError: false,
-  }).catch(async (err: unknown) => {
+  const app = await NestFactory.create(
+    AppModule.forRoot({ env, database: database.db, events: database }),
+    {
+      logger: new StderrLogger(),
+      // Boot errors should reach our catch below (with their message), not abort the process.
+      abortOnError: false,
+    },
+  ).catch(async (err: unknown) => {
     await database.close();
     throw err;
   });

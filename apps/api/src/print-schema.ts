@@ -7,6 +7,7 @@ import type { Database } from '@headroom/db';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { AppModule } from './app.module';
 import { parseApiEnv } from './env';
+import type { DatabaseEvents } from './events/events.service';
 
 /**
  * Prints the schema the API serves, by booting the real AppModule (so no resolver can be left out)
@@ -20,10 +21,11 @@ const HEADER =
 
 // Building the schema only wires providers; no query runs, so an empty stand-in suffices.
 const NO_DATABASE = {} as Database;
+const NO_EVENTS: DatabaseEvents = { listen: () => Promise.resolve({ close: async () => {} }) };
 
 export async function generateSchemaSdl(): Promise<string> {
   const app = await NestFactory.create(
-    AppModule.forRoot({ env: parseApiEnv({}), database: NO_DATABASE }),
+    AppModule.forRoot({ env: parseApiEnv({}), database: NO_DATABASE, events: NO_EVENTS }),
     {
       logger: false,
       abortOnError: false,

@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { HeadroomError } from '@headroom/errors';
 import { print } from 'graphql';
 
-interface GraphQLErrorShape {
+export interface GraphQLErrorShape {
   message: string;
   extensions?: { code?: string; violations?: Array<{ path: string; message: string }> };
 }
@@ -36,21 +36,21 @@ export async function graphql<TResult, TVariables extends Record<string, unknown
       'INTERNAL',
       `the API at ${url} answered HTTP ${res.status} without JSON`,
     );
-  if (body.errors?.length) {
-    const first = body.errors[0]!;
-    const violations = body.errors.flatMap((e) => e.extensions?.violations ?? []);
-    const code = first.extensions?.code;
-    throw new HeadroomError(
-      code === 'INVALID_SPEC' ||
-        code === 'INVALID_INPUT' ||
-        code === 'NOT_FOUND' ||
-        code === 'CONFIG'
-        ? code
-        : 'INTERNAL',
-      body.errors.map((e) => e.message).join('\n'),
-      violations,
-    );
-  }
+  if (body.errors?.length) throw errorOfResponse(body.errors);
   if (!body.data) throw new HeadroomError('INTERNAL', `the API at ${url} answered without data`);
   return body.data;
+}
+
+/** A GraphQL response's errors (over HTTP or graphql-ws) as one HeadroomError, its code kept. */
+export function errorOfResponse(errors: readonly GraphQLErrorShape[]): HeadroomError {
+  const first = errors[0];
+  const violations = errors.flatMap((e) => e.extensions?.violations ?? []);
+  const code = first?.extensions?.code;
+  return new HeadroomError(
+    code === 'INVALID_SPEC' || code === 'INVALID_INPUT' || code === 'NOT_FOUND' || code === 'CONFIG'
+      ? code
+      : 'INTERNAL',
+    errors.map((e) => e.message).join('\n'),
+    violations,
+  );
 }

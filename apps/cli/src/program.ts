@@ -21,8 +21,8 @@ export const USAGE = `usage: headroom <command>
   worker --control                          a control worker (needs DATABASE_URL)
   workers [--pool NAME] [--json]            train workers that registered, with their last-seen time
 
-  sweep create FILE [--wait] [--json]       launch a sweep from a YAML/JSON file; --wait shows progress
-  sweep show ID [--json]                    trials, attempts, resumed epochs, metrics, leaderboard
+  sweep create FILE [--wait] [--json]       launch a sweep from a YAML/JSON file; --wait follows it live
+  sweep show ID [--watch] [--json]          trials, attempts, resumed epochs, metrics, leaderboard; --watch follows it live
   sweep pause|resume|cancel ID [--json]
   leaderboard --task T [--metric M] [--group-by geometry|trial] [--sweep ID]… [--epoch final|best] [--json]
   leaderboard --task T [--pareto params|flops] [--with-references] [--limit N] [--format table|markdown|csv|json]
@@ -136,9 +136,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .command('show')
     .description('trials, attempts, resumed epochs, metrics, leaderboard')
     .argument('<ID>', 'the sweep id')
+    .option('--watch', 'follow it live until it ends; exit 0 only if it succeeded')
     .addOption(jsonOption())
-    .action(async (id: string, opts: { json?: boolean }, cmd: Command) =>
-      exit(await showSweepCommand(id, { api: api(cmd), json: opts.json })),
+    .action(async (id: string, opts: { watch?: boolean; json?: boolean }, cmd: Command) =>
+      exit(await showSweepCommand(id, { api: api(cmd), json: opts.json, watch: opts.watch })),
     );
   for (const [action, description] of [
     ['pause', 'running trials finish their epoch and stop; no new trial starts'],

@@ -30,6 +30,7 @@ export const TRIAL_FIELDS = graphql(`
       path
       bytes
     }
+    updatedAt
   }
 `);
 
@@ -61,6 +62,7 @@ export const SWEEP_PAGE = graphql(`
       metric
       goal
       trialCount
+      updatedAt
       trials(first: $first, after: $after) {
         rows {
           ...TrialFields
@@ -74,6 +76,39 @@ export const SWEEP_PAGE = graphql(`
         }
         next
       }
+    }
+  }
+`);
+
+// What `watchSweep` subscribes to (graphql-ws): a sweep's trials as they change, and the sweep,
+// which answers first with itself (the sign that both subscriptions are live). `updatedAt` orders
+// an event against what a query read.
+export const TRIAL_UPDATED = graphql(`
+  subscription TrialUpdated($sweepId: ID!, $historyFirst: Int) {
+    trialUpdated(sweepId: $sweepId) {
+      ...TrialFields
+      history(first: $historyFirst) {
+        rows {
+          epoch
+          metrics
+        }
+        next
+      }
+    }
+  }
+`);
+
+export const SWEEP_UPDATED = graphql(`
+  subscription SweepUpdated($id: ID!) {
+    sweepUpdated(id: $id) {
+      id
+      name
+      task
+      status
+      metric
+      goal
+      trialCount
+      updatedAt
     }
   }
 `);

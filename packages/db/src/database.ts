@@ -9,6 +9,12 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import {
+  type DatabaseEventHandlers,
+  type DatabaseEventListener,
+  listenPglite,
+  listenPostgres,
+} from './events';
 import { MIGRATION_LOCK_KEY, migrationsFolder } from './migrations';
 import {
   checkpoints,
@@ -48,6 +54,11 @@ export type Database = PgDatabase<DatabaseQueryResultHKT, Schema>;
 export interface DbHandle {
   db: Database;
   kind: 'postgres' | 'pglite';
+  /**
+   * Calls `handlers` for every change the database's triggers announce (events.ts), on a
+   * connection of its own (PostgreSQL, or PGlite served over the wire) or PGlite's own `listen`.
+   */
+  listen(handlers: DatabaseEventHandlers): Promise<DatabaseEventListener>;
   close(): Promise<void>;
 }
 
@@ -122,7 +133,12 @@ async function openPostgres(
   }
 
   const db: Database = drizzleNodePg({ client: pool, schema, casing: CASING });
-  return { db, kind: 'postgres', close: once(() => pool.end()) };
+  return {
+    db,
+    kind: 'postgres',
+    listen: (handlers) => listenPostgres(url, handlers),
+    close: once(() => pool.end()),
+  };
 }
 
 async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
@@ -132,7 +148,12 @@ async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
   try {
     const db = drizzlePglite({ client, schema, casing: CASING });
     await migratePglite(db, { migrationsFolder: folder });
-    return { db, kind: 'pglite', close: once(() => client.close()) };
+    return {
+      db,
+      kind: 'pglite',
+      listen: (handlers) => listenPglite(client, handlers),
+      close: once(() => client.close()),
+    };
   } catch (err) {
     await client.close().catch(() => undefined);
     throw new HeadroomError(

@@ -5,6 +5,22 @@ export type { Database, DbHandle, OpenDatabaseOptions, Schema } from './database
 export { serveEmbeddedDatabase } from './embedded-server';
 export type { EmbeddedDatabaseServer, ServeEmbeddedDatabaseOptions } from './embedded-server';
 export { MIGRATIONS_FOLDER } from './migrations';
+// Live updates: the triggers' NOTIFYs, a listener per process, and the rows an event names.
+export {
+  EVENTS_CHANNEL,
+  parseDatabaseEvent,
+  sweepsByIds,
+  trialsAt,
+  trialsChangedSince,
+  workersByIds,
+  workersChangedSince,
+} from './events';
+export type {
+  DatabaseEvent,
+  DatabaseEventHandlers,
+  DatabaseEventListener,
+  PostgresListenOptions,
+} from './events';
 
 // Statuses, tasks and goals are @headroom/sweep's vocabulary; the tables' CHECKs are built from it.
 export {

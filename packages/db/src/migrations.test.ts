@@ -115,7 +115,7 @@ describe.each(BACKENDS)('data-moving migrations on $kind', (backend) => {
     }
   });
 
-  it('0005_leaderboard_values groups every trial and moves final values, adding best epochs', async () => {
+  it('0005_leaderboard_values groups every trial and moves final values, adding best epochs (and 0007 copies key and rest)', async () => {
     const tmp = tempDir('migration');
     const db = await backend.open();
     try {
@@ -222,6 +222,15 @@ describe.each(BACKENDS)('data-moving migrations on $kind', (backend) => {
         { id: 's-0', pick: 'final', n: 2, mean: 47.5, min: 45, max: 50 },
         { id: 's-2', pick: 'best', n: 1, mean: 70, min: 70, max: 70 },
         { id: 's-2', pick: 'final', n: 1, mean: 70, min: 70, max: 70 },
+      ]);
+      // 0007_leaderboard_ranking: each row carries its group's key and rest.
+      const copied = await db.run(
+        `select distinct s.rest, s.key = g.key as same_key from leaderboard_groups s
+         join trial_groups g on g.id = s.group_id order by s.rest`,
+      );
+      expect(copied).toEqual([
+        { rest: { lr: 0.1 }, same_key: true },
+        { rest: { lr: 0.2 }, same_key: true },
       ]);
       const gone = await db.run(`select to_regclass('trial_final_metrics') as t`);
       expect(gone).toEqual([{ t: null }]);

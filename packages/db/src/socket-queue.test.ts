@@ -67,7 +67,7 @@ describe('isolateExtendedProtocolBatches', () => {
 
   beforeAll(async () => {
     db = await PGlite.create();
-    server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
+    server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 });
     isolateExtendedProtocolBatches(server);
     await server.start();
     url = `postgres://postgres@${server.getServerConn()}/postgres`;
@@ -132,5 +132,35 @@ describe('isolateExtendedProtocolBatches', () => {
     await expect(a.query('select $1::int / 0 as v', [1])).rejects.toThrow(/division by zero/);
     expect((await a.query('select $1::int as v', [3])).rows).toEqual([{ v: 3 }]);
     expect((await b.query('select $1::int as v', [4])).rows).toEqual([{ v: 4 }]);
+  });
+
+  it('relays NOTIFY to the connections that LISTEN, whichever connection commits it', async () => {
+    const [a, b, writer] = await Promise.all([connect(), connect(), connect()]);
+    const got = { a: [] as string[], b: [] as string[], writer: [] as string[] };
+    for (const [name, c] of [
+      ['a', a],
+      ['b', b],
+      ['writer', writer],
+    ] as const)
+      c.on('notification', (n) => got[name].push(`${n.channel}:${n.payload}`));
+    await a.query('LISTEN chan');
+    await b.query('LISTEN "Chan"; LISTEN chan');
+    // In a transaction, with parameters (extended protocol): delivered after the commit only.
+    await writer.query('begin');
+    await writer.query('select pg_notify($1, $2)', ['chan', 'one']);
+    await writer.query("select pg_notify('Chan', 'two')");
+    // (a cannot query now: the open transaction holds PGlite until it ends)
+    expect(got.a).toEqual([]);
+    await writer.query('commit');
+    await waitFor(() => got.a.length === 1 && got.b.length === 2, 'the notifications');
+    expect(got).toEqual({ a: ['chan:one'], b: ['chan:one', 'Chan:two'], writer: [] });
+
+    // PGlite has one session: a's UNLISTEN must not silence b.
+    await a.query('UNLISTEN chan');
+    await writer.query("NOTIFY chan, 'three'");
+    await waitFor(() => got.b.length === 3, "b's notification");
+    expect((await a.query('select 1 as v')).rows).toEqual([{ v: 1 }]);
+    expect(got.a).toEqual(['chan:one']);
+    expect(got.b.at(-1)).toBe('chan:three');
   });
 });

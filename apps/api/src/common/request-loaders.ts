@@ -9,7 +9,7 @@ import {
   type TrialEpochKey,
   type TrialMetricRow,
 } from '@headroom/db';
-import type { MetricBreakdown } from '@headroom/sweep';
+import { FINAL_TRIAL_STATUSES, type MetricBreakdown } from '@headroom/sweep';
 
 /** A trial's epochs after `afterEpoch`, at most `limit` of them. */
 export interface EpochPageKey {
@@ -20,7 +20,7 @@ export interface EpochPageKey {
 
 /**
  * Per-request batching of the loads that every row of a page asks for: a page of 100 trials
- * asking for `history`, `breakdown` (of the trial or of each epoch) or a list of sweeps asking for `trialCount` cost one query
+ * asking for `history`, `breakdown` (of the trial or of each epoch) or a list of sweeps asking for `trialCount` or `trialsDone` cost one query
  * each, not one per row. Made per request (in the GraphQL context), so a request sees fresh data.
  */
 export function createRequestLoaders(db: Database) {
@@ -30,6 +30,13 @@ export function createRequestLoaders(db: Database) {
     trialCount: new DataLoader<string, number>(
       async (sweepIds) => {
         const counts = await countSweepTrials(db, sweepIds);
+        return sweepIds.map((id) => counts.get(id) ?? 0);
+      },
+      { maxBatchSize },
+    ),
+    trialsDone: new DataLoader<string, number>(
+      async (sweepIds) => {
+        const counts = await countSweepTrials(db, sweepIds, { statuses: FINAL_TRIAL_STATUSES });
         return sweepIds.map((id) => counts.get(id) ?? 0);
       },
       { maxBatchSize },

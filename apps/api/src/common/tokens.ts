@@ -1,3 +1,5 @@
 /** Injection tokens for the values main.ts creates before Nest starts (env parsed once, database opened once). */
 export const API_ENV = Symbol('API_ENV');
 export const DATABASE = Symbol('DATABASE');
+/** What the API listens to for the database's writes (the opened DbHandle's `listen`). */
+export const DATABASE_EVENTS = Symbol('DATABASE_EVENTS');

@@ -1,6 +1,7 @@
 import {
   Args,
   Context,
+  Float,
   ID,
   Int,
   Mutation,
@@ -9,15 +10,17 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
-import type { SweepRow } from '@headroom/db';
+import type { SweepRow, TrialRow } from '@headroom/db';
 import type { TrialStatus as Status } from '@headroom/sweep';
 import { TrialStatus } from '../common/enums';
 import { PageArgs } from '../common/page.args';
 import type { GraphQLContext } from '../common/request-loaders';
 import { TrialPage } from '../trials/trial-page.model';
+import { Trial } from '../trials/trial.model';
 import { TrialsService } from '../trials/trials.service';
 import { CreateSweepInput } from './create-sweep.input';
 import { Sweep } from './sweep.model';
+import { SweepValidation } from './sweep-validation.model';
 import { SweepsService } from './sweeps.service';
 
 @Resolver(() => Sweep)
@@ -37,6 +40,16 @@ export class SweepsResolver {
     @Args('limit', { type: () => Int, nullable: true, defaultValue: 20 }) limit: number | null,
   ): Promise<SweepRow[]> {
     return this.sweepsService.list(limit);
+  }
+
+  @Query(() => SweepValidation, {
+    description:
+      'Checks a spec as createSweep would (every violation at its path) and counts its trials, without starting anything.',
+  })
+  validateSweep(
+    @Args('input', { type: () => CreateSweepInput }) input: CreateSweepInput,
+  ): SweepValidation {
+    return this.sweepsService.validate(input);
   }
 
   @Mutation(() => Sweep, {
@@ -103,5 +116,32 @@ export class SweepsResolver {
   @ResolveField('trialCount', () => Int, { description: 'All its trials, whatever their status.' })
   trialCount(@Parent() sweep: SweepRow, @Context() ctx: GraphQLContext): Promise<number> {
     return ctx.loaders.trialCount.load(sweep.id);
+  }
+
+  @ResolveField('trialsDone', () => Int, {
+    description: 'Its trials in a final status: succeeded, failed, cancelled or pruned.',
+  })
+  trialsDone(@Parent() sweep: SweepRow, @Context() ctx: GraphQLContext): Promise<number> {
+    return ctx.loaders.trialsDone.load(sweep.id);
+  }
+
+  @ResolveField('best', () => Float, {
+    nullable: true,
+    description:
+      "The best value of its metric so far (by the metric's goal), over its succeeded trials' epochs; null before one succeeds.",
+  })
+  best(@Parent() sweep: SweepRow): Promise<number | null> {
+    return this.sweepsService.best(sweep);
+  }
+
+  @ResolveField('trialsByIds', () => [Trial], {
+    description:
+      'The trials named (at most 100), in the order given; ids of other sweeps are left out.',
+  })
+  trialsByIds(
+    @Parent() sweep: SweepRow,
+    @Args('ids', { type: () => [ID] }) ids: string[],
+  ): Promise<TrialRow[]> {
+    return this.sweepsService.trialsByIds(sweep.id, ids);
   }
 }

@@ -1,7 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { getSweep, listSweeps, listTrials, type Database, type SweepRow } from '@headroom/db';
-import { HeadroomError } from '@headroom/errors';
 import {
+  getSweep,
+  getTrial,
+  groupedLeaderboard,
+  listSweeps,
+  listTrials,
+  type Database,
+  type SweepRow,
+  type TrialRow,
+} from '@headroom/db';
+import { HeadroomError, isHeadroomError } from '@headroom/errors';
+import {
+  countTrials,
   isFinalSweepStatus,
   isRetryableTrialStatus,
   newSweepId,
@@ -13,6 +23,7 @@ import { API_ENV, DATABASE } from '../common/tokens';
 import type { ApiEnv } from '../env';
 import { TemporalService } from '../temporal/temporal.service';
 import { parseSweepInput, type SweepSource } from './sweep-input';
+import type { SweepValidation } from './sweep-validation.model';
 
 /** How long pause / resume / cancel / retry wait for the workflow to write the change before returning the sweep as it is. */
 const STATUS_DEADLINE_MS = 15_000;
@@ -47,6 +58,66 @@ export class SweepsService {
       this.env.HEADROOM_REGISTRATION_TIMEOUT_SECONDS * 1000,
     );
     return this.require(sweepId);
+  }
+
+  /** The best value of the sweep's metric over its succeeded trials' epochs (the leaderboard's BEST). */
+  async best(sweep: SweepRow): Promise<number | null> {
+    const page = await groupedLeaderboard(this.db, {
+      task: sweep.task,
+      metric: sweep.metricName,
+      goal: sweep.metricGoal,
+      groupBy: 'trial',
+      epoch: 'best',
+      sweepIds: [sweep.id],
+      limit: 1,
+    });
+    return page.rows[0]?.mean ?? null;
+  }
+
+  /** Trials of one sweep by id, in the order asked (the page's learning curves ask for a few). */
+  async trialsByIds(sweepId: string, ids: readonly string[]): Promise<TrialRow[]> {
+    if (ids.length > 100)
+      throwIfViolations('trialsByIds', [
+        { path: 'ids', message: `at most 100 ids at a time; got ${ids.length}` },
+      ]);
+    const rows = await Promise.all(ids.map((id) => getTrial(this.db, id)));
+    return rows.filter((t): t is TrialRow => t?.sweepId === sweepId);
+  }
+
+  /**
+   * What create would refuse, as data: the same parsing and checks (`parseSweepInput`), every
+   * violation at its path, and how many trials a valid spec expands to. Nothing is started.
+   */
+  validate(input: SweepSource): SweepValidation {
+    const invalid = (violations: SweepValidation['violations']): SweepValidation => ({
+      valid: false,
+      violations,
+      trialCount: null,
+      name: null,
+      task: null,
+      method: null,
+      metric: null,
+      goal: null,
+    });
+    try {
+      const spec = parseSweepInput(input);
+      return {
+        valid: true,
+        violations: [],
+        trialCount: countTrials(spec),
+        name: spec.name,
+        task: spec.task,
+        method: spec.method,
+        metric: spec.metric?.name ?? null,
+        goal: spec.metric?.goal ?? null,
+      };
+    } catch (err) {
+      if (!isHeadroomError(err) || (err.code !== 'INVALID_SPEC' && err.code !== 'INVALID_INPUT'))
+        throw err;
+      return invalid(
+        err.violations.length > 0 ? [...err.violations] : [{ path: 'input', message: err.message }],
+      );
+    }
   }
 
   /**

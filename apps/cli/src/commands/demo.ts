@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { graphql } from '../graphql-client';
 import { CREATE_SWEEP } from '../queries';
 import { LiveBlock, renderLeaderboard, renderProgress } from '../render';
-import { startLocalStack } from '../stack/local-stack';
+import { pageUrl, startLocalStack } from '../stack/local-stack';
 import { fetchSweepLeaderboard, watchSweep } from '../sweep-watch';
 
 /** The demo's sweep file, shipped with the repo. */
@@ -45,6 +45,7 @@ export async function runDemo(opts: { verbose?: boolean } = {}): Promise<number>
     say(
       `launched sweep ${createSweep.name} (${createSweep.id}) with ${createSweep.trialCount} trials via ${stack.apiUrl}`,
     );
+    say(`watch it in the browser: ${pageUrl(stack.apiUrl)}sweeps/${createSweep.id}`);
     const live = new LiveBlock();
     const sweep = await watchSweep(stack.apiUrl, createSweep.id, (s) =>
       live.update(renderProgress(s)),

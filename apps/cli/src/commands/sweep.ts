@@ -82,15 +82,28 @@ export function showJson(s: SweepView) {
   };
 }
 
-/** `headroom sweep show ID [--json]` */
-export async function showSweepCommand(id: string | undefined, opts: Common): Promise<number> {
+/**
+ * `headroom sweep show ID [--watch] [--json]`; `--watch` follows the sweep live until it ends
+ * (as `create --wait` does), then shows it, and exits 0 only if it succeeded.
+ */
+export async function showSweepCommand(
+  id: string | undefined,
+  opts: Common & { watch?: boolean },
+): Promise<number> {
   if (!id)
     throw new HeadroomError('INVALID_INPUT', 'sweep show needs a sweep id: headroom sweep show ID');
-  const sweep = await fetchSweep(opts.api, id);
+  let sweep: SweepView | null;
+  if (opts.watch) {
+    const live = new LiveBlock();
+    sweep = await watchSweep(opts.api, id, (s) => {
+      if (!opts.json) live.update(renderProgress(s));
+    });
+  } else sweep = await fetchSweep(opts.api, id);
   if (!sweep) throw new HeadroomError('NOT_FOUND', `no sweep ${id}`);
   if (opts.json) console.log(JSON.stringify(showJson(sweep)));
   else {
-    for (const line of renderProgress(sweep)) console.log(line);
+    // With --watch the live block already shows the sweep as it ended.
+    if (!opts.watch) for (const line of renderProgress(sweep)) console.log(line);
     const rows = await fetchSweepLeaderboard(opts.api, {
       task: sweep.task,
       metric: sweep.metric,
@@ -101,7 +114,7 @@ export async function showSweepCommand(id: string | undefined, opts: Common): Pr
       for (const line of renderLeaderboard(rows, sweep.task)) console.log(line);
     }
   }
-  return 0;
+  return opts.watch && sweep.status !== 'succeeded' ? 1 : 0;
 }
 
 export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;

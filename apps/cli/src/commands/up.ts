@@ -1,5 +1,5 @@
 import { freePortOr } from '@headroom/stack';
-import { startLocalStack } from '../stack/local-stack';
+import { pageUrl, startLocalStack } from '../stack/local-stack';
 import { clearStackState, dataDir, writeStackState } from '../stack-state';
 
 const DEFAULT_API_PORT = 4000;
@@ -37,6 +37,7 @@ export async function runUp(opts: {
     pid: process.pid,
   });
   say(`state in ${dir}`);
+  say(`page ${pageUrl(stack.apiUrl)}`);
   say(`API ${stack.apiUrl}`);
   say(
     `add train workers elsewhere with: TEMPORAL_ADDRESS=${stack.temporalAddress} pnpm headroom worker --pool ${opts.pool ?? 'default'}`,

@@ -59,6 +59,7 @@ export type TrialFieldsFragment = {
   worker: string | null;
   prunedAtRung: number | null;
   breakdown: Record<string, unknown> | null;
+  updatedAt: string;
   artifacts: Array<{ name: string; path: string; bytes: number }>;
 };
 
@@ -87,6 +88,7 @@ export type SweepPageQuery = {
     metric: string;
     goal: MetricGoal;
     trialCount: number;
+    updatedAt: string;
     trials: {
       next: string | null;
       rows: Array<{
@@ -110,6 +112,7 @@ export type SweepPageQuery = {
         worker: string | null;
         prunedAtRung: number | null;
         breakdown: Record<string, unknown> | null;
+        updatedAt: string;
         history: {
           next: string | null;
           rows: Array<{ epoch: number; metrics: Record<string, unknown> }>;
@@ -118,6 +121,59 @@ export type SweepPageQuery = {
       }>;
     };
   } | null;
+};
+
+export type TrialUpdatedSubscriptionVariables = Exact<{
+  sweepId: string | number;
+  historyFirst?: number | null | undefined;
+}>;
+
+export type TrialUpdatedSubscription = {
+  trialUpdated: {
+    id: string;
+    index: number;
+    status: TrialStatus;
+    params: Record<string, unknown>;
+    d_m: number;
+    heads: number;
+    d_h: number;
+    qk_tied: boolean;
+    epochs: number;
+    epochsCompleted: number;
+    paramCount: number | null;
+    metrics: Record<string, unknown> | null;
+    error: string | null;
+    attempts: number;
+    resumedFromEpoch: number;
+    backend: string | null;
+    device: string | null;
+    worker: string | null;
+    prunedAtRung: number | null;
+    breakdown: Record<string, unknown> | null;
+    updatedAt: string;
+    history: {
+      next: string | null;
+      rows: Array<{ epoch: number; metrics: Record<string, unknown> }>;
+    };
+    artifacts: Array<{ name: string; path: string; bytes: number }>;
+  };
+};
+
+export type SweepUpdatedSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+export type SweepUpdatedSubscription = {
+  sweepUpdated: {
+    id: string;
+    name: string;
+    task: Task;
+    status: SweepStatus;
+    metric: string;
+    goal: MetricGoal;
+    trialCount: number;
+    updatedAt: string;
+  };
 };
 
 export type PauseSweepMutationVariables = Exact<{
@@ -256,6 +312,7 @@ export const TrialFieldsFragmentDoc = {
               ],
             },
           },
+          { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
         ],
       },
     },
@@ -366,6 +423,7 @@ export const SweepPageDocument = {
                 { kind: 'Field', name: { kind: 'Name', value: 'metric' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'goal' } },
                 { kind: 'Field', name: { kind: 'Name', value: 'trialCount' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
                 {
                   kind: 'Field',
                   name: { kind: 'Name', value: 'trials' },
@@ -485,11 +543,179 @@ export const SweepPageDocument = {
               ],
             },
           },
+          { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
         ],
       },
     },
   ],
 } as unknown as DocumentNode<SweepPageQuery, SweepPageQueryVariables>;
+export const TrialUpdatedDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'TrialUpdated' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'sweepId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'historyFirst' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'trialUpdated' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'sweepId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'sweepId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'TrialFields' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'history' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'first' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'historyFirst' } },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'rows' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: 'epoch' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'metrics' } },
+                          ],
+                        },
+                      },
+                      { kind: 'Field', name: { kind: 'Name', value: 'next' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TrialFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Trial' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'index' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'params' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'd_m' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'heads' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'd_h' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'qk_tied' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'epochs' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'epochsCompleted' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'paramCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'metrics' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'error' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'attempts' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'resumedFromEpoch' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'backend' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'device' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'worker' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'prunedAtRung' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'breakdown' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'artifacts' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'bytes' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<TrialUpdatedSubscription, TrialUpdatedSubscriptionVariables>;
+export const SweepUpdatedDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'SweepUpdated' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'sweepUpdated' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'task' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'metric' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'goal' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'trialCount' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SweepUpdatedSubscription, SweepUpdatedSubscriptionVariables>;
 export const PauseSweepDocument = {
   kind: 'Document',
   definitions: [

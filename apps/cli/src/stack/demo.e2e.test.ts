@@ -45,10 +45,7 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
       input: { yaml: stringify(spec) },
     });
     expect(createSweep.trialCount).toBe(4);
-    sweep = await watchSweep(stack.apiUrl, createSweep.id, () => {}, {
-      everyMs: 500,
-      timeoutMs: 600_000,
-    });
+    sweep = await watchSweep(stack.apiUrl, createSweep.id, () => {}, { timeoutMs: 600_000 });
   }, 700_000);
 
   afterAll(async () => {

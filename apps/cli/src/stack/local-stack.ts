@@ -39,6 +39,11 @@ export function appEntry(app: 'api' | 'worker'): string {
   return resolve(__dirname, '..', '..', '..', app, 'dist', 'main.js');
 }
 
+/** The web page the API serves beside its GraphQL endpoint: `http://host:port/`. */
+export function pageUrl(apiUrl: string): string {
+  return new URL('/', apiUrl).href;
+}
+
 /**
  * The whole stack on one machine: PGlite served over the Postgres protocol (unless
  * DATABASE_URL), a Temporal dev server (unless TEMPORAL_ADDRESS), the API, the control

@@ -109,7 +109,7 @@ describe('each task trains from its real data format (Postgres + Temporal + HTTP
       }),
     );
     const done = await Promise.all(
-      ids.map((id) => watchSweep(stack.apiUrl, id, () => {}, { everyMs: 500, timeoutMs: 300_000 })),
+      ids.map((id) => watchSweep(stack.apiUrl, id, () => {}, { timeoutMs: 300_000 })),
     );
     for (const sweep of done) sweeps[sweep.task as keyof typeof sweeps] = sweep;
   }, 400_000);

@@ -63,12 +63,13 @@ describe('headroom up', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('prints the API URL and keeps its state under HEADROOM_DATA_DIR', () => {
+  it("prints the page's and the API's URLs and keeps its state under HEADROOM_DATA_DIR", () => {
     const state = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as {
       apiUrl: string;
       temporalAddress: string;
     };
     expect(lines.some((l) => l.includes(`API ${state.apiUrl}`))).toBe(true);
+    expect(lines.some((l) => l.includes(`page ${new URL('/', state.apiUrl).href}`))).toBe(true);
     expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
     expect(existsSync(join(dataDir, 'temporal.db'))).toBe(true);
   });

@@ -84,11 +84,11 @@ async function refreshGroup(tx: Writer, task: string, groupId: number): Promise<
       group by name, pick
     ),
     upserted as (
-      insert into leaderboard_groups (task, name, pick, group_id, n, mean, std, min, max,
-        param_count_min, param_count_max, flops)
-      select ${task}, name, pick, ${groupId}, n, mean, std, min, max, param_count_min,
-        param_count_max, flops
-      from fresh
+      insert into leaderboard_groups (task, name, pick, group_id, key, rest, n, mean, std, min,
+        max, param_count_min, param_count_max, flops)
+      select ${task}, f.name, f.pick, g.id, g.key, g.rest, f.n, f.mean, f.std, f.min, f.max,
+        f.param_count_min, f.param_count_max, f.flops
+      from fresh f join trial_groups g on g.id = ${groupId}
       on conflict (task, name, pick, group_id) do update set n = excluded.n,
         mean = excluded.mean, std = excluded.std, min = excluded.min, max = excluded.max,
         param_count_min = excluded.param_count_min, param_count_max = excluded.param_count_max,

@@ -149,7 +149,7 @@ interface Read {
   pick: LeaderboardEpoch;
   /** The conditions on `leaderboard_values v` that select the trials. */
   selected: SQL;
-  /** Per selected group: group_id, n, mean, std, min, max, param_count_min/max, flops. */
+  /** Per selected group: group_id, key ("C"), rest, n, mean, std, min, max, param_count_min/max, flops. */
   groupStats: SQL;
   order: SQL;
   /** The comparison that means "ranks after" for the goal. */
@@ -159,36 +159,76 @@ interface Read {
 type Tx = Pick<Database, 'execute'>;
 
 /**
- * Rows of one geometry: each group's statistics (see groupStats) ranked in SQL, narrow (numbers and
- * the key, no jsonb), then the page's parameters and details.
+ * Rows of one geometry: a page of the groups' statistics (see groupStats) in ranking order, or the
+ * page of the Pareto front taken over all of them (read narrow); each row ranked by counting the
+ * groups before it, with the parameters constant over all the groups (so a row's own are read for
+ * the page alone); then the page's details.
  */
 async function geometryPage(tx: Tx, r: Read): Promise<GroupedLeaderboardPage> {
-  const pageOf =
-    r.q.pareto !== undefined
-      ? sql``
-      : sql`${
-          r.cursor === undefined
-            ? sql``
-            : sql`where r.key <> ${r.cursor.key} and (r.mean ${r.after} ${r.cursor.at}::float8
-                or (r.mean = ${r.cursor.at}::float8 and r.key > ${r.cursor.key} collate "C"))`
-        } order by r.rank limit ${r.limit + 1}`;
+  let chosen: SQL;
+  let front: { rows: CostedRow[]; next: string | null } | undefined;
+  if (r.q.pareto === undefined) {
+    const c = r.cursor;
+    chosen = sql`select s.* from stats s ${
+      c === undefined
+        ? sql``
+        : sql`where s.key <> ${c.key} and (s.mean ${r.after} ${c.at}::float8
+            or (s.mean = ${c.at}::float8 and s.key > ${c.key} collate "C"))`
+    } order by s.mean ${r.order}, s.key limit ${r.limit + 1}`;
+  } else {
+    const all = await tx.execute(sql`
+      select s.group_id, s.key, s.mean, s.param_count_max, s.flops from (${r.groupStats}) s
+      order by s.mean ${r.order}, s.key`);
+    front = paretoPage(
+      all.rows.map((row) => ({
+        groupId: Number(row.group_id),
+        key: String(row.key),
+        mean: Number(row.mean),
+        paramCount: row.param_count_max === null ? null : Number(row.param_count_max),
+        flops: row.flops === null ? null : Number(row.flops),
+      })),
+      r,
+    );
+    if (front.rows.length === 0) return { rows: [], next: front.next };
+    chosen = sql`select s.* from stats s where s.group_id in (${sql.join(
+      front.rows.map((row) => sql`${row.groupId}::integer`),
+      sql`, `,
+    )})`;
+  }
+  const better = sql.raw(r.q.goal === 'minimize' ? '<' : '>');
   const result = await tx.execute(sql`
-    with ranked as (
-      select a.*, g.key collate "C" as key, g.d_m, g.heads, g.d_h, g.qk_tied,
-        row_number() over (order by a.mean ${r.order}, g.key collate "C")::integer as rank
-      from (${r.groupStats}) a join trial_groups g on g.id = a.group_id
-    )
-    select * from ranked r ${pageOf}`);
+    with stats as materialized (${r.groupStats}),
+    ${constantKeys(sql`select rest from stats`)},
+    page as (${chosen})
+    select p.group_id, p.key, p.n, p.mean, p.std, p.min, p.max, p.param_count_min,
+      p.param_count_max, p.flops, g.d_m, g.heads, g.d_h, g.qk_tied, constant.keys as constant_keys,
+      1 + (select count(*)::integer from stats b
+        where b.mean ${better} p.mean or (b.mean = p.mean and b.key < p.key)) as rank
+    from page p join trial_groups g on g.id = p.group_id, constant
+    order by p.mean ${r.order}, p.key`);
   const ranked = result.rows.map((row) => toRow(row as unknown as RawRow));
-  const { rows, next } =
-    r.q.pareto === undefined
-      ? page(ranked, r.limit, (row) => ({ at: row.mean, key: row.key }))
-      : paretoPage(ranked, r);
+  const constant = (result.rows[0]?.constant_keys ?? []) as string[];
+  let rows: RankedRow[];
+  let next: string | null;
+  if (front === undefined) {
+    ({ rows, next } = page(ranked, r.limit, (row) => ({ at: row.mean, key: row.key })));
+  } else {
+    const byGroup = new Map(ranked.map((row) => [row.groupId, row]));
+    rows = front.rows.flatMap((p) => byGroup.get(p.groupId) ?? []);
+    next = front.next;
+  }
   const details = await detailsOf(
     tx,
     r,
     sql`v.group_id`,
     rows.map((row) => row.groupId),
+    rows.map((row) => row.groupId),
+    constant.length === 0
+      ? sql`'{}'::text[]`
+      : sql`array[${sql.join(
+          constant.map((k) => sql`${k}`),
+          sql`, `,
+        )}]::text[]`,
   );
   return { rows: rows.map((row) => withDetails(row, details.get(String(row.groupId)))), next };
 }
@@ -250,6 +290,8 @@ async function trialPage(tx: Tx, r: Read): Promise<GroupedLeaderboardPage> {
     r,
     sql`v.trial_id`,
     rows.map((row) => row.key),
+    rows.map((row) => row.groupId),
+    sql`(with ${constantKeys(sql`select rest from (${r.groupStats}) a`)} select keys from constant)`,
   );
   return { rows: rows.map((row) => withDetails(row, details.get(row.key))), next };
 }
@@ -314,11 +356,22 @@ async function detailsOf(
   r: Read,
   rowKey: SQL,
   keys: ReadonlyArray<string | number>,
+  /** The groups of the page's rows. */
+  groupIds: readonly number[],
+  /** The keys constant over the selection (a text[] expression): what is left varies. */
+  constant: SQL,
 ): Promise<Map<string, Details>> {
   if (keys.length === 0) return new Map();
+  const groups = sql.join(
+    [...new Set(groupIds)].map((id) => sql`${id}::integer`),
+    sql`, `,
+  );
+  // FINAL: the final values of the page's groups (an index range each), joined to the trials;
+  // BEST: each trial's values at its best epoch.
   const others =
     r.pick === 'final'
-      ? sql`leaderboard_values o on o.trial_id = c.trial_id and o.pick = 'final'`
+      ? sql`(select o.trial_id, o.name, o.value from leaderboard_values o
+          where o.group_id in (${groups}) and o.pick = 'final') o on o.trial_id = c.trial_id`
       : sql`trial_metric_values o on o.trial_id = c.trial_id and o.epoch = c.epoch`;
   const result = await tx.execute(sql`
     with chosen as (
@@ -329,7 +382,6 @@ async function detailsOf(
         sql`, `,
       )})
     ),
-    ${constantKeys(sql`select g.rest from trial_groups g join (${r.groupStats}) a on a.group_id = g.id`)},
     trial_lists as (
       select row_key, min(group_id) as group_id, jsonb_agg(
           jsonb_build_object('id', c.trial_id, 'sweepId', c.sweep_id, 'value', c.value, 'epoch', c.epoch)
@@ -344,9 +396,9 @@ async function detailsOf(
       select row_key, jsonb_object_agg(name, jsonb_build_object('mean', mean, 'std', std, 'n', n)) as metrics
       from metric_stats group by row_key
     )
-    select l.row_key, g.rest - constant.keys as params, l.trials,
+    select l.row_key, g.rest - ${constant} as params, l.trials,
       coalesce(m.metrics, '{}'::jsonb) as metrics
-    from trial_lists l join trial_groups g on g.id = l.group_id cross join constant
+    from trial_lists l join trial_groups g on g.id = l.group_id and g.id in (${groups})
       left join metrics m using (row_key)`);
   return new Map(
     result.rows.map((row) => [
@@ -397,7 +449,7 @@ function selection(q: GroupedLeaderboardQuery): SQL {
 function groupStats(q: GroupedLeaderboardQuery): SQL {
   const { min, max } = q.where?.paramCount ?? {};
   if (q.sweepIds === undefined && min === undefined && max === undefined)
-    return sql`select s.group_id, s.n, s.mean, s.std, s.min, s.max,
+    return sql`select s.group_id, s.key, s.rest, s.n, s.mean, s.std, s.min, s.max,
         s.param_count_min::float8 as param_count_min, s.param_count_max::float8 as param_count_max,
         s.flops::float8 as flops
       from leaderboard_groups s
@@ -410,11 +462,14 @@ function groupStats(q: GroupedLeaderboardQuery): SQL {
         ],
         sql` and `,
       )}`;
-  return sql`select v.group_id, count(*)::integer as n, avg(v.value) as mean,
-      stddev_samp(v.value) as std, min(v.value) as min, max(v.value) as max,
-      min(v.param_count)::float8 as param_count_min, max(v.param_count)::float8 as param_count_max,
-      max(v.flops)::float8 as flops
-    from leaderboard_values v where ${selection(q)} group by v.group_id`;
+  return sql`select a.*, g.key collate "C" as key, g.rest
+    from (
+      select v.group_id, count(*)::integer as n, avg(v.value) as mean,
+        stddev_samp(v.value) as std, min(v.value) as min, max(v.value) as max,
+        min(v.param_count)::float8 as param_count_min, max(v.param_count)::float8 as param_count_max,
+        max(v.flops)::float8 as flops
+      from leaderboard_values v where ${selection(q)} group by v.group_id
+    ) a join trial_groups g on g.id = a.group_id`;
 }
 
 /** `groupId in (groups of the task with the asked geometry)`, when a geometry filter is given. */
@@ -518,12 +573,15 @@ function toRow(r: RawRow): RankedRow {
   };
 }
 
-function costOf(r: Read): (row: RankedRow) => number | null {
+function costOf(r: Read): (row: CostedRow) => number | null {
   return r.q.pareto === 'flops' ? (row) => row.flops : (row) => row.paramCount;
 }
 
+/** What a Pareto front is taken over: a row's cost (parameter count or FLOPs) and its value. */
+type CostedRow = Pick<RankedRow, 'groupId' | 'key' | 'mean' | 'paramCount' | 'flops'>;
+
 /** The non-dominated rows (given in ranking order) from the cursor on, a page of them. */
-function paretoPage(ranked: RankedRow[], r: Read): { rows: RankedRow[]; next: string | null } {
+function paretoPage<T extends CostedRow>(ranked: T[], r: Read): { rows: T[]; next: string | null } {
   const cost = costOf(r);
   const front = paretoFront(ranked, { cost, value: (row) => row.mean, goal: r.q.goal });
   const c = r.cursor;

@@ -1,4 +1,4 @@
-import type { MetricBreakdown, TrialStatus } from '@headroom/sweep';
+import type { MetricBreakdown, MetricValues, TrialStatus } from '@headroom/sweep';
 import { and, asc, count, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../database';
 import type { SweepRow, TrialMetricRow, TrialRow } from '../rows';
@@ -103,20 +103,20 @@ export async function listTrialEpochPages(
       ? inArray(trialMetrics.trialId, [...ids])
       : and(inArray(trialMetrics.trialId, [...ids]), gt(trialMetrics.epoch, after)),
   );
-  const rows = await db
-    .select({
-      trialId: trialMetrics.trialId,
-      epoch: trialMetrics.epoch,
-      metrics: trialMetrics.metrics,
-    })
-    .from(trialMetrics)
-    .where(conditions.length === 1 ? conditions[0] : or(...conditions))
-    .orderBy(asc(trialMetrics.trialId), asc(trialMetrics.epoch));
+  // Raw rows, not drizzle's select: its per-column mapping of a 1,000-trial page's 10⁴ epochs
+  // costs more than the query itself.
+  const { rows } = await db.execute<{ trial_id: string; epoch: number; metrics: MetricValues }>(
+    sql`select trial_id, epoch, metrics from ${trialMetrics}
+      where ${conditions.length === 1 ? conditions[0] : or(...conditions)}
+      order by trial_id, epoch`,
+  );
   // A trial's history is short (its epochs); the per-key cursor and limit are applied here.
   for (const row of rows) {
-    for (const i of keysOfTrial.get(row.trialId) ?? []) {
+    const epoch = { trialId: row.trial_id, epoch: row.epoch, metrics: row.metrics };
+    for (const i of keysOfTrial.get(epoch.trialId) ?? []) {
       const page = pages[i]!;
-      if (row.epoch > (keys[i]!.afterEpoch ?? -1) && page.length < limitPerTrial) page.push(row);
+      if (epoch.epoch > (keys[i]!.afterEpoch ?? -1) && page.length < limitPerTrial)
+        page.push(epoch);
     }
   }
   return pages;

@@ -5,6 +5,7 @@ import {
   doublePrecision,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -19,6 +20,9 @@ import { trialGroups } from './trial-groups';
  * row locked so that two trials of a group completing at once cannot each miss the other. A
  * leaderboard across all sweeps of a task reads these few thousand rows instead of aggregating 10⁵
  * trials; one narrowed to some sweeps or a parameter-count range aggregates its trials directly.
+ *
+ * `key` and `rest` are the group's (trial_groups; they never change), copied so that a ranking is
+ * read from this table alone: ordered by (mean, key), its constant parameters from the rests.
  */
 export const leaderboardGroups = pgTable(
   'leaderboard_groups',
@@ -29,6 +33,10 @@ export const leaderboardGroups = pgTable(
     groupId: integer()
       .notNull()
       .references(() => trialGroups.id),
+    /** trial_groups.key, in the "C" collation (migration 0007) that breaks ranking ties. */
+    key: text().notNull(),
+    /** trial_groups.rest: the parameters other than the geometry and the seed. */
+    rest: jsonb().$type<Record<string, unknown>>().notNull(),
     n: integer().notNull(),
     mean: doublePrecision().notNull(),
     /** Sample standard deviation; null when n = 1. */

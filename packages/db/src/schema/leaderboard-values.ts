@@ -67,8 +67,9 @@ export const leaderboardValues = pgTable(
       t.value,
       sql`${t.trialId} collate "C"`,
     ),
-    // The rows of one group, read to recompute its statistics (leaderboardGroups).
-    index('leaderboard_values_group_idx').on(t.groupId, t.task),
+    // The rows of one group: all of them to recompute its statistics (leaderboardGroups); a pick,
+    // or a pick and metric, for a leaderboard page's details.
+    index('leaderboard_values_group_idx').on(t.groupId, t.pick, t.name),
     check('leaderboard_values_pick_check', isOneOf(t.pick, LEADERBOARD_EPOCHS)),
     check('leaderboard_values_finite_check', FINITE_VALUE_CHECK),
   ],

@@ -1,0 +1,51 @@
+import {
+  Inject,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  RequestMethod,
+} from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Database, getTrial } from '@headroom/db';
+import { GRAPHQL_PATH } from '../app.module';
+import { API_ENV, DATABASE } from '../common/tokens';
+import type { ApiEnv } from '../env';
+import { ARTIFACTS_PATH, createWebHandler, findWebDist, serveArtifact } from './web-files';
+
+/**
+ * The web page (apps/web's Vite build) at `/`, same origin as `/graphql`: every GET or HEAD
+ * that is not `/graphql` gets a file of the build or index.html. POST /graphql and the
+ * graphql-ws upgrade never reach it. `/artifacts/<trial id>/<name>` serves a file a trial
+ * recorded (its Grad-CAM PNGs), by the path stored with the trial, nothing else.
+ */
+@Module({})
+export class WebModule implements NestModule {
+  constructor(
+    @Inject(API_ENV) private readonly env: ApiEnv,
+    @Inject(DATABASE) private readonly db: Database,
+  ) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    const serve = createWebHandler(this.env.HEADROOM_WEB_DIR ?? findWebDist());
+    const middleware = (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+      // Express strips a mount path from req.url; originalUrl is what the browser asked for.
+      const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+      const path = new URL(url, 'http://x').pathname;
+      const isGraphql = path === GRAPHQL_PATH || path.startsWith(`${GRAPHQL_PATH}/`);
+      if (isGraphql || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+      if (path.startsWith(`${ARTIFACTS_PATH}/`)) {
+        serveArtifact((id) => getTrial(this.db, id), path, res).catch(() => {
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+        return;
+      }
+      serve(req, res, url);
+    };
+    consumer
+      .apply(middleware)
+      .forRoutes(
+        { path: '{*path}', method: RequestMethod.GET },
+        { path: '{*path}', method: RequestMethod.HEAD },
+      );
+  }
+}
