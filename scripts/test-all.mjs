@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs every package's tests (vitest) one package at a time — the machine has two
-// cores and the integration tests start real servers — and ends with the one line
-// CI reads: `N passed, N failed`.
-import { spawnSync } from 'node:child_process';
+// Runs every package's tests (vitest) in two lanes (see below) — the machine has two cores
+// and the integration tests start real servers — and ends with the one line CI reads:
+// `N passed, N failed`.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,23 +28,51 @@ const dirs = ['packages', 'apps']
   .filter((d) => existsSync(join(root, d, 'vitest.config.ts')))
   .filter((d) => only.length === 0 || only.includes(d));
 
-let passed = 0;
-let failed = 0;
+// Two lanes at once: apps/cli's end-to-end tests (whole stacks, one file at a time, mostly
+// waiting on training and Temporal) beside every other package, one after another. Each
+// package's output is printed whole when it ends, so the two never interleave.
+const SLOW_LANE = ['apps/cli'];
+const lanes = [
+  dirs.filter((d) => SLOW_LANE.includes(d)),
+  dirs.filter((d) => !SLOW_LANE.includes(d)),
+].filter((lane) => lane.length > 0);
+
 const rows = [];
-for (const dir of dirs) {
+const results = await Promise.all(lanes.map((lane) => runLane(lane)));
+for (const lane of results) rows.push(...lane);
+rows.sort((a, b) => dirs.indexOf(a[0]) - dirs.indexOf(b[0]));
+const passed = rows.reduce((n, [, p]) => n + p, 0);
+const failed = rows.reduce((n, [, , f]) => n + f, 0);
+
+async function runLane(lane) {
+  const out = [];
+  for (const dir of lane) out.push(await runPackage(dir));
+  return out;
+}
+
+/** One package's vitest run: [dir, passed, failed] from its JSON report. */
+async function runPackage(dir) {
   const out = join(outDir, `${dir.replace('/', '-')}.json`);
-  console.log(`\n── ${dir} ──`);
-  const r = spawnSync(
-    'pnpm',
-    ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`],
-    { cwd: join(root, dir), stdio: 'inherit' },
-  );
-  if (!existsSync(out)) {
-    // vitest crashed before reporting: count the package as one failure.
-    rows.push([dir, 0, 1]);
-    failed += 1;
-    continue;
-  }
+  const started = Date.now();
+  console.log(`── ${dir}: running`);
+  const chunks = [];
+  const status = await new Promise((resolveStatus) => {
+    const child = spawn(
+      'pnpm',
+      ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`],
+      {
+        cwd: join(root, dir),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, FORCE_COLOR: '0' },
+      },
+    );
+    child.stdout.on('data', (c) => chunks.push(c));
+    child.stderr.on('data', (c) => chunks.push(c));
+    child.on('close', (code) => resolveStatus(code));
+  });
+  console.log(`\n── ${dir} (${((Date.now() - started) / 1000).toFixed(0)} s) ──`);
+  process.stdout.write(Buffer.concat(chunks));
+  if (!existsSync(out)) return [dir, 0, 1]; // vitest crashed before reporting: one failure
   const report = JSON.parse(readFileSync(out, 'utf8'));
   // Failed suites (a file that does not load) have no test results; count them too.
   const suiteErrors = report.testResults.filter(
@@ -54,10 +82,8 @@ for (const dir of dirs) {
   const f =
     report.numFailedTests +
     suiteErrors +
-    (r.status !== 0 && report.numFailedTests + suiteErrors === 0 ? 1 : 0);
-  rows.push([dir, p, f]);
-  passed += p;
-  failed += f;
+    (status !== 0 && report.numFailedTests + suiteErrors === 0 ? 1 : 0);
+  return [dir, p, f];
 }
 
 console.log('\npackage                passed  failed');

@@ -70,7 +70,7 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
     const spec = {
       name: 'chaos',
       task: 'pose3d',
-      dataset: { kind: 'synthetic', samples: 3000, seed: 2 },
+      dataset: { kind: 'synthetic', samples: 1500, seed: 2 },
       method: 'grid',
       parameters: {
         d_m: { value: 32 },

@@ -36,7 +36,7 @@ parameters:
 
 const VALID_SPEC = `name: page-e2e
 task: pose3d
-dataset: { kind: synthetic, samples: 3000, seed: 5 }
+dataset: { kind: synthetic, samples: 1500, seed: 5 }
 method: grid
 metric: { name: mpjpe, goal: minimize }
 parameters:

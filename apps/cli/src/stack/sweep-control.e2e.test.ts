@@ -44,7 +44,7 @@ describe('pause, resume and cancel a running sweep', () => {
     const spec = {
       name: 'control',
       task: 'pose3d',
-      dataset: { kind: 'synthetic', samples: 3000, seed: 5 },
+      dataset: { kind: 'synthetic', samples: 1500, seed: 5 },
       method: 'grid',
       parameters: {
         d_m: { value: 32 },

@@ -366,13 +366,15 @@ async function detailsOf(
     [...new Set(groupIds)].map((id) => sql`${id}::integer`),
     sql`, `,
   );
-  // FINAL: the final values of the page's groups (an index range each), joined to the trials;
-  // BEST: each trial's values at its best epoch.
+  // FINAL: geometry rows read their groups' final values (an index range each), trial rows their
+  // own (the primary key); BEST: each trial's values at its best epoch.
   const others =
-    r.pick === 'final'
-      ? sql`(select o.trial_id, o.name, o.value from leaderboard_values o
-          where o.group_id in (${groups}) and o.pick = 'final') o on o.trial_id = c.trial_id`
-      : sql`trial_metric_values o on o.trial_id = c.trial_id and o.epoch = c.epoch`;
+    r.pick === 'best'
+      ? sql`trial_metric_values o on o.trial_id = c.trial_id and o.epoch = c.epoch`
+      : r.q.groupBy === 'trial'
+        ? sql`leaderboard_values o on o.trial_id = c.trial_id and o.pick = 'final'`
+        : sql`(select o.trial_id, o.name, o.value from leaderboard_values o
+            where o.group_id in (${groups}) and o.pick = 'final') o on o.trial_id = c.trial_id`;
   const result = await tx.execute(sql`
     with chosen as (
       select ${rowKey}::text as row_key, v.trial_id, v.sweep_id, v.value, v.epoch, v.group_id
