@@ -1,31 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPglite, tempDir } from '../test/databases';
+import { openPglite, sweepInput as sweep, tempDir } from '../test/databases';
 import { openDatabase } from './database';
 import { serveEmbeddedDatabase } from './embedded-server';
 import type { EmbeddedDatabaseServer } from './embedded-server';
 import { getSweep, insertSweep, listTrialMetrics, listTrials, recordEpochMetrics } from './index';
-
-function sweep(id: string, trials: number) {
-  return {
-    id,
-    name: id,
-    task: 'pose3d' as const,
-    method: 'grid' as const,
-    metricName: 'mpjpe',
-    metricGoal: 'minimize' as const,
-    spec: { id },
-    trials: Array.from({ length: trials }, (_, index) => ({
-      index,
-      params: { index },
-      dModel: 512,
-      heads: 8,
-      dH: 64,
-      qkTied: false,
-      epochs: 3,
-    })),
-  };
-}
 
 describe('serveEmbeddedDatabase', () => {
   const tmp = tempDir('serve');

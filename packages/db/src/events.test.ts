@@ -1,7 +1,7 @@
 import { createTestDatabase } from '@headroom/test-support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, tempDir } from '../test/databases';
+import { BACKENDS, sweepInput as sweep, tempDir } from '../test/databases';
 import { openDatabase, type DbHandle } from './database';
 import { serveEmbeddedDatabase } from './embedded-server';
 import {
@@ -19,27 +19,6 @@ import {
   setSweepStatus,
 } from './index';
 import { sweeps } from './schema';
-
-function sweep(id: string, trials: number) {
-  return {
-    id,
-    name: id,
-    task: 'pose3d' as const,
-    method: 'grid' as const,
-    metricName: 'mpjpe',
-    metricGoal: 'minimize' as const,
-    spec: { id },
-    trials: Array.from({ length: trials }, (_, index) => ({
-      index,
-      params: { index },
-      dModel: 512,
-      heads: 8,
-      dH: 64,
-      qkTied: false,
-      epochs: 3,
-    })),
-  };
-}
 
 /** Events as they arrive; `until` waits (with a deadline) for one matching, returning all before it too. */
 function collector() {

@@ -51,3 +51,25 @@ export const BACKENDS: Backend[] = [
     },
   },
 ];
+
+/** A pending pose3d sweep of `trials` trials (one geometry; each trial's params name its index), for insertSweep. */
+export function sweepInput(id: string, trials: number) {
+  return {
+    id,
+    name: id,
+    task: 'pose3d' as const,
+    method: 'grid' as const,
+    metricName: 'mpjpe',
+    metricGoal: 'minimize' as const,
+    spec: { id },
+    trials: Array.from({ length: trials }, (_, index) => ({
+      index,
+      params: { index },
+      dModel: 512,
+      heads: 8,
+      dH: 64,
+      qkTied: false,
+      epochs: 3,
+    })),
+  };
+}
