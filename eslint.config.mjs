@@ -56,6 +56,7 @@ export default tseslint.config(
       '**/drizzle/**',
       'bench/results/**',
       'apps/cli/src/gql/**',
+      'apps/web/src/gql/**',
     ],
   },
   js.configs.recommended,

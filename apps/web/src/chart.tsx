@@ -1,6 +1,6 @@
-import { BarChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
+import { LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
+// Only the parts the pages draw: the whole of ECharts would triple the charts' bundle.
 import {
-  DataZoomComponent,
   GridComponent,
   LegendComponent,
   ParallelComponent,
@@ -13,11 +13,9 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
 echarts.use([
-  BarChart,
   LineChart,
   ParallelChart,
   ScatterChart,
-  DataZoomComponent,
   GridComponent,
   LegendComponent,
   ParallelComponent,

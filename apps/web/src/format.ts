@@ -1,4 +1,4 @@
-import type { Goal, Trial } from './api';
+import type { Goal, Trial } from './queries';
 
 // Pure helpers shared by the pages (unit-tested in format.test.ts).
 
@@ -13,9 +13,14 @@ export function metricLabel(metric: string): string {
   return unit ? `${metric} (${unit})` : metric;
 }
 
+/** A metric's value as the JSON maps carry it: a finite number, else none (null, absent, NaN). */
+export function isMetricValue(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
 /** Millimetres with one decimal, fractions with three (AP 0.726, AUC 0.834). */
-export function formatMetric(metric: string, value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+export function formatMetric(metric: string, value: unknown): string {
+  if (!isMetricValue(value)) return '–';
   return metricUnit(metric) === 'mm' ? value.toFixed(1) : value.toFixed(3);
 }
 
@@ -50,24 +55,20 @@ export function formatDate(iso: string): string {
  * Orders values best first by the goal; missing values always last, whatever the direction.
  * `ascending` flips the goal's order (a click on the column header).
  */
-export function compareByGoal(
-  a: number | null | undefined,
-  b: number | null | undefined,
-  goal: Goal,
-  reversed = false,
-): number {
-  const missingA = a === null || a === undefined || !Number.isFinite(a);
-  const missingB = b === null || b === undefined || !Number.isFinite(b);
-  if (missingA || missingB) return missingA === missingB ? 0 : missingA ? 1 : -1;
+export function compareByGoal(a: unknown, b: unknown, goal: Goal, reversed = false): number {
+  if (!isMetricValue(a) || !isMetricValue(b)) {
+    const missingA = !isMetricValue(a);
+    return missingA === !isMetricValue(b) ? 0 : missingA ? 1 : -1;
+  }
   const d = goal === 'minimize' ? a - b : b - a;
   return reversed ? -d : d;
 }
 
 /** The best of some values by the goal; null when there are none. */
-export function bestOf(values: Array<number | null | undefined>, goal: Goal): number | null {
+export function bestOf(values: unknown[], goal: Goal): number | null {
   let best: number | null = null;
   for (const v of values) {
-    if (v === null || v === undefined || !Number.isFinite(v)) continue;
+    if (!isMetricValue(v)) continue;
     if (best === null || (goal === 'minimize' ? v < best : v > best)) best = v;
   }
   return best;

@@ -1,12 +1,15 @@
 /**
  * One subscription's rows, as an async iterator for graphql-js. A row goes out only when it is
  * newer (`updatedAt`, strictly increasing per row) than the last one sent with its id, so the
- * repeats a batch or a re-sync after a gap would cause are dropped here.
+ * repeats a batch or a re-sync after a gap would cause are dropped here. Rows waiting for a slow
+ * client are conflated by id: a newer version replaces the queued one in its place, so the queue
+ * holds at most one row per id (a sweep's trials) however far the client falls behind, and what it
+ * gets is each row's latest state.
  */
 export class RowStream<
   T extends { id: string; updatedAt: Date },
 > implements AsyncIterableIterator<T> {
-  private readonly queue: T[] = [];
+  private readonly queue = new Map<string, T>();
   private readonly sent = new Map<string, number>();
   private waiting: ((result: IteratorResult<T>) => void) | undefined;
   private done = false;
@@ -22,13 +25,17 @@ export class RowStream<
       const waiting = this.waiting;
       this.waiting = undefined;
       if (waiting) waiting({ value: row, done: false });
-      else this.queue.push(row);
+      else this.queue.set(row.id, row);
     }
   }
 
   next(): Promise<IteratorResult<T>> {
-    const row = this.queue.shift();
-    if (row !== undefined) return Promise.resolve({ value: row, done: false });
+    const first = this.queue.entries().next();
+    if (!first.done) {
+      const [id, row] = first.value;
+      this.queue.delete(id);
+      return Promise.resolve({ value: row, done: false });
+    }
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => (this.waiting = resolve));
   }
@@ -43,7 +50,7 @@ export class RowStream<
   end(): void {
     if (this.done) return;
     this.done = true;
-    this.queue.length = 0;
+    this.queue.clear();
     this.onEnd();
     const waiting = this.waiting;
     this.waiting = undefined;

@@ -3,9 +3,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertSweep, openDatabase, sweepRegistration } from '@headroom/db';
+import { writeHeatmapOverlay } from '@headroom/datasets';
+import {
+  completeTrial,
+  failTrial,
+  insertSweep,
+  openDatabase,
+  sweepRegistration,
+} from '@headroom/db';
 import { findTemporalCli } from '@headroom/stack';
-import { parseSweepSpec } from '@headroom/sweep';
+import { parseSweepSpec, trialId } from '@headroom/sweep';
 import { createTestDatabase, setEnv, type TestDatabase } from '@headroom/test-support';
 import { pageUrl, startLocalStack, type LocalStack } from './local-stack';
 
@@ -113,10 +120,19 @@ describe('the web page in a browser', () => {
     expect(await page.getByRole('button', { name: /^Launch/ }).isDisabled()).toBe(true);
     await shot('new-invalid');
 
-    await editor.fill(VALID_SPEC);
+    // The valid file comes by upload: it replaces the text and is checked like typed text.
+    await page
+      .getByTestId('spec-file')
+      .setInputFiles({
+        name: 'page-e2e.yaml',
+        mimeType: 'text/yaml',
+        buffer: Buffer.from(VALID_SPEC),
+      });
+    await expect.poll(() => editor.inputValue(), { timeout: 10_000 }).toBe(VALID_SPEC);
     await expect
       .poll(() => page.getByTestId('trial-count').textContent(), { timeout: 10_000 })
       .toMatch(/expands to 4 trials/);
+    expect(await page.getByTestId('violation').count()).toBe(0);
     await page.getByRole('button', { name: 'Launch 4 trials' }).click();
     await page.waitForURL(/\/sweeps\/[^/]+$/, { timeout: 60_000 });
     const sweepUrl = page.url();
@@ -146,6 +162,35 @@ describe('the web page in a browser', () => {
     await shot('sweep-paused');
     lap('paused');
     await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('running');
+    lap('resumed');
+
+    // Cancel asks first: dismissed, nothing changes; accepted, the sweep is cancelled.
+    const cancel = page.getByRole('button', { name: 'Cancel' });
+    const dialogs: string[] = [];
+    page.once('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await cancel.click();
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toMatch(/^Cancel sweep page-e2e\?/);
+    expect(await status.textContent()).toBe('running');
+    page.once('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.accept();
+    });
+    await cancel.click();
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('cancelled');
+    expect(dialogs).toHaveLength(2);
+    const cancelled = page.locator('[data-testid="trial-row"][data-status="cancelled"]');
+    await expect.poll(() => cancelled.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const retried = await cancelled.count();
+    await shot('sweep-cancelled');
+    lap(`cancelled (${retried} trials)`);
+
+    // Retry brings the cancelled trials back; they resume from their checkpoints and finish.
+    await page.getByRole('button', { name: `Retry failed (${retried})` }).click();
     await expect
       .poll(() => status.textContent(), { timeout: 30_000 })
       .toMatch(/^(running|succeeded)$/);
@@ -158,7 +203,7 @@ describe('the web page in a browser', () => {
     expect(page.url()).toBe(sweepUrl);
     page.off('framenavigated', countNavigation);
     expect(navigations).toBe(0);
-    lap('succeeded');
+    lap('succeeded after the retry');
     await page.waitForTimeout(600); // the learning curves' debounced read, for the picture only
     await shot('sweep-succeeded');
     if (process.env.HEADROOM_UPDATE_DOCS_SCREENSHOT === '1')
@@ -219,4 +264,83 @@ describe('the web page in a browser', () => {
     await shot('sweep-10k');
     expect(openMs).toBeLessThan(OPEN_BUDGET_MS);
   }, 120_000);
+
+  it("shows a failed trial's error and a chest trial's Grad-CAM images", async () => {
+    // The trainers' Grad-CAM is tested in apps/worker; here the rows are written as the control
+    // activities write them, and the page must show what they hold, through the API's routes.
+    const spec = parseSweepSpec({
+      name: 'page-chest',
+      task: 'chest',
+      dataset: { kind: 'synthetic', images: 64 },
+      method: 'grid',
+      parameters: {
+        d_m: { value: 32 },
+        heads: { value: 4 },
+        d_h: { values: ['auto', 16] },
+        layers: { value: 1 },
+        epochs: { value: 2 },
+      },
+    });
+    const sweepId = 'pagechest001';
+    const [succeeded, failed] = [trialId(sweepId, 0), trialId(sweepId, 1)];
+    const overlays = await Promise.all(
+      ['Cardiomegaly-00000013_005', 'Effusion-00000032_001'].map(async (name, k) => {
+        const grid = [4, 4] as const;
+        const heatmap = Array.from({ length: 16 }, (_, i) => ((i + k * 5) % 16) / 15);
+        const image = { data: new Uint8Array(64 * 64).fill(90), width: 64, height: 64 };
+        const out = join(dataDir, 'artifacts', sweepId, succeeded, 'gradcam', `${name}.png`);
+        const png = await writeHeatmapOverlay({ image, heatmap, grid, out });
+        return { name: `gradcam/${name}.png`, path: png.path, bytes: png.bytes };
+      }),
+    );
+    const handle = await openDatabase({ url: database.url });
+    try {
+      await insertSweep(handle.db, sweepRegistration(sweepId, spec));
+      await completeTrial(handle.db, {
+        trialId: succeeded,
+        metrics: { mean_auc: 0.61 },
+        paramCount: 12_345,
+        flops: null,
+        artifactPath: join(dataDir, 'artifacts', sweepId, succeeded),
+        artifacts: overlays,
+        backend: 'tensorflow',
+        device: 'cpu',
+        epochsCompleted: 2,
+      });
+      await failTrial(handle.db, {
+        trialId: failed,
+        status: 'failed',
+        error:
+          'DATA: images/00000032_001.png is not a PNG; re-run `headroom data check chestxray14`',
+      });
+    } finally {
+      await handle.close();
+    }
+
+    await page.goto(`${origin}/sweeps/${sweepId}`);
+    const row = (status: string) =>
+      page.locator(`[data-testid="trial-row"][data-status="${status}"]`);
+    await row('failed').click();
+    const detail = page.getByTestId('trial-detail');
+    await expect
+      .poll(() => detail.getByTestId('trial-error').textContent(), { timeout: 10_000 })
+      .toMatch(/^DATA: images\/00000032_001\.png is not a PNG/);
+    expect(await detail.locator('img').count()).toBe(0);
+
+    await row('succeeded').click();
+    const images = detail.locator('img');
+    await expect.poll(() => images.count(), { timeout: 10_000 }).toBe(2);
+    // Each image is the PNG the trial listed, decoded by the browser (not a broken link).
+    await expect
+      .poll(
+        () => images.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth)),
+        { timeout: 10_000 },
+      )
+      .toEqual([64, 64]);
+    expect(await images.evaluateAll((imgs) => imgs.map((i) => i.getAttribute('alt')))).toEqual(
+      overlays.map((o) => o.name),
+    );
+    expect(await detail.getByTestId('trial-error').count()).toBe(0);
+    await shot('trial-gradcam');
+  }, 60_000);
 });

@@ -1,9 +1,11 @@
 import { useMemo } from 'react';
-import { gql, LEADERBOARD, type LeaderboardRow, type Task, type TaskInfo, TASKS } from '../api';
+import { gql } from '../api';
 import { Chart, type ChartOption, emptyTitle } from '../chart';
 import { formatCount, formatMetric, formatParam, metricLabel } from '../format';
 import { usePolled } from '../hooks';
+import { type Goal, LEADERBOARD, type LeaderboardRow, type Task, TASKS } from '../queries';
 import { navigate } from '../router';
+import { type Column, Table } from '../table';
 
 type Epoch = 'final' | 'best';
 
@@ -13,7 +15,7 @@ type Epoch = 'final' | 'best';
  * the URL (`?task=pose3d&metric=mpjpe&epoch=final`), so a view can be shared.
  */
 export function LeaderboardsPage(props: { search: URLSearchParams }) {
-  const tasks = usePolled(async () => (await gql<{ tasks: TaskInfo[] }>(TASKS)).tasks, 60_000, []);
+  const tasks = usePolled(async () => (await gql(TASKS)).tasks, 60_000, []);
   const task = (props.search.get('task') ?? 'pose3d') as Task;
   const info = tasks.data?.find((t) => t.id === task);
   const metric = props.search.get('metric') ?? info?.metrics[0]?.name ?? '';
@@ -32,11 +34,8 @@ export function LeaderboardsPage(props: { search: URLSearchParams }) {
       if (!metric) return undefined;
       const vars = { task, metric, epoch, limit: 200 };
       const [ranked, front] = await Promise.all([
-        gql<{ leaderboard: { rows: LeaderboardRow[] } }>(LEADERBOARD, vars),
-        gql<{ leaderboard: { rows: LeaderboardRow[] } }>(LEADERBOARD, {
-          ...vars,
-          pareto: 'params',
-        }),
+        gql(LEADERBOARD, vars),
+        gql(LEADERBOARD, { ...vars, pareto: 'params' }),
       ]);
       return { rows: ranked.leaderboard.rows, pareto: front.leaderboard.rows };
     },
@@ -99,55 +98,57 @@ export function LeaderboardsPage(props: { search: URLSearchParams }) {
         <p className="empty">No succeeded trials of {task} yet.</p>
       )}
       {rows.length > 0 && (
-        <table className="grid" data-testid="leaderboard-table">
-          <thead>
-            <tr>
-              <th className="num">rank</th>
-              <th className="num">d_m</th>
-              <th className="num">heads</th>
-              <th className="num">d_h</th>
-              <th>qk_tied</th>
-              {extraParams.map((p) => (
-                <th key={p}>{p}</th>
-              ))}
-              <th className="num">n</th>
-              <th className="num">
-                {metricLabel(metric)} {goal === 'minimize' ? '↓' : '↑'} mean ± std
-              </th>
-              <th className="num">min … max</th>
-              <th className="num">params</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.key} className={paretoKeys.has(r.key) ? 'pareto' : undefined}>
-                <td className="num">
-                  {r.rank}
-                  {paretoKeys.has(r.key) ? ' ◆' : ''}
-                </td>
-                <td className="num">{r.d_m}</td>
-                <td className="num">{r.heads}</td>
-                <td className="num">{r.d_h}</td>
-                <td>{r.qk_tied ? 'tied' : '–'}</td>
-                {extraParams.map((p) => (
-                  <td key={p}>{formatParam(r.params[p])}</td>
-                ))}
-                <td className="num">{r.n}</td>
-                <td className="num strong">
-                  {formatMetric(metric, r.mean)}
-                  {r.std !== null && ` ± ${formatMetric(metric, r.std)}`}
-                </td>
-                <td className="num dim">
-                  {formatMetric(metric, r.min)} … {formatMetric(metric, r.max)}
-                </td>
-                <td className="num">{formatCount(r.paramCount)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          testId="leaderboard-table"
+          rows={rows}
+          columns={columns(metric, goal, extraParams, paretoKeys)}
+          rowKey={(r) => r.key}
+          rowProps={(r) => (paretoKeys.has(r.key) ? { className: 'pareto' } : {})}
+        />
       )}
     </section>
   );
+}
+
+function columns(
+  metric: string,
+  goal: Goal,
+  extraParams: string[],
+  paretoKeys: Set<string>,
+): Array<Column<LeaderboardRow>> {
+  return [
+    {
+      key: 'rank',
+      num: true,
+      cell: (r) => `${r.rank}${paretoKeys.has(r.key) ? ' ◆' : ''}`,
+    },
+    { key: 'd_m', num: true, cell: (r) => r.d_m },
+    { key: 'heads', num: true, cell: (r) => r.heads },
+    { key: 'd_h', num: true, cell: (r) => r.d_h },
+    { key: 'qk_tied', cell: (r) => (r.qk_tied ? 'tied' : '–') },
+    ...extraParams.map((p) => ({
+      key: `param:${p}`,
+      label: p,
+      cell: (r: LeaderboardRow) => formatParam(r.params[p]),
+    })),
+    { key: 'n', num: true, cell: (r) => r.n },
+    {
+      key: 'mean',
+      label: `${metricLabel(metric)} ${goal === 'minimize' ? '↓' : '↑'} mean ± std`,
+      num: true,
+      className: 'strong',
+      cell: (r) =>
+        `${formatMetric(metric, r.mean)}${r.std !== null ? ` ± ${formatMetric(metric, r.std)}` : ''}`,
+    },
+    {
+      key: 'range',
+      label: 'min … max',
+      num: true,
+      className: 'dim',
+      cell: (r) => `${formatMetric(metric, r.min)} … ${formatMetric(metric, r.max)}`,
+    },
+    { key: 'params', num: true, cell: (r) => formatCount(r.paramCount) },
+  ];
 }
 
 function scatterOption(

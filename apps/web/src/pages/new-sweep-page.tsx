@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { CREATE_SWEEP, gql, type SweepValidation, VALIDATE_SWEEP } from '../api';
+import { gql } from '../api';
 import { errorText } from '../hooks';
+import { CREATE_SWEEP, type SweepValidation, VALIDATE_SWEEP } from '../queries';
 import { navigate } from '../router';
 
 /** A small sweep that trains in seconds on the synthetic Human3.6M set (README's demo). */
@@ -69,7 +70,7 @@ export function NewSweepPage() {
     let current = true;
     setChecking(true);
     const timer = setTimeout(() => {
-      gql<{ validateSweep: SweepValidation }>(VALIDATE_SWEEP, { input: { yaml: text } })
+      gql(VALIDATE_SWEEP, { input: { yaml: text } })
         .then((d) => current && setValidation(d.validateSweep))
         .catch((err: unknown) => {
           if (current)
@@ -95,7 +96,7 @@ export function NewSweepPage() {
     setLaunching(true);
     setLaunchError(undefined);
     try {
-      const d = await gql<{ createSweep: { id: string } }>(CREATE_SWEEP, { input: { yaml: text } });
+      const d = await gql(CREATE_SWEEP, { input: { yaml: text } });
       navigate(`/sweeps/${d.createSweep.id}`);
     } catch (err) {
       setLaunchError(errorText(err));
@@ -116,6 +117,7 @@ export function NewSweepPage() {
           Upload a sweep file…
           <input
             type="file"
+            data-testid="spec-file"
             accept=".yaml,.yml,.json,text/yaml,application/json"
             hidden
             onChange={(e) => {

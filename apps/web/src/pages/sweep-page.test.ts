@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Trial } from '../api';
+import type { Trial } from '../queries';
 import { isOlder } from './sweep-page';
 
 describe('isOlder', () => {

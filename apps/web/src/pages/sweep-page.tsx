@@ -1,20 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import {
-  type EpochPoint,
-  FINAL_SWEEP_STATUSES,
-  gql,
-  HISTORIES,
-  LIVE_TRIAL_STATUSES,
-  subscribe,
-  SWEEP_ACTIONS,
-  SWEEP_TRIALS,
-  SWEEP_UPDATED,
-  type SweepAction,
-  type SweepSummary,
-  type Trial,
-  TRIAL_UPDATED,
-  TRIALS_BY_IDS,
-} from '../api';
+import { isFinalSweepStatus, isFinalTrialStatus } from '@headroom/sweep/statuses';
+import { gql, subscribe } from '../api';
 import { createBatcher, nextFrame } from '../batch';
 import { Chart, type ChartOption, emptyTitle } from '../chart';
 import {
@@ -24,21 +10,33 @@ import {
   formatMetric,
   formatParam,
   GEOMETRY,
+  isMetricValue,
   metricLabel,
   metricUnit,
   varyingParams,
 } from '../format';
 import { errorText } from '../hooks';
+import {
+  type EpochPoint,
+  type Goal,
+  HISTORIES,
+  SWEEP_ACTIONS,
+  SWEEP_TRIALS,
+  SWEEP_UPDATED,
+  type SweepAction,
+  type SweepSummary,
+  type SweepTrials,
+  type Trial,
+  TRIAL_UPDATED,
+  TRIALS_BY_IDS,
+} from '../queries';
+import { type Column, type SortState, StatusBadge, Table } from '../table';
 import { Progress } from './sweeps-page';
 
 const FETCH_PAGE = 1000;
 const TABLE_PAGE = 100;
 const POLL_MS = 2000;
 const MAX_CURVES = 20;
-
-type SweepWithTrials = SweepSummary & {
-  trials: { rows: Trial[]; next: string | null };
-};
 
 /**
  * Live trials of one sweep. Subscribes first (events are buffered), then reads the trials a page
@@ -69,7 +67,7 @@ function useLiveSweep(id: string) {
     let after: string | null = null;
     let first = true;
     do {
-      const data: { sweep: SweepWithTrials | null } = await gql(SWEEP_TRIALS, {
+      const data: SweepTrials = await gql(SWEEP_TRIALS, {
         id,
         first: FETCH_PAGE,
         after,
@@ -113,7 +111,7 @@ function useLiveSweep(id: string) {
       let summary: SweepSummary | undefined;
       let after: string | null = null;
       do {
-        const data: { sweep: SweepWithTrials | null } = await gql(SWEEP_TRIALS, {
+        const data: SweepTrials = await gql(SWEEP_TRIALS, {
           id,
           first: FETCH_PAGE,
           after,
@@ -128,7 +126,7 @@ function useLiveSweep(id: string) {
       const now = new Set(rows.map((t) => t.id));
       const settled = [...moving].filter((tid) => !now.has(tid));
       for (let i = 0; i < settled.length; i += 100) {
-        const data = await gql<{ sweep: { trialsByIds: Trial[] } | null }>(TRIALS_BY_IDS, {
+        const data = await gql(TRIALS_BY_IDS, {
           id,
           ids: settled.slice(i, i + 100),
         });
@@ -146,13 +144,13 @@ function useLiveSweep(id: string) {
       applyTrials(rows);
     };
 
-    const unsubscribeTrials = subscribe<{ trialUpdated: Trial }>(
+    const unsubscribeTrials = subscribe(
       TRIAL_UPDATED,
       { sweepId: id },
       (d) => onTrial(d.trialUpdated),
       startPolling,
     );
-    const unsubscribeSweep = subscribe<{ sweepUpdated: SweepSummary }>(
+    const unsubscribeSweep = subscribe(
       SWEEP_UPDATED,
       { id },
       (d) => {
@@ -190,11 +188,9 @@ export function isOlder(next: Trial, have: Trial): boolean {
   return next.epochsCompleted < have.epochsCompleted;
 }
 
-type SortKey = { column: string; reversed: boolean };
-
 export function SweepPage(props: { id: string }) {
   const { sweep, setSweep, trials, loaded, error, live, reloadAll } = useLiveSweep(props.id);
-  const [sort, setSort] = useState<SortKey>({ column: 'index', reversed: false });
+  const [sort, setSort] = useState<SortState>({ column: 'index', reversed: false });
   const [page, setPage] = useState(0);
   const [selected, setSelected] = useState<string[]>([]);
   const [focus, setFocus] = useState<string>();
@@ -244,7 +240,7 @@ export function SweepPage(props: { id: string }) {
     for (const t of all) c[t.status] = (c[t.status] ?? 0) + 1;
     return c;
   }, [all]);
-  const done = all.filter((t) => !LIVE_TRIAL_STATUSES.includes(t.status)).length;
+  const done = all.filter((t) => isFinalTrialStatus(t.status)).length;
 
   // Learning curves: the trials picked in the table, else the moving ones (running or paused,
   // with an epoch to show) and the best finished ones by the goal.
@@ -256,7 +252,7 @@ export function SweepPage(props: { id: string }) {
       .slice(0, MAX_CURVES / 2)
       .map((t) => t.id);
     const best = all
-      .filter((t) => typeof t.metrics?.[metric] === 'number')
+      .filter((t) => isMetricValue(t.metrics?.[metric]))
       .sort((a, b) => compareByGoal(a.metrics?.[metric], b.metrics?.[metric], goal))
       .map((t) => t.id);
     return [...new Set([...moving, ...best])].slice(0, MAX_CURVES);
@@ -270,7 +266,7 @@ export function SweepPage(props: { id: string }) {
   // A trial's final metrics do not change once it has them: redraw the (possibly 10⁴-line)
   // parallel coordinates when another trial finishes or a page of trials arrives, not on every
   // epoch of every trial.
-  const finishedCount = all.filter((t) => typeof t.metrics?.[metric] === 'number').length;
+  const finishedCount = all.filter((t) => isMetricValue(t.metrics?.[metric])).length;
   const parallel = useMemo(
     () => parallelOption(all, varying, metric, goal),
     [finishedCount, all.length, varying.join(), metric, goal],
@@ -287,7 +283,7 @@ export function SweepPage(props: { id: string }) {
     setBusy(action);
     setActionError(undefined);
     try {
-      const data = await gql<{ sweep: SweepSummary }>(SWEEP_ACTIONS[action], { id: props.id });
+      const data = await gql(SWEEP_ACTIONS[action], { id: props.id });
       setSweep(data.sweep);
       if (action === 'cancel' || action === 'retry') await reloadAll();
     } catch (err) {
@@ -300,22 +296,9 @@ export function SweepPage(props: { id: string }) {
   if (error && !sweep) return <p className="error">{error}</p>;
   if (!sweep) return <p className="dim">Loading sweep {props.id}…</p>;
 
-  const final = FINAL_SWEEP_STATUSES.includes(sweep.status);
+  const final = isFinalSweepStatus(sweep.status);
   const retryable = (counts.failed ?? 0) + (counts.cancelled ?? 0);
   const focused = focus ? trials.get(focus) : undefined;
-  const header = (column: string, label: string = column, num = false) => (
-    <th
-      className={`sortable${num ? ' num' : ''}${sort.column === column ? ' sorted' : ''}`}
-      onClick={() => {
-        setSort((s) => ({ column, reversed: s.column === column ? !s.reversed : false }));
-        setPage(0);
-      }}
-    >
-      {label}
-      {sort.column === column ? (sort.reversed ? ' ▴' : ' ▾') : ''}
-    </th>
-  );
-
   return (
     <section>
       <div className="toolbar">
@@ -407,77 +390,100 @@ export function SweepPage(props: { id: string }) {
         <Pager page={page} pages={pages} setPage={setPage} />
       </div>
       <div className="table-scroll">
-        <table className="grid trials" data-testid="trials-table">
-          <thead>
-            <tr>
-              {header('index', '#', true)}
-              {GEOMETRY.map((g) => header(g, g, g !== 'qk_tied'))}
-              {varying.map((p) => header(p, p, true))}
-              {header('status')}
-              {header('epochs', 'epochs', true)}
-              {header('attempts', 'attempts', true)}
-              <th className="num">resumed from</th>
-              <th>worker · device</th>
-              {header(metric, `${metricLabel(metric)} ${goal === 'minimize' ? '↓' : '↑'}`, true)}
-              {otherMetrics.map((m) => header(m, metricLabel(m), true))}
-              <th className="num">params</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((t) => (
-              <tr
-                key={t.id}
-                data-testid="trial-row"
-                data-status={t.status}
-                className={`${selected.includes(t.id) ? 'selected' : ''} ${focus === t.id ? 'focused' : ''}`}
-                onClick={() => {
-                  setFocus(t.id);
-                  setSelected((s) =>
-                    s.includes(t.id) ? s.filter((x) => x !== t.id) : [...s, t.id],
-                  );
-                }}
-              >
-                <td className="num">{t.index}</td>
-                <td className="num">{t.d_m}</td>
-                <td className="num">{t.heads}</td>
-                <td className="num">{t.d_h}</td>
-                <td>{t.qk_tied ? 'tied' : '–'}</td>
-                {varying.map((p) => (
-                  <td key={p} className="num">
-                    {formatParam(t.params[p])}
-                  </td>
-                ))}
-                <td>
-                  <span className={`status ${t.status}`} title={t.error ?? undefined}>
-                    {t.status}
-                  </span>
-                  {t.error && ' ⚠'}
-                </td>
-                <td className="num" data-testid="trial-epochs">
-                  {t.epochsCompleted} / {t.epochs}
-                </td>
-                <td className="num">{t.attempts}</td>
-                <td className="num">
-                  {t.resumedFromEpoch > 0 ? `epoch ${t.resumedFromEpoch}` : '–'}
-                </td>
-                <td className="dim">
-                  {t.worker ?? '–'}
-                  {t.device ? ` · ${t.device}` : ''}
-                </td>
-                <td className="num strong">{formatMetric(metric, t.metrics?.[metric])}</td>
-                {otherMetrics.map((m) => (
-                  <td key={m} className="num">
-                    {formatMetric(m, t.metrics?.[m])}
-                  </td>
-                ))}
-                <td className="num">{formatCount(t.paramCount)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          testId="trials-table"
+          className="trials"
+          rows={shown}
+          columns={trialColumns(metric, goal, varying, otherMetrics)}
+          rowKey={(t) => t.id}
+          rowProps={(t) => ({
+            'data-testid': 'trial-row',
+            'data-status': t.status,
+            className: `${selected.includes(t.id) ? 'selected' : ''} ${focus === t.id ? 'focused' : ''}`,
+            onClick: () => {
+              setFocus(t.id);
+              setSelected((s) => (s.includes(t.id) ? s.filter((x) => x !== t.id) : [...s, t.id]));
+            },
+          })}
+          sort={sort}
+          onSort={(column) => {
+            setSort((s) => ({ column, reversed: s.column === column ? !s.reversed : false }));
+            setPage(0);
+          }}
+        />
       </div>
     </section>
   );
+}
+
+/** The trials table's columns: geometry, the varying parameters, progress, the metrics. */
+function trialColumns(
+  metric: string,
+  goal: Goal,
+  varying: string[],
+  otherMetrics: string[],
+): Array<Column<Trial>> {
+  const sortable = true;
+  const num = true;
+  return [
+    { key: 'index', label: '#', num, sortable, cell: (t) => t.index },
+    { key: 'd_m', num, sortable, cell: (t) => t.d_m },
+    { key: 'heads', num, sortable, cell: (t) => t.heads },
+    { key: 'd_h', num, sortable, cell: (t) => t.d_h },
+    { key: 'qk_tied', sortable, cell: (t) => (t.qk_tied ? 'tied' : '–') },
+    ...varying.map((p) => ({
+      key: p,
+      num,
+      sortable,
+      cell: (t: Trial) => formatParam(t.params[p]),
+    })),
+    {
+      key: 'status',
+      sortable,
+      cell: (t) => (
+        <>
+          <StatusBadge status={t.status} title={t.error ?? undefined} />
+          {t.error && ' ⚠'}
+        </>
+      ),
+    },
+    {
+      key: 'epochs',
+      num,
+      sortable,
+      testId: 'trial-epochs',
+      cell: (t) => `${t.epochsCompleted} / ${t.epochs}`,
+    },
+    { key: 'attempts', num, sortable, cell: (t) => t.attempts },
+    {
+      key: 'resumed',
+      label: 'resumed from',
+      num,
+      cell: (t) => (t.resumedFromEpoch > 0 ? `epoch ${t.resumedFromEpoch}` : '–'),
+    },
+    {
+      key: 'worker',
+      label: 'worker · device',
+      className: 'dim',
+      cell: (t) => `${t.worker ?? '–'}${t.device ? ` · ${t.device}` : ''}`,
+    },
+    {
+      key: metric,
+      label: `${metricLabel(metric)} ${goal === 'minimize' ? '↓' : '↑'}`,
+      num,
+      sortable,
+      className: 'strong',
+      cell: (t) => formatMetric(metric, t.metrics?.[metric]),
+    },
+    ...otherMetrics.map((m) => ({
+      key: m,
+      label: metricLabel(m),
+      num,
+      sortable,
+      cell: (t: Trial) => formatMetric(m, t.metrics?.[m]),
+    })),
+    { key: 'params', num, cell: (t) => formatCount(t.paramCount) },
+  ];
 }
 
 function Pager(props: { page: number; pages: number; setPage: (p: number) => void }) {
@@ -562,12 +568,10 @@ function useHistories(
   useEffect(() => {
     if (ids.length === 0) return;
     const timer = setTimeout(() => {
-      gql<{ sweep: { trialsByIds: Array<{ id: string; history: { rows: EpochPoint[] } }> } }>(
-        HISTORIES,
-        { id: sweepId, ids },
-      )
+      gql(HISTORIES, { id: sweepId, ids })
         .then((data) => {
-          setHistories(new Map(data.sweep.trialsByIds.map((t) => [t.id, t.history.rows])));
+          const rows = data.sweep?.trialsByIds ?? [];
+          setHistories(new Map(rows.map((t) => [t.id, t.history.rows])));
         })
         .catch(() => {
           // Curves are a view; the next change of epochs tries again.
@@ -615,7 +619,7 @@ function curvesOption(
         name: t ? `#${t.index} d_h ${t.d_h}${t.qk_tied ? ' tied' : ''}` : id,
         showSymbol: false,
         data: (histories.get(id) ?? [])
-          .filter((p) => typeof p.metrics[metric] === 'number')
+          .filter((p) => isMetricValue(p.metrics[metric]))
           .map((p) => [p.epoch, p.metrics[metric]]),
       };
     }),
@@ -626,9 +630,9 @@ function parallelOption(
   trials: Trial[],
   varying: string[],
   metric: string,
-  goal: 'minimize' | 'maximize',
+  goal: Goal,
 ): ChartOption {
-  const finished = trials.filter((t) => typeof t.metrics?.[metric] === 'number');
+  const finished = trials.filter((t) => isMetricValue(t.metrics?.[metric]));
   const valueOf = (t: Trial, d: string): unknown =>
     (t as unknown as Record<string, unknown>)[d] ?? t.params[d];
   // An axis per parameter that varies; a few distinct values (d_h 8, 16, 32) are evenly spaced

@@ -1,27 +1,52 @@
+import { SWEEP_STATUSES } from '@headroom/sweep/statuses';
 import { useState } from 'react';
-import {
-  gql,
-  SWEEP_STATUSES,
-  SWEEPS,
-  type SweepStatus,
-  type SweepSummary,
-  type Task,
-} from '../api';
+import { gql } from '../api';
 import { formatDate, formatMetric, metricUnit } from '../format';
 import { usePolled } from '../hooks';
+import { SWEEPS, type SweepStatus, type SweepSummary, type Task, TASKS } from '../queries';
 import { Link } from '../router';
+import { type Column, StatusBadge, Table } from '../table';
 
-const TASKS: Task[] = ['pose3d', 'pose2d', 'chest'];
+const COLUMNS: Array<Column<SweepSummary>> = [
+  {
+    key: 'name',
+    cell: (s) => (
+      <>
+        <Link to={`/sweeps/${s.id}`}>{s.name}</Link> <span className="dim">{s.id}</span>
+      </>
+    ),
+  },
+  { key: 'task', cell: (s) => s.task },
+  { key: 'method', cell: (s) => s.method },
+  { key: 'status', cell: (s) => <StatusBadge status={s.status} /> },
+  { key: 'progress', cell: (s) => <Progress done={s.trialsDone} total={s.trialCount} /> },
+  {
+    key: 'best',
+    label: 'best so far',
+    num: true,
+    cell: (s) => (
+      <span title={`${s.metric}, ${s.goal}`}>
+        {formatMetric(s.metric, s.best)} {s.best !== null && metricUnit(s.metric)}{' '}
+        <span className="dim">
+          {s.metric} {s.goal === 'minimize' ? '↓' : '↑'}
+        </span>
+      </span>
+    ),
+  },
+  { key: 'created', cell: (s) => formatDate(s.createdAt) },
+];
 
 /** `/`: every sweep, newest first, filtered by task and status, refreshed every 3 s. */
 export function SweepsPage() {
   const [task, setTask] = useState<Task | ''>('');
   const [status, setStatus] = useState<SweepStatus | ''>('');
   const { data, error } = usePolled(
-    async () => (await gql<{ sweeps: SweepSummary[] }>(SWEEPS, { limit: 1000 })).sweeps,
+    async () => (await gql(SWEEPS, { limit: 1000 })).sweeps,
     3000,
     [],
   );
+  // The task list is the API's (the tasks it trains), read once.
+  const tasks = usePolled(async () => (await gql(TASKS)).tasks, 3_600_000, []);
   const rows = (data ?? []).filter(
     (s) => (task === '' || s.task === task) && (status === '' || s.status === status),
   );
@@ -33,8 +58,8 @@ export function SweepsPage() {
           task{' '}
           <select value={task} onChange={(e) => setTask(e.target.value as Task | '')}>
             <option value="">all</option>
-            {TASKS.map((t) => (
-              <option key={t}>{t}</option>
+            {(tasks.data ?? []).map((t) => (
+              <option key={t.id}>{t.id}</option>
             ))}
           </select>
         </label>
@@ -59,43 +84,7 @@ export function SweepsPage() {
         </p>
       )}
       {rows.length > 0 && (
-        <table className="grid" data-testid="sweeps-table">
-          <thead>
-            <tr>
-              <th>name</th>
-              <th>task</th>
-              <th>method</th>
-              <th>status</th>
-              <th>progress</th>
-              <th className="num">best so far</th>
-              <th>created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((s) => (
-              <tr key={s.id}>
-                <td>
-                  <Link to={`/sweeps/${s.id}`}>{s.name}</Link> <span className="dim">{s.id}</span>
-                </td>
-                <td>{s.task}</td>
-                <td>{s.method}</td>
-                <td>
-                  <span className={`status ${s.status}`}>{s.status}</span>
-                </td>
-                <td>
-                  <Progress done={s.trialsDone} total={s.trialCount} />
-                </td>
-                <td className="num" title={`${s.metric}, ${s.goal}`}>
-                  {formatMetric(s.metric, s.best)} {s.best !== null && metricUnit(s.metric)}{' '}
-                  <span className="dim">
-                    {s.metric} {s.goal === 'minimize' ? '↓' : '↑'}
-                  </span>
-                </td>
-                <td>{formatDate(s.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table testId="sweeps-table" rows={rows} columns={COLUMNS} rowKey={(s) => s.id} />
       )}
     </section>
   );

@@ -1,27 +1,49 @@
 import { useEffect, useState } from 'react';
-import { gql, subscribe, type Worker, WORKER_UPDATED, WORKERS } from '../api';
+import { gql, subscribe } from '../api';
 import { formatAgo } from '../format';
 import { usePolled } from '../hooks';
+import { type Worker, WORKER_UPDATED, WORKERS } from '../queries';
 import { Link } from '../router';
+import { type Column, StatusBadge, Table } from '../table';
 
-interface WorkersData {
-  workers: Worker[];
-  sweeps: Array<{
-    id: string;
-    name: string;
-    status: string;
-    trials: { rows: Array<{ id: string; index: number; worker: string | null }> };
-  }>;
+/** The trials each worker runs, by worker id. */
+type Running = Map<string, Array<{ sweepId: string; sweep: string; index: number }>>;
+
+function columns(running: Running): Array<Column<Worker>> {
+  return [
+    { key: 'pool', cell: (w) => w.pool },
+    { key: 'host', cell: (w) => w.host },
+    { key: 'backend', cell: (w) => w.backend },
+    { key: 'device', cell: (w) => w.device },
+    { key: 'slots', num: true, cell: (w) => w.slots },
+    { key: 'status', cell: (w) => <StatusBadge status={w.status} /> },
+    { key: 'last seen', cell: (w) => formatAgo(w.lastSeenAt) },
+    {
+      key: 'running',
+      cell: (w) =>
+        running.has(w.id) ? (
+          running.get(w.id)!.map((t) => (
+            <span key={`${t.sweepId}-${t.index}`}>
+              <Link to={`/sweeps/${t.sweepId}`}>
+                {t.sweep} #{t.index}
+              </Link>{' '}
+            </span>
+          ))
+        ) : (
+          <span className="dim">idle</span>
+        ),
+    },
+  ];
 }
 
 /** `/workers`: the train workers as they last announced themselves, and the trials they run. */
 export function WorkersPage() {
-  const { data, error } = usePolled(() => gql<WorkersData>(WORKERS), 5000, []);
+  const { data, error } = usePolled(() => gql(WORKERS), 5000, []);
   const [updates, setUpdates] = useState<Map<string, Worker>>(new Map());
   const [, setNow] = useState(Date.now());
 
   useEffect(() => {
-    const unsubscribe = subscribe<{ workerUpdated: Worker }>(
+    const unsubscribe = subscribe(
       WORKER_UPDATED,
       {},
       (d) => setUpdates((m) => new Map(m).set(d.workerUpdated.id, d.workerUpdated)),
@@ -41,7 +63,7 @@ export function WorkersPage() {
     const polled = workers.get(id);
     if (!polled || Date.parse(w.lastSeenAt) >= Date.parse(polled.lastSeenAt)) workers.set(id, w);
   }
-  const running = new Map<string, Array<{ sweepId: string; sweep: string; index: number }>>();
+  const running: Running = new Map();
   for (const s of data?.sweeps ?? [])
     for (const t of s.trials.rows)
       if (t.worker)
@@ -66,45 +88,13 @@ export function WorkersPage() {
         </p>
       )}
       {rows.length > 0 && (
-        <table className="grid" data-testid="workers-table">
-          <thead>
-            <tr>
-              <th>pool</th>
-              <th>host</th>
-              <th>backend</th>
-              <th>device</th>
-              <th className="num">slots</th>
-              <th>status</th>
-              <th>last seen</th>
-              <th>running</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((w) => (
-              <tr key={w.id} title={w.id}>
-                <td>{w.pool}</td>
-                <td>{w.host}</td>
-                <td>{w.backend}</td>
-                <td>{w.device}</td>
-                <td className="num">{w.slots}</td>
-                <td>
-                  <span className={`status ${w.status}`}>{w.status}</span>
-                </td>
-                <td>{formatAgo(w.lastSeenAt)}</td>
-                <td>
-                  {(running.get(w.id) ?? []).map((t) => (
-                    <span key={`${t.sweepId}-${t.index}`}>
-                      <Link to={`/sweeps/${t.sweepId}`}>
-                        {t.sweep} #{t.index}
-                      </Link>{' '}
-                    </span>
-                  ))}
-                  {!running.has(w.id) && <span className="dim">idle</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          testId="workers-table"
+          rows={rows}
+          columns={columns(running)}
+          rowKey={(w) => w.id}
+          rowProps={(w) => ({ title: w.id })}
+        />
       )}
     </section>
   );
