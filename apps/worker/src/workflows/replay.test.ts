@@ -22,13 +22,14 @@ const files = readdirSync(HISTORIES)
   .sort();
 
 describe('recorded workflow histories', () => {
-  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new', () => {
+  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new, cancel with reports queued', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'sweep-asha.json',
         'sweep-continued-as-new.json',
         'sweep-pause-resume.json',
         'sweep-retry-only.json',
+        'trial-cancelled-reports-queued.json',
         'trial-pause-resume.json',
         'trial-pruned.json',
         'trial-rerun.json',

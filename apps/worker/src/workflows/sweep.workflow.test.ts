@@ -81,6 +81,8 @@ interface FakeSweep {
 }
 
 const db = new Map<string, FakeSweep>();
+/** Sweeps whose recordEpoch takes this long (a slow database: reports queue up in the trial). */
+const recordDelays = new Map<string, number>();
 /** Sweeps whose registerSweep fails with this error. */
 const registerFailures = new Map<string, HeadroomError>();
 
@@ -143,6 +145,8 @@ const control: ControlActivities = withHeadroomFailures({
     t.error = null;
   },
   async recordEpoch(r) {
+    const delay = recordDelays.get(r.trialId.slice(0, r.trialId.lastIndexOf('-')));
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const t = trialOf(r.trialId);
     if (!t.epochs.includes(r.epoch)) t.epochs.push(r.epoch);
     if (r.checkpoint) t.checkpoints.push({ epoch: r.checkpoint.epoch, path: r.checkpoint.path });
@@ -176,6 +180,8 @@ interface TrialScript {
 }
 const scripts = new Map<string, (index: number) => TrialScript>();
 const trainInputs: TrainTrialInput[] = [];
+/** The epochs each trial's trainer reported (signalled), by trial id. */
+const reported = new Map<string, number[]>();
 
 const train: TrainActivities = {
   async trainTrial(input) {
@@ -214,6 +220,7 @@ const train: TrainActivities = {
         metrics: metrics(epoch),
         checkpoint: { epoch, path: `mem://${input.trialId}/${epoch}`, sizeBytes: 1, sha256: '0' },
       });
+      reported.set(input.trialId, [...(reported.get(input.trialId) ?? []), epoch]);
     }
     return {
       metrics: metrics(input.params.epochs),
@@ -491,6 +498,35 @@ describe('sweepWorkflow', () => {
     expect(trialStatuses(sweepId)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(db.get(sweepId)!.trials[2]!.attemptKeys.size).toBe(0);
     await handle.result();
+  });
+
+  it('cancel keeps every epoch the trainer reported: reports still queued behind a slow write are persisted', async () => {
+    const sweepId = newId();
+    // Epochs every 50 ms, each taking 400 ms to write: reports queue up in the trial workflow.
+    scripts.set(sweepId, () => ({ epochMs: 50 }));
+    recordDelays.set(sweepId, 400);
+    const { handle } = await createSweep({
+      sweepId,
+      spec: spec({ seed: { values: [1, 2] }, epochs: { value: 100 } }),
+    });
+    const ids = [trialId(sweepId, 0), trialId(sweepId, 1)];
+    await waitFor(
+      'both trials to report a few epochs more than were written',
+      async () =>
+        ids.every((id) => (reported.get(id)?.length ?? 0) >= trialOf(id).epochs.length + 3),
+      30_000,
+      20,
+    );
+    expect(await handle.executeUpdate(cancelSweepUpdate)).toEqual({ status: 'cancelled' });
+    await handle.result();
+    for (const id of ids) {
+      const t = trialOf(id);
+      expect(t.status).toBe('cancelled');
+      // Every reported epoch is recorded with its checkpoint, so a retry resumes where it stopped.
+      expect([...t.epochs].sort((a, b) => a - b)).toEqual(reported.get(id));
+      expect(t.checkpoints.at(-1)?.epoch).toBe(reported.get(id)!.at(-1));
+    }
+    await record('trial-cancelled-reports-queued', trialWorkflowId(sweepId, 0));
   });
 
   it('retryTrials of an ended sweep starts a retryOnly run that re-runs the failed trial from its checkpoint', async () => {

@@ -6,6 +6,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -38,6 +39,12 @@ const control = proxyActivities<ControlActivities>({
   // Database writes retry until the database is back; they are idempotent.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+
+/**
+ * Patch id: reports still waiting in the inbox when the trial ends (cancelled, or failed for good)
+ * are persisted before the end is recorded. Histories from before it replay without.
+ */
+const PERSIST_REPORTS_AT_END = 'persist-reports-at-end';
 
 /** Heartbeats come every batch (throttled by the SDK); a silent worker is declared dead after this. */
 export const TRAIN_HEARTBEAT_TIMEOUT = '30 seconds';
@@ -82,6 +89,14 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
     return outcome;
   };
 
+  // A report persisted: the attempt, or an epoch's metrics with its checkpoint (the resume point).
+  const persist = async (msg: (typeof inbox)[number]): Promise<void> => {
+    if (msg.kind === 'started') return control.markTrialRunning(msg.s);
+    await control.recordEpoch(msg.r);
+    if (msg.r.checkpoint)
+      resumeFrom = { epoch: msg.r.checkpoint.epoch, path: msg.r.checkpoint.path };
+  };
+
   // A trial run again (retryFailedTrials) starts from its newest recorded checkpoint.
   let resumeFrom: ResumePoint | undefined = input.rerun
     ? ((await control.latestCheckpoint({ trialId: input.trialId })) ?? undefined)
@@ -119,12 +134,11 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
         await condition(
           () => inbox.length > 0 || finished || (stopRequested() && !scope.consideredCancelled),
         );
-        for (let msg = inbox.shift(); msg; msg = inbox.shift()) {
-          if (msg.kind === 'started') await control.markTrialRunning(msg.s);
-          else {
-            await control.recordEpoch(msg.r);
-            if (msg.r.checkpoint)
-              resumeFrom = { epoch: msg.r.checkpoint.epoch, path: msg.r.checkpoint.path };
+        // Taken off the inbox once persisted: a cancel arriving mid-write leaves it for the end.
+        for (let msg = inbox[0]; msg; msg = inbox[0]) {
+          await persist(msg);
+          inbox.shift();
+          if (msg.kind === 'epoch') {
             // A metric without a value this epoch (null) gives ASHA nothing to rank.
             const value = input.reportMetric
               ? metricValue(msg.r.metrics, input.reportMetric)
@@ -169,8 +183,11 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
     const cancelled = isCancellation(err);
     const error = cancelled ? 'cancelled' : describeFailure(err);
     const status = cancelled ? 'cancelled' : 'failed';
-    // Record the end even though this workflow is being cancelled.
+    // Record the end even though this workflow is being cancelled; the epochs the trainer
+    // finished first (their checkpoints are on disk: a retry resumes from them) are history too.
     return CancellationScope.nonCancellable(async () => {
+      if (patched(PERSIST_REPORTS_AT_END))
+        for (let msg = inbox.shift(); msg; msg = inbox.shift()) await persist(msg);
       await control.failTrial({ trialId: input.trialId, status, error });
       return finish({ trialId: input.trialId, index: input.index, status, error });
     });
