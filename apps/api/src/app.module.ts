@@ -4,6 +4,13 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Database } from '@headroom/db';
+import type { GraphQLSchema } from 'graphql';
+import {
+  armorPlugins,
+  armorValidationRules,
+  GRAPHQL_LIMITS,
+  subscriptionErrors,
+} from './common/armor';
 import { formatGraphQLError } from './common/graphql-errors';
 import { createRequestLoaders, type GraphQLContext } from './common/request-loaders';
 import { ResolverErrorsFilter } from './common/resolver-errors.filter';
@@ -42,6 +49,9 @@ class CoreModule {
   }
 }
 
+/** The executable schema, once Nest has built it (subscriptions validate against it). */
+let builtSchema: GraphQLSchema | undefined;
+
 @Module({})
 export class AppModule {
   static forRoot(deps: AppDeps): DynamicModule {
@@ -55,6 +65,7 @@ export class AppModule {
           path: GRAPHQL_PATH,
           // Built in memory; schema.gql is written by `pnpm --filter @headroom/api schema` and checked by a test.
           autoSchemaFile: true,
+          transformSchema: (schema) => (builtSchema = schema),
           sortSchema: true,
           playground: false,
           introspection: true,
@@ -64,12 +75,18 @@ export class AppModule {
           // and no cache-control hints: nothing caches them, and their per-field hook wraps
           // every resolver.
           stringifyResult: (result) => JSON.stringify(result),
-          plugins: [ApolloServerPluginCacheControlDisabled()],
+          plugins: [ApolloServerPluginCacheControlDisabled(), ...armorPlugins],
+          // Cost, depth, alias, directive and token limits (src/common/armor.ts), before anything runs.
+          validationRules: armorValidationRules,
+          parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
           context: (): GraphQLContext => ({ loaders: createRequestLoaders(deps.database) }),
           // Subscriptions (src/events) over graphql-ws on the same path; errors shaped as over HTTP.
           subscriptions: {
             'graphql-ws': {
               path: GRAPHQL_PATH,
+              // The armor's limits, as over HTTP (the schema as Nest built it, kept below).
+              onSubscribe: (_ctx, _id, payload) =>
+                builtSchema && subscriptionErrors(builtSchema, payload.query),
               onNext: (_ctx, _id, _payload, _args, result) =>
                 result.errors
                   ? {

@@ -1,11 +1,16 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { openDatabase } from '@headroom/db';
 import { HeadroomError, isHeadroomError } from '@headroom/errors';
 import { AppModule, GRAPHQL_PATH } from './app.module';
+import { requestIdMiddleware } from './common/request-id';
 import { StderrLogger } from './common/stderr-logger';
 import { parseApiEnv } from './env';
+
+/** The largest request body the API reads. */
+const MAX_BODY = '1mb';
 
 async function main(): Promise<void> {
   const env = parseApiEnv();
@@ -18,17 +23,23 @@ async function main(): Promise<void> {
   }
   // Its failures (unreachable server, failed migration) are CONFIG errors naming DATABASE_URL.
   const database = await openDatabase({ url: env.DATABASE_URL });
-  const app = await NestFactory.create(
+  const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({ env, database: database.db, events: database }),
     {
       logger: new StderrLogger(),
       // Boot errors should reach our catch below (with their message), not abort the process.
       abortOnError: false,
+      // Set below, with its limit.
+      bodyParser: false,
     },
   ).catch(async (err: unknown) => {
     await database.close();
     throw err;
   });
+
+  app.use(requestIdMiddleware);
+  // A sweep file of 10⁴ seeds is ~70 kB as JSON; anything past this is refused with 413.
+  app.useBodyParser('json', { limit: MAX_BODY });
 
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {

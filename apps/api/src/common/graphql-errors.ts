@@ -2,11 +2,13 @@ import { isHeadroomError } from '@headroom/errors';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { describeEnum } from './enums';
+import { currentRequestId } from './request-id';
 
 /**
  * The one place where errors become GraphQL errors. A HeadroomError keeps its message (which says
  * what would be valid) and exposes `extensions: { code, violations: [{ path, message }] }`; GraphQL's
- * own errors (bad query, wrong variable types) pass through; anything else is INTERNAL and logged.
+ * own errors (bad query, wrong variable types) pass through; anything else is INTERNAL: its text
+ * (a stack, an SQL statement) stays in the server's log under the request id the client is given.
  */
 export function formatGraphQLError(
   formatted: GraphQLFormattedError,
@@ -38,12 +40,13 @@ export function formatGraphQLError(
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions: { ...extensions, violations: [] } };
   }
-  console.error('headroom api: unexpected error', original);
+  const requestId = currentRequestId();
+  console.error(`headroom api: internal error, request ${requestId}:`, original);
   return {
-    message: formatted.message,
+    message: `internal error; the API's log has the details under request id ${requestId}`,
     locations: formatted.locations,
     path: formatted.path,
-    extensions: { code: 'INTERNAL', violations: [] },
+    extensions: { code: 'INTERNAL', requestId, violations: [] },
   };
 }
 

@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-support';
+import { buildSchema, parse, specifiedRules, validate, NoUnusedFragmentsRule } from 'graphql';
+import { createClient } from 'graphql-ws';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { armorValidationRules, GRAPHQL_LIMITS } from '../src/common/armor';
+import { API_DIR, type ApiProcess, startApi } from './helpers/api-process';
+
+const schema = buildSchema(readFileSync(resolve(API_DIR, 'schema.gql'), 'utf8'));
+
+/** The GraphQL documents a client file sends (`graphql(\`…\`)`), each with the file's fragments. */
+function documentsOf(file: string): Array<{ name: string; text: string }> {
+  const source = readFileSync(resolve(API_DIR, '..', file), 'utf8');
+  const texts = [...source.matchAll(/graphql\(`([^`]*)`\)/g)].map((m) => m[1]!);
+  const fragments = texts.filter((t) => /^\s*fragment /.test(t)).join('\n');
+  return texts
+    .filter((t) => !/^\s*fragment /.test(t))
+    .map((t) => ({
+      name: /(?:query|mutation|subscription)\s+(\w+)/.exec(t)?.[1] ?? t,
+      text: `${t}\n${fragments}`,
+    }));
+}
+
+describe("the armor's limits", () => {
+  const own = [...documentsOf('cli/src/queries.ts'), ...documentsOf('web/src/queries.ts')];
+
+  it('let every document the CLI and the page send through', () => {
+    expect(own.length).toBeGreaterThan(20);
+    const rules = [
+      ...specifiedRules.filter((r) => r !== NoUnusedFragmentsRule),
+      ...armorValidationRules,
+    ];
+    for (const doc of own) {
+      const errors = validate(
+        schema,
+        parse(doc.text, { maxTokens: GRAPHQL_LIMITS.maxTokens }),
+        rules,
+      );
+      expect(
+        errors.map((e) => e.message),
+        doc.name,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('a hardened endpoint', () => {
+  let database: TestDatabase;
+  let api: ApiProcess;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('headroom_api_hardening');
+    api = await startApi({
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+    });
+  });
+
+  afterAll(async () => {
+    if (api?.child.exitCode === null) await api.stop();
+    await database?.drop();
+  });
+
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+
+  it('refuses 300 aliased sweeps(limit: 1000) before running it, and answers the next request', async () => {
+    const aliases = Array.from(
+      { length: 300 },
+      (_, i) => `a${i}: sweeps(limit: 1000) { id trials { rows { id } } }`,
+    ).join(' ');
+    const started = Date.now();
+    const res = await post(JSON.stringify({ query: `{ ${aliases} }` }));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: Array<{ message: string }> };
+    expect(body.errors[0]!.message).toMatch(/more that 3000 tokens|Aliases limit of 10 exceeded/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Under the token limit, the alias limit names itself.
+    const small = Array.from({ length: 30 }, (_, i) => `a${i}: tasks { id }`).join(' ');
+    const refused = (await (await post(JSON.stringify({ query: `{ ${small} }` }))).json()) as {
+      errors: Array<{ message: string }>;
+    };
+    expect(refused.errors[0]!.message).toBe(
+      'Syntax Error: Aliases limit of 10 exceeded, found 30.',
+    );
+    expect((await api.gql('{ tasks { id } }')).data).toEqual({
+      tasks: [{ id: 'pose3d' }, { id: 'pose2d' }, { id: 'chest' }],
+    });
+  });
+
+  it('refuses a costly read, an excess of tokens and batches, and hides field suggestions', async () => {
+    const costly = await api.gql(
+      '{ sweeps(limit: 1000) { trials(first: 1000) { rows { id history(first: 1000) { rows { epoch metrics } } } } } }',
+    );
+    expect(costly.errors?.[0]?.message).toMatch(
+      /^Syntax Error: Query Cost limit of 50000 exceeded, found \d+\.$/,
+    );
+    const tokens = await api.gql(`{ tasks { ${'id '.repeat(GRAPHQL_LIMITS.maxTokens)} } }`);
+    expect(tokens.errors?.[0]?.message).toMatch(/more that 3000 tokens/);
+    const batch = await post(
+      JSON.stringify([{ query: '{ tasks { id } }' }, { query: '{ tasks { id } }' }]),
+    );
+    expect(batch.status).toBe(400);
+    const suggestion = await api.gql('{ sweepz { id } }');
+    expect(suggestion.errors?.[0]?.message).toBe(
+      'Cannot query field "sweepz" on type "Query". [Suggestion hidden]?',
+    );
+  });
+
+  it('answers 413 to a 20 MB body, and blocks a cross-site form post (CSRF)', async () => {
+    const big = await post(
+      JSON.stringify({ query: '{ tasks { id } }', variables: { x: 'a'.repeat(20_000_000) } }),
+    );
+    expect(big.status).toBe(413);
+    const form = await fetch(api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: '{ tasks { id } }' }),
+    });
+    expect(form.status).toBe(400);
+    expect(await form.text()).toMatch(/Cross-Site Request Forgery/);
+  });
+
+  it('masks an internal error: no SQL reaches the client, the log has it under the request id the client got', async () => {
+    // Break the database under the API: its next read of workers fails inside PostgreSQL.
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      await admin.query('alter table workers rename to workers_gone');
+      const res = await post(JSON.stringify({ query: '{ workers { id } }' }), {
+        'x-request-id': 'hardening-test-0001',
+      });
+      expect(res.headers.get('x-request-id')).toBe('hardening-test-0001');
+      const body = (await res.json()) as {
+        errors: Array<{ message: string; extensions: { code: string; requestId: string } }>;
+      };
+      const error = body.errors[0]!;
+      expect(error.extensions.code).toBe('INTERNAL');
+      expect(error.extensions.requestId).toBe('hardening-test-0001');
+      expect(error.message).toBe(
+        "internal error; the API's log has the details under request id hardening-test-0001",
+      );
+      // The path names the field; nothing of the SQL, PostgreSQL's words or a stack frame.
+      expect(JSON.stringify(body)).not.toMatch(/select|relation|does not exist|at \w+ \(/i);
+      expect(api.stderr()).toMatch(
+        /internal error, request hardening-test-0001:[\s\S]*relation "workers" does not exist/,
+      );
+    } finally {
+      await admin.query('alter table workers_gone rename to workers');
+      await admin.end();
+    }
+  });
+
+  it('applies the same limits to subscriptions over graphql-ws', async () => {
+    const client = createClient({ url: api.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket });
+    try {
+      const aliases = Array.from({ length: 11 }, (_, i) => `w${i}: workerUpdated { id }`).join(' ');
+      const errors = await new Promise<unknown>((resolvePromise) => {
+        client.subscribe(
+          { query: `subscription { ${aliases} }` },
+          { next: (r) => resolvePromise(r.errors), error: resolvePromise, complete: () => {} },
+        );
+      });
+      expect(JSON.stringify(errors)).toMatch(/Aliases limit of 10 exceeded, found 11/);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
