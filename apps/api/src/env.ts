@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { HeadroomError } from '@headroom/errors';
 import { z } from 'zod';
 
@@ -46,10 +47,19 @@ const ZApiEnv = z.object({
       .refine((n) => n > 0, 'must be a number of seconds greater than 0, e.g. 20')
       .default(20),
   ),
+  /** As the workers': the artifact store is HEADROOM_ARTIFACTS_DIR, else `<HEADROOM_DATA_DIR>/artifacts`. */
+  HEADROOM_DATA_DIR: z.preprocess(blankAsUnset, z.string().default('./.headroom')),
+  /** The store `/artifacts/…` may read from (a shared path on a cluster); nothing outside it is served. */
+  HEADROOM_ARTIFACTS_DIR: z.preprocess(blankAsUnset, z.string().optional()),
   /** The page's build folder; unset: the @headroom/web package's dist. */
   HEADROOM_WEB_DIR: z.preprocess(blankAsUnset, z.string().optional()),
 });
 export type ApiEnv = z.infer<typeof ZApiEnv>;
+
+/** The artifact store, resolved as the train workers resolve it (apps/worker main.ts). */
+export function artifactsDirOf(env: ApiEnv): string {
+  return resolve(env.HEADROOM_ARTIFACTS_DIR ?? `${env.HEADROOM_DATA_DIR}/artifacts`);
+}
 
 /** Parses the API's environment once at boot; a bad value throws a CONFIG error naming the variable. */
 export function parseApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,8 @@ let handle: DbHandle;
 let api: ApiProcess;
 let bare: ApiProcess;
 let webDir: string;
+/** The artifact store the API may serve from (HEADROOM_ARTIFACTS_DIR). */
+let artifactsDir: string;
 
 const VALIDATE = /* GraphQL */ `
   query ($input: CreateSweepInput!) {
@@ -46,12 +48,18 @@ beforeAll(async () => {
   database = await createTestDatabase();
   handle = await openDatabase({ url: database.url });
   webDir = mkdtempSync(join(tmpdir(), 'headroom-web-'));
+  artifactsDir = mkdtempSync(join(tmpdir(), 'headroom-artifacts-'));
   mkdirSync(join(webDir, 'assets'));
   writeFileSync(join(webDir, 'index.html'), '<!doctype html><div id="root"></div>');
   writeFileSync(join(webDir, 'assets', 'app-1234.js'), 'console.log(1)');
   const temporal = `127.0.0.1:${await freePort()}`;
   [api, bare] = await Promise.all([
-    startApi({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal, HEADROOM_WEB_DIR: webDir }),
+    startApi({
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: temporal,
+      HEADROOM_WEB_DIR: webDir,
+      HEADROOM_ARTIFACTS_DIR: artifactsDir,
+    }),
     startApi({
       DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: temporal,
@@ -65,6 +73,7 @@ afterAll(async () => {
   await handle?.close();
   await database?.drop();
   if (webDir) rmSync(webDir, { recursive: true, force: true });
+  if (artifactsDir) rmSync(artifactsDir, { recursive: true, force: true });
 });
 
 describe('validateSweep', () => {
@@ -151,7 +160,12 @@ describe('sweep fields for the page', () => {
         trialId: ids[i]!,
         metrics: { mpjpe: value, p_mpjpe: value / 2 },
         epochsCompleted: 1,
-        artifacts: [{ name: 'gradcam/x.png', path: join(webDir, 'x.png'), bytes: 4 }],
+        artifacts: [
+          { name: 'gradcam/x.png', path: join(artifactsDir, 'x.png'), bytes: 4 },
+          // Recorded, but outside the store: directly, or through a link inside it.
+          { name: 'index.html', path: join(webDir, 'index.html'), bytes: 37 },
+          { name: 'link.html', path: join(artifactsDir, 'link.html'), bytes: 37 },
+        ],
       });
     }
     const res = await api.gql<{
@@ -199,14 +213,22 @@ describe('the page at /', () => {
     expect(gql.data?.tasks).toHaveLength(3);
   });
 
-  it("serves a trial's listed artifacts by name, nothing else", async () => {
-    writeFileSync(join(webDir, 'x.png'), 'PNG!');
+  it("serves a trial's listed artifacts by name from the artifact store, nothing else", async () => {
+    writeFileSync(join(artifactsDir, 'x.png'), 'PNG!');
+    symlinkSync(join(webDir, 'index.html'), join(artifactsDir, 'link.html'));
     const origin = new URL(api.url).origin;
     const png = await fetch(`${origin}/artifacts/pagefields01-0/gradcam/x.png`);
     expect(png.status).toBe(200);
     expect(png.headers.get('content-type')).toBe('image/png');
     expect(await png.text()).toBe('PNG!');
-    for (const path of ['pagefields01-0/gradcam/y.png', 'pagefields01-2/gradcam/x.png', 'nope']) {
+    for (const path of [
+      'pagefields01-0/gradcam/y.png',
+      'pagefields01-2/gradcam/x.png',
+      'nope',
+      'pagefields01-0/index.html',
+      'pagefields01-0/link.html',
+      'pagefields01-0/..%2f..%2fetc%2fpasswd',
+    ]) {
       const res = await fetch(`${origin}/artifacts/${path}`);
       expect(res.status).toBe(404);
     }

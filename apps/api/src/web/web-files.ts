@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 
@@ -71,7 +71,9 @@ export const ARTIFACTS_PATH = '/artifacts';
 
 /**
  * `/artifacts/<trial id>/<name>`: a file the trial listed in its `artifacts` (name as listed),
- * read from the path recorded with it; anything not listed is a 404, so no other file is reachable.
+ * read from the path recorded with it, and only when that path (links followed) lies inside the
+ * artifact store `root`: anything else is a 404, so no other file is reachable, even through a
+ * path or a link a worker recorded.
  */
 export async function serveArtifact(
   findTrial: (
@@ -79,6 +81,7 @@ export async function serveArtifact(
   ) => Promise<{ artifacts: Array<{ name: string; path: string }> } | undefined>,
   pathname: string,
   res: ServerResponse,
+  root: string,
 ): Promise<void> {
   const rest = pathname.slice(ARTIFACTS_PATH.length + 1);
   const slash = rest.indexOf('/');
@@ -86,7 +89,7 @@ export async function serveArtifact(
   const name = decodeURIComponentSafe(rest.slice(slash + 1));
   const trial = slash > 0 && trialId && name ? await findTrial(trialId) : undefined;
   const artifact = trial?.artifacts.find((a) => a.name === name);
-  if (!artifact || !existsSync(artifact.path)) {
+  if (!artifact || !insideStore(artifact.path, root)) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(`no artifact ${name ?? ''} of trial ${trialId ?? ''}\n`);
     return;
@@ -96,6 +99,16 @@ export async function serveArtifact(
     'cache-control': 'no-cache',
   });
   createReadStream(artifact.path).pipe(res);
+}
+
+/** Whether `path` exists and, with every link resolved, is a file under `root`. */
+function insideStore(path: string, root: string): boolean {
+  try {
+    const real = realpathSync(path);
+    return real.startsWith(realpathSync(root) + sep) && statSync(real).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function decodeURIComponentSafe(path: string): string | null {

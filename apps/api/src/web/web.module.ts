@@ -9,14 +9,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Database, getTrial } from '@headroom/db';
 import { GRAPHQL_PATH } from '../app.module';
 import { API_ENV, DATABASE } from '../common/tokens';
-import type { ApiEnv } from '../env';
+import { type ApiEnv, artifactsDirOf } from '../env';
 import { ARTIFACTS_PATH, createWebHandler, findWebDist, serveArtifact } from './web-files';
 
 /**
  * The web page (apps/web's Vite build) at `/`, same origin as `/graphql`: every GET or HEAD
  * that is not `/graphql` gets a file of the build or index.html. POST /graphql and the
  * graphql-ws upgrade never reach it. `/artifacts/<trial id>/<name>` serves a file a trial
- * recorded (its Grad-CAM PNGs), by the path stored with the trial, nothing else.
+ * recorded (its Grad-CAM PNGs), by the path stored with the trial, inside the artifact store only.
  */
 @Module({})
 export class WebModule implements NestModule {
@@ -34,9 +34,11 @@ export class WebModule implements NestModule {
       const isGraphql = path === GRAPHQL_PATH || path.startsWith(`${GRAPHQL_PATH}/`);
       if (isGraphql || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
       if (path.startsWith(`${ARTIFACTS_PATH}/`)) {
-        serveArtifact((id) => getTrial(this.db, id), path, res).catch(() => {
-          if (!res.headersSent) res.writeHead(500).end();
-        });
+        serveArtifact((id) => getTrial(this.db, id), path, res, artifactsDirOf(this.env)).catch(
+          () => {
+            if (!res.headersSent) res.writeHead(500).end();
+          },
+        );
         return;
       }
       serve(req, res, url);
