@@ -37,6 +37,12 @@ const ZApiEnv = z.object({
       .default('127.0.0.1:7233'),
   ),
   TEMPORAL_NAMESPACE: z.preprocess(blankAsUnset, z.string().default('default')),
+  /** mTLS and API-key options of a secured cluster: files read by @headroom/stack's temporalConnection. */
+  TEMPORAL_TLS_CERT: z.preprocess(blankAsUnset, z.string().optional()),
+  TEMPORAL_TLS_KEY: z.preprocess(blankAsUnset, z.string().optional()),
+  TEMPORAL_TLS_CA: z.preprocess(blankAsUnset, z.string().optional()),
+  TEMPORAL_TLS_SERVER_NAME: z.preprocess(blankAsUnset, z.string().optional()),
+  TEMPORAL_API_KEY: z.preprocess(blankAsUnset, z.string().optional()),
   /** How long createSweep waits for a control worker to register the sweep before it answers CONFIG. */
   HEADROOM_REGISTRATION_TIMEOUT_SECONDS: z.preprocess(
     blankAsUnset,

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { openDatabase } from '@headroom/db';
 import { HeadroomError, isHeadroomError } from '@headroom/errors';
+import { temporalConnection } from '@headroom/stack';
 import { AppModule, GRAPHQL_PATH } from './app.module';
 import { requestIdMiddleware } from './common/request-id';
 import { StderrLogger } from './common/stderr-logger';
@@ -14,6 +15,8 @@ const MAX_BODY = '1mb';
 
 async function main(): Promise<void> {
   const env = parseApiEnv();
+  // Certificates are read now: a wrong path stops the API at start, naming the variable.
+  temporalConnection(env);
   if (!env.DATABASE_URL) {
     // Not an error (the read API works), but nothing written by a control worker would ever show up here.
     console.error(

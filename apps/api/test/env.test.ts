@@ -35,4 +35,21 @@ describe('environment', () => {
       /HEADROOM_REGISTRATION_TIMEOUT_SECONDS: must be a number of seconds greater than 0/,
     );
   });
+
+  it('refuses half an mTLS pair and an unreadable certificate, naming the variables', async () => {
+    const half = await runApiToExit({ TEMPORAL_TLS_CERT: '/etc/hostname' });
+    expect(half.code).not.toBe(0);
+    expect(half.stderr).toContain(
+      'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (mTLS needs the certificate and its key); TEMPORAL_TLS_CERT is set alone',
+    );
+    const missing = await runApiToExit({
+      TEMPORAL_TLS_CERT: '/nonexistent/client.pem',
+      TEMPORAL_TLS_KEY: '/nonexistent/client.key',
+    });
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain(
+      'TEMPORAL_TLS_CERT=/nonexistent/client.pem cannot be read (ENOENT)',
+    );
+    expect(missing.stdout).not.toContain('listening');
+  });
 });

@@ -4,6 +4,12 @@ import { z } from 'zod';
 const ZWorkerEnv = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** mTLS and API-key options of a secured cluster: files read by @headroom/stack's temporalConnection. */
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_TLS_CA: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  TEMPORAL_API_KEY: z.string().optional(),
   /** Only the control worker uses it; train workers never touch the database. */
   DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   HEADROOM_DATA_DIR: z.string().min(1).default('./.headroom'),

@@ -10,6 +10,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { openDatabase } from '@headroom/db';
 import { selectBackend } from '@headroom/models';
 import { POOL_PATTERN } from '@headroom/sweep';
+import { describeTemporalConnection, temporalConnection } from '@headroom/stack';
 import { CONTROL_TASK_QUEUE, trainTaskQueue } from '@headroom/sweep/temporal';
 import { announceWorker } from './presence';
 import { createControlActivities } from './activities/control.activities';
@@ -33,13 +34,12 @@ async function main(): Promise<void> {
   const env = parseWorkerEnv();
   // The SDK's default logger is chatty; keep warnings and errors.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS }).catch(
-    (err: unknown) => {
-      throw new Error(
-        `cannot reach Temporal at TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS} (${String(err)}); start it with \`pnpm headroom up\` or point TEMPORAL_ADDRESS at your cluster`,
-      );
-    },
-  );
+  const temporal = temporalConnection(env);
+  const connection = await NativeConnection.connect(temporal).catch((err: unknown) => {
+    throw new Error(
+      `cannot reach Temporal at TEMPORAL_ADDRESS=${describeTemporalConnection(temporal)} (${String(err)}); start it with \`pnpm headroom up\` or point TEMPORAL_ADDRESS at your cluster`,
+    );
+  });
 
   let worker: Worker;
   let close = async () => {};

@@ -9,6 +9,7 @@ import {
   type WorkerSeen,
   type WorkerWorkflow,
 } from '@headroom/sweep/temporal';
+import { temporalConnection } from '@headroom/stack';
 import type { WorkerEnv } from './env';
 
 /** How often a train worker says it is alive; the workers table shows the last time. */
@@ -23,7 +24,7 @@ export async function announceWorker(
   env: WorkerEnv,
   info: WorkerInfo,
 ): Promise<{ stop(): Promise<void> }> {
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnection(env));
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const workflowId = workerWorkflowId(info.id);
   const say = async (signal: typeof workerSeenSignal) => {

@@ -142,6 +142,15 @@ describe('openDatabase configuration', () => {
     expect((err as Error).message).toContain('headroom_db_test_does_not_exist');
   });
 
+  it("honours the URL's sslmode: TLS required of a server without it is refused, as CONFIG", async () => {
+    // This machine's PostgreSQL does not offer TLS; a client that drops sslmode would connect.
+    const url = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test');
+    url.searchParams.set('sslmode', 'require');
+    const err = await openError(openDatabase({ url: url.toString() }));
+    expect(isHeadroomError(err) && err.code).toBe('CONFIG');
+    expect((err as Error).message).toMatch(/does not support SSL/);
+  });
+
   it('treats an empty DATABASE_URL as unset and opens in-memory PGlite', async () => {
     vi.stubEnv('DATABASE_URL', '');
     const handle = await openDatabase();

@@ -9,3 +9,10 @@ export {
   type TemporalHandle,
 } from './temporal-dev-server';
 export { waitFor } from './wait-for';
+export {
+  DEFAULT_TEMPORAL_ADDRESS,
+  describeTemporalConnection,
+  temporalConnection,
+  type TemporalConnection,
+  type TemporalConnectionEnv,
+} from './temporal-connection';

@@ -9,6 +9,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { HeadroomError } from '@headroom/errors';
+import { temporalConnection } from '@headroom/stack';
 import type { SweepSpec } from '@headroom/sweep';
 import {
   cancelSweepUpdate,
@@ -164,7 +165,7 @@ export class TemporalService implements OnApplicationShutdown {
 
   private async connect(): Promise<Client> {
     const connection = Connection.lazy({
-      address: this.env.TEMPORAL_ADDRESS,
+      ...temporalConnection(this.env),
       connectTimeout: CONNECT_TIMEOUT_MS,
     });
     try {
