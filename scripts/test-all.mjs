@@ -23,8 +23,11 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
+// Every folder under packages/ and apps/, and infra/ (a workspace package of its own: the
+// deployment files' checks), that has a vitest config.
 const dirs = ['packages', 'apps']
   .flatMap((top) => readdirSync(join(root, top)).map((d) => join(top, d)))
+  .concat(['infra'])
   .filter((d) => existsSync(join(root, d, 'vitest.config.ts')))
   .filter((d) => only.length === 0 || only.includes(d));
 
