@@ -33,6 +33,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { graphql } from './graphql.mjs';
+import { pythonForOptuna } from './optuna-python.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The worker has every package the fill needs (db, sweep, models); pg and stack come from their users.
@@ -451,45 +452,13 @@ function writeTrialsFile(dir) {
 
 // ---------------------------------------------------------------- Optuna child
 
-function pythonForOptuna() {
-  if (process.env.HEADROOM_BENCH_OPTUNA_PYTHON) return process.env.HEADROOM_BENCH_OPTUNA_PYTHON;
-  const venv = join(root, 'bench', '.venv');
-  const python = join(venv, 'bin', 'python');
-  const ok = () => {
-    try {
-      execFileSync(python, ['-c', 'import optuna, pandas, psycopg2, sqlalchemy'], {
-        stdio: 'ignore',
-      });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!existsSync(python) || !ok()) {
-    console.log('  creating bench/.venv with optuna 5.0.0, psycopg2-binary, pandas, sqlalchemy');
-    if (!existsSync(python)) execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
-    execFileSync(
-      python,
-      [
-        '-m',
-        'pip',
-        'install',
-        '--quiet',
-        'optuna==5.0.0',
-        'psycopg2-binary',
-        'pandas',
-        'sqlalchemy',
-      ],
-      { stdio: 'inherit' },
-    );
-  }
-  return python;
-}
-
 /** A child answering one JSON line per JSON line; its stderr (fill progress) goes to ours. */
 function optunaChild() {
   const child = spawn(
-    pythonForOptuna(),
+    pythonForOptuna({
+      imports: ['pandas', 'psycopg2', 'sqlalchemy'],
+      packages: ['psycopg2-binary', 'pandas', 'sqlalchemy'],
+    }),
     [
       join(root, 'bench', 'optuna', 'leaderboard_optuna.py'),
       urlOf(OPTUNA_DB).replace(/^postgres:/, 'postgresql+psycopg2:'),
