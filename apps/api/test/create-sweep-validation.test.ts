@@ -88,6 +88,30 @@ describe('createSweep validation', () => {
     expect(syntax.violations[0]!.path).toMatch(/^input\.yaml:1:\d+$/);
   });
 
+  it('refuses valid W&B specs the control plane cannot run yet, saying what it runs today', async () => {
+    const program = await createSweepErrors({
+      yaml: 'program: train.py\nmethod: bayes\nmetric: {name: loss}\nparameters:\n  lr: {min: 0.001, max: 0.1}\n',
+    });
+    expect(program.error.extensions?.code).toBe('INVALID_SPEC');
+    expect(program.violations.map((v) => v.path)).toEqual([
+      'input.yaml.program',
+      'input.yaml.method',
+    ]);
+    for (const v of program.violations) {
+      expect(v.message).toContain(
+        'Headroom runs built-in task sweeps (task:) with method grid or random and a trial count today',
+      );
+    }
+    // validSpec has no run_cap: random without one runs until stopped.
+    const random = await createSweepErrors({ spec: validSpec({ method: 'random' }) });
+    expect(random.violations).toEqual([
+      {
+        path: 'input.spec.run_cap',
+        message: expect.stringMatching(/^random without run_cap runs until stopped/),
+      },
+    ]);
+  });
+
   it.each([
     ['neither', {}],
     ['both', { spec: validSpec(), yaml: 'name: x' }],

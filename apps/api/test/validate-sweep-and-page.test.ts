@@ -11,7 +11,7 @@ import {
   recordEpochMetrics,
   sweepRegistration,
 } from '@headroom/db';
-import { parseSweepSpec } from '@headroom/sweep';
+import { parseSweepSpec, requireTaskSweep } from '@headroom/sweep';
 import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-support';
 import { type ApiProcess, startApi } from './helpers/api-process';
 import { validSpec } from './helpers/specs';
@@ -125,6 +125,21 @@ describe('validateSweep', () => {
     expect(syntax.data?.validateSweep.violations[0]?.path).toMatch(/^input\.yaml:1:\d+$/);
   });
 
+  it("answers a W&B program sweep with createSweep's refusal, after W&B's own checks", async () => {
+    const yaml =
+      'program: train.py\nmethod: random\nrun_cap: 4\nparameters:\n  lr: {min: 1.0, max: 3.0}\n';
+    const res = await api.gql<{
+      validateSweep: {
+        valid: boolean;
+        trialCount: number | null;
+        violations: Array<{ path: string }>;
+      };
+    }>(VALIDATE, { input: { yaml } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.validateSweep.valid).toBe(false);
+    expect(res.data?.validateSweep.violations.map((v) => v.path)).toEqual(['input.yaml.program']);
+  });
+
   it('names input when neither spec nor yaml is given', async () => {
     const res = await api.gql<{ validateSweep: { violations: Array<{ path: string }> } }>(
       VALIDATE,
@@ -136,7 +151,9 @@ describe('validateSweep', () => {
 
 describe('sweep fields for the page', () => {
   it('counts finished trials, reports the best value by the goal and reads trials by id', async () => {
-    const spec = parseSweepSpec(validSpec({ name: 'page-fields' }, { seed: { values: [1, 2] } }));
+    const spec = requireTaskSweep(
+      parseSweepSpec(validSpec({ name: 'page-fields' }, { seed: { values: [1, 2] } })),
+    );
     const reg = sweepRegistration('pagefields01', spec);
     await insertSweep(handle.db, reg);
     const ids = reg.trials.map((t) => `pagefields01-${t.index}`);

@@ -21,6 +21,7 @@ export const USAGE = `usage: headroom <command>
   worker --control                          a control worker (needs DATABASE_URL)
   workers [--pool NAME] [--json]            train workers that registered, with their last-seen time
 
+  sweep validate FILE [--json] [--sample K] check a sweep file (W&B's format) and show K of its trials; exit 2 if invalid
   sweep create FILE [--wait] [--json]       launch a sweep from a YAML/JSON file; --wait follows it live
   sweep show ID [--watch] [--json]          trials, attempts, resumed epochs, metrics, leaderboard; --watch follows it live
   sweep pause|resume|cancel ID [--json]
@@ -123,6 +124,18 @@ export function buildProgram(exit: (code: number) => void): Command {
     );
 
   const sweep = program.command('sweep').description('launch, show and steer sweeps');
+  sweep
+    .command('validate')
+    .description(
+      "parse, check and expand a sweep file (W&B's format) without launching it or reaching the API",
+    )
+    .argument('<FILE>', 'the sweep file')
+    .option('--sample <K>', 'trials to show (default 3)')
+    .addOption(jsonOption())
+    .action(async (file: string, opts: { json?: boolean; sample?: string }) => {
+      const { validateSweepCommand } = await import('./commands/validate.js');
+      exit(validateSweepCommand(file, opts));
+    });
   sweep
     .command('create')
     .description('launch a sweep from a YAML/JSON file')

@@ -1,5 +1,6 @@
 /**
- * Early termination for W&B-style `early_terminate: { type: hyperband, min_iter, eta }`, run as
+ * Early termination for W&B's `early_terminate: { type: hyperband, min_iter | max_iter + s, eta,
+ * strict }`, run as
  * asynchronous successive halving (ASHA: Li et al., "A System for Massively Parallel
  * Hyperparameter Tuning", MLSys 2020, arXiv:1810.05934).
  *
@@ -19,7 +20,7 @@
  */
 import { HeadroomError, type Violation } from '@headroom/errors';
 import { maxEpochs } from './parameters';
-import type { SweepSpec } from './spec';
+import type { EarlyTerminate, SweepSpec } from './spec';
 import { METRIC_GOALS, resolveMetric, type MetricGoal } from './tasks';
 import { hasKey, isRecord } from './violations';
 
@@ -32,6 +33,16 @@ export interface AshaConfig {
   maxIter: number;
   /** Whether lower (`minimize`) or higher (`maximize`) metric values are better. */
   goal: MetricGoal;
+  /**
+   * W&B's brackets from `max_iter` and `s` (`hyperbandBands`): the rung epochs themselves, used
+   * instead of min_iter · eta^k when given.
+   */
+  bands?: number[];
+  /**
+   * W&B's `strict` (default true): a trial is ranked by its value at the rung; with false, by its
+   * best value so far (W&B's "conservative" condition, which stops fewer trials).
+   */
+  strict?: boolean;
 }
 
 export interface AshaRung {
@@ -48,6 +59,8 @@ export interface AshaState {
   rungs: AshaRung[];
   /** Trials pruned so far, with the index of the rung they were pruned at. */
   pruned: Record<string, number>;
+  /** With `strict: false`: each trial's best finite value so far. */
+  best?: Record<string, number>;
 }
 
 export interface AshaReport {
@@ -114,6 +127,9 @@ function checkConfig(config: AshaConfig): void {
  */
 export function ashaRungs(config: AshaConfig): number[] {
   checkConfig(config);
+  if (config.bands !== undefined) {
+    return [...new Set(config.bands)].filter((b) => b <= config.maxIter).sort((a, b) => a - b);
+  }
   const epochs: number[] = [];
   // Repeated multiplication: exact for integer eta, so 1 · 3 · 3 · 3 is 27, not 27.000…1.
   let exact = config.minIter;
@@ -137,14 +153,39 @@ export function ashaRungs(config: AshaConfig): number[] {
 
 /** A fresh ASHA state for a sweep; validates the config with messages naming the spec keys. */
 export function createAsha(config: AshaConfig): AshaState {
-  const { minIter, eta, maxIter, goal } = config;
+  const { minIter, eta, maxIter, goal, bands, strict } = config;
   const rungs = ashaRungs(config);
   return {
     version: 1,
-    config: { minIter, eta, maxIter, goal },
+    // Only what was given: a min_iter sweep's state stays as it always was.
+    config: {
+      minIter,
+      eta,
+      maxIter,
+      goal,
+      ...(bands !== undefined ? { bands } : {}),
+      ...(strict === false ? { strict } : {}),
+    },
     rungs: rungs.map((epoch) => ({ epoch, values: {} })),
     pruned: {},
+    ...(strict === false ? { best: {} } : {}),
   };
+}
+
+/**
+ * W&B's hyperband brackets from `max_iter` and `s` (hyperband_stopping.py): max_iter / eta^k for
+ * k = 1…s, each truncated to a whole epoch, stopping below 1, ascending — e.g. [3, 9] for
+ * max_iter 27, eta 3, s 2. Empty when max_iter / eta < 1.
+ */
+export function hyperbandBands(et: Pick<EarlyTerminate, 'max_iter' | 's' | 'eta'>): number[] {
+  const bands: number[] = [];
+  let band = et.max_iter ?? 0;
+  for (let i = 0; i < (et.s ?? 0); i++) {
+    band /= et.eta;
+    if (band < 1) break;
+    bands.push(Math.trunc(band));
+  }
+  return [...new Set(bands)].sort((a, b) => a - b);
 }
 
 /**
@@ -155,12 +196,21 @@ export function createAsha(config: AshaConfig): AshaState {
 export function resolveAshaConfig(spec: SweepSpec): AshaConfig | undefined {
   const et = spec.early_terminate;
   if (et === undefined) return undefined;
-  return {
-    minIter: et.min_iter,
+  // W&B reads max_iter and s first when both forms are given.
+  const bands = et.max_iter !== undefined && et.s !== undefined ? hyperbandBands(et) : undefined;
+  const config: AshaConfig = {
+    minIter: bands?.[0] ?? et.min_iter ?? 1,
     eta: et.eta,
-    maxIter: maxEpochs(spec.parameters),
-    goal: resolveMetric(spec).goal,
+    // A program's epochs are its own business: only max_iter bounds them.
+    maxIter:
+      'task' in spec
+        ? maxEpochs(spec.parameters)
+        : Math.max(et.max_iter ?? Number.MAX_SAFE_INTEGER, bands?.at(-1) ?? 1),
+    goal: 'task' in spec ? resolveMetric(spec).goal : (spec.metric?.goal ?? 'minimize'),
   };
+  if (bands !== undefined) config.bands = bands;
+  if (et.strict === false) config.strict = false;
+  return config;
 }
 
 /** Trial ids are data: `__proto__` must become a key like any other, not a prototype. */
@@ -229,6 +279,19 @@ export function ashaReport(state: AshaState, report: AshaReport): AshaDecision {
   checkReport(state, report);
   const { trialId, epoch, value } = report;
   if (hasKey(state.pruned, trialId)) return { decision: 'prune', rung: state.pruned[trialId] };
+  // strict: false ranks the trial's best value so far (W&B's min(history)), not the rung's.
+  let ranked = value;
+  if (state.config.strict === false) {
+    const best = state.best ?? (state.best = {});
+    const previous = hasKey(best, trialId) ? best[trialId] : undefined;
+    if (Number.isFinite(value)) {
+      const better =
+        previous === undefined ||
+        (state.config.goal === 'minimize' ? value < previous : value > previous);
+      if (better) setOwn(best, trialId, value);
+    }
+    ranked = hasKey(best, trialId) ? best[trialId]! : value;
+  }
 
   let reached: number | undefined;
   for (let k = 0; k < state.rungs.length; k++) {
@@ -240,7 +303,7 @@ export function ashaReport(state: AshaState, report: AshaReport): AshaDecision {
     setOwn(rung.values, trialId, finite ? value : null);
     if (rung.epoch >= state.config.maxIter) continue;
     // A diverged trial is worst; it still counts in n, as a trial that reached the rung and lost.
-    if (!finite || !isPromotable(value, rung, state.config)) {
+    if (!Number.isFinite(ranked) || !isPromotable(ranked, rung, state.config)) {
       setOwn(state.pruned, trialId, k);
       return { decision: 'prune', rung: k };
     }

@@ -103,7 +103,9 @@ describe('expandGrid', () => {
     };
     const v = violationsOf(() => countGridTrials(sampled));
     expect(v.map((x) => x.path)).toEqual(['method', 'parameters.lr']);
-    expect(v[1]!.message).toBe('grid needs value or values; use method: random');
+    expect(v[1]!.message).toBe(
+      'grid needs value, values, int_uniform or q_uniform; uniform draws from a continuum, or use method: random or bayes',
+    );
   });
 });
 

@@ -1,28 +1,47 @@
 import { HeadroomError, type Violation } from '@headroom/errors';
 import {
-  PARAMETER_NAMES,
-  finiteValues,
+  gridSize,
+  gridValueAt,
+  gridViolation,
+  parameterLeaves,
+  readParameters,
+  type LeafParameter,
+  type ParameterSpec,
+  type ProgramTrialParams,
+  type SpecValue,
+} from './parameter-spec';
+import {
   validateParameters,
   withDefaults,
   type ParameterName,
-  type ParameterValue,
   type TrialParams,
 } from './parameters';
-import type { SweepSpec } from './spec';
-import { throwIfViolations } from './violations';
+import { isTaskSweep, type ProgramSweepSpec, type SweepSpec, type TaskSweepSpec } from './spec';
+import { joinPath, throwIfViolations } from './violations';
 
 interface GridAxis {
-  name: ParameterName;
-  values: readonly ParameterValue[];
+  path: string[];
+  spec: LeafParameter;
+  size: number;
 }
 
-// Plain code-unit order, not localeCompare: the same on every machine and on replay.
-const SORTED_NAMES = [...PARAMETER_NAMES].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+/**
+ * A spec's parameters as its kind reads them (a task's closed list, or W&B's for a program), so
+ * a spec built in code (not parsed) cannot slip an invalid value into trials.
+ */
+export function readSpecParameters(
+  spec: SweepSpec,
+  violations: Violation[],
+): Record<string, ParameterSpec> | undefined {
+  return isTaskSweep(spec)
+    ? validateParameters(spec.parameters, violations)
+    : readParameters(spec.parameters, 'parameters', violations, { allowNested: true });
+}
 
 /**
- * One axis per parameter the spec gives, names sorted (a parameter left out takes its
- * default, as an axis of one value would). Re-validates the parameters, so a spec built in
- * code (not parsed) cannot slip an invalid combination into a grid.
+ * One axis per leaf, names sorted at each level (W&B's order); a task parameter left out takes its
+ * default, as an axis of one value would. Every leaf must be walkable (W&B's grid search:
+ * constant, categorical, int_uniform, q_uniform).
  */
 function readGridAxes(spec: SweepSpec): GridAxis[] {
   const violations: Violation[] = [];
@@ -32,30 +51,59 @@ function readGridAxes(spec: SweepSpec): GridAxis[] {
       message: `a grid needs method: grid; ${String(spec.method)} sweeps sample their trials`,
     });
   }
-  const parameters = validateParameters(spec.parameters, 'grid', violations) ?? {};
+  const parameters = readSpecParameters(spec, violations) ?? {};
+  const axes: GridAxis[] = [];
+  for (const leaf of parameterLeaves(parameters)) {
+    const size = gridSize(leaf.spec);
+    if (size === undefined) {
+      violations.push(
+        gridViolation(leaf.spec, joinPath('parameters', leaf.path.join('.parameters.'))),
+      );
+    } else {
+      axes.push({ ...leaf, size });
+    }
+  }
   throwIfViolations('sweep spec', violations);
-  return SORTED_NAMES.flatMap((name) => {
-    const given = parameters[name];
-    const values = given === undefined ? undefined : finiteValues(given);
-    return values === undefined ? [] : [{ name, values }];
-  });
+  return axes;
 }
 
 function countAxes(axes: readonly GridAxis[]): number {
-  return axes.reduce((n, axis) => n * axis.values.length, 1);
+  return axes.reduce((n, axis) => n * axis.size, 1);
+}
+
+/** Sets `value` at `path` in a nested record, making the mappings on the way. */
+export function setNested(
+  target: ProgramTrialParams,
+  path: readonly string[],
+  value: SpecValue,
+): void {
+  let at = target;
+  for (const key of path.slice(0, -1)) {
+    const next = at[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) at[key] = {};
+    at = at[key] as ProgramTrialParams;
+  }
+  at[path[path.length - 1]!] = value;
 }
 
 /** Mixed-radix decoding: the last axis (in name order) changes fastest, like nested loops. */
-function trialAt(axes: readonly GridAxis[], index: number): TrialParams {
-  const params: Partial<Record<ParameterName, ParameterValue>> = {};
+function pointAt(axes: readonly GridAxis[], index: number): ProgramTrialParams {
+  const values: SpecValue[] = [];
   let rest = index;
   for (let k = axes.length - 1; k >= 0; k--) {
     const axis = axes[k]!;
-    const n = axis.values.length;
-    params[axis.name] = axis.values[rest % n]!;
-    rest = Math.floor(rest / n);
+    values[k] = gridValueAt(axis.spec, rest % axis.size);
+    rest = Math.floor(rest / axis.size);
   }
-  return withDefaults(params);
+  const params: ProgramTrialParams = {};
+  axes.forEach((axis, k) => setNested(params, axis.path, values[k]!));
+  return params;
+}
+
+function trialOf(spec: SweepSpec, point: ProgramTrialParams): TrialParams | ProgramTrialParams {
+  return isTaskSweep(spec)
+    ? withDefaults(point as Partial<Record<ParameterName, TrialParams[ParameterName]>>)
+    : point;
 }
 
 /** How many trials a grid sweep has, without listing them (grids can be 10⁵ trials). */
@@ -67,7 +115,10 @@ export function countGridTrials(spec: SweepSpec): number {
  * The `index`-th trial of a grid, in `expandGrid`'s order, so a workflow can walk a
  * huge grid one trial at a time.
  */
-export function gridTrialAt(spec: SweepSpec, index: number): TrialParams {
+export function gridTrialAt(spec: TaskSweepSpec, index: number): TrialParams;
+export function gridTrialAt(spec: ProgramSweepSpec, index: number): ProgramTrialParams;
+export function gridTrialAt(spec: SweepSpec, index: number): TrialParams | ProgramTrialParams;
+export function gridTrialAt(spec: SweepSpec, index: number): TrialParams | ProgramTrialParams {
   const axes = readGridAxes(spec);
   const count = countAxes(axes);
   if (!Number.isSafeInteger(index) || index < 0 || index >= count) {
@@ -78,18 +129,22 @@ export function gridTrialAt(spec: SweepSpec, index: number): TrialParams {
       },
     ]);
   }
-  return trialAt(axes, index);
+  return trialOf(spec, pointAt(axes, index));
 }
 
 /**
  * Every trial of a grid sweep: the cartesian product over parameter names in sorted order
- * (the last name changes fastest), each parameter's values in the order given, defaults
- * for parameters left out.
+ * (nested names sorted within their parent; the last changes fastest), each parameter's values
+ * in the order given (int_uniform every integer of [min, max], q_uniform numpy's
+ * `arange(min, max, q)`), defaults for task parameters left out — W&B's grid search.
  */
-export function expandGrid(spec: SweepSpec): TrialParams[] {
+export function expandGrid(spec: TaskSweepSpec): TrialParams[];
+export function expandGrid(spec: ProgramSweepSpec): ProgramTrialParams[];
+export function expandGrid(spec: SweepSpec): Array<TrialParams | ProgramTrialParams>;
+export function expandGrid(spec: SweepSpec): Array<TrialParams | ProgramTrialParams> {
   const axes = readGridAxes(spec);
   const count = countAxes(axes);
-  const trials: TrialParams[] = [];
-  for (let i = 0; i < count; i++) trials.push(trialAt(axes, i));
+  const trials: Array<TrialParams | ProgramTrialParams> = [];
+  for (let i = 0; i < count; i++) trials.push(trialOf(spec, pointAt(axes, i)));
   return trials;
 }

@@ -49,9 +49,14 @@ export {
   POOL_PATTERN,
   IGNORED_WANDB_KEYS,
   parseSweepSpec,
+  isTaskSweep,
+  isProgramSweep,
+  requireTaskSweep,
 } from './spec';
 export type {
   SweepSpec,
+  TaskSweepSpec,
+  ProgramSweepSpec,
   SweepMethod,
   DatasetSpec,
   MetricSpec,
@@ -62,7 +67,6 @@ export {
   PARAMETER_NAMES,
   REQUIRED_PARAMETERS,
   PARAMETER_DEFAULTS,
-  DISTRIBUTIONS,
   OPTIMIZERS,
   LR_SCHEDULES,
   DEFAULT_WEIGHT_DECAY,
@@ -70,28 +74,72 @@ export {
 export type {
   TrialParams,
   ParameterName,
-  ParameterSpec,
   ParameterValue,
-  ValueParameter,
-  ValuesParameter,
-  DistributionParameter,
-  Distribution,
   OptimizerName,
   LrScheduleName,
 } from './parameters';
+export {
+  DISTRIBUTIONS,
+  PARAMETER_NAME_PATTERN,
+  distributionOf,
+  drawLeaf,
+  gridValues,
+  isNested,
+  parameterLeaves,
+} from './parameter-spec';
+export type {
+  ParameterSpec,
+  LeafParameter,
+  NestedParameter,
+  ValueParameter,
+  ValuesParameter,
+  DistributionParameter,
+  RangeParameter,
+  QRangeParameter,
+  NormalParameter,
+  QNormalParameter,
+  BetaParameter,
+  QBetaParameter,
+  Distribution,
+  SpecValue,
+  ProgramTrialParams,
+  ParameterLeaf,
+} from './parameter-spec';
+export { normalPpf, betaPpf, betaCdf, quantize } from './laws';
+export {
+  buildCommand,
+  COMMAND_MACROS,
+  DEFAULT_COMMAND,
+  pythonStr,
+  pythonJsonDumps,
+} from './command';
+export type { BuiltCommand, BuildCommandOptions, CommandMacro } from './command';
 export { checkGeometry, resolveGeometry, autoHeadSizeMessage, isStandardLayer } from './geometry';
 export type { AttentionGeometry, HeadSize, GeometryField } from './geometry';
 export { expandGrid, countGridTrials, gridTrialAt } from './grid';
 export { sampleTrialAt } from './random';
-export { trialAt, countTrials, describeTrial } from './trials';
+export { trialAt, countTrials, requireTrialCount, describeTrial } from './trials';
+export { previewSweep, type SweepPreview } from './preview';
 export {
   metricValue,
   type MetricBreakdown,
   type MetricValues,
   type TrialArtifact,
 } from './results';
-export { createAsha, ashaReport, ashaRungs, resolveAshaConfig } from './asha';
+export { createAsha, ashaReport, ashaRungs, hyperbandBands, resolveAshaConfig } from './asha';
 export type { AshaConfig, AshaState, AshaRung, AshaReport, AshaDecision } from './asha';
+// Bayesian search: TPE as Optuna's TPESampler, a pure function of (space, history, seed, trial).
+export { suggestTpe, TPE_DEFAULTS } from './tpe/sampler';
+export type { TpeObservation, TpeOptions } from './tpe/sampler';
+export { dimensionFromWandb, QUANTILE_EPSILON } from './tpe/search-space';
+export type {
+  TpeSearchSpace,
+  TpeDimension,
+  TpeFloatDimension,
+  TpeIntDimension,
+  TpeCategoricalDimension,
+  TpeTransform,
+} from './tpe/search-space';
 export { REFERENCE_ROWS, referenceRows } from './references';
 export type {
   ReferenceRow,
@@ -105,3 +153,4 @@ export { SWEEP_ID_PATTERN, newSweepId, trialId } from './ids';
 // workflow bundler does) take its builtin-free browser build; `@headroom/sweep/load` is the same
 // function for apps that want yaml out of a bundle altogether.
 export { parseSweepText } from './load';
+export { TOKEN_ROLES, roleAllows, type TokenRole } from './roles';

@@ -56,7 +56,7 @@ describe('parseSweepText', () => {
         epochs: { value: 30 },
         seed: { values: [1, 2, 3] },
       },
-      early_terminate: { type: 'hyperband', min_iter: 3, eta: 3 },
+      early_terminate: { type: 'hyperband', min_iter: 3, eta: 3, strict: true },
       resources: { pool: 'gpu', max_concurrent: 4 },
     });
     expect(countGridTrials(spec)).toBe(18);

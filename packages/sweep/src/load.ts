@@ -18,9 +18,14 @@ function describeYamlError(error: YAMLError): string {
  * Parses a sweep file's text (YAML, or JSON, which YAML reads too) and validates it.
  * Throws `HeadroomError` INVALID_SPEC naming `source` and the line of a syntax error, or
  * listing every violation of the spec.
+ *
+ * Numbers keep the type they are written with, as W&B (PyYAML) reads them: `1` is an integer,
+ * `1.0` a float, so `{ min: 1.0, max: 3.0 }` is uniform and `{ min: 1, max: 3 }` int_uniform.
+ * YAML 1.2 (this parser) reads `1e-3` as the float 0.001; PyYAML (YAML 1.1) reads it as the
+ * string '1e-3' and needs `1.0e-3`. Headroom takes the number, which is what the writer meant.
  */
 export function parseSweepText(text: string, source = 'sweep file'): SweepSpec {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, { intAsBigInt: true });
   if (doc.errors.length > 0) {
     throw HeadroomError.invalid(
       'INVALID_SPEC',
@@ -39,9 +44,9 @@ export function parseSweepText(text: string, source = 'sweep file'): SweepSpec {
       {
         path: source,
         message:
-          'the file is empty; a sweep file is a mapping with name, task, dataset, method and parameters',
+          'the file is empty; a sweep file is a mapping with method, parameters and task (with name and dataset) or program',
       },
     ]);
   }
-  return parseSweepSpec(doc.toJS(), source);
+  return parseSweepSpec(doc.toJS(), source, { integers: 'bigint' });
 }

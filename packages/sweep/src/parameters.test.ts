@@ -159,7 +159,8 @@ describe('optimizer and learning-rate schedule parameters', () => {
     ).toEqual([
       {
         path: 'parameters.warmup_steps.distribution',
-        message: 'warmup_steps takes integers, uniform draws fractions; use int_uniform or values',
+        message:
+          'warmup_steps takes integers, uniform draws fractions; use int_uniform, values, or a q_ distribution with an integer q',
       },
     ]);
   });

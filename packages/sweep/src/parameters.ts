@@ -1,32 +1,25 @@
+/**
+ * The built-in tasks' parameters: their closed list of names, what each accepts, their
+ * defaults, and the checks a task sweep's `parameters` get on top of W&B's reading
+ * (parameter-spec.ts).
+ */
 import type { Violation } from '@headroom/errors';
 import { autoHeadSizeMessage } from './geometry';
+import {
+  distributionOf,
+  drawsIntegers,
+  gridSize,
+  gridViolation,
+  readParameter,
+  supportOf,
+  type LeafParameter,
+  type ParameterSpec,
+  type SpecValue,
+} from './parameter-spec';
 import { hasKey, isRecord, joinPath, listWords, showValue } from './violations';
 
+/** A value of a built-in task's parameter. */
 export type ParameterValue = number | string | boolean;
-
-export const DISTRIBUTIONS = [
-  'uniform',
-  'int_uniform',
-  'log_uniform_values',
-  'categorical',
-] as const;
-export type Distribution = (typeof DISTRIBUTIONS)[number];
-
-export interface ValueParameter {
-  value: ParameterValue;
-}
-export interface ValuesParameter {
-  values: ParameterValue[];
-}
-export interface DistributionParameter {
-  distribution: Distribution;
-  min?: number;
-  max?: number;
-  /** Only for `categorical`. */
-  values?: ParameterValue[];
-}
-/** One entry of a spec's `parameters`, as in a W&B sweep config. */
-export type ParameterSpec = ValueParameter | ValuesParameter | DistributionParameter;
 
 /** Every optimizer a trial can train with, written as in sweep files (PyTorch's names). */
 export const OPTIMIZERS = ['adam', 'adamw'] as const;
@@ -213,44 +206,29 @@ export function isParameterName(name: string): name is ParameterName {
   return (PARAMETER_NAMES as readonly string[]).includes(name);
 }
 
-const PARAMETER_KEYS = ['value', 'values', 'distribution', 'min', 'max'];
-
-/** The values a grid walks for a parameter; `undefined` for a sampled range. */
-export function finiteValues(p: ParameterSpec): readonly ParameterValue[] | undefined {
+/** The values a task parameter lists (`value`, `values`); `undefined` for a drawn number. */
+export function finiteValues(p: LeafParameter): readonly SpecValue[] | undefined {
   if ('value' in p) return [p.value];
-  if ('distribution' in p) return p.distribution === 'categorical' ? p.values : undefined;
-  return p.values;
+  if ('values' in p) return p.values;
+  return undefined;
+}
+
+/** Where a bad end of a drawn range is reported: at min/max when the spec has them. */
+function endPath(p: LeafParameter, path: string, end: 'min' | 'max'): string {
+  return 'min' in p ? joinPath(path, end) : joinPath(path, 'distribution');
 }
 
 /**
- * Validates one parameter against the shape W&B allows and the constraint of its name,
- * pushing every problem; returns the normalised spec only when there was none.
+ * Checks one (W&B-read) parameter against what its name accepts, pushing every problem: each
+ * listed value, and both ends of a drawn distribution (±∞ for the normal families' tails).
  */
-function validateParameter(
+function checkTaskParameter(
   name: ParameterName,
-  raw: unknown,
+  p: LeafParameter,
   path: string,
   violations: Violation[],
-): ParameterSpec | undefined {
+): void {
   const rule = PARAMETER_RULES[name];
-  const before = violations.length;
-  const shapeHint = `write ${name}: { value: x }, { values: [x, y] } or { distribution: …, min, max }`;
-  if (!isRecord(raw)) {
-    violations.push({
-      path,
-      message: `a parameter is a mapping, got ${showValue(raw)}; ${shapeHint}`,
-    });
-    return undefined;
-  }
-  for (const key of Object.keys(raw)) {
-    if (!PARAMETER_KEYS.includes(key)) {
-      violations.push({
-        path: joinPath(path, key),
-        message: `unknown key; a parameter takes ${listWords(PARAMETER_KEYS)} (W&B's q, mu, sigma, probabilities and nested parameters are not supported)`,
-      });
-    }
-  }
-
   const checkValue = (value: unknown, at: string) => {
     if (!rule.accepts(value)) {
       violations.push({
@@ -259,131 +237,63 @@ function validateParameter(
       });
     }
   };
-  const checkValues = (values: unknown, at: string): void => {
-    if (!Array.isArray(values)) {
-      violations.push({ path: at, message: `values must be a list, got ${showValue(values)}` });
-      return;
-    }
-    if (values.length === 0) {
-      violations.push({ path: at, message: 'values is empty; give at least one value' });
-      return;
-    }
-    values.forEach((v, i) => {
-      checkValue(v, joinPath(at, i));
-      // Repeats would run the same trial twice in a grid and skew sampling otherwise.
-      if (values.findIndex((w) => Object.is(w, v)) < i) {
-        violations.push({
-          path: joinPath(at, i),
-          message: `${showValue(v)} is repeated; list each value once`,
-        });
-      }
-    });
-  };
-
-  const hasRange = hasKey(raw, 'min') || hasKey(raw, 'max');
-  const hasDistribution = hasKey(raw, 'distribution') || hasRange;
-  const forms = [hasKey(raw, 'value'), hasKey(raw, 'values') && !hasDistribution, hasDistribution];
-  if (forms.filter(Boolean).length > 1) {
-    violations.push({
-      path,
-      message: `give exactly one of value, values or distribution; ${shapeHint}`,
-    });
-    return undefined;
+  if ('value' in p) return checkValue(p.value, joinPath(path, 'value'));
+  if ('values' in p) {
+    p.values.forEach((v, i) => checkValue(v, joinPath(joinPath(path, 'values'), i)));
+    return;
   }
-
-  if (hasKey(raw, 'value')) {
-    checkValue(raw.value, joinPath(path, 'value'));
-    return violations.length === before ? { value: raw.value as ParameterValue } : undefined;
-  }
-  if (!hasDistribution) {
-    if (!hasKey(raw, 'values')) {
-      violations.push({ path, message: `empty parameter; ${shapeHint}` });
-      return undefined;
-    }
-    checkValues(raw.values, joinPath(path, 'values'));
-    return violations.length === before ? { values: raw.values as ParameterValue[] } : undefined;
-  }
-
-  // W&B infers the distribution from min/max when it is left out: integers → int_uniform.
-  const ends = [raw.min, raw.max].filter((v) => v !== undefined);
-  const distribution: unknown = hasKey(raw, 'distribution')
-    ? raw.distribution
-    : ends.every((v) => Number.isInteger(v))
-      ? 'int_uniform'
-      : 'uniform';
-  if (!(DISTRIBUTIONS as readonly unknown[]).includes(distribution)) {
-    violations.push({
-      path: joinPath(path, 'distribution'),
-      message: `unknown distribution ${showValue(distribution)}; use ${listWords(DISTRIBUTIONS)}`,
-    });
-    return undefined;
-  }
-  const dist = distribution as Distribution;
-
-  if (dist === 'categorical') {
-    if (hasRange) {
-      violations.push({ path, message: 'categorical takes values, not min/max' });
-    }
-    if (!hasKey(raw, 'values')) {
-      violations.push({
-        path: joinPath(path, 'values'),
-        message: 'categorical needs values: [x, y, …]',
-      });
-    } else {
-      checkValues(raw.values, joinPath(path, 'values'));
-    }
-    return violations.length === before
-      ? { distribution: dist, values: raw.values as ParameterValue[] }
-      : undefined;
-  }
-
-  if (hasKey(raw, 'values')) {
-    violations.push({
-      path: joinPath(path, 'values'),
-      message: `${dist} takes min and max, not values`,
-    });
-  }
+  const dist = distributionOf(p);
   if (rule.kind === 'boolean' || rule.kind === 'enum') {
     const listed = `[${(rule.choices ?? []).join(', ')}]`;
     violations.push({
       path: joinPath(path, 'distribution'),
       message: `${name} is ${rule.expect}, it cannot be drawn from ${dist}; use values: ${listed}`,
     });
-    return undefined;
+    return;
   }
-  if (rule.kind === 'int' && dist !== 'int_uniform') {
+  if (rule.kind === 'int' && !drawsIntegers(p)) {
     violations.push({
       path: joinPath(path, 'distribution'),
-      message: `${name} takes integers, ${dist} draws fractions; use int_uniform or values`,
+      message: `${name} takes integers, ${dist} draws fractions; use int_uniform, values, or a q_ distribution with an integer q`,
     });
+    return;
   }
-  const range: Record<'min' | 'max', number | undefined> = { min: undefined, max: undefined };
-  for (const end of ['min', 'max'] as const) {
-    const at = joinPath(path, end);
-    const value = raw[end];
-    if (value === undefined) {
-      violations.push({ path: at, message: `${dist} needs ${end}` });
-    } else if (!isNumber(value) || (dist === 'int_uniform' && !Number.isInteger(value))) {
-      const what = dist === 'int_uniform' ? 'an integer' : 'a number';
-      violations.push({ path: at, message: `${end} must be ${what}; got ${showValue(value)}` });
-    } else if (!rule.accepts(value)) {
-      violations.push({ path: at, message: `${name} must be ${rule.expect}; ${end} is ${value}` });
-    } else {
-      range[end] = value;
+  const support = supportOf(p);
+  if (support === undefined) return;
+  if (!Number.isFinite(support.lo) && !Number.isFinite(support.hi)) {
+    violations.push({
+      path: joinPath(path, 'distribution'),
+      message: `${name} must be ${rule.expect}; ${dist} draws any real number; use a bounded distribution`,
+    });
+    return;
+  }
+  for (const [end, value] of [
+    ['min', support.lo],
+    ['max', support.hi],
+  ] as const) {
+    if (!Number.isFinite(value)) {
+      violations.push({
+        path: endPath(p, path, end),
+        message: `${name} must be ${rule.expect}; ${dist} draws values ${value < 0 ? 'down to −∞' : 'up to ∞'}; use a bounded distribution`,
+      });
+    } else if (
+      !rule.accepts(value === 0 && support.lo === 0 && isOpenAtZero(p) ? Number.MIN_VALUE : value)
+    ) {
+      const written = 'min' in p ? p[end] : undefined;
+      violations.push({
+        path: endPath(p, path, end),
+        message:
+          written === value
+            ? `${name} must be ${rule.expect}; ${end} is ${value}`
+            : `${name} must be ${rule.expect}; ${dist} can draw ${value}`,
+      });
     }
   }
-  if (range.min !== undefined && range.max !== undefined && range.min >= range.max) {
-    violations.push({
-      path: joinPath(path, 'max'),
-      message: `max must be greater than min (${range.min}); for a fixed value use value: ${range.min}`,
-    });
-  }
-  if (dist === 'log_uniform_values' && range.min !== undefined && range.min <= 0) {
-    violations.push({ path: joinPath(path, 'min'), message: 'log_uniform_values needs min > 0' });
-  }
-  return violations.length === before
-    ? { distribution: dist, min: range.min, max: range.max }
-    : undefined;
+}
+
+/** log_normal and beta draw values above 0, never 0 itself (unless quantised to it). */
+function isOpenAtZero(p: LeafParameter): boolean {
+  return 'distribution' in p && (p.distribution === 'log_normal' || p.distribution === 'beta');
 }
 
 /** How many `d_m / heads` combinations are listed one by one before the rest are summed up. */
@@ -391,8 +301,8 @@ const MAX_LISTED_COMBINATIONS = 10;
 
 /**
  * `d_h: auto` means `d_m / heads`; every (d_m, heads) a trial can get must divide.
- * Grids and random value lists are checked combination by combination; a sampled
- * `d_m` or `heads` cannot promise it, so auto is refused next to one.
+ * Listed values and ranges are checked combination by combination; a drawn `d_m` or `heads`
+ * cannot promise it, so auto is refused next to one.
  *
  * Random search relies on this: it rejects up front rather than resampling a combination that
  * does not divide. Resampling would quietly change the distribution the user wrote (conditioned
@@ -400,9 +310,8 @@ const MAX_LISTED_COMBINATIONS = 10;
  * conflict; refusing names it and says how to fix it before anything runs.
  */
 function checkAutoDivides(
-  params: Partial<Record<ParameterName, ParameterSpec>>,
+  params: Partial<Record<ParameterName, LeafParameter>>,
   dhGiven: boolean,
-  method: string | undefined,
   base: string,
   violations: Violation[],
 ): void {
@@ -413,8 +322,8 @@ function checkAutoDivides(
   let autoPath: string | undefined;
   if (dh === undefined) autoPath = dhPath;
   else if ('value' in dh) autoPath = dh.value === 'auto' ? joinPath(dhPath, 'value') : undefined;
-  else {
-    const at = dh.values?.indexOf('auto') ?? -1;
+  else if ('values' in dh) {
+    const at = dh.values.indexOf('auto');
     if (at >= 0) autoPath = joinPath(joinPath(dhPath, 'values'), at);
   }
   if (autoPath === undefined || params.d_m === undefined || params.heads === undefined) return;
@@ -423,13 +332,10 @@ function checkAutoDivides(
   const dms = finiteValues(params.d_m) as number[] | undefined;
   const hs = finiteValues(params.heads) as number[] | undefined;
   if (dms === undefined || hs === undefined) {
-    // In a grid the distribution itself is already reported.
-    if (method !== 'grid') {
-      violations.push({
-        path: autoPath,
-        message: `${lead} needs d_m divisible by heads, which a sampled d_m or heads cannot promise; give d_m and heads as value or values, or give d_h numbers`,
-      });
-    }
+    violations.push({
+      path: autoPath,
+      message: `${lead} needs d_m divisible by heads, which a sampled d_m or heads cannot promise; give d_m and heads as value or values, or give d_h numbers`,
+    });
     return;
   }
   const bad: Array<[number, number]> = [];
@@ -449,25 +355,25 @@ function checkAutoDivides(
 }
 
 /**
- * The most epochs any trial of these (validated) parameters can train for: the largest
- * value, or the top of an `int_uniform` range, or the default when `epochs` is left out.
+ * The most epochs any trial of these (validated) task parameters can train for: the top of
+ * what `epochs` can take, or the default when it is left out.
  */
 export function maxEpochs(parameters: Record<string, ParameterSpec>): number {
   const p = parameters.epochs;
-  if (p === undefined) return PARAMETER_DEFAULTS.epochs;
-  const values = finiteValues(p);
-  if (values !== undefined) return Math.max(...(values as number[]));
-  return (p as DistributionParameter).max ?? PARAMETER_DEFAULTS.epochs;
+  if (p === undefined || 'parameters' in p) return PARAMETER_DEFAULTS.epochs;
+  return supportOf(p)?.hi ?? PARAMETER_DEFAULTS.epochs;
 }
 
 /**
- * Validates a spec's `parameters` (known names, required ones, each constraint, `d_h: auto`
- * combinations, grid-only rules). Returns them normalised when everything is valid.
+ * Validates a task sweep's `parameters`: W&B's reading of each entry (no nesting), then known
+ * names, required ones, each name's constraint at both ends of what it can draw, and the
+ * `d_h: auto` combinations. Returns them normalised when everything is valid. Whether a grid can
+ * walk them is the caller's check (it holds for every sweep).
  */
 export function validateParameters(
   raw: unknown,
-  method: string | undefined,
   violations: Violation[],
+  method?: string,
   base = 'parameters',
 ): Record<string, ParameterSpec> | undefined {
   if (raw === undefined) {
@@ -485,21 +391,23 @@ export function validateParameters(
     return undefined;
   }
   const before = violations.length;
-  const parsed: Partial<Record<ParameterName, ParameterSpec>> = {};
-  for (const [name, spec] of Object.entries(raw)) {
+  const parsed: Partial<Record<ParameterName, LeafParameter>> = {};
+  for (const [name, entry] of Object.entries(raw)) {
     const path = joinPath(base, name);
     if (!isParameterName(name)) {
       violations.push({
         path,
-        message: `unknown parameter; known parameters are ${listWords(PARAMETER_NAMES)}`,
+        message: `unknown parameter; known parameters are ${listWords(PARAMETER_NAMES)} (any name is allowed in a program sweep: program: …)`,
       });
       continue;
     }
-    const p = validateParameter(name, spec, path, violations);
-    if (p !== undefined) parsed[name] = p;
-    if (p !== undefined && method === 'grid' && finiteValues(p) === undefined) {
-      violations.push({ path, message: 'grid needs value or values; use method: random' });
-    }
+    const at = violations.length;
+    const p = readParameter(entry, path, violations, { allowNested: false, name });
+    if (p === undefined || 'parameters' in p) continue;
+    checkTaskParameter(name, p, path, violations);
+    // After the name's own checks, so a word drawn from a range is told to list its values.
+    if (method === 'grid' && gridSize(p) === undefined) violations.push(gridViolation(p, path));
+    if (violations.length === at) parsed[name] = p;
   }
   for (const name of REQUIRED_PARAMETERS) {
     if (!hasKey(raw, name)) {
@@ -509,15 +417,6 @@ export function validateParameters(
       });
     }
   }
-  checkAutoDivides(parsed, hasKey(raw, 'd_h'), method, base, violations);
-  if (method === 'grid' && violations.length === before) {
-    const count = Object.values(parsed).reduce((n, p) => n * (finiteValues(p)?.length ?? 1), 1);
-    if (count > Number.MAX_SAFE_INTEGER) {
-      violations.push({
-        path: base,
-        message: `the grid has ${count} combinations, too many to number; use method: random with run_cap`,
-      });
-    }
-  }
+  checkAutoDivides(parsed, hasKey(raw, 'd_h'), base, violations);
   return violations.length === before ? (parsed as Record<string, ParameterSpec>) : undefined;
 }

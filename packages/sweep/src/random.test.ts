@@ -193,7 +193,7 @@ describe('sampleTrialAt', () => {
     );
   });
 
-  it('refuses an index outside [0, run_cap), a grid spec and a missing run_cap', () => {
+  it('refuses an index outside [0, run_cap) and a grid spec; without run_cap it is unbounded', () => {
     const small = randomSpec(MIXED, { run_cap: 10 });
     expect(countRandomTrials(small)).toBe(10);
     expect(sampleTrialAt(small, 9)).toEqual(trials[9]);
@@ -205,11 +205,10 @@ describe('sampleTrialAt', () => {
     const grid: SweepSpec = { ...small, method: 'grid' };
     expect(violationsOf(() => sampleTrialAt(grid, 0)).map((x) => x.path)).toContain('method');
     const { run_cap: _, ...uncapped } = small;
-    expect(violationsOf(() => sampleTrialAt(uncapped as SweepSpec, 0))).toEqual([
-      {
-        path: 'run_cap',
-        message: 'method: random needs run_cap, a positive integer; got undefined',
-      },
-    ]);
+    expect(countRandomTrials(uncapped as SweepSpec)).toBeNull();
+    // Any index: W&B samples until the sweep is stopped; the trials are the capped sweep's.
+    expect(sampleTrialAt(uncapped as SweepSpec, 9)).toEqual(trials[9]);
+    expect(sampleTrialAt(uncapped as SweepSpec, 1_000_000)).toBeDefined();
+    expect(() => sampleTrialAt(uncapped as SweepSpec, -1)).toThrow(/use an integer ≥ 0/);
   });
 });

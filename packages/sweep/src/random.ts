@@ -1,38 +1,43 @@
 import { HeadroomError, type Violation } from '@headroom/errors';
+import { readSpecParameters, setNested } from './grid';
 import {
-  PARAMETER_NAMES,
-  validateParameters,
-  withDefaults,
-  type ParameterName,
-  type ParameterSpec,
-  type ParameterValue,
-  type TrialParams,
-} from './parameters';
+  drawLeaf,
+  parameterLeaves,
+  type ParameterLeaf,
+  type ProgramTrialParams,
+} from './parameter-spec';
+import { withDefaults, type ParameterName, type TrialParams } from './parameters';
 import { uniformAt } from './prng';
-import { DEFAULT_SAMPLER_SEED, type SweepSpec } from './spec';
+import {
+  DEFAULT_SAMPLER_SEED,
+  isTaskSweep,
+  type ProgramSweepSpec,
+  type SweepSpec,
+  type TaskSweepSpec,
+} from './spec';
 import { throwIfViolations } from './violations';
 
 /**
  * Re-validates what sampling reads, so a spec built in code (not parsed) cannot slip in a
- * combination where `d_h: auto` does not divide, a missing run_cap or a bad seed.
+ * combination where `d_h: auto` does not divide, a bad run_cap or a bad seed.
  */
 function readRandomSpec(spec: SweepSpec): {
-  parameters: Record<string, ParameterSpec>;
+  leaves: ParameterLeaf[];
   seed: number;
-  runCap: number;
+  runCap: number | undefined;
 } {
   const violations: Violation[] = [];
   if (spec.method !== 'random') {
     violations.push({
       path: 'method',
-      message: `sampling needs method: random; ${String(spec.method)} sweeps do not sample (a grid walks its values with gridTrialAt)`,
+      message: `sampling by index needs method: random; ${String(spec.method)} sweeps do not (a grid walks its values with gridTrialAt)`,
     });
   }
   const runCap = spec.run_cap;
-  if (!Number.isSafeInteger(runCap) || (runCap as number) <= 0) {
+  if (runCap !== undefined && (!Number.isSafeInteger(runCap) || runCap <= 0)) {
     violations.push({
       path: 'run_cap',
-      message: `method: random needs run_cap, a positive integer; got ${String(runCap)}`,
+      message: `run_cap must be a positive integer, or left out to sample until stopped; got ${String(runCap)}`,
     });
   }
   const seed = spec.sampler_seed ?? DEFAULT_SAMPLER_SEED;
@@ -42,74 +47,57 @@ function readRandomSpec(spec: SweepSpec): {
       message: `sampler_seed must be an integer ≥ 0; got ${String(seed)}`,
     });
   }
-  const parameters = validateParameters(spec.parameters, 'random', violations) ?? {};
+  const parameters = readSpecParameters(spec, violations) ?? {};
   throwIfViolations('sweep spec', violations);
-  return { parameters, seed, runCap: runCap as number };
+  return { leaves: parameterLeaves(parameters), seed, runCap };
 }
 
 /**
- * One parameter's value for one trial. Each parameter draws its own number, keyed by its
- * name, so adding or removing another parameter leaves its values unchanged.
+ * The key a leaf's random number is drawn under: its name at the top level (so trials of specs
+ * written before nesting existed keep their values), its names joined by `/` when nested (a
+ * character W&B's names cannot hold, so `a.b` at the top never collides with b under a).
  */
-function sampleParameter(p: ParameterSpec, u: () => number): ParameterValue {
-  if ('value' in p) return p.value;
-  if (!('distribution' in p)) return p.values[Math.floor(u() * p.values.length)]!;
-  switch (p.distribution) {
-    case 'categorical': {
-      const values = p.values ?? [];
-      return values[Math.floor(u() * values.length)]!;
-    }
-    case 'int_uniform': {
-      // Both ends included: max − min + 1 integers, each equally likely (u < 1, so ≤ max).
-      const min = p.min!;
-      const max = p.max!;
-      return min + Math.floor(u() * (max - min + 1));
-    }
-    case 'uniform': {
-      const min = p.min!;
-      const max = p.max!;
-      return min + u() * (max - min);
-    }
-    case 'log_uniform_values': {
-      const min = p.min!;
-      const max = p.max!;
-      // V8's Math.log and Math.exp are ports of fdlibm: the same bits on every platform, so a
-      // replay on another worker samples the same value.
-      const x = Math.exp(Math.log(min) + u() * (Math.log(max) - Math.log(min)));
-      // exp(log(max)) can round one ulp past max; the spec promised [min, max].
-      return Math.min(max, Math.max(min, x));
-    }
-  }
+function drawKey(leaf: ParameterLeaf): string {
+  return leaf.path.join('/');
 }
 
-/** How many trials a random sweep runs: its run_cap, once the spec is checked as sampling reads it. */
-export function countRandomTrials(spec: SweepSpec): number {
-  return readRandomSpec(spec).runCap;
+/** How many trials a random sweep runs: its run_cap, or `null` (until stopped) without one. */
+export function countRandomTrials(spec: SweepSpec): number | null {
+  return readRandomSpec(spec).runCap ?? null;
 }
 
 /**
- * The `index`-th trial of a random sweep (0 ≤ index < run_cap): a pure function of the
- * parameters, `sampler_seed` and `index` — not of run_cap, nor of the trials before it — so a
- * workflow computes any trial on its own, and raising run_cap keeps the trials already run.
+ * The `index`-th trial of a random sweep (0 ≤ index < run_cap, any index ≥ 0 without one): a
+ * pure function of the parameters, `sampler_seed` and `index` — not of run_cap, nor of the
+ * trials before it — so a workflow computes any trial on its own, and raising run_cap keeps the
+ * trials already run.
  *
- * `value` is fixed; `values` and `categorical` pick one value uniformly; `uniform` draws from
- * [min, max); `int_uniform` an integer in [min, max], both ends included; `log_uniform_values`
- * exp(uniform(log min, log max)). Parameters the spec leaves out take their defaults.
+ * Each parameter draws one number u in [0, 1), a hash of (sampler_seed, index, its name), and
+ * takes W&B's inverse CDF of its distribution at u (`drawLeaf`): adding or removing a parameter
+ * leaves the others' values unchanged. Task parameters the spec leaves out take their defaults;
+ * a program trial is nested as the spec's parameters are.
  */
-export function sampleTrialAt(spec: SweepSpec, index: number): TrialParams {
-  const { parameters, seed, runCap } = readRandomSpec(spec);
-  if (!Number.isSafeInteger(index) || index < 0 || index >= runCap) {
+export function sampleTrialAt(spec: TaskSweepSpec, index: number): TrialParams;
+export function sampleTrialAt(spec: ProgramSweepSpec, index: number): ProgramTrialParams;
+export function sampleTrialAt(spec: SweepSpec, index: number): TrialParams | ProgramTrialParams;
+export function sampleTrialAt(spec: SweepSpec, index: number): TrialParams | ProgramTrialParams {
+  const { leaves, seed, runCap } = readRandomSpec(spec);
+  if (!Number.isSafeInteger(index) || index < 0 || (runCap !== undefined && index >= runCap)) {
     throw HeadroomError.invalid('INVALID_INPUT', 'trial index', [
       {
         path: 'index',
-        message: `${index} is outside the sweep; use an integer from 0 to ${runCap - 1} (run_cap ${runCap})`,
+        message:
+          runCap === undefined
+            ? `${index} is not a trial index; use an integer ≥ 0`
+            : `${index} is outside the sweep; use an integer from 0 to ${runCap - 1} (run_cap ${runCap})`,
       },
     ]);
   }
-  const params: Partial<Record<ParameterName, ParameterValue>> = {};
-  for (const name of PARAMETER_NAMES) {
-    const p = parameters[name];
-    if (p !== undefined) params[name] = sampleParameter(p, () => uniformAt(seed, index, name));
+  const params: ProgramTrialParams = {};
+  for (const leaf of leaves) {
+    setNested(params, leaf.path, drawLeaf(leaf.spec, uniformAt(seed, index, drawKey(leaf))));
   }
-  return withDefaults(params);
+  return isTaskSweep(spec)
+    ? withDefaults(params as Partial<Record<ParameterName, TrialParams[ParameterName]>>)
+    : params;
 }

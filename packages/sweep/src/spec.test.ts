@@ -62,13 +62,12 @@ describe('parseSweepSpec', () => {
       ...validSpec(),
       early_terminate: { type: 'hyperband', min_iter: 2 },
     });
-    expect(spec.early_terminate).toEqual({ type: 'hyperband', min_iter: 2, eta: 3 });
+    expect(spec.early_terminate).toEqual({ type: 'hyperband', min_iter: 2, eta: 3, strict: true });
   });
 
-  it('parses a W&B-style config and drops the W&B keys it does not use', () => {
+  it("parses a W&B-style config, keeping W&B's metadata and dropping its controller", () => {
     const wandb = {
-      program: 'train.py',
-      command: ['${env}', 'python', '${program}', '${args}'],
+      controller: { type: 'local' },
       project: 'heads',
       entity: 'lab',
       description: 'lr and dropout search',
@@ -89,8 +88,12 @@ describe('parseSweepSpec', () => {
       },
     };
     const spec = parseSweepSpec(wandb);
-    expect(Object.keys(spec)).not.toContain('program');
-    expect(Object.keys(spec)).not.toContain('project');
+    expect(Object.keys(spec)).not.toContain('controller');
+    expect(spec).toMatchObject({
+      project: 'heads',
+      entity: 'lab',
+      description: 'lr and dropout search',
+    });
     expect(spec.method).toBe('random');
     expect(spec.run_cap).toBe(20);
     // W&B infers the distribution from min/max: floats → uniform, integers → int_uniform.
@@ -155,7 +158,7 @@ describe('parseSweepSpec', () => {
     s.parameters.warmup = { value: 100 };
     const v = violationsOf(() => parseSweepSpec(s));
     expect(only(v, 'parameters.warmup').message).toBe(
-      'unknown parameter; known parameters are d_m, heads, d_h, qk_tied, layers, lr, epochs, batch_size, seed, dropout, optimizer, weight_decay, lr_schedule or warmup_steps',
+      'unknown parameter; known parameters are d_m, heads, d_h, qk_tied, layers, lr, epochs, batch_size, seed, dropout, optimizer, weight_decay, lr_schedule or warmup_steps (any name is allowed in a program sweep: program: …)',
     );
   });
 
@@ -184,7 +187,9 @@ describe('parseSweepSpec', () => {
     const s = validSpec();
     s.parameters.lr = { distribution: 'log_uniform_values', min: 1e-4, max: 1e-2 };
     const v = violationsOf(() => parseSweepSpec(s));
-    expect(only(v, 'parameters.lr').message).toBe('grid needs value or values; use method: random');
+    expect(only(v, 'parameters.lr').message).toBe(
+      'grid needs value, values, int_uniform or q_uniform; log_uniform_values draws from a continuum, or use method: random or bayes',
+    );
   });
 
   it('lets a grid walk a categorical distribution, which is a list of values', () => {
@@ -211,13 +216,13 @@ describe('parseSweepSpec', () => {
 
   it('reports unknown top-level keys but lets the ignored W&B keys through', () => {
     const v = violationsOf(() =>
-      parseSweepSpec({ ...validSpec(), optimizer: 'adam', project: 'p' }),
+      parseSweepSpec({ ...validSpec(), optimizer: 'adam', project: 'p', controller: {} }),
     );
     expect(v).toEqual([
       {
         path: 'optimizer',
         message:
-          'unknown key; a sweep spec takes name, task, dataset, method, metric, parameters, run_cap, sampler_seed, early_terminate or resources',
+          'unknown key; a sweep spec takes name, task, dataset, method, metric, parameters, run_cap, sampler_seed, early_terminate, resources, description, project or entity',
       },
     ]);
   });
@@ -428,10 +433,10 @@ describe('parseSweepSpec', () => {
     expect(only(v, 'parameters.seed.values').message).toBe(
       'values is empty; give at least one value',
     );
+    // W&B's normal draws any real number; dropout takes [0, 1).
     expect(only(v, 'parameters.dropout.distribution').message).toBe(
-      "unknown distribution 'normal'; use uniform, int_uniform, log_uniform_values or categorical",
+      'dropout must be a number with 0 ≤ x < 1; normal draws any real number; use a bounded distribution',
     );
-    expect(only(v, 'parameters.dropout.mu').message).toMatch(/^unknown key/);
   });
 
   it('reports every violation of a spec at once', () => {
@@ -557,16 +562,12 @@ describe('parseSweepSpec for random search', () => {
     expect(parseSweepSpec(validSpec())).not.toHaveProperty('sampler_seed');
   });
 
-  it('requires run_cap for method: random, at run_cap', () => {
+  it('takes method: random without run_cap, which runs until stopped as in W&B', () => {
     const s = randomSpec();
     delete s.run_cap;
-    expect(violationsOf(() => parseSweepSpec(s))).toEqual([
-      {
-        path: 'run_cap',
-        message:
-          'required for method: random, which samples until it has run run_cap trials; give a positive integer, e.g. run_cap: 50',
-      },
-    ]);
+    const spec = parseSweepSpec(s);
+    expect(spec).not.toHaveProperty('run_cap');
+    expect(spec.sampler_seed).toBe(0);
   });
 
   it('reports a run_cap that is not a positive integer once, at run_cap', () => {
@@ -586,19 +587,20 @@ describe('parseSweepSpec for random search', () => {
     );
   });
 
-  it('refuses bayes, saying what to use instead', () => {
-    const v = violationsOf(() => parseSweepSpec({ ...randomSpec(), method: 'bayes' }));
-    expect(v).toEqual([
-      {
-        path: 'method',
-        message: 'bayes is not supported yet; use method: random (with run_cap) or method: grid',
-      },
-    ]);
+  it("takes bayes, W&B's third method, with a sampler seed", () => {
+    const spec = parseSweepSpec({ ...randomSpec(), method: 'bayes' });
+    expect(spec.method).toBe('bayes');
+    expect(spec.sampler_seed).toBe(0);
   });
 
-  it('offers only the methods it runs for an unknown method', () => {
+  it("offers W&B's methods for an unknown one, and refuses W&B's custom schedulers", () => {
     const v = violationsOf(() => parseSweepSpec({ ...validSpec(), method: 'hyperopt' }));
-    expect(only(v, 'method').message).toBe("unknown method 'hyperopt'; use grid or random");
+    expect(only(v, 'method').message).toBe("unknown method 'hyperopt'; use grid, random or bayes");
+    const c = violationsOf(() =>
+      parseSweepSpec({ ...validSpec(), method: 'custom', scheduler: { engine: 'optuna' } }),
+    );
+    expect(only(c, 'method').message).toMatch(/custom scheduler method is not run by Headroom/);
+    expect(only(c, 'scheduler').message).toMatch(/use method: bayes/);
   });
 
   it('refuses a hyperband min_iter past the last epoch of every trial', () => {
@@ -607,7 +609,7 @@ describe('parseSweepSpec for random search', () => {
     expect(
       parseSweepSpec({ ...s, early_terminate: { type: 'hyperband', min_iter: 12 } })
         .early_terminate,
-    ).toEqual({ type: 'hyperband', min_iter: 12, eta: 3 });
+    ).toEqual({ type: 'hyperband', min_iter: 12, eta: 3, strict: true });
     const v = violationsOf(() =>
       parseSweepSpec({ ...s, early_terminate: { type: 'hyperband', min_iter: 13 } }),
     );

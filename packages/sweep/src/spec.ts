@@ -1,14 +1,27 @@
-import { isHeadroomError, type Violation } from '@headroom/errors';
+import { HeadroomError, isHeadroomError, type Violation } from '@headroom/errors';
 import { z } from 'zod';
-import { ashaRungs } from './asha';
-import { maxEpochs, validateParameters, type ParameterSpec } from './parameters';
+import { ashaRungs, hyperbandBands } from './asha';
+import { checkCommand } from './command';
+import { gridSize, parameterLeaves, readParameters, type ParameterSpec } from './parameter-spec';
+import { maxEpochs, validateParameters } from './parameters';
 import { METRIC_GOALS, TASK_IDS, TASKS, type RealDatasetKind, type TaskId } from './tasks';
-import { isRecord, listWords, parsePiece, showValue, throwIfViolations } from './violations';
+import {
+  hasKey,
+  isRecord,
+  joinPath,
+  listWords,
+  parsePiece,
+  showValue,
+  throwIfViolations,
+} from './violations';
 
-/** What a W&B sweep config may say; `bayes` is recognised so it can be refused by name. */
+/** W&B's search methods (its `custom` scheduler engines are refused by name). */
 export const SWEEP_METHODS = ['grid', 'random', 'bayes'] as const;
 export type SweepMethod = (typeof SWEEP_METHODS)[number];
-/** The methods Headroom runs. */
+/**
+ * The methods the control plane runs today (the database's and GraphQL's method lists); a spec
+ * may say bayes, which apps/api refuses until the TPE sampler runs in the sweep workflow.
+ */
 export const SUPPORTED_METHODS = ['grid', 'random'] as const satisfies readonly SweepMethod[];
 
 /**
@@ -24,16 +37,22 @@ export const DEFAULT_POOL = 'default';
 export const POOL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /**
- * Keys of a W&B sweep config that Headroom accepts so users can bring their files, and
- * drops: they say how W&B launches runs or where it logs, which Headroom decides itself.
+ * Keys of a W&B sweep config that Headroom accepts so users can bring their files, and drops:
+ * `controller` picks W&B's local or cloud controller (Headroom's sweep workflow is the
+ * controller); `apiVersion` and `kind` are W&B's document header.
  */
-export const IGNORED_WANDB_KEYS = [
-  'program',
-  'command',
-  'project',
-  'entity',
-  'description',
-] as const;
+export const IGNORED_WANDB_KEYS = ['controller', 'apiVersion', 'kind'] as const;
+
+/** W&B keys for what Headroom does not do, each with what to do instead. */
+const REFUSED_WANDB_KEYS: Record<string, string> = {
+  job: 'W&B Launch jobs are not run by Headroom; give program (and command) to run your script',
+  image_uri:
+    'W&B Launch images are not run by Headroom; give program (and command) to run your script',
+  scheduler:
+    "W&B's custom scheduler engines (optuna, ax) are not run by Headroom; use method: bayes",
+  metrics:
+    'multi-objective sweeps (metrics: [...]) need a custom W&B scheduler; give one metric: { name, goal }',
+};
 
 const REAL_DATASET_KINDS = [
   'h36m',
@@ -101,11 +120,21 @@ function strictObject<S extends z.ZodRawShape>(what: string, shape: S) {
 
 const ZName = nonEmptyString('give the sweep a name');
 const ZTaskId = oneOf(TASK_IDS, 'task');
-const ZMethod = oneOf(SWEEP_METHODS, 'method', SUPPORTED_METHODS);
+const ZMethod = oneOf(SWEEP_METHODS, 'method');
 
+/**
+ * W&B's metric: `target` ends the sweep once a trial's metric reaches it (in the goal's
+ * direction); `impute` and `impute_while_running` are W&B's bayes settings, kept as written.
+ */
 export const ZMetricSpec = strictObject('metric', {
   name: nonEmptyString(),
   goal: oneOf(METRIC_GOALS, 'goal').optional(),
+  target: z.number({ error: expecting('a number') }).optional(),
+  impute: oneOf(['latest', 'best', 'worst'], 'impute').optional(),
+  impute_while_running: oneOf(
+    ['latest', 'best', 'worst', 'false'],
+    'impute_while_running',
+  ).optional(),
 });
 export type MetricSpec = z.infer<typeof ZMetricSpec>;
 
@@ -185,14 +214,24 @@ export const ZDatasetSpec = z.discriminatedUnion('kind', [
 ]);
 export type DatasetSpec = z.infer<typeof ZDatasetSpec>;
 
+/**
+ * W&B's hyperband stopping: rungs from `min_iter` (min_iter·eta^k) or from `max_iter` and `s`
+ * (max_iter/eta^k for k = 1…s, W&B's brackets); `strict` (W&B's default) compares a trial's
+ * value at the rung, `strict: false` its best value so far.
+ */
 export const ZEarlyTerminate = strictObject('early_terminate', {
-  type: z.literal('hyperband', { error: expecting('hyperband (the only rule Headroom has)') }),
-  min_iter: positiveInt(),
-  // W&B's default.
+  type: z.literal('hyperband', {
+    error: expecting('hyperband (the only rule W&B and Headroom have)'),
+  }),
+  min_iter: positiveInt().optional(),
+  max_iter: positiveInt().optional(),
+  s: positiveInt().optional(),
+  // W&B's defaults.
   eta: z
     .number({ error: expecting('a number > 1') })
     .gt(1, { error: expecting('a number > 1') })
     .default(3),
+  strict: z.boolean({ error: expecting('true or false') }).default(true),
 });
 export type EarlyTerminate = z.output<typeof ZEarlyTerminate>;
 
@@ -207,31 +246,77 @@ export const ZResources = strictObject('resources', {
 });
 export type ResourcesSpec = z.output<typeof ZResources>;
 
-/** What `parseSweepSpec` returns; packages/sweep/README.md describes every key. */
-export interface SweepSpecShape {
+/** What every sweep spec has, task or program; packages/sweep/README.md describes every key. */
+interface SweepSpecBase {
   name: string;
-  task: TaskId;
-  dataset: DatasetSpec;
   method: SweepMethod;
-  /** Filled in by parsing: the task's default metric, and the goal the task gives it. */
+  /** A task sweep's is filled in by parsing: the task's default metric, and the goal the task gives it. */
   metric?: MetricSpec;
   parameters: Record<string, ParameterSpec>;
-  /** How many trials to run: required for `random`, an optional cap for `grid`. */
+  /**
+   * How many trials to run: an optional cap for a grid; random and bayes without it run until
+   * stopped (their trial count is `null`).
+   */
   run_cap?: number;
   /**
-   * Seeds `random` sampling (Headroom's key; W&B has none). Filled in with 0 for a random
-   * sweep that leaves it out, so the stored spec names the seed its trials came from.
+   * Seeds `random` (and `bayes`) sampling (Headroom's key; W&B has none). Filled in with 0 when
+   * left out, so the stored spec names the seed its trials came from.
    */
   sampler_seed?: number;
   early_terminate?: EarlyTerminate;
   /** Filled in by parsing with `pool: 'default'` when absent. */
   resources?: ResourcesSpec;
+  /** W&B's metadata, kept as written. */
+  description?: string;
+  project?: string;
+  entity?: string;
 }
 
-const SPEC_KEYS = [
+/** A sweep of a built-in task (`task:`): Headroom's trainer, its closed list of parameters. */
+export interface TaskSweepSpec extends SweepSpecBase {
+  task: TaskId;
+  dataset: DatasetSpec;
+}
+
+/**
+ * A sweep of the user's own program (`program:`), W&B's way: any parameter names, nested
+ * parameters, the command line built from `command` and its macros.
+ */
+export interface ProgramSweepSpec extends SweepSpecBase {
+  program: string;
+  /** W&B's `command`, macros unexpanded; `buildCommand` expands it (default `${env} ${interpreter} ${program} ${args}`). */
+  command?: string[];
+  /** Headroom's key: the directory the program runs in (default: the worker's working directory). */
+  workdir?: string;
+}
+
+/** What `parseSweepSpec` returns: exactly one of a task sweep or a program sweep. */
+export type SweepSpecShape = TaskSweepSpec | ProgramSweepSpec;
+
+export function isTaskSweep(spec: SweepSpecShape): spec is TaskSweepSpec {
+  return 'task' in spec;
+}
+
+export function isProgramSweep(spec: SweepSpecShape): spec is ProgramSweepSpec {
+  return 'program' in spec;
+}
+
+/**
+ * The spec as a task sweep, for code that only runs built-in tasks (the control plane today);
+ * a program sweep is an INVALID_SPEC error saying so.
+ */
+export function requireTaskSweep(spec: SweepSpecShape): TaskSweepSpec {
+  if (isTaskSweep(spec)) return spec;
+  throw HeadroomError.invalid('INVALID_SPEC', 'sweep spec', [
+    {
+      path: 'program',
+      message: `Headroom runs built-in task sweeps (task: ${listWords(TASK_IDS)}) here, not programs; program ${spec.program} cannot run yet`,
+    },
+  ]);
+}
+
+const COMMON_KEYS = [
   'name',
-  'task',
-  'dataset',
   'method',
   'metric',
   'parameters',
@@ -239,8 +324,18 @@ const SPEC_KEYS = [
   'sampler_seed',
   'early_terminate',
   'resources',
+  'description',
+  'project',
+  'entity',
 ] as const;
-
+const TASK_KEYS = ['task', 'dataset'] as const;
+const PROGRAM_KEYS = ['program', 'command', 'workdir'] as const;
+const SPEC_KEYS = [
+  ...COMMON_KEYS.slice(0, 1),
+  ...TASK_KEYS,
+  ...PROGRAM_KEYS,
+  ...COMMON_KEYS.slice(1),
+];
 function parseDataset(raw: unknown, violations: Violation[]): DatasetSpec | undefined {
   const kinds = ['synthetic', ...REAL_DATASET_KINDS];
   if (raw === undefined) {
@@ -308,6 +403,121 @@ function checkSyntheticFields(
   }
 }
 
+/** A grid is numbered: at most 2⁵³ points (each leaf walkable is checked where it is read). */
+function checkGridSize(parameters: Record<string, ParameterSpec>, violations: Violation[]): void {
+  const count = parameterLeaves(parameters).reduce((n, l) => n * (gridSize(l.spec) ?? 1), 1);
+  if (count > Number.MAX_SAFE_INTEGER) {
+    violations.push({
+      path: 'parameters',
+      message: `the grid has ${count} combinations, too many to number; use method: random with run_cap`,
+    });
+  }
+}
+
+/** Hyperband's own checks: min_iter or max_iter + s, and rungs a trial can reach. */
+function checkEarlyTerminate(
+  et: EarlyTerminate,
+  raw: Record<string, unknown>,
+  longest: number | undefined,
+  violations: Violation[],
+): void {
+  const hasMax = raw.max_iter !== undefined || raw.s !== undefined;
+  if (raw.min_iter === undefined && !hasMax) {
+    violations.push({
+      path: 'early_terminate',
+      message:
+        'give min_iter (the first rung, in epochs) or max_iter and s (s rungs below max_iter), as W&B does',
+    });
+    return;
+  }
+  if (hasMax && (et.max_iter === undefined || et.s === undefined)) {
+    violations.push({
+      path: `early_terminate.${et.max_iter === undefined ? 'max_iter' : 's'}`,
+      message: `required with ${et.max_iter === undefined ? 's' : 'max_iter'}: W&B's brackets are max_iter/eta^k for k = 1…s`,
+    });
+    return;
+  }
+  if (et.max_iter !== undefined && et.s !== undefined) {
+    // W&B reads max_iter and s first when both forms are given.
+    const bands = hyperbandBands(et);
+    if (bands.length === 0) {
+      violations.push({
+        path: 'early_terminate.max_iter',
+        message: `max_iter ${et.max_iter} / eta ${et.eta} is below 1 epoch, so there is no rung; raise max_iter or lower eta`,
+      });
+    } else if (longest !== undefined && bands[0]! > longest) {
+      violations.push({
+        path: 'early_terminate.max_iter',
+        message: `the first rung (epoch ${bands[0]}) is past the last epoch of every trial (epochs at most ${longest}), so nothing would ever be stopped; lower max_iter or remove early_terminate`,
+      });
+    }
+    return;
+  }
+  const minIter = et.min_iter!;
+  if (longest === undefined) return;
+  // Hyperband rungs sit at min_iter · eta^k epochs; past every trial's last epoch, no rung
+  // would ever be reached and early_terminate would silently stop nothing.
+  if (minIter > longest) {
+    violations.push({
+      path: 'early_terminate.min_iter',
+      message: `min_iter ${minIter} is past the last epoch of every trial (epochs at most ${longest}), so nothing would ever be stopped; lower min_iter or remove early_terminate`,
+    });
+    return;
+  }
+  // The rungs themselves, so an eta too close to 1 is refused here and not mid-sweep.
+  try {
+    ashaRungs({ minIter, eta: et.eta, maxIter: longest, goal: 'minimize' });
+  } catch (err) {
+    if (!isHeadroomError(err)) throw err;
+    for (const v of err.violations) {
+      violations.push({
+        path: `early_terminate.${v.path === 'eta' ? 'eta' : 'min_iter'}`,
+        message: v.message,
+      });
+    }
+  }
+}
+
+/** A program sweep's own keys: program, command (its macros), workdir. */
+function readProgram(
+  input: Record<string, unknown>,
+  violations: Violation[],
+): Pick<ProgramSweepSpec, 'program' | 'command' | 'workdir'> | undefined {
+  const before = violations.length;
+  const program = parsePiece(nonEmptyString(), input.program, 'program', violations);
+  let command: string[] | undefined;
+  if (input.command !== undefined) {
+    if (!Array.isArray(input.command) || input.command.length === 0) {
+      violations.push({
+        path: 'command',
+        message: `command is a non-empty list, e.g. [\${env}, python, \${program}, \${args}]; got ${showValue(input.command)}`,
+      });
+    } else {
+      const items = input.command as unknown[];
+      items.forEach((c, i) => {
+        if (typeof c !== 'string' && typeof c !== 'number' && typeof c !== 'boolean')
+          violations.push({
+            path: joinPath('command', i),
+            message: `a command item is a word (a string); got ${showValue(c)}`,
+          });
+      });
+      // W&B str()s every item; numbers and booleans become words as Python writes them.
+      command = items.map((c) => (typeof c === 'boolean' ? (c ? 'True' : 'False') : String(c)));
+      if (violations.length === before) checkCommand(command, violations);
+    }
+  }
+  const workdir =
+    input.workdir === undefined
+      ? undefined
+      : parsePiece(nonEmptyString(), input.workdir, 'workdir', violations);
+  if (violations.length > before || program === undefined) return undefined;
+  return {
+    program,
+    ...(command !== undefined ? { command } : {}),
+    ...(workdir !== undefined ? { workdir } : {}),
+  };
+}
+
 /** Checks everything and pushes every violation; returns the spec, defaults filled in, when there was none. */
 function validateSweepSpec(input: unknown, violations: Violation[]): SweepSpecShape | undefined {
   if (!isRecord(input)) {
@@ -318,27 +528,48 @@ function validateSweepSpec(input: unknown, violations: Violation[]): SweepSpecSh
     return undefined;
   }
   const before = violations.length;
+  const isTask = input.task !== undefined;
+  const isProgram = input.program !== undefined;
+  if (isTask === isProgram) {
+    violations.push({
+      path: isTask ? 'program' : 'task',
+      message: isTask
+        ? 'give task (a built-in task) or program (your script), not both'
+        : `give task (a built-in task: ${listWords(TASK_IDS)}) or program (your script, W&B's program: train.py)`,
+    });
+  }
+  const own: readonly string[] = isProgram && !isTask ? PROGRAM_KEYS : TASK_KEYS;
   for (const key of Object.keys(input)) {
-    if (
-      !(SPEC_KEYS as readonly string[]).includes(key) &&
-      !(IGNORED_WANDB_KEYS as readonly string[]).includes(key)
+    if (REFUSED_WANDB_KEYS[key] !== undefined) {
+      violations.push({ path: key, message: REFUSED_WANDB_KEYS[key] });
+    } else if (
+      !(COMMON_KEYS as readonly string[]).includes(key) &&
+      !own.includes(key) &&
+      !(IGNORED_WANDB_KEYS as readonly string[]).includes(key) &&
+      !(isTask && isProgram && (PROGRAM_KEYS as readonly string[]).includes(key))
     ) {
-      violations.push({
-        path: key,
-        message: `unknown key; a sweep spec takes ${listWords(SPEC_KEYS)}`,
-      });
+      const belongs = (TASK_KEYS as readonly string[]).includes(key)
+        ? 'a key of task sweeps; a program sweep has no dataset'
+        : (PROGRAM_KEYS as readonly string[]).includes(key)
+          ? 'a key of program sweeps; a task sweep runs the built-in trainer'
+          : `unknown key; a sweep spec takes ${listWords([...COMMON_KEYS.slice(0, 1), ...own, ...COMMON_KEYS.slice(1)])}`;
+      violations.push({ path: key, message: belongs });
     }
   }
 
-  const name = parsePiece(ZName, input.name, 'name', violations);
-  const task = parsePiece(ZTaskId, input.task, 'task', violations);
-  const dataset = parseDataset(input.dataset, violations);
-  const method = parsePiece(ZMethod, input.method, 'method', violations);
+  const method =
+    input.method === 'custom'
+      ? (violations.push({
+          path: 'method',
+          message:
+            "W&B's custom scheduler method is not run by Headroom; use grid, random or bayes",
+        }),
+        undefined)
+      : parsePiece(ZMethod, input.method, 'method', violations);
   const metric =
     input.metric === undefined
       ? undefined
       : parsePiece(ZMetricSpec, input.metric, 'metric', violations);
-  const parameters = validateParameters(input.parameters, method, violations);
   const runCap =
     input.run_cap === undefined
       ? undefined
@@ -355,55 +586,65 @@ function validateSweepSpec(input: unknown, violations: Violation[]): SweepSpecSh
     input.resources === undefined
       ? {}
       : parsePiece(ZResources, input.resources, 'resources', violations);
+  const meta: Pick<SweepSpecBase, 'description' | 'project' | 'entity'> = {};
+  for (const key of ['description', 'project', 'entity'] as const) {
+    if (input[key] === undefined) continue;
+    const value = parsePiece(
+      z.string({ error: expecting('a string') }),
+      input[key],
+      key,
+      violations,
+    );
+    if (value !== undefined) meta[key] = value;
+  }
+
+  // The kind's own keys and parameters.
+  let task: TaskId | undefined;
+  let dataset: DatasetSpec | undefined;
+  let program: ReturnType<typeof readProgram>;
+  let parameters: Record<string, ParameterSpec> | undefined;
+  if (isTask) {
+    task = parsePiece(ZTaskId, input.task, 'task', violations);
+    dataset = parseDataset(input.dataset, violations);
+    parameters = validateParameters(input.parameters, violations, method);
+  } else if (isProgram) {
+    program = readProgram(input, violations);
+    parameters = readParameters(input.parameters, 'parameters', violations, {
+      allowNested: true,
+      grid: method === 'grid',
+    });
+  }
+  const name =
+    input.name === undefined && isProgram && !isTask && typeof input.program === 'string'
+      ? input.program
+      : parsePiece(ZName, input.name, 'name', violations);
 
   // Checks across fields, each only when the fields it reads are themselves valid.
-  if (method === 'bayes') {
-    violations.push({
-      path: 'method',
-      message: 'bayes is not supported yet; use method: random (with run_cap) or method: grid',
-    });
-  }
-  if (method === 'random' && input.run_cap === undefined) {
-    violations.push({
-      path: 'run_cap',
-      message:
-        'required for method: random, which samples until it has run run_cap trials; give a positive integer, e.g. run_cap: 50',
-    });
-  }
+  if (method === 'grid' && parameters !== undefined) checkGridSize(parameters, violations);
   if (method === 'grid' && input.sampler_seed !== undefined) {
     violations.push({
       path: 'sampler_seed',
       message: 'a grid samples nothing; remove sampler_seed or use method: random',
     });
   }
-  if (earlyTerminate !== undefined && parameters !== undefined) {
-    // Hyperband rungs sit at min_iter · eta^k epochs; past every trial's last epoch, no rung
-    // would ever be reached and early_terminate would silently stop nothing.
-    const longest = maxEpochs(parameters);
-    if (earlyTerminate.min_iter > longest) {
+  if (isProgram && !isTask && metric === undefined && input.metric === undefined) {
+    // W&B's bayes search and hyperband stopping read the metric; they have nothing else to go on.
+    if (method === 'bayes')
       violations.push({
-        path: 'early_terminate.min_iter',
-        message: `min_iter ${earlyTerminate.min_iter} is past the last epoch of every trial (epochs at most ${longest}), so nothing would ever be stopped; lower min_iter or remove early_terminate`,
+        path: 'metric',
+        message: 'required for method: bayes; e.g. metric: { name: val_loss, goal: minimize }',
       });
-    } else {
-      // The rungs themselves, so an eta too close to 1 is refused here and not mid-sweep.
-      try {
-        ashaRungs({
-          minIter: earlyTerminate.min_iter,
-          eta: earlyTerminate.eta,
-          maxIter: longest,
-          goal: 'minimize',
-        });
-      } catch (err) {
-        if (!isHeadroomError(err)) throw err;
-        for (const v of err.violations) {
-          violations.push({
-            path: `early_terminate.${v.path === 'eta' ? 'eta' : 'min_iter'}`,
-            message: v.message,
-          });
-        }
-      }
-    }
+    if (input.early_terminate !== undefined)
+      violations.push({
+        path: 'metric',
+        message:
+          'required for early_terminate, which stops trials by it; e.g. metric: { name: val_loss, goal: minimize }',
+      });
+  }
+  if (earlyTerminate !== undefined && isRecord(input.early_terminate)) {
+    const longest = isTask && parameters !== undefined ? maxEpochs(parameters) : undefined;
+    if (!isTask || parameters !== undefined)
+      checkEarlyTerminate(earlyTerminate, input.early_terminate, longest, violations);
   }
   if (task !== undefined && metric !== undefined) {
     const metrics = TASKS[task].metrics;
@@ -435,21 +676,33 @@ function validateSweepSpec(input: unknown, violations: Violation[]): SweepSpecSh
 
   if (violations.length > before) return undefined;
   // Every piece parsed when no violation was added; the checks narrow the types.
-  if (!name || !task || !dataset || !method || !parameters || !resources) return undefined;
-  const metricName = metric?.name ?? TASKS[task].defaultMetric;
-  const spec: SweepSpecShape = {
-    name,
-    task,
-    dataset,
-    method,
-    metric: { name: metricName, goal: metric?.goal ?? TASKS[task].metrics[metricName] },
-    parameters,
-  };
-  if (runCap !== undefined) spec.run_cap = runCap;
-  if (method === 'random') spec.sampler_seed = samplerSeed ?? DEFAULT_SAMPLER_SEED;
-  if (earlyTerminate !== undefined) spec.early_terminate = earlyTerminate;
-  spec.resources = { pool: DEFAULT_POOL, ...resources };
-  return spec;
+  if (!name || !method || !parameters || !resources) return undefined;
+  const common: SweepSpecBase = { name, method, parameters };
+  if (runCap !== undefined) common.run_cap = runCap;
+  if (method !== 'grid') common.sampler_seed = samplerSeed ?? DEFAULT_SAMPLER_SEED;
+  if (earlyTerminate !== undefined) common.early_terminate = earlyTerminate;
+  common.resources = { pool: DEFAULT_POOL, ...resources };
+  Object.assign(common, meta);
+  if (task !== undefined && dataset !== undefined) {
+    const metricName = metric?.name ?? TASKS[task].defaultMetric;
+    const filled: MetricSpec = {
+      ...metric,
+      name: metricName,
+      goal: metric?.goal ?? TASKS[task].metrics[metricName],
+    };
+    return { ...orderTask(common, task, dataset), metric: filled };
+  }
+  if (program === undefined) return undefined;
+  // W&B fills goal: minimize.
+  if (metric !== undefined) common.metric = { ...metric, goal: metric.goal ?? 'minimize' };
+  const { name: programName, ...rest } = common;
+  return { name: programName, ...program, ...rest };
+}
+
+/** name, task, dataset first, as sweep files are written (and as stored specs always were). */
+function orderTask(common: SweepSpecBase, task: TaskId, dataset: DatasetSpec): TaskSweepSpec {
+  const { name, method, ...rest } = common;
+  return { name, task, dataset, method, ...rest };
 }
 
 /** `parameters.d_h.values[1]` → `['parameters', 'd_h', 'values', 1]` (the root `spec` → `[]`). */
@@ -481,10 +734,58 @@ export type SweepSpec = z.infer<typeof ZSweepSpec>;
 /**
  * Validates a sweep spec (already parsed from YAML/JSON) and fills in its defaults.
  * Throws `HeadroomError` INVALID_SPEC listing every violation with its path.
+ *
+ * `integers: 'bigint'` says the input's integers are bigints and its other numbers were written
+ * as floats (yaml's `intAsBigInt`; `parseSweepText` reads files so): `{ min: 1.0, max: 3.0 }` is
+ * then uniform, as in W&B. A plain object's numbers are integers when their value is.
  */
-export function parseSweepSpec(input: unknown, source = 'sweep spec'): SweepSpec {
+export function parseSweepSpec(
+  input: unknown,
+  source = 'sweep spec',
+  options: { integers?: 'bigint' } = {},
+): SweepSpec {
   const violations: Violation[] = [];
-  const spec = validateSweepSpec(input, violations);
+  const spec = validateSweepSpec(
+    options.integers === 'bigint' ? fromTypedNumbers(input) : input,
+    violations,
+  );
   throwIfViolations(source, violations);
   return spec as SweepSpec;
+}
+
+/**
+ * A document whose integers are bigints, as plain numbers, with W&B's inference made explicit
+ * first: a parameter with min/max and no distribution is int_uniform only when both were
+ * written as integers (W&B's `format: integer`), else uniform.
+ */
+function fromTypedNumbers(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(fromTypedNumbers);
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] =
+      key === 'parameters' && isRecord(v) ? parametersFromTypedNumbers(v) : fromTypedNumbers(v);
+  }
+  return out;
+}
+
+function parametersFromTypedNumbers(parameters: Record<string, unknown>): Record<string, unknown> {
+  const isNumeric = (v: unknown) => typeof v === 'number' || typeof v === 'bigint';
+  const out: Record<string, unknown> = {};
+  for (const [name, entry] of Object.entries(parameters)) {
+    const converted = fromTypedNumbers(entry);
+    if (
+      isRecord(entry) &&
+      isRecord(converted) &&
+      !['distribution', 'value', 'values', 'parameters'].some((k) => hasKey(entry, k)) &&
+      isNumeric(entry.min) &&
+      isNumeric(entry.max)
+    ) {
+      converted.distribution =
+        typeof entry.min === 'bigint' && typeof entry.max === 'bigint' ? 'int_uniform' : 'uniform';
+    }
+    out[name] = converted;
+  }
+  return out;
 }

@@ -43,7 +43,12 @@ export const RETRYABLE_TRIAL_STATUSES = [
   'cancelled',
 ] as const satisfies readonly FinalTrialStatus[];
 
-export const WORKER_STATUSES = ['running', 'stopped'] as const;
+/**
+ * `running` and `stopped` are what a train worker says of itself; `lost` is what the control plane
+ * concludes when it stops hearing from one (WORKER_LOST_AFTER_REPORTS missed reports): killed,
+ * cut off, or its host gone. A lost worker that reports again is running again.
+ */
+export const WORKER_STATUSES = ['running', 'stopped', 'lost'] as const;
 export type WorkerStatus = (typeof WORKER_STATUSES)[number];
 
 export function isFinalSweepStatus(status: string): status is FinalSweepStatus {

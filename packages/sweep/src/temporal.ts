@@ -13,7 +13,7 @@ import { ERROR_CODES, HeadroomError, type ErrorCode, type Violation } from '@hea
 import { trialId } from './ids';
 import type { TrialParams } from './parameters';
 import type { MetricBreakdown, MetricValues, TrialArtifact } from './results';
-import type { SweepSpec } from './spec';
+import type { TaskSweepSpec } from './spec';
 import type { FinalTrialStatus, SweepStatus } from './statuses';
 
 // ─── Task queues ────────────────────────────────────────────────────────────────────────
@@ -52,7 +52,8 @@ export function workerWorkflowId(identity: string): string {
 
 export interface SweepWorkflowInput {
   sweepId: string;
-  spec: SweepSpec;
+  /** The control plane runs built-in task sweeps today (program sweeps come with program trials). */
+  spec: TaskSweepSpec;
   /** Started only to run failed trials again (retryFailedTrials after the sweep ended): no new trials. */
   retryOnly?: boolean;
 }
@@ -62,8 +63,8 @@ export interface TrialWorkflowInput {
   sweepId: string;
   trialId: string;
   index: number;
-  task: SweepSpec['task'];
-  dataset: SweepSpec['dataset'];
+  task: TaskSweepSpec['task'];
+  dataset: TaskSweepSpec['dataset'];
   params: TrialParams;
   pool: string;
   /** The sweep metric, reported to the sweep after every epoch when it prunes (ASHA). */
@@ -83,7 +84,14 @@ export interface WorkerInfo {
   slots: number;
   /** ISO 8601: payloads are JSON, so dates travel as strings. */
   startedAt: string;
+  /** How often it reports (ms); absent from workers older than the field: WORKER_REPORT_EVERY_MS. */
+  reportEveryMs?: number;
 }
+
+/** A train worker reports itself this often (signal-with-start of its worker workflow). */
+export const WORKER_REPORT_EVERY_MS = 15_000;
+/** Reports missed before the worker workflow marks a worker `lost`. */
+export const WORKER_LOST_AFTER_REPORTS = 3;
 
 /** The three workflows by their signatures: clients start them by type name with these. */
 export type SweepWorkflow = (input: SweepWorkflowInput) => Promise<unknown>;
@@ -101,8 +109,8 @@ export interface ResumePoint {
 export interface TrainTrialInput {
   sweepId: string;
   trialId: string;
-  task: SweepSpec['task'];
-  dataset: SweepSpec['dataset'];
+  task: TaskSweepSpec['task'];
+  dataset: TaskSweepSpec['dataset'];
   params: TrialParams;
   /** From the database (e.g. after retryFailedTrials); heartbeat details of a retried attempt win when newer. */
   resumeFrom?: ResumePoint;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { countGridTrials, expandGrid, gridTrialAt } from './grid';
 import { sampleTrialAt } from './random';
 import { parseSweepSpec, type SweepSpec } from './spec';
-import { countTrials, trialAt } from './trials';
+import { countTrials, requireTrialCount, trialAt } from './trials';
 
 function spec(method: string, extra: Record<string, unknown> = {}): SweepSpec {
   return parseSweepSpec({
@@ -62,15 +62,17 @@ describe('countTrials and trialAt', () => {
     expect(new Set(keys).size).toBeLessThan(40);
   });
 
-  it('refuse bayes in a spec built in code, saying what to use', () => {
+  it('count bayes by run_cap (null without: until stopped), and leave its trials to the sampler', () => {
     const bayes: SweepSpec = { ...spec('grid'), method: 'bayes' };
-    const expected = [
+    expect(countTrials(bayes)).toBeNull();
+    expect(() => requireTrialCount(bayes)).toThrow(/runs until stopped; give run_cap/);
+    expect(countTrials({ ...bayes, run_cap: 30 })).toBe(30);
+    expect(violationsOf(() => trialAt(bayes, 0))).toEqual([
       {
         path: 'method',
-        message: 'bayes is not supported yet; use method: random (with run_cap) or method: grid',
+        message:
+          'bayes trials depend on the results before them, so they cannot be computed by index; trialAt covers grid and random',
       },
-    ];
-    expect(violationsOf(() => countTrials(bayes))).toEqual(expected);
-    expect(violationsOf(() => trialAt(bayes, 0))).toEqual(expected);
+    ]);
   });
 });

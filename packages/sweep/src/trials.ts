@@ -1,5 +1,6 @@
 import { HeadroomError } from '@headroom/errors';
 import { countGridTrials, gridTrialAt } from './grid';
+import type { ProgramTrialParams } from './parameter-spec';
 import {
   PARAMETER_NAMES,
   parameterDefault,
@@ -7,16 +8,7 @@ import {
   type TrialParams,
 } from './parameters';
 import { countRandomTrials, sampleTrialAt } from './random';
-import type { SweepSpec } from './spec';
-
-function refuseMethod(spec: SweepSpec): never {
-  throw HeadroomError.invalid('INVALID_SPEC', 'sweep spec', [
-    {
-      path: 'method',
-      message: `${String(spec.method)} is not supported yet; use method: random (with run_cap) or method: grid`,
-    },
-  ]);
-}
+import type { ProgramSweepSpec, SweepSpec, TaskSweepSpec } from './spec';
 
 function capGrid(spec: SweepSpec, gridCount: number): number {
   return spec.run_cap === undefined ? gridCount : Math.min(gridCount, spec.run_cap);
@@ -24,22 +16,49 @@ function capGrid(spec: SweepSpec, gridCount: number): number {
 
 /**
  * How many trials a sweep runs: a grid's combinations, capped by run_cap when it is given
- * (W&B stops a grid there too); run_cap for a random sweep.
+ * (W&B stops a grid there too); run_cap for random and bayes, or `null` without one — W&B runs
+ * those until they are stopped.
  */
-export function countTrials(spec: SweepSpec): number {
+export function countTrials(spec: SweepSpec): number | null {
   if (spec.method === 'grid') return capGrid(spec, countGridTrials(spec));
   if (spec.method === 'random') return countRandomTrials(spec);
-  return refuseMethod(spec);
+  return spec.run_cap ?? null;
+}
+
+/**
+ * `countTrials` for code that lists every trial up front (registration, the sweep workflow
+ * today): an unbounded sweep is an INVALID_SPEC error naming run_cap.
+ */
+export function requireTrialCount(spec: SweepSpec): number {
+  const count = countTrials(spec);
+  if (count !== null) return count;
+  throw HeadroomError.invalid('INVALID_SPEC', 'sweep spec', [
+    {
+      path: 'run_cap',
+      message: `method: ${spec.method} without run_cap runs until stopped; give run_cap, the number of trials`,
+    },
+  ]);
 }
 
 /**
  * The `index`-th trial of a sweep (0 ≤ index < countTrials(spec)), whatever its method: a
  * grid's `gridTrialAt`, a random sweep's `sampleTrialAt`. A pure function of the spec and the
- * index, so workflow code can compute trials one at a time, in any order, on replay.
+ * index, so workflow code can compute trials one at a time, in any order, on replay. Bayes
+ * trials depend on the results before them and come from the TPE sampler instead.
  */
-export function trialAt(spec: SweepSpec, index: number): TrialParams {
+export function trialAt(spec: TaskSweepSpec, index: number): TrialParams;
+export function trialAt(spec: ProgramSweepSpec, index: number): ProgramTrialParams;
+export function trialAt(spec: SweepSpec, index: number): TrialParams | ProgramTrialParams;
+export function trialAt(spec: SweepSpec, index: number): TrialParams | ProgramTrialParams {
   if (spec.method === 'random') return sampleTrialAt(spec, index);
-  if (spec.method !== 'grid') return refuseMethod(spec);
+  if (spec.method !== 'grid') {
+    throw HeadroomError.invalid('INVALID_SPEC', 'sweep spec', [
+      {
+        path: 'method',
+        message: `${String(spec.method)} trials depend on the results before them, so they cannot be computed by index; trialAt covers grid and random`,
+      },
+    ]);
+  }
   const gridCount = countGridTrials(spec);
   const count = capGrid(spec, gridCount);
   if (!Number.isSafeInteger(index) || index < 0 || index >= count) {

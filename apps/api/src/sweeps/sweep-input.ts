@@ -1,5 +1,13 @@
 import { HeadroomError, isHeadroomError, type Violation } from '@headroom/errors';
-import { parseSweepSpec, parseSweepText, type SweepSpec } from '@headroom/sweep';
+import {
+  countTrials,
+  isTaskSweep,
+  parseSweepSpec,
+  parseSweepText,
+  SUPPORTED_METHODS,
+  type SweepSpec,
+  type TaskSweepSpec,
+} from '@headroom/sweep';
 
 export interface SweepSource {
   spec?: unknown;
@@ -7,11 +15,12 @@ export interface SweepSource {
 }
 
 /**
- * Validates createSweep's input into a SweepSpec, before anything touches Temporal. Violations keep
- * the spec's own paths under the argument they came from (`input.spec.parameters.d_h`, `input.yaml…`)
- * so a client can point at the offending field.
+ * Validates createSweep's input into a SweepSpec, before anything touches Temporal, and refuses
+ * what the control plane cannot run yet (`refuseWhatCannotRunYet`). Violations keep the spec's
+ * own paths under the argument they came from (`input.spec.parameters.d_h`, `input.yaml…`) so a
+ * client can point at the offending field.
  */
-export function parseSweepInput(input: SweepSource): SweepSpec {
+export function parseSweepInput(input: SweepSource): TaskSweepSpec {
   const hasSpec = input.spec !== undefined && input.spec !== null;
   const hasYaml = input.yaml !== undefined && input.yaml !== null;
   if (hasSpec === hasYaml) {
@@ -23,11 +32,45 @@ export function parseSweepInput(input: SweepSource): SweepSpec {
       },
     ]);
   }
-  if (hasSpec) return withPrefix('input.spec', () => parseSweepSpec(input.spec));
-  return withPrefix('input.yaml', () => parseSweepText(input.yaml as string, 'input.yaml'));
+  if (hasSpec)
+    return withPrefix('input.spec', () => refuseWhatCannotRunYet(parseSweepSpec(input.spec)));
+  return withPrefix('input.yaml', () =>
+    refuseWhatCannotRunYet(parseSweepText(input.yaml as string, 'input.yaml')),
+  );
 }
 
-function withPrefix(prefix: string, parse: () => SweepSpec): SweepSpec {
+/**
+ * The one place that says what the control plane runs today: built-in task sweeps, grid or
+ * random with a trial count. A valid W&B spec beyond that (a program, bayes, random without
+ * run_cap) is an INVALID_SPEC naming what to change. Delete a branch as the workflow learns it.
+ */
+export function refuseWhatCannotRunYet(spec: SweepSpec): TaskSweepSpec {
+  const violations: Violation[] = [];
+  const today = `Headroom runs built-in task sweeps (task:) with method ${SUPPORTED_METHODS.join(' or ')} and a trial count today`;
+  if (!isTaskSweep(spec)) {
+    violations.push({
+      path: 'program',
+      message: `program sweeps cannot run yet; ${today}`,
+    });
+  }
+  if (!(SUPPORTED_METHODS as readonly string[]).includes(spec.method)) {
+    violations.push({
+      path: 'method',
+      message: `${spec.method} cannot run yet; ${today}: use method: random (with run_cap) or grid`,
+    });
+  } else if (countTrials(spec) === null) {
+    violations.push({
+      path: 'run_cap',
+      message: `random without run_cap runs until stopped, which cannot run yet; ${today}: give run_cap, e.g. run_cap: 50`,
+    });
+  }
+  if (violations.length > 0 || !isTaskSweep(spec)) {
+    throw HeadroomError.invalid('INVALID_SPEC', 'sweep spec', violations);
+  }
+  return spec;
+}
+
+function withPrefix<T>(prefix: string, parse: () => T): T {
   try {
     return parse();
   } catch (err) {

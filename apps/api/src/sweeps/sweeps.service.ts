@@ -16,6 +16,7 @@ import {
   isRetryableTrialStatus,
   newSweepId,
   parseSweepSpec,
+  requireTaskSweep,
 } from '@headroom/sweep';
 import { sweepActionRefused } from '@headroom/sweep/temporal';
 import { checkLimit, throwIfViolations } from '../common/limits';
@@ -86,7 +87,8 @@ export class SweepsService {
 
   /**
    * What create would refuse, as data: the same parsing and checks (`parseSweepInput`), every
-   * violation at its path, and how many trials a valid spec expands to. Nothing is started.
+   * violation at its path, and how many trials a valid spec expands to (null for a sweep that
+   * runs until stopped, once the control plane runs those). Nothing is started.
    */
   validate(input: SweepSource): SweepValidation {
     const invalid = (violations: SweepValidation['violations']): SweepValidation => ({
@@ -177,7 +179,7 @@ export class SweepsService {
     }
     await this.temporal.retryTrials(
       id,
-      parseSweepSpec(sweep.spec),
+      requireTaskSweep(parseSweepSpec(sweep.spec)),
       chosen.map((t) => t.index),
       STATUS_DEADLINE_MS,
     );

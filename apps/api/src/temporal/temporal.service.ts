@@ -10,7 +10,7 @@ import {
 } from '@temporalio/client';
 import { HeadroomError } from '@headroom/errors';
 import { temporalConnection } from '@headroom/stack';
-import type { SweepSpec } from '@headroom/sweep';
+import type { TaskSweepSpec } from '@headroom/sweep';
 import {
   cancelSweepUpdate,
   CONTROL_TASK_QUEUE,
@@ -121,7 +121,7 @@ export class TemporalService implements OnApplicationShutdown {
    */
   async retryTrials(
     sweepId: string,
-    spec: SweepSpec,
+    spec: TaskSweepSpec,
     indices: number[],
     deadlineMs: number,
   ): Promise<ControlOutcome> {

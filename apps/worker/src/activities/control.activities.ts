@@ -16,7 +16,7 @@ import {
   type FailTrialInput,
 } from '@headroom/db';
 import { isHeadroomError } from '@headroom/errors';
-import { type SweepSpec, type SweepStatus, type WorkerStatus } from '@headroom/sweep';
+import { type SweepStatus, type TaskSweepSpec, type WorkerStatus } from '@headroom/sweep';
 import {
   headroomFailure,
   type EpochReport,
@@ -33,7 +33,13 @@ import {
  */
 export function createControlActivities({ db }: { db: Database }) {
   return withHeadroomFailures({
-    async registerSweep({ sweepId, spec }: { sweepId: string; spec: SweepSpec }): Promise<number> {
+    async registerSweep({
+      sweepId,
+      spec,
+    }: {
+      sweepId: string;
+      spec: TaskSweepSpec;
+    }): Promise<number> {
       const registration = sweepRegistration(sweepId, spec);
       await insertSweep(db, registration);
       return registration.trials.length;
@@ -106,7 +112,7 @@ export function createControlActivities({ db }: { db: Database }) {
       await failTrial(db, input);
     },
 
-    async registerWorker(info: WorkerInfo): Promise<void> {
+    async registerWorker({ reportEveryMs: _every, ...info }: WorkerInfo): Promise<void> {
       await registerWorker(db, { ...info, startedAt: new Date(info.startedAt) });
     },
 

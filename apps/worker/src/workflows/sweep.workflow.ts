@@ -15,8 +15,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { HeadroomError } from '@headroom/errors';
 import {
   ashaReport,
-  countTrials,
   createAsha,
+  requireTrialCount,
   resolveAshaConfig,
   resolveMetric,
   trialAt,
@@ -76,7 +76,7 @@ export const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
  */
 export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState> {
   const { sweepId, spec } = args;
-  const total = countTrials(spec);
+  const total = requireTrialCount(spec);
   const continueAfter = args.historyEventsBeforeContinue ?? HISTORY_EVENTS_BEFORE_CONTINUE;
   const state: SweepState = args.state ?? {
     registered: false,

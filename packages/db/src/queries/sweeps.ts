@@ -3,13 +3,13 @@ import { HeadroomError } from '@headroom/errors';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../database';
 import {
-  countTrials,
+  requireTrialCount,
   resolveGeometry,
   resolveMetric,
   RETRYABLE_TRIAL_STATUSES,
   trialAt,
-  type SweepSpec,
   type SweepStatus,
+  type TaskSweepSpec,
 } from '@headroom/sweep';
 import type { SweepRow } from '../rows';
 import { sweeps, trials } from '../schema';
@@ -31,9 +31,9 @@ export type InsertSweepInput = Pick<
  * What registering a sweep writes: the sweep and every trial of its spec, each `trialAt(spec,
  * index)` (grid or seeded random, a pure function of the index) with its geometry columns.
  */
-export function sweepRegistration(id: string, spec: SweepSpec): InsertSweepInput {
+export function sweepRegistration(id: string, spec: TaskSweepSpec): InsertSweepInput {
   const metric = resolveMetric(spec);
-  const trials = Array.from({ length: countTrials(spec) }, (_, index): NewTrial => {
+  const trials = Array.from({ length: requireTrialCount(spec) }, (_, index): NewTrial => {
     const params = trialAt(spec, index);
     const g = resolveGeometry(params);
     return {
