@@ -15,6 +15,8 @@ const ZWorkerEnv = z.object({
   HEADROOM_DATA_DIR: z.string().min(1).default('./.headroom'),
   /** Where trials write checkpoints and final weights; a shared path when several nodes train. */
   HEADROOM_ARTIFACTS_DIR: z.string().min(1).optional(),
+  /** How long a SIGTERM'd train worker lets running trials finish their epoch before cancelling them. */
+  HEADROOM_DRAIN_SECONDS: z.coerce.number().positive().default(120),
   HEADROOM_BACKEND: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
 });
 export type WorkerEnv = z.infer<typeof ZWorkerEnv>;

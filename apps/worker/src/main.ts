@@ -11,7 +11,11 @@ import { openDatabase } from '@headroom/db';
 import { selectBackend } from '@headroom/models';
 import { POOL_PATTERN } from '@headroom/sweep';
 import { describeTemporalConnection, temporalConnection } from '@headroom/stack';
-import { CONTROL_TASK_QUEUE, trainTaskQueue } from '@headroom/sweep/temporal';
+import {
+  CONTROL_TASK_QUEUE,
+  trainTaskQueue,
+  WORKER_REPORT_EVERY_MS,
+} from '@headroom/sweep/temporal';
 import { announceWorker } from './presence';
 import { createControlActivities } from './activities/control.activities';
 import { createTrainActivities } from './activities/train.activities';
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
   });
 
   let worker: Worker;
+  const drain = new AbortController();
   let close = async () => {};
   if (role === 'control') {
     const handle = await openDatabase({ maxConnections: 4 });
@@ -69,15 +74,22 @@ async function main(): Promise<void> {
     );
     const taskQueue = trainTaskQueue(pool);
     const identity = `train@${hostname()}/${process.pid}`;
+    const drainSeconds = env.HEADROOM_DRAIN_SECONDS;
     worker = await Worker.create({
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue,
-      activities: createTrainActivities({ artifactsDir, backend, identity }),
+      activities: createTrainActivities({
+        artifactsDir,
+        backend,
+        identity,
+        draining: drain.signal,
+      }),
       maxConcurrentActivityTaskExecutions: slots,
       identity,
-      // Give a cancelled or stopping trial time to finish its step and report.
-      shutdownGraceTime: '20 seconds',
+      // SIGTERM: a running trial finishes its epoch, checkpoints and reports it (then moves on to
+      // another worker) within this; past it, it is cancelled and resumes from its last checkpoint.
+      shutdownGraceTime: `${drainSeconds} seconds`,
       // Heartbeats carry cancellation (pause, prune, cancelSweep) back to the training loop:
       // send them at least every 2 s instead of the SDK's default of 80% of the timeout (24 s).
       maxHeartbeatThrottleInterval: '2 seconds',
@@ -92,6 +104,7 @@ async function main(): Promise<void> {
       device: backend.device,
       slots,
       startedAt: new Date().toISOString(),
+      reportEveryMs: WORKER_REPORT_EVERY_MS,
     });
     close = presence.stop;
     console.log(
@@ -99,8 +112,17 @@ async function main(): Promise<void> {
     );
   }
 
-  // Ctrl-C / SIGTERM: the SDK drains (running activities get cancelled, heartbeats stop), then we exit.
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => worker.shutdown());
+  // Ctrl-C / SIGTERM: stop polling; running trials stop after their epoch in progress (draining)
+  // and move on to another worker; the SDK waits for them (shutdownGraceTime), then we exit.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      if (role === 'train')
+        console.log(
+          `headroom train worker draining (${sig}): running trials stop after their epoch`,
+        );
+      drain.abort();
+      worker.shutdown();
+    });
   try {
     await worker.run();
   } finally {

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import {
   CONTROL_TASK_QUEUE,
+  WORKER_REPORT_EVERY_MS,
   WORKER_WORKFLOW_TYPE,
   workerSeenSignal,
   workerStoppedSignal,
@@ -11,9 +12,6 @@ import {
 } from '@headroom/sweep/temporal';
 import { temporalConnection } from '@headroom/stack';
 import type { WorkerEnv } from './env';
-
-/** How often a train worker says it is alive; the workers table shows the last time. */
-export const PRESENCE_INTERVAL_MS = 15_000;
 
 /**
  * Registers a train worker and keeps its last-seen time fresh — through Temporal
@@ -41,7 +39,10 @@ export async function announceWorker(
     }
   };
   await say(workerSeenSignal);
-  const timer = setInterval(() => void say(workerSeenSignal), PRESENCE_INTERVAL_MS);
+  const timer = setInterval(
+    () => void say(workerSeenSignal),
+    info.reportEveryMs ?? WORKER_REPORT_EVERY_MS,
+  );
   return {
     async stop() {
       clearInterval(timer);

@@ -29,9 +29,12 @@ async function tableNames(db: Database): Promise<string[]> {
 }
 
 const TABLES = [
+  'api_tokens',
+  'audit_log',
   'checkpoints',
   'leaderboard_groups',
   'leaderboard_values',
+  'sweep_owners',
   'sweeps',
   'trial_groups',
   'trial_metric_values',

@@ -44,6 +44,8 @@ export type {
   TrialMetricValueRow,
   TrialRow,
   WorkerRow,
+  ApiTokenRow,
+  AuditRow,
 } from './rows';
 
 export {
@@ -91,6 +93,18 @@ export type {
 export { paretoFront } from './pareto';
 export type { ParetoOptions } from './pareto';
 export { listWorkers, markWorkerSeen, registerWorker } from './queries/workers';
+export {
+  checkApiToken,
+  claimSweep,
+  createApiToken,
+  hasUsableAdminToken,
+  listApiTokens,
+  listAudit,
+  recordAudit,
+  revokeApiToken,
+  sweepOwnersOf,
+} from './queries/access';
+export type { ApiTokenInfo, AuditInput, IssuedToken, TokenCheck } from './queries/access';
 export type { RegisterWorkerInput } from './queries/workers';
 
 // Keyset pages of a sweep's trials and of their epochs (Sweep.trials, Trial.history), batched.

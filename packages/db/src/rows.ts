@@ -1,4 +1,6 @@
 import type {
+  apiTokens,
+  auditLog,
   checkpoints,
   sweeps,
   leaderboardGroups,
@@ -20,3 +22,5 @@ export type LeaderboardGroupRow = typeof leaderboardGroups.$inferSelect;
 export type TrialGroupRow = typeof trialGroups.$inferSelect;
 export type CheckpointRow = typeof checkpoints.$inferSelect;
 export type WorkerRow = typeof workers.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;

@@ -36,7 +36,7 @@ export type TrialStatus =
   'cancelled' | 'failed' | 'paused' | 'pending' | 'pruned' | 'running' | 'succeeded';
 
 /** A train worker as it last reported itself. */
-export type WorkerStatus = 'running' | 'stopped';
+export type WorkerStatus = 'lost' | 'running' | 'stopped';
 
 export type TrialFieldsFragment = {
   id: string;

@@ -17,11 +17,21 @@ function columns(running: Running): Array<Column<Worker>> {
     { key: 'device', cell: (w) => w.device },
     { key: 'slots', num: true, cell: (w) => w.slots },
     { key: 'status', cell: (w) => <StatusBadge status={w.status} /> },
-    { key: 'last seen', cell: (w) => formatAgo(w.lastSeenAt) },
+    {
+      key: 'last seen',
+      cell: (w) => (
+        <span title={w.status === 'lost' ? 'it stopped reporting' : undefined}>
+          {formatAgo(w.lastSeenAt)}
+        </span>
+      ),
+    },
     {
       key: 'running',
       cell: (w) =>
-        running.has(w.id) ? (
+        // A lost worker's trials are retried elsewhere once their heartbeats time out.
+        w.status === 'lost' ? (
+          <span className="dim">none: its trials move to other workers</span>
+        ) : running.has(w.id) ? (
           running.get(w.id)!.map((t) => (
             <span key={`${t.sweepId}-${t.index}`}>
               <Link to={`/sweeps/${t.sweepId}`}>

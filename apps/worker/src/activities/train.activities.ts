@@ -15,7 +15,11 @@ import {
   type TrainTrialResult,
   type TrialStarted,
 } from '@headroom/sweep/temporal';
+import { WorkerDraining } from '../trainer/hooks';
 import { TRAINERS } from '../trainer/trainers';
+
+/** The failure type of an attempt stopped by a draining worker (the trial moves on). */
+export const WORKER_DRAINING = 'WORKER_DRAINING';
 
 /**
  * Activities on a pool's train task queue. They hold no database connection: they
@@ -26,10 +30,13 @@ export function createTrainActivities({
   artifactsDir,
   backend,
   identity,
+  draining,
 }: {
   artifactsDir: string;
   backend: BackendInfo;
   identity: string;
+  /** Aborted on SIGTERM: running trials stop after their epoch in progress (see TrainHooks). */
+  draining?: AbortSignal;
 }): TrainActivities {
   return {
     async trainTrial(input: TrainTrialInput): Promise<TrainTrialResult> {
@@ -82,6 +89,7 @@ export function createTrainActivities({
             onStart: announce,
             heartbeat: (details) => ctx.heartbeat(details),
             cancelled: ctx.cancellationSignal,
+            draining,
             onEpoch: (report: EpochReport) => trial.signal(epochCompletedSignal, report),
             warn: (message) => ctx.log.warn(`${input.trialId}: ${message}`),
           },
@@ -92,6 +100,10 @@ export function createTrainActivities({
         // Temporal counts an attempt as cancelled (pause, prune, cancelSweep) only by this failure type.
         if (ctx.cancellationSignal.aborted)
           throw new CancelledFailure('training stopped on request');
+        // Retried at once (the workflow's backoff, not a heartbeat timeout) on another worker, from
+        // the checkpoint just reported.
+        if (err instanceof WorkerDraining)
+          throw ApplicationFailure.retryable(`${identity}: ${err.message}`, WORKER_DRAINING);
         // Permanent codes fail the trial at once, with the message; others retry from the checkpoint.
         if (isHeadroomError(err) && PERMANENT_ERROR_CODES.includes(err.code))
           throw headroomFailure(err);

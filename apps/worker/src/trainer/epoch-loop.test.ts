@@ -12,7 +12,7 @@ import {
 import { parseSweepSpec, gridTrialAt } from '@headroom/sweep';
 import type { EpochReport, TrainHeartbeat, TrainTrialInput } from '@headroom/sweep/temporal';
 import { HEARTBEAT_WHILE_PREPARING_MS, runEpochLoop, type EpochLoopTask } from './epoch-loop';
-import { plainHooks, type TrainHooks } from './hooks';
+import { plainHooks, type TrainHooks, WorkerDraining } from './hooks';
 
 /**
  * The shared loop's failure handling, with a scripted task: "out of memory" halves the batch
@@ -151,6 +151,41 @@ describe('runEpochLoop', () => {
       { name: 'gradcam/x.png', path: join(finishedIn!, 'gradcam/x.png'), bytes: 3 },
     ]);
     expect(result.metrics).toEqual({ mpjpe: 10, p_mpjpe: null });
+  });
+
+  it("stops a draining worker's trial after the epoch in progress, reported with its checkpoint; the next attempt resumes there", async () => {
+    const drain = new AbortController();
+    const reports: EpochReport[] = [];
+    const trial = input();
+    let steps = 0;
+    const draining = task(64);
+    const step = draining.step.bind(draining);
+    // SIGTERM arrives in the middle of epoch 1.
+    draining.step = (batch, optimizer) => {
+      if (++steps === 2) drain.abort();
+      return step(batch, optimizer);
+    };
+    const err = await runEpochLoop(
+      trial,
+      { ...hooks([]), draining: drain.signal, onEpoch: async (r) => void reports.push(r) },
+      () => draining,
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkerDraining);
+    expect((err as WorkerDraining).epoch).toBe(1);
+    expect(reports.map((r) => [r.epoch, r.checkpoint?.epoch])).toEqual([[1, 1]]);
+    expect(steps).toBe(2); // epoch 1 finished (64 samples at batch 32), epoch 2 never started
+
+    const resumed: EpochReport[] = [];
+    const result = await runEpochLoop(
+      { ...trial, resumeFrom: { epoch: 1, path: reports[0]!.checkpoint!.path } },
+      { ...hooks([]), onEpoch: async (r) => void resumed.push(r) },
+      () => task(64),
+    );
+    expect(resumed.map((r) => r.epoch)).toEqual([2]);
+    expect(result.epochsCompleted).toBe(2);
   });
 
   it('neither prepares nor trains an attempt cancelled before it starts', async () => {

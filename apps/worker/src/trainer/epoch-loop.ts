@@ -11,7 +11,7 @@ import {
   type tf,
 } from '@headroom/models';
 import { checkpointDir, restoreNewestCheckpoint } from './checkpoints';
-import type { TrainHooks } from './hooks';
+import { type TrainHooks, WorkerDraining } from './hooks';
 import type { MetricBreakdown, MetricValues, TrialArtifact } from '@headroom/sweep';
 import type { TrainTrialInput, TrainTrialResult } from '@headroom/sweep/temporal';
 
@@ -223,6 +223,7 @@ async function trainEpochs<B extends { size: number }>(
         checkpoint: { epoch, ...saved },
       });
       hooks.heartbeat({ epoch, checkpoint: lastCheckpoint });
+      if (hooks.draining?.aborted && epoch < params.epochs) throw new WorkerDraining(epoch);
     }
     // Resumed from the last epoch's checkpoint: nothing left to train, but the result needs metrics.
     if (startEpoch >= params.epochs) {

@@ -9,8 +9,21 @@ export interface TrainHooks {
   onStart(info: { resumedFromEpoch: number; paramCount: number; flops: number }): Promise<void>;
   heartbeat(details: TrainHeartbeat): void;
   cancelled: AbortSignal;
+  /**
+   * The worker is stopping (SIGTERM): finish the epoch in progress, checkpoint and report it,
+   * then stop with `WorkerDraining`, so the trial's next attempt resumes there on another worker.
+   */
+  draining?: AbortSignal;
   onEpoch(report: EpochReport): Promise<void>;
   warn(message: string): void;
+}
+
+/** Thrown by the epoch loop when it stopped for a draining worker, its last epoch reported. */
+export class WorkerDraining extends Error {
+  constructor(readonly epoch: number) {
+    super(`the worker is shutting down; stopped after epoch ${epoch}, checkpointed and reported`);
+    this.name = 'WorkerDraining';
+  }
 }
 
 /**

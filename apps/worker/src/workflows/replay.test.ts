@@ -22,7 +22,7 @@ const files = readdirSync(HISTORIES)
   .sort();
 
 describe('recorded workflow histories', () => {
-  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new, cancel with reports queued', () => {
+  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new, cancel with reports queued, a lost worker', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'sweep-asha.json',
@@ -33,6 +33,7 @@ describe('recorded workflow histories', () => {
         'trial-pause-resume.json',
         'trial-pruned.json',
         'trial-rerun.json',
+        'worker-lost.json',
       ]),
     );
   });

@@ -8,3 +8,4 @@ export { trialGroups } from './trial-groups';
 export { trialMetricValues } from './trial-metric-values';
 export { trials } from './trials';
 export { workers } from './workers';
+export { apiTokens, auditLog, sweepOwners } from './access';
