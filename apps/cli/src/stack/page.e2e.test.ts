@@ -121,13 +121,11 @@ describe('the web page in a browser', () => {
     await shot('new-invalid');
 
     // The valid file comes by upload: it replaces the text and is checked like typed text.
-    await page
-      .getByTestId('spec-file')
-      .setInputFiles({
-        name: 'page-e2e.yaml',
-        mimeType: 'text/yaml',
-        buffer: Buffer.from(VALID_SPEC),
-      });
+    await page.getByTestId('spec-file').setInputFiles({
+      name: 'page-e2e.yaml',
+      mimeType: 'text/yaml',
+      buffer: Buffer.from(VALID_SPEC),
+    });
     await expect.poll(() => editor.inputValue(), { timeout: 10_000 }).toBe(VALID_SPEC);
     await expect
       .poll(() => page.getByTestId('trial-count').textContent(), { timeout: 10_000 })
