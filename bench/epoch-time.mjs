@@ -14,13 +14,14 @@
 // only that task). Needs `pnpm build` (apps/worker/dist, packages/*/dist) and the native
 // TF.js binding (`pnpm setup:native`). Prints a table and one JSON line; writes the JSON to
 // --out too. ~7 minutes on 2 cores.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { cpuInfo } from './machine.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The worker's dist and the packages it resolves (one TF.js instance for all of them).
@@ -88,23 +89,14 @@ const STEPS = {
 // ---------------------------------------------------------------- the machine
 
 function machine() {
-  let model = cpus()[0]?.model ?? 'unknown';
-  let flags = '';
-  try {
-    const lscpu = execFileSync('lscpu', { encoding: 'utf8' });
-    model = /Model name:\s*(.+)/.exec(lscpu)?.[1]?.trim() ?? model;
-    flags = /Flags:\s*(.+)/.exec(lscpu)?.[1] ?? '';
-  } catch {
-    // No lscpu: the model from os.cpus() and no flags.
-  }
-  const has = (f) => flags.split(/\s+/).includes(f);
+  const { model, cpus: cores, avx2, fma, avx512 } = cpuInfo();
   return {
     cpu: model,
-    cores: cpus().length,
+    cores,
     memGiB: Math.round(totalmem() / 2 ** 30),
-    avx2: has('avx2'),
-    fma: has('fma'),
-    avx512: ['avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16'].filter(has),
+    avx2,
+    fma,
+    avx512,
     node: process.version,
     tfjs: tf.version.tfjs,
   };

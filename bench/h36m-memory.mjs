@@ -8,13 +8,14 @@
 //
 // Writes data_3d_h36m.npz + data_2d_h36m_gt.npz (`writeSyntheticH36mNpz`) into a temporary
 // folder, removed afterwards. Needs `pnpm build` (packages/*/dist) and the native TF.js binding.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { cpuInfo } from './machine.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const requireWorker = createRequire(join(root, 'apps', 'worker', 'package.json'));
@@ -135,26 +136,19 @@ function runSelf(argv) {
 
 // ---------------------------------------------------------------- parent
 
-function cpuModel() {
-  try {
-    const lscpu = execFileSync('lscpu', { encoding: 'utf8' });
-    const flags = (/Flags:\s*(.+)/.exec(lscpu)?.[1] ?? '').split(/\s+/);
-    return {
-      cpu: /Model name:\s*(.+)/.exec(lscpu)?.[1]?.trim() ?? cpus()[0]?.model,
-      avx512: flags.filter((f) => /^avx512(f|bw|vl|_vnni|_bf16)$/.test(f)),
-    };
-  } catch {
-    return { cpu: cpus()[0]?.model, avx512: [] };
-  }
-}
-
 async function main() {
   if (args.child) return child(args.child);
   if (args.write) return writeSet(args.write, Number(args['frames-per-action']));
   const framesPerAction = args['frames-per-action']
     ? Number(args['frames-per-action'])
     : Math.ceil((REAL_FRAMES.train + REAL_FRAMES.test) / SYNTHETIC_SEQUENCES);
-  const env = { ...cpuModel(), cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30) };
+  const { model, avx512 } = cpuInfo();
+  const env = {
+    cpu: model,
+    avx512,
+    cores: cpus().length,
+    memGiB: Math.round(totalmem() / 2 ** 30),
+  };
   const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
   console.log(
     `${env.cpu}, ${env.cores} cores, ${env.memGiB} GiB, AVX-512 ${env.avx512.join(' ') || 'none'}; load average ${loadAtStart.join(' ')}`,

@@ -20,12 +20,11 @@
 // Needs `pnpm build`; Optuna comes from bench/.venv, created here when missing. It checks the
 // answers (row counts, n per group, 10 epochs of history per trial, and the same best trial, best
 // group and Pareto front on both sides) and fails loudly (exit 1, no result written) when not.
-import { execFileSync } from 'node:child_process';
 import console from 'node:console';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
@@ -33,6 +32,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { graphql } from './graphql.mjs';
+import { cpuInfo } from './machine.mjs';
 import { pythonForOptuna } from './optuna-python.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -529,24 +529,6 @@ function stats(samples) {
   };
 }
 
-function cpuInfo() {
-  try {
-    const out = execFileSync('lscpu', { encoding: 'utf8' });
-    const field = (name) =>
-      out
-        .split('\n')
-        .find((l) => l.startsWith(`${name}:`))
-        ?.split(':')[1]
-        .trim();
-    return { model: field('Model name') ?? 'unknown', cpus: Number(field('CPU(s)')) };
-  } catch {
-    const line = readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('model name'));
-    return { model: line ? line.split(':')[1].trim() : 'unknown', cpus: availableParallelism() };
-  }
-}
-
 // ---------------------------------------------------------------- run
 
 if (args['fill-part']) {
@@ -903,7 +885,8 @@ try {
         : null,
   }));
 
-  const cpu = cpuInfo();
+  const { model, cpus } = cpuInfo();
+  const cpu = { model, cpus };
   const postgres = await admin(
     async (c) => (await c.query('show server_version')).rows[0].server_version,
   );

@@ -14,7 +14,6 @@
 // constant_liar=True default). The objectives live here only; Optuna (bench/.venv, a child
 // answering ask/tell lines: bench/optuna/search_optuna.py) sees the same values.
 import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import console from 'node:console';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,6 +24,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pythonForOptuna } from './optuna-python.mjs';
+import { cpuInfo } from './machine.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -324,21 +324,6 @@ function winRate(a, b) {
   return wins / (a.length * b.length);
 }
 
-function cpuInfo() {
-  try {
-    const out = execFileSync('lscpu', { encoding: 'utf8' });
-    const field = (name) =>
-      out
-        .split('\n')
-        .find((l) => l.startsWith(`${name}:`))
-        ?.split(':')[1]
-        .trim();
-    return { model: field('Model name') ?? 'unknown', cpus: Number(field('CPU(s)')) };
-  } catch {
-    return { model: 'unknown', cpus: 0 };
-  }
-}
-
 // ---------------------------------------------------------------- run
 
 const SAMPLERS = [
@@ -443,7 +428,11 @@ for (const { pending } of settings) {
 const out = {
   command: `pnpm bench:search --seeds ${SEEDS} --trials ${TRIALS} --pending ${PENDING}${args['no-optuna'] ? ' --no-optuna' : ''}`,
   date: new Date().toISOString(),
-  machine: { cpu: cpuInfo(), node: process.version, optuna: optunaVersion },
+  machine: {
+    cpu: (({ model, cpus }) => ({ model, cpus }))(cpuInfo()),
+    node: process.version,
+    optuna: optunaVersion,
+  },
   seeds: SEEDS,
   trials: TRIALS,
   checkpoints: CHECKPOINTS,

@@ -15,7 +15,7 @@
 // workflow's runs a clean continue-as-new chain — more than one run once its history passed
 // the workflow's threshold (10,000 events, at ~6 events a trial: from ~1,700 trials on).
 import console from 'node:console';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,6 +23,7 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { graphql } from './graphql.mjs';
+import { cpuInfo } from './machine.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The CLI's dependencies (stack, test-support, sweep, the Temporal SDK) resolve from its package.
@@ -72,13 +73,6 @@ try {
 function fail(message) {
   console.error(`\nbench:sweep FAILED: ${message}`);
   process.exit(1);
-}
-
-function cpuModel() {
-  const line = readFileSync('/proc/cpuinfo', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('model name'));
-  return line ? line.split(':')[1].trim() : 'unknown';
 }
 
 const spec = {
@@ -276,7 +270,7 @@ try {
   const trialsPerSecond = TRIALS / wallSeconds;
   result = {
     date: new Date().toISOString(),
-    cpu: cpuModel(),
+    cpu: cpuInfo().model,
     cores: availableParallelism(),
     node: process.version,
     database: args.database,

@@ -1,4 +1,3 @@
-import { isHeadroomError, type Violation } from '@headroom/errors';
 import { describe, expect, it } from 'vitest';
 import {
   ashaReport,
@@ -12,16 +11,7 @@ import {
 } from './asha';
 import { uniformAt } from './prng';
 import { parseSweepSpec } from './spec';
-
-function violationsOf(fn: () => unknown): Violation[] {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err)) return [...err.violations];
-    throw err;
-  }
-  throw new Error('expected a HeadroomError, nothing was thrown');
-}
+import { violationsOf } from '../test/violations';
 
 const MIN: AshaConfig = { minIter: 1, eta: 3, maxIter: 27, goal: 'minimize' };
 
@@ -89,21 +79,22 @@ describe('ashaRungs', () => {
   });
 
   it('refuses a bad config, naming the spec keys', () => {
-    const v = violationsOf(() =>
-      createAsha({ minIter: 0, eta: 1, maxIter: 10, goal: 'max' as 'maximize' }),
+    const v = violationsOf(
+      () => createAsha({ minIter: 0, eta: 1, maxIter: 10, goal: 'max' as 'maximize' }),
+      'INVALID_INPUT',
     );
     expect(v.map((x) => x.path)).toEqual(['minIter', 'eta', 'goal']);
     expect(v[1]!.message).toBe('eta (early_terminate.eta) must be a number > 1, e.g. 3; got 1');
-    expect(violationsOf(() => ashaRungs({ ...MIN, minIter: 30 }))).toEqual([
+    expect(violationsOf(() => ashaRungs({ ...MIN, minIter: 30 }), 'INVALID_INPUT')).toEqual([
       {
         path: 'minIter',
         message:
           'minIter 30 is past maxIter 27, so no trial would reach a rung; lower minIter or turn early termination off',
       },
     ]);
-    expect(violationsOf(() => ashaRungs({ ...MIN, eta: 1 + 1e-9 }))[0]!.message).toMatch(
-      /so close to 1 .* use eta ≥ 1\.1/,
-    );
+    expect(
+      violationsOf(() => ashaRungs({ ...MIN, eta: 1 + 1e-9 }), 'INVALID_INPUT')[0]!.message,
+    ).toMatch(/so close to 1 .* use eta ≥ 1\.1/);
   });
 });
 
@@ -249,7 +240,7 @@ describe('ashaReport', () => {
   it('refuses a malformed report', () => {
     const state = createAsha(MIN);
     const bad = { trialId: '', epoch: 0, value: '0.5' } as unknown as AshaReport;
-    expect(violationsOf(() => ashaReport(state, bad)).map((v) => v.path)).toEqual([
+    expect(violationsOf(() => ashaReport(state, bad), 'INVALID_INPUT').map((v) => v.path)).toEqual([
       'trialId',
       'epoch',
       'value',

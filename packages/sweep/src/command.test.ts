@@ -1,19 +1,9 @@
-import { isHeadroomError, type Violation } from '@headroom/errors';
 import { describe, expect, it } from 'vitest';
 import { buildCommand, pythonFloatRepr, pythonJsonDumps, pythonStr } from './command';
 import { parseSweepSpec } from './spec';
+import { violationsOf } from '../test/violations';
 
 const OPTIONS = { env: {}, argsJsonFile: '/ckpt/trial-7/args.json' };
-
-function violationsOf(fn: () => unknown): Violation[] {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err) && err.code === 'INVALID_SPEC') return [...err.violations];
-    throw err;
-  }
-  throw new Error('expected an INVALID_SPEC HeadroomError, nothing was thrown');
-}
 
 describe('buildCommand', () => {
   // wandb's tests/system_tests/test_sweep/test_wandb_agent.py test_agent_create_command_args.

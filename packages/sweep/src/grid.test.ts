@@ -1,7 +1,7 @@
-import { isHeadroomError, type Violation } from '@headroom/errors';
 import { describe, expect, it } from 'vitest';
 import { countGridTrials, expandGrid, gridTrialAt } from './grid';
 import { parseSweepSpec, type SweepSpec } from './spec';
+import { violationsOf } from '../test/violations';
 
 function gridSpec(parameters: Record<string, unknown>): SweepSpec {
   return parseSweepSpec({
@@ -11,16 +11,6 @@ function gridSpec(parameters: Record<string, unknown>): SweepSpec {
     method: 'grid',
     parameters,
   });
-}
-
-function violationsOf(fn: () => unknown): Violation[] {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err)) return [...err.violations];
-    throw err;
-  }
-  throw new Error('expected a HeadroomError, nothing was thrown');
 }
 
 const PRODUCT_PARAMETERS = {

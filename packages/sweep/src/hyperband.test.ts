@@ -1,18 +1,8 @@
 /** W&B's hyperband keys on Headroom's ASHA: max_iter + s brackets, strict, and their checks. */
-import { isHeadroomError, type Violation } from '@headroom/errors';
 import { describe, expect, it } from 'vitest';
 import { ashaReport, ashaRungs, createAsha, hyperbandBands, resolveAshaConfig } from './asha';
 import { parseSweepSpec } from './spec';
-
-function violationsOf(fn: () => unknown): Violation[] {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err) && err.code === 'INVALID_SPEC') return [...err.violations];
-    throw err;
-  }
-  throw new Error('expected an INVALID_SPEC HeadroomError, nothing was thrown');
-}
+import { violationsOf } from '../test/violations';
 
 function taskSpec(earlyTerminate: Record<string, unknown>, epochs = 27) {
   return parseSweepSpec({

@@ -1,9 +1,9 @@
-import { isHeadroomError, type Violation } from '@headroom/errors';
 import { describe, expect, it } from 'vitest';
 import { expandGrid } from './grid';
 import { sampleTrialAt } from './random';
 import { parseSweepSpec, type SweepSpec } from './spec';
 import { describeTrial } from './trials';
+import { violationsOf } from '../test/violations';
 
 /** The trainer's knobs: optimizer, weight_decay, lr_schedule, warmup_steps. */
 function spec(parameters: Record<string, unknown>, method = 'grid'): SweepSpec {
@@ -15,16 +15,6 @@ function spec(parameters: Record<string, unknown>, method = 'grid'): SweepSpec {
     ...(method === 'random' ? { run_cap: 400 } : {}),
     parameters: { d_m: { value: 64 }, heads: { value: 4 }, ...parameters },
   });
-}
-
-function violationsOf(fn: () => unknown): Violation[] {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err) && err.code === 'INVALID_SPEC') return [...err.violations];
-    throw err;
-  }
-  throw new Error('expected an INVALID_SPEC HeadroomError, nothing was thrown');
 }
 
 describe('optimizer and learning-rate schedule parameters', () => {

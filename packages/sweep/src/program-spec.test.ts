@@ -1,5 +1,5 @@
 /** Program sweeps, W&B's full parameter format, and what every W&B key means here. */
-import { isHeadroomError, type Violation } from '@headroom/errors';
+import { type Violation } from '@headroom/errors';
 import { describe, expect, it } from 'vitest';
 import { expandGrid } from './grid';
 import { parseSweepText } from './load';
@@ -12,16 +12,7 @@ import {
   type ProgramSweepSpec,
 } from './spec';
 import { countTrials } from './trials';
-
-function violationsOf(fn: () => unknown): Violation[] {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err) && err.code === 'INVALID_SPEC') return [...err.violations];
-    throw err;
-  }
-  throw new Error('expected an INVALID_SPEC HeadroomError, nothing was thrown');
-}
+import { violationsOf } from '../test/violations';
 
 function at(violations: Violation[], path: string): string {
   const found = violations.filter((v) => v.path === path);

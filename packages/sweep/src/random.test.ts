@@ -1,8 +1,8 @@
-import { isHeadroomError, type Violation } from '@headroom/errors';
 import { describe, expect, it } from 'vitest';
 import type { TrialParams } from './parameters';
 import { countRandomTrials, sampleTrialAt } from './random';
 import { parseSweepSpec, type SweepSpec } from './spec';
+import { violationsOf } from '../test/violations';
 
 function randomSpec(
   parameters: Record<string, unknown>,
@@ -17,16 +17,6 @@ function randomSpec(
     parameters,
     ...extra,
   });
-}
-
-function violationsOf(fn: () => unknown): Violation[] {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err)) return [...err.violations];
-    throw err;
-  }
-  throw new Error('expected a HeadroomError, nothing was thrown');
 }
 
 const MIXED = {

@@ -1,17 +1,7 @@
-import { HeadroomError, isHeadroomError, type Violation } from '@headroom/errors';
+import { HeadroomError, type Violation } from '@headroom/errors';
 import { describe, expect, it } from 'vitest';
 import { ZSweepSpec, parseSweepSpec, type SweepSpec } from './spec';
-
-/** The violations `fn` throws; fails the test when it throws anything else or nothing. */
-function violationsOf(fn: () => unknown): Violation[] {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err) && err.code === 'INVALID_SPEC') return [...err.violations];
-    throw err;
-  }
-  throw new Error('expected an INVALID_SPEC HeadroomError, nothing was thrown');
-}
+import { violationsOf } from '../test/violations';
 
 /** A spec being broken piece by piece: any shape at all, which is the point. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,9 +1,9 @@
-import { isHeadroomError, type Violation } from '@headroom/errors';
 import { describe, expect, it } from 'vitest';
 import { countGridTrials, expandGrid, gridTrialAt } from './grid';
 import { sampleTrialAt } from './random';
 import { parseSweepSpec, type SweepSpec } from './spec';
 import { countTrials, requireTrialCount, trialAt } from './trials';
+import { violationsOf } from '../test/violations';
 
 function spec(method: string, extra: Record<string, unknown> = {}): SweepSpec {
   return parseSweepSpec({
@@ -19,16 +19,6 @@ function spec(method: string, extra: Record<string, unknown> = {}): SweepSpec {
     },
     ...extra,
   });
-}
-
-function violationsOf(fn: () => unknown): Violation[] {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err)) return [...err.violations];
-    throw err;
-  }
-  throw new Error('expected a HeadroomError, nothing was thrown');
 }
 
 describe('countTrials and trialAt', () => {

@@ -1,0 +1,25 @@
+// The machine a bench ran on, written beside its numbers: these machines are not all the same CPU,
+// and a ratio measured on one can flip on another.
+import { execFileSync } from 'node:child_process';
+import { availableParallelism, cpus } from 'node:os';
+
+/** The CPU model (lscpu's, else the kernel's), logical CPUs, and its AVX-512 / AVX2 / FMA flags. */
+export function cpuInfo() {
+  let model = cpus()[0]?.model ?? 'unknown';
+  let flags = [];
+  try {
+    const lscpu = execFileSync('lscpu', { encoding: 'utf8' });
+    model = /Model name:\s*(.+)/.exec(lscpu)?.[1]?.trim() ?? model;
+    flags = (/Flags:\s*(.+)/.exec(lscpu)?.[1] ?? '').split(/\s+/);
+  } catch {
+    // No lscpu: the model from os.cpus() and no flags.
+  }
+  const has = (f) => flags.includes(f);
+  return {
+    model,
+    cpus: availableParallelism(),
+    avx2: has('avx2'),
+    fma: has('fma'),
+    avx512: ['avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16'].filter(has),
+  };
+}
