@@ -115,6 +115,56 @@ describe('parseSweepText', () => {
     expect(violations).toHaveLength(1);
     expect(violations[0]!.message).toMatch(/^the file is empty/);
   });
+
+  it('refuses an alias bomb and a document nested too deeply as spec errors, not crashes', () => {
+    let bomb = 'l0: &l0 [x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++)
+      bomb += `l${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]\n`;
+    expect(errorOf(() => parseSweepText(bomb + PRODUCT_EXAMPLE, 'bomb.yaml')).violations).toEqual([
+      {
+        path: 'bomb.yaml',
+        message: 'its aliases (*name) expand to too many values; write the values out instead',
+      },
+    ]);
+    const deep = `x: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n${PRODUCT_EXAMPLE}`;
+    const { violations } = errorOf(() => parseSweepText(deep, 'deep.yaml'));
+    expect(violations.map((v) => v.message)).toEqual([
+      'nested too deeply to read; a sweep file needs a few levels (parameters of parameters at most)',
+    ]);
+    expect(violations[0]!.path).toMatch(/^deep\.yaml:1:\d+$/);
+  });
+
+  it('bounds what a worker must hold: synthetic set sizes, and the trials a sweep lists up front', () => {
+    const synthetic = PRODUCT_EXAMPLE.replace(
+      '{ kind: h36m, path: ./data/h36m }',
+      '{ kind: synthetic, samples: 2147483648 }',
+    );
+    expect(errorOf(() => parseSweepText(synthetic)).violations).toEqual([
+      {
+        path: 'dataset.samples',
+        message:
+          'must be at most 5,000,000 (a synthetic set is generated in a worker’s memory); got 2147483648',
+      },
+    ]);
+    const seeds = Array.from({ length: 10_000 }, (_, i) => i + 1).join(', ');
+    const huge = PRODUCT_EXAMPLE.replace(
+      'seed: { values: [1, 2, 3] }',
+      `seed: { values: [${seeds}] }`,
+    );
+    // 3 × 2 × 10⁴ = 60,000 trials: allowed; with a 2-value lr too, 120,000: refused at parameters.
+    expect(countTrials(parseSweepText(huge))).toBe(60_000);
+    const refused = huge.replace('lr: { value: 0.0005 }', 'lr: { values: [0.0005, 0.001] }');
+    expect(errorOf(() => parseSweepText(refused)).violations).toEqual([
+      {
+        path: 'parameters',
+        message:
+          'the grid has 120,000 combinations; a sweep holds at most 100,000 trials: split it into several sweeps, set run_cap, or use method: random',
+      },
+    ]);
+    expect(countTrials(parseSweepText(`${refused}run_cap: 100000\n`))).toBe(100_000);
+  });
 });
 
 describe('examples/sweeps', () => {

@@ -6,9 +6,14 @@ import { HeadroomError } from '@headroom/errors';
 import { parseDocument, type YAMLError } from 'yaml';
 import { parseSweepSpec, type SweepSpec } from './spec';
 
+const TOO_DEEP =
+  'nested too deeply to read; a sweep file needs a few levels (parameters of parameters at most)';
+
 function describeYamlError(error: YAMLError): string {
   if (error.code === 'MULTIPLE_DOCS')
     return "a sweep file holds one document; remove the second '---'";
+  // The parser recursed past the stack: not a message for a user.
+  if (error.message.includes('Maximum call stack size exceeded')) return TOO_DEEP;
   // yaml appends the position and a code excerpt; the path already gives the position.
   const first = error.message.split('\n')[0] ?? error.message;
   return first.replace(/ at line \d+, column \d+:?$/, '');
@@ -27,10 +32,13 @@ function describeYamlError(error: YAMLError): string {
 export function parseSweepText(text: string, source = 'sweep file'): SweepSpec {
   const doc = parseDocument(text, { intAsBigInt: true });
   if (doc.errors.length > 0) {
+    // Nesting past the stack fails at every level on the way out: report its first place only.
+    const tooDeep = doc.errors.findIndex((e) => describeYamlError(e) === TOO_DEEP);
+    const errors = doc.errors.filter((e, i) => i === tooDeep || describeYamlError(e) !== TOO_DEEP);
     throw HeadroomError.invalid(
       'INVALID_SPEC',
       source,
-      doc.errors.map((error) => {
+      errors.map((error) => {
         const pos = error.linePos?.[0];
         return {
           path: pos ? `${source}:${pos.line}:${pos.col}` : source,
@@ -48,5 +56,26 @@ export function parseSweepText(text: string, source = 'sweep file'): SweepSpec {
       },
     ]);
   }
-  return parseSweepSpec(doc.toJS(), source, { integers: 'bigint' });
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (err) {
+    // yaml refuses aliases that expand past its limit (a "billion laughs" document).
+    throw HeadroomError.invalid('INVALID_SPEC', source, [
+      {
+        path: source,
+        message:
+          err instanceof RangeError
+            ? TOO_DEEP
+            : 'its aliases (*name) expand to too many values; write the values out instead',
+      },
+    ]);
+  }
+  try {
+    return parseSweepSpec(value, source, { integers: 'bigint' });
+  } catch (err) {
+    if (err instanceof RangeError)
+      throw HeadroomError.invalid('INVALID_SPEC', source, [{ path: source, message: TOO_DEEP }]);
+    throw err;
+  }
 }

@@ -148,12 +148,43 @@ function inputSize() {
   const error = expecting(
     `[height, width] in pixels, each a positive multiple of ${POSE2D_INPUT_MULTIPLE}, e.g. [256, 192]`,
   );
-  const side = z.int({ error }).positive({ error }).multipleOf(POSE2D_INPUT_MULTIPLE, { error });
+  const side = z
+    .int({ error })
+    .positive({ error })
+    .multipleOf(POSE2D_INPUT_MULTIPLE, { error })
+    .max(SYNTHETIC_LIMITS.side, { error });
   return z.tuple([side, side], { error });
 }
 
 /** The side, in pixels, chest images are resized to when `image_size` is not given. */
 export const CHEST_DEFAULT_IMAGE_SIZE = 224;
+
+/**
+ * A synthetic set is generated into a worker's memory: bounds well above a real set's size
+ * (Human3.6M's 1.6 M training frames; COCO's 118 k and ChestX-ray14's 112 k images) and below what
+ * no worker could hold.
+ */
+export const SYNTHETIC_LIMITS = {
+  samples: 5_000_000,
+  frames_per_action: 100_000,
+  images: 500_000,
+  /** Pixels per side of an image or crop. */
+  side: 2048,
+} as const;
+
+/** A positive integer up to `max`; past it, says the bound and why. */
+function positiveIntUpTo(max: number, why: string) {
+  const error = expecting('a positive integer');
+  return z
+    .int({ error })
+    .positive({ error })
+    .max(max, {
+      error: (iss: IssueLike) =>
+        `must be at most ${max.toLocaleString('en-US')} (${why}); got ${showValue(iss.input)}`,
+    });
+}
+
+const SYNTHETIC_MEMORY = 'a synthetic set is generated in a worker’s memory';
 
 /**
  * Generated data, a pure function of its fields. pose3d counts it in `samples` (or
@@ -163,12 +194,15 @@ export const CHEST_DEFAULT_IMAGE_SIZE = 224;
  */
 export const ZSyntheticDataset = strictObject('a synthetic dataset', {
   kind: z.literal('synthetic'),
-  samples: positiveInt().optional(),
+  samples: positiveIntUpTo(SYNTHETIC_LIMITS.samples, SYNTHETIC_MEMORY).optional(),
   seed: nonNegativeInt().optional(),
-  frames_per_action: positiveInt().optional(),
-  images: positiveInt().optional(),
+  frames_per_action: positiveIntUpTo(
+    SYNTHETIC_LIMITS.frames_per_action,
+    SYNTHETIC_MEMORY,
+  ).optional(),
+  images: positiveIntUpTo(SYNTHETIC_LIMITS.images, SYNTHETIC_MEMORY).optional(),
   input_size: inputSize().optional(),
-  image_size: positiveInt().optional(),
+  image_size: positiveIntUpTo(SYNTHETIC_LIMITS.side, 'pixels per side').optional(),
 });
 /**
  * COCO person keypoints: `path` holds `annotations/person_keypoints_{train,val}[2017].json`
@@ -403,13 +437,25 @@ function checkSyntheticFields(
   }
 }
 
-/** A grid is numbered: at most 2⁵³ points (each leaf walkable is checked where it is read). */
-function checkGridSize(parameters: Record<string, ParameterSpec>, violations: Violation[]): void {
+/**
+ * The most trials a sweep that lists them up front (grid, random with run_cap) may have: they are
+ * registered in one transaction. Larger studies are several sweeps; leaderboards read across them.
+ */
+export const MAX_SWEEP_TRIALS = 100_000;
+
+/** A grid's trials (after run_cap) are listed up front: at most MAX_SWEEP_TRIALS. */
+function checkGridSize(
+  parameters: Record<string, ParameterSpec>,
+  runCap: number | undefined,
+  violations: Violation[],
+): void {
   const count = parameterLeaves(parameters).reduce((n, l) => n * (gridSize(l.spec) ?? 1), 1);
-  if (count > Number.MAX_SAFE_INTEGER) {
+  if (Math.min(count, runCap ?? Infinity) > MAX_SWEEP_TRIALS) {
     violations.push({
-      path: 'parameters',
-      message: `the grid has ${count} combinations, too many to number; use method: random with run_cap`,
+      path: runCap === undefined ? 'parameters' : 'run_cap',
+      message: `the grid has ${count.toLocaleString('en-US')} combinations${
+        runCap === undefined ? '' : ` and run_cap is ${runCap.toLocaleString('en-US')}`
+      }; a sweep holds at most ${MAX_SWEEP_TRIALS.toLocaleString('en-US')} trials: split it into several sweeps, set run_cap, or use method: random`,
     });
   }
 }
@@ -620,7 +666,12 @@ function validateSweepSpec(input: unknown, violations: Violation[]): SweepSpecSh
       : parsePiece(ZName, input.name, 'name', violations);
 
   // Checks across fields, each only when the fields it reads are themselves valid.
-  if (method === 'grid' && parameters !== undefined) checkGridSize(parameters, violations);
+  if (method === 'grid' && parameters !== undefined) checkGridSize(parameters, runCap, violations);
+  if (method === 'random' && runCap !== undefined && runCap > MAX_SWEEP_TRIALS)
+    violations.push({
+      path: 'run_cap',
+      message: `a sweep holds at most ${MAX_SWEEP_TRIALS.toLocaleString('en-US')} trials (they are registered up front); got ${runCap.toLocaleString('en-US')}: split it into several sweeps`,
+    });
   if (method === 'grid' && input.sampler_seed !== undefined) {
     violations.push({
       path: 'sampler_seed',
