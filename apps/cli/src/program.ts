@@ -11,6 +11,7 @@ import {
   workersCommand,
 } from './commands/sweep';
 import { DEFAULT_API_URL, resolveApiUrl } from './stack-state';
+import type { WorkerOptions } from './commands/worker';
 
 export const USAGE = `usage: headroom <command>
 
@@ -18,6 +19,7 @@ export const USAGE = `usage: headroom <command>
   up [--train-workers N] [--pool NAME] [--port P] [--verbose]
                                             the local control plane (state in HEADROOM_DATA_DIR, default ./.headroom)
   worker [--pool NAME] [--slots N]          a train worker on the pool's task queue (one per GPU)
+  worker --gpus all|0,2 [--allow-cpu]       one train worker per GPU, restarted when one crashes
   worker --control                          a control worker (needs DATABASE_URL)
   workers [--pool NAME] [--json]            train workers that registered, with their last-seen time
 
@@ -109,7 +111,19 @@ export function buildProgram(exit: (code: number) => void): Command {
     .addOption(poolOption('the pool whose task queue it polls (default: default)'))
     .option('--slots <N>', 'trials it trains at once (default 1)')
     .option('--control', 'run a control worker instead')
-    .action(async (opts: { pool?: string; slots?: string; control?: boolean }) => {
+    .addOption(
+      new Option(
+        '--gpus <all|0,2>',
+        "one train worker per GPU (nvidia-smi's indices), each restarted when it crashes",
+      ).conflicts('control'),
+    )
+    .addOption(
+      new Option(
+        '--allow-cpu',
+        'with --gpus: train on the CPU when the CUDA libraries do not load',
+      ).conflicts('control'),
+    )
+    .action(async (opts: WorkerOptions) => {
       const { runWorker } = await import('./commands/worker.js');
       exit(await runWorker(opts));
     });

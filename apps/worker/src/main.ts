@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { openDatabase } from '@headroom/db';
+import { isHeadroomError } from '@headroom/errors';
 import { selectBackend } from '@headroom/models';
 import { POOL_PATTERN } from '@headroom/sweep';
 import { describeTemporalConnection, temporalConnection } from '@headroom/stack';
@@ -38,6 +39,9 @@ async function main(): Promise<void> {
   const env = parseWorkerEnv();
   // The SDK's default logger is chatty; keep warnings and errors.
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  // A train worker's backend first: one that cannot train here (CUDA missing) refuses to start
+  // before anything connects (a CONFIG error: a supervisor does not restart it).
+  const trainBackend = role === 'train' ? await selectBackend(env.HEADROOM_BACKEND) : undefined;
   const temporal = temporalConnection(env);
   const connection = await NativeConnection.connect(temporal).catch((err: unknown) => {
     throw new Error(
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
     const pool = values.pool!;
     if (!POOL_PATTERN.test(pool))
       throw new Error(`--pool ${pool}: use letters, digits, '-' and '_' (it names a task queue)`);
-    const backend = await selectBackend(env.HEADROOM_BACKEND);
+    const backend = trainBackend!;
     const artifactsDir = resolve(
       env.HEADROOM_ARTIFACTS_DIR ?? `${env.HEADROOM_DATA_DIR}/artifacts`,
     );
@@ -131,7 +135,10 @@ async function main(): Promise<void> {
   }
 }
 
+/** What a supervisor (`headroom worker --gpus`) must not restart: a CONFIG error (BSD's EX_CONFIG). */
+const EXIT_CONFIG = 78;
+
 main().catch((err: unknown) => {
   console.error(`headroom worker: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+  process.exit(isHeadroomError(err) && err.code === 'CONFIG' ? EXIT_CONFIG : 1);
 });
