@@ -297,9 +297,10 @@ describe.each(OVERLAYS)('infra/k8s/overlays/%s', (overlay) => {
     for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) {
       expect(probe?.httpGet, 'API probes').toBeDefined();
       expect(portNames.has(String(probe!.httpGet!.port))).toBe(true);
-      expect(probe!.httpGet!.path).toMatch(/^\/graphql\?query=/);
-      expect(probe!.httpGet!.httpHeaders?.map((h) => h.name)).toContain('apollo-require-preflight');
     }
+    expect(c.readinessProbe!.httpGet!.path).toBe('/readyz');
+    expect(c.livenessProbe!.httpGet!.path).toBe('/healthz');
+    expect(c.startupProbe!.httpGet!.path).toBe('/healthz');
     const port = c.env?.find((e) => e.name === 'PORT')?.value;
     expect(c.ports?.map((p) => String(p.containerPort))).toContain(port);
     expect(c.env?.find((e) => e.name === 'HOST')?.value).toBe('0.0.0.0');

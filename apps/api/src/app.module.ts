@@ -18,6 +18,7 @@ import { API_ENV, DATABASE, DATABASE_EVENTS } from './common/tokens';
 import type { ApiEnv } from './env';
 import { EventsModule } from './events/events.module';
 import type { DatabaseEvents } from './events/events.service';
+import { HealthModule } from './health/health.module';
 import { LeaderboardsModule } from './leaderboards/leaderboards.module';
 import { SweepsModule } from './sweeps/sweeps.module';
 import { ReferencesModule } from './references/references.module';
@@ -104,6 +105,7 @@ export class AppModule {
         ReferencesModule,
         WorkersModule,
         EventsModule,
+        HealthModule,
         WebModule,
       ],
     };

@@ -173,4 +173,18 @@ describe('a hardened endpoint', () => {
       await client.dispose();
     }
   });
+
+  it('answers /healthz, and /readyz while its database answers (503 saying why once it is gone)', async () => {
+    const origin = new URL(api.url).origin;
+    const live = await fetch(`${origin}/healthz`);
+    expect([live.status, await live.json()]).toEqual([200, { status: 'ok' }]);
+    const ready = await fetch(`${origin}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { status: 'ok' }]);
+    // Last in this file: the database goes away under the API.
+    await database.drop();
+    const gone = await fetch(`${origin}/readyz`);
+    expect(gone.status).toBe(503);
+    expect(((await gone.json()) as { status: string }).status).toBe('unavailable');
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+  });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { HeadroomError } from '@headroom/errors';
-import type { Assume } from 'drizzle-orm';
+import { type Assume, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -164,6 +164,11 @@ async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
 }
 
 /** Opens (creating if needed) a PGlite database; a data directory must belong to one process at a time. */
+/** Resolves when the database answers a trivial query (readiness probes); rejects otherwise. */
+export async function pingDatabase(db: Database): Promise<void> {
+  await db.execute(sql`select 1`);
+}
+
 export async function openPgliteClient(dataDir: string | undefined): Promise<PGlite> {
   try {
     if (dataDir !== undefined) fs.mkdirSync(dataDir, { recursive: true });

@@ -1,6 +1,6 @@
 // The public surface of @headroom/db. Everything another package may use is named here.
 
-export { openDatabase, schema } from './database';
+export { openDatabase, pingDatabase, schema } from './database';
 export type { Database, DbHandle, OpenDatabaseOptions, Schema } from './database';
 export { serveEmbeddedDatabase } from './embedded-server';
 export type { EmbeddedDatabaseServer, ServeEmbeddedDatabaseOptions } from './embedded-server';
