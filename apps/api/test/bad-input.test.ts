@@ -1,10 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-support';
-import { type ApiProcess, startApi } from './helpers/api-process';
+import { apiWithoutTemporal } from './helpers/api-process';
 import { validSpec } from './helpers/specs';
 
 /**
@@ -133,22 +132,7 @@ const file = fc.record({
 });
 
 describe('the bad-input battery', () => {
-  let database: TestDatabase;
-  let api: ApiProcess;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('headroom_api_bad_input');
-    // Validation refuses before Temporal is touched: nothing listens at this address.
-    api = await startApi({
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
-    });
-  });
-
-  afterAll(async () => {
-    if (api?.child.exitCode === null) await api.stop();
-    await database?.drop();
-  });
+  const stack = apiWithoutTemporal('headroom_api_bad_input');
 
   it(`refuses ${RUNS.toLocaleString('en-US')} malformed sweep files as INVALID_SPEC at paths, never INTERNAL, and writes nothing`, async () => {
     const samples = fc.sample(file, { numRuns: RUNS, seed: 20261201 });
@@ -159,7 +143,7 @@ describe('the bad-input battery', () => {
       const spec = damaged(s.changes, s.unknownKey);
       const input = s.asText ? { yaml: s.text(stringify(spec)) } : { spec };
       const started = performance.now();
-      const res = await fetch(api.url, {
+      const res = await fetch(stack.api.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -199,10 +183,10 @@ describe('the bad-input battery', () => {
     expect(slow, 'requests slower than 1 s').toEqual([]);
 
     // The server still answers, and no sweep, trial or owner was written.
-    expect((await api.gql('{ tasks { id } }')).data).toEqual({
+    expect((await stack.api.gql('{ tasks { id } }')).data).toEqual({
       tasks: [{ id: 'pose3d' }, { id: 'pose2d' }, { id: 'chest' }],
     });
-    const admin = new pg.Client({ connectionString: database.url });
+    const admin = new pg.Client({ connectionString: stack.database.url });
     await admin.connect();
     try {
       const { rows } = await admin.query(

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-support';
 import { buildSchema, parse, specifiedRules, validate, NoUnusedFragmentsRule } from 'graphql';
 import { createClient } from 'graphql-ws';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { armorValidationRules, GRAPHQL_LIMITS } from '../src/common/armor';
-import { API_DIR, type ApiProcess, startApi } from './helpers/api-process';
+import { API_DIR, apiWithoutTemporal } from './helpers/api-process';
 
 const schema = buildSchema(readFileSync(resolve(API_DIR, 'schema.gql'), 'utf8'));
 
@@ -48,24 +47,10 @@ describe("the armor's limits", () => {
 });
 
 describe('a hardened endpoint', () => {
-  let database: TestDatabase;
-  let api: ApiProcess;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('headroom_api_hardening');
-    api = await startApi({
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
-    });
-  });
-
-  afterAll(async () => {
-    if (api?.child.exitCode === null) await api.stop();
-    await database?.drop();
-  });
+  const stack = apiWithoutTemporal('headroom_api_hardening');
 
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(api.url, {
+    fetch(stack.api.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body,
@@ -90,25 +75,25 @@ describe('a hardened endpoint', () => {
     expect(refused.errors[0]!.message).toBe(
       'Syntax Error: Aliases limit of 10 exceeded, found 30.',
     );
-    expect((await api.gql('{ tasks { id } }')).data).toEqual({
+    expect((await stack.api.gql('{ tasks { id } }')).data).toEqual({
       tasks: [{ id: 'pose3d' }, { id: 'pose2d' }, { id: 'chest' }],
     });
   });
 
   it('refuses a costly read, an excess of tokens and batches, and hides field suggestions', async () => {
-    const costly = await api.gql(
+    const costly = await stack.api.gql(
       '{ sweeps(limit: 1000) { trials(first: 1000) { rows { id history(first: 1000) { rows { epoch metrics } } } } } }',
     );
     expect(costly.errors?.[0]?.message).toMatch(
       /^Syntax Error: Query Cost limit of 50000 exceeded, found \d+\.$/,
     );
-    const tokens = await api.gql(`{ tasks { ${'id '.repeat(GRAPHQL_LIMITS.maxTokens)} } }`);
+    const tokens = await stack.api.gql(`{ tasks { ${'id '.repeat(GRAPHQL_LIMITS.maxTokens)} } }`);
     expect(tokens.errors?.[0]?.message).toMatch(/more that 3000 tokens/);
     const batch = await post(
       JSON.stringify([{ query: '{ tasks { id } }' }, { query: '{ tasks { id } }' }]),
     );
     expect(batch.status).toBe(400);
-    const suggestion = await api.gql('{ sweepz { id } }');
+    const suggestion = await stack.api.gql('{ sweepz { id } }');
     expect(suggestion.errors?.[0]?.message).toBe(
       'Cannot query field "sweepz" on type "Query". [Suggestion hidden]?',
     );
@@ -119,7 +104,7 @@ describe('a hardened endpoint', () => {
       JSON.stringify({ query: '{ tasks { id } }', variables: { x: 'a'.repeat(20_000_000) } }),
     );
     expect(big.status).toBe(413);
-    const form = await fetch(api.url, {
+    const form = await fetch(stack.api.url, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: JSON.stringify({ query: '{ tasks { id } }' }),
@@ -130,7 +115,7 @@ describe('a hardened endpoint', () => {
 
   it('masks an internal error: no SQL reaches the client, the log has it under the request id the client got', async () => {
     // Break the database under the API: its next read of workers fails inside PostgreSQL.
-    const admin = new pg.Client({ connectionString: database.url });
+    const admin = new pg.Client({ connectionString: stack.database.url });
     await admin.connect();
     try {
       await admin.query('alter table workers rename to workers_gone');
@@ -149,7 +134,7 @@ describe('a hardened endpoint', () => {
       );
       // The path names the field; nothing of the SQL, PostgreSQL's words or a stack frame.
       expect(JSON.stringify(body)).not.toMatch(/select|relation|does not exist|at \w+ \(/i);
-      expect(api.stderr()).toMatch(
+      expect(stack.api.stderr()).toMatch(
         /internal error, request hardening-test-0001:[\s\S]*relation "workers" does not exist/,
       );
     } finally {
@@ -159,7 +144,10 @@ describe('a hardened endpoint', () => {
   });
 
   it('applies the same limits to subscriptions over graphql-ws', async () => {
-    const client = createClient({ url: api.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket });
+    const client = createClient({
+      url: stack.api.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+    });
     try {
       const aliases = Array.from({ length: 11 }, (_, i) => `w${i}: workerUpdated { id }`).join(' ');
       const errors = await new Promise<unknown>((resolvePromise) => {
@@ -175,13 +163,13 @@ describe('a hardened endpoint', () => {
   });
 
   it('answers /healthz, and /readyz while its database answers (503 saying why once it is gone)', async () => {
-    const origin = new URL(api.url).origin;
+    const origin = new URL(stack.api.url).origin;
     const live = await fetch(`${origin}/healthz`);
     expect([live.status, await live.json()]).toEqual([200, { status: 'ok' }]);
     const ready = await fetch(`${origin}/readyz`);
     expect([ready.status, await ready.json()]).toEqual([200, { status: 'ok' }]);
     // Last in this file: the database goes away under the API.
-    await database.drop();
+    await stack.database.drop();
     const gone = await fetch(`${origin}/readyz`);
     expect(gone.status).toBe(503);
     expect(((await gone.json()) as { status: string }).status).toBe('unavailable');

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-support';
+import { afterAll, beforeAll } from 'vitest';
 
 export const API_DIR = resolve(__dirname, '..', '..');
 export const DIST_MAIN = resolve(API_DIR, 'dist', 'main.js');
@@ -141,4 +143,36 @@ export async function runApiToExit(env: Record<string, string | undefined>): Pro
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const code = await waitForExit(child, EXIT_DEADLINE_MS);
   return { code, stdout, stderr };
+}
+
+/**
+ * A fresh database and an API on it for one test file, started before its tests and stopped
+ * after. TEMPORAL_ADDRESS points where nothing listens: what these tests send is refused or
+ * answered before Temporal is touched.
+ */
+export function apiWithoutTemporal(name: string): {
+  readonly api: ApiProcess;
+  readonly database: TestDatabase;
+} {
+  let database: TestDatabase | undefined;
+  let api: ApiProcess | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(name);
+    api = await startApi({
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+    });
+  });
+  afterAll(async () => {
+    if (api?.child.exitCode === null) await api.stop();
+    await database?.drop();
+  });
+  return {
+    get api() {
+      return api!;
+    },
+    get database() {
+      return database!;
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { isHeadroomError } from '@headroom/errors';
+import { headroomErrorOf } from '@headroom/test-support';
 import { describe, expect, it } from 'vitest';
 import { chooseGpus, EXIT_CONFIG, listGpus, superviseGpuWorkers, type Gpu } from './gpu-workers';
 
@@ -17,16 +17,6 @@ function fakeNvidiaSmi(): string {
   return path;
 }
 
-const errorOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (isHeadroomError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a HeadroomError');
-};
-
 describe('the GPUs a worker node starts workers for', () => {
   const gpus = listGpus(fakeNvidiaSmi());
 
@@ -35,7 +25,7 @@ describe('the GPUs a worker node starts workers for', () => {
       { index: 0, name: 'NVIDIA A100-SXM4-80GB' },
       { index: 1, name: 'NVIDIA L4' },
     ]);
-    const missing = errorOf(() => listGpus('/nonexistent/nvidia-smi'));
+    const missing = headroomErrorOf(() => listGpus('/nonexistent/nvidia-smi'));
     expect(missing.code).toBe('CONFIG');
     expect(missing.message).toMatch(
       /^cannot list this node's GPUs with \/nonexistent\/nvidia-smi \(.*ENOENT.*\); install the NVIDIA driver/,
@@ -45,12 +35,12 @@ describe('the GPUs a worker node starts workers for', () => {
   it('takes all, or the indices asked for, and names the ones there are', () => {
     expect(chooseGpus('all', gpus)).toEqual(gpus);
     expect(chooseGpus('1', gpus)).toEqual([gpus[1]]);
-    const wrong = errorOf(() => chooseGpus('0,3', gpus));
+    const wrong = headroomErrorOf(() => chooseGpus('0,3', gpus));
     expect(wrong.code).toBe('INVALID_INPUT');
     expect(wrong.message).toBe(
       '--gpus 0,3: no GPU 3 on this node; it has 0 (NVIDIA A100-SXM4-80GB), 1 (NVIDIA L4), or say all',
     );
-    expect(errorOf(() => chooseGpus('all', [])).message).toMatch(/lists no GPU/);
+    expect(headroomErrorOf(() => chooseGpus('all', [])).message).toMatch(/lists no GPU/);
   });
 });
 
