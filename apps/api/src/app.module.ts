@@ -19,6 +19,7 @@ import type { ApiEnv } from './env';
 import { EventsModule } from './events/events.module';
 import type { DatabaseEvents } from './events/events.service';
 import { HealthModule } from './health/health.module';
+import { createApiMetrics } from './health/metrics';
 import { LeaderboardsModule } from './leaderboards/leaderboards.module';
 import { SweepsModule } from './sweeps/sweeps.module';
 import { ReferencesModule } from './references/references.module';
@@ -56,6 +57,7 @@ let builtSchema: GraphQLSchema | undefined;
 @Module({})
 export class AppModule {
   static forRoot(deps: AppDeps): DynamicModule {
+    const metrics = createApiMetrics(deps.database);
     return {
       module: AppModule,
       providers: [{ provide: APP_FILTER, useClass: ResolverErrorsFilter }],
@@ -76,7 +78,7 @@ export class AppModule {
           // and no cache-control hints: nothing caches them, and their per-field hook wraps
           // every resolver.
           stringifyResult: (result) => JSON.stringify(result),
-          plugins: [ApolloServerPluginCacheControlDisabled(), ...armorPlugins],
+          plugins: [ApolloServerPluginCacheControlDisabled(), ...armorPlugins, metrics.plugin],
           // Cost, depth, alias, directive and token limits (src/common/armor.ts), before anything runs.
           validationRules: armorValidationRules,
           parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
@@ -105,7 +107,7 @@ export class AppModule {
         ReferencesModule,
         WorkersModule,
         EventsModule,
-        HealthModule,
+        HealthModule.forRoot(metrics.registry),
         WebModule,
       ],
     };

@@ -162,6 +162,27 @@ describe('a hardened endpoint', () => {
     }
   });
 
+  it('serves Prometheus metrics: the process, GraphQL requests by operation and outcome, trials by status', async () => {
+    const origin = new URL(stack.api.url).origin;
+    await stack.api.gql('{ tasks { id } }');
+    await stack.api.gql('{ sweepz { id } }');
+    const res = await fetch(`${origin}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain;.*version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toMatch(
+      /^headroom_graphql_requests_total\{operation="query",outcome="ok"\} [1-9]/m,
+    );
+    expect(text).toMatch(
+      /^headroom_graphql_requests_total\{operation="unknown",outcome="GRAPHQL_VALIDATION_FAILED"\} [1-9]/m,
+    );
+    expect(text).toMatch(
+      /^headroom_graphql_request_duration_seconds_count\{operation="query"\} [1-9]/m,
+    );
+    expect(text).toMatch(/^headroom_trials\{status="running"\} 0$/m);
+    expect(text).toMatch(/^headroom_api_process_resident_memory_bytes [1-9]/m);
+  });
+
   it('answers /healthz, and /readyz while its database answers (503 saying why once it is gone)', async () => {
     const origin = new URL(stack.api.url).origin;
     const live = await fetch(`${origin}/healthz`);

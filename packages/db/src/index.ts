@@ -63,6 +63,7 @@ export type { InsertSweepInput, NewTrial } from './queries/sweeps';
 export {
   cancelPendingTrials,
   completeTrial,
+  countTrialsByStatus,
   failTrial,
   getTrial,
   listTrials,

@@ -3,3 +3,5 @@ export const API_ENV = Symbol('API_ENV');
 export const DATABASE = Symbol('DATABASE');
 /** What the API listens to for the database's writes (the opened DbHandle's `listen`). */
 export const DATABASE_EVENTS = Symbol('DATABASE_EVENTS');
+/** The API's Prometheus registry (health/metrics.ts). */
+export const METRICS = Symbol('METRICS');

@@ -1,16 +1,30 @@
-import { Controller, Get, HttpException, HttpStatus, Inject } from '@nestjs/common';
+import { Controller, Get, Header, HttpException, HttpStatus, Inject } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import { type Database, pingDatabase } from '@headroom/db';
-import { DATABASE } from '../common/tokens';
+import { DATABASE, METRICS } from '../common/tokens';
 
-/** Probes for process supervisors (Kubernetes, Compose), outside GraphQL so they need no token. */
-export const HEALTH_PATHS = ['/healthz', '/readyz'] as const;
+/**
+ * Probes for process supervisors (Kubernetes, Compose) and Prometheus's scrape, outside GraphQL so
+ * they need no token; the page's fallback leaves them alone.
+ */
+export const HEALTH_PATHS = ['/healthz', '/readyz', '/metrics'] as const;
 
 /** How long the readiness probe waits for the database. */
 const READY_TIMEOUT_MS = 2000;
 
 @Controller()
 export class HealthController {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(METRICS) private readonly registry: Registry,
+  ) {}
+
+  /** Prometheus's text format (see createApiMetrics). */
+  @Get('metrics')
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
 
   /** Liveness: the process serves HTTP (restart it if not). */
   @Get('healthz')

@@ -1,7 +1,7 @@
 import { HeadroomError } from '@headroom/errors';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../database';
-import type { FinalTrialStatus } from '@headroom/sweep';
+import type { FinalTrialStatus, TrialStatus } from '@headroom/sweep';
 import type { TrialRow } from '../rows';
 import { trials } from '../schema';
 import { writeLeaderboardValues } from './leaderboard-values';
@@ -153,4 +153,13 @@ export async function cancelPendingTrials(db: Database, sweepId: string): Promis
     .where(and(eq(trials.sweepId, sweepId), eq(trials.status, 'pending')))
     .returning({ id: trials.id });
   return rows.length;
+}
+
+/** How many trials are in each status, over every sweep (operators' metrics). */
+export async function countTrialsByStatus(db: Database): Promise<Map<TrialStatus, number>> {
+  const rows = await db
+    .select({ status: trials.status, n: sql<number>`count(*)::integer` })
+    .from(trials)
+    .groupBy(trials.status);
+  return new Map(rows.map((r) => [r.status, r.n]));
 }
