@@ -1,27 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-support';
-import { type ApiProcess, startApi } from './helpers/api-process';
+import { describe, expect, it } from 'vitest';
+import { apiWithoutTemporal } from './helpers/api-process';
 import { CREATE_SWEEP, validSpec } from './helpers/specs';
 
 // Validation runs before Temporal is touched, so no Temporal server here: TEMPORAL_ADDRESS points at a
 // port nobody listens on, which also shows the read API working without Temporal.
-let database: TestDatabase;
-let api: ApiProcess;
-let temporalAddress: string;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  temporalAddress = `127.0.0.1:${await freePort()}`;
-  api = await startApi({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalAddress });
-});
-
-afterAll(async () => {
-  await api?.stop();
-  await database?.drop();
-});
+const stack = apiWithoutTemporal();
 
 async function createSweepErrors(input: Record<string, unknown>) {
-  const res = await api.gql(CREATE_SWEEP, { input });
+  const res = await stack.api.gql(CREATE_SWEEP, { input });
   expect(res.data).toBeNull();
   expect(res.errors).toHaveLength(1);
   const [error] = res.errors!;
@@ -129,13 +115,13 @@ describe('without Temporal', () => {
   it('answers a valid spec with CONFIG, naming the address tried and how to start Temporal', async () => {
     const { error } = await createSweepErrors({ spec: validSpec() });
     expect(error.extensions?.code).toBe('CONFIG');
-    expect(error.message).toContain(temporalAddress);
+    expect(error.message).toContain(stack.temporalAddress);
     expect(error.message).toContain('pnpm headroom up');
     expect(error.message).toContain('TEMPORAL_ADDRESS');
   });
 
   it('still serves reads', async () => {
-    const res = await api.gql<{ sweeps: unknown[]; tasks: Array<{ id: string }> }>(
+    const res = await stack.api.gql<{ sweeps: unknown[]; tasks: Array<{ id: string }> }>(
       '{ sweeps { id } tasks { id } }',
     );
     expect(res.errors).toBeUndefined();

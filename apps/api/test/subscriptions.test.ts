@@ -10,8 +10,10 @@ import {
   registerWorker,
   setSweepStatus,
   settleSweepStatus,
+  sweepRegistration,
   trialId,
 } from '@headroom/db';
+import { parseSweepSpec, requireTaskSweep } from '@headroom/sweep';
 import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-support';
 import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,25 +44,22 @@ afterAll(async () => {
   await database?.drop();
 });
 
+/** A pending grid of `trials` seeds, registered as the control worker registers one. */
 function newSweep(id: string, trials: number) {
-  return insertSweep(handle.db, {
-    id,
+  const spec = parseSweepSpec({
     name: id,
     task: 'pose3d',
+    dataset: { kind: 'synthetic' },
     method: 'grid',
-    metricName: 'mpjpe',
-    metricGoal: 'minimize',
-    spec: {},
-    trials: Array.from({ length: trials }, (_, index) => ({
-      index,
-      params: { d_m: 64, heads: 4, d_h: 16, qk_tied: false, seed: index },
-      dModel: 64,
-      heads: 4,
-      dH: 16,
-      qkTied: false,
-      epochs: 3,
-    })),
+    parameters: {
+      d_m: { value: 64 },
+      heads: { value: 4 },
+      d_h: { value: 16 },
+      epochs: { value: 3 },
+      seed: { values: Array.from({ length: trials }, (_, i) => i + 1) },
+    },
   });
+  return insertSweep(handle.db, sweepRegistration(id, requireTaskSweep(spec)));
 }
 
 /** A subscription's events as they arrive; `next` waits (with a deadline) for the next one. */

@@ -11,8 +11,10 @@ import {
   recordEpochMetrics,
   serveEmbeddedDatabase,
   setSweepStatus,
+  sweepRegistration,
   trialId,
 } from '@headroom/db';
+import { parseSweepSpec, requireTaskSweep } from '@headroom/sweep';
 import { freePort, startProcess, type ManagedProcess } from '@headroom/stack';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { showSweepCommand } from './commands/sweep';
@@ -56,25 +58,22 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** A pending grid of `trials` seeds, registered as the control worker registers one. */
 function newSweep(id: string, trials: number) {
-  return insertSweep(handle.db, {
-    id,
+  const spec = parseSweepSpec({
     name: id,
     task: 'pose3d',
+    dataset: { kind: 'synthetic' },
     method: 'grid',
-    metricName: 'mpjpe',
-    metricGoal: 'minimize',
-    spec: {},
-    trials: Array.from({ length: trials }, (_, index) => ({
-      index,
-      params: { d_m: 64, heads: 4, d_h: 16, qk_tied: false, seed: index },
-      dModel: 64,
-      heads: 4,
-      dH: 16,
-      qkTied: false,
-      epochs: 3,
-    })),
+    parameters: {
+      d_m: { value: 64 },
+      heads: { value: 4 },
+      d_h: { value: 16 },
+      epochs: { value: 3 },
+      seed: { values: Array.from({ length: trials }, (_, i) => i + 1) },
+    },
   });
+  return insertSweep(handle.db, sweepRegistration(id, requireTaskSweep(spec)));
 }
 
 /**

@@ -150,17 +150,21 @@ export async function runApiToExit(env: Record<string, string | undefined>): Pro
  * after. TEMPORAL_ADDRESS points where nothing listens: what these tests send is refused or
  * answered before Temporal is touched.
  */
-export function apiWithoutTemporal(name: string): {
+export function apiWithoutTemporal(name?: string): {
   readonly api: ApiProcess;
   readonly database: TestDatabase;
+  /** Where TEMPORAL_ADDRESS points (nothing listens). */
+  readonly temporalAddress: string;
 } {
   let database: TestDatabase | undefined;
   let api: ApiProcess | undefined;
+  let temporalAddress = '';
   beforeAll(async () => {
     database = await createTestDatabase(name);
+    temporalAddress = `127.0.0.1:${await freePort()}`;
     api = await startApi({
       DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+      TEMPORAL_ADDRESS: temporalAddress,
     });
   });
   afterAll(async () => {
@@ -173,6 +177,9 @@ export function apiWithoutTemporal(name: string): {
     },
     get database() {
       return database!;
+    },
+    get temporalAddress() {
+      return temporalAddress;
     },
   };
 }
