@@ -7,7 +7,7 @@ import { DATABASE, METRICS } from '../common/tokens';
  * Probes for process supervisors (Kubernetes, Compose) and Prometheus's scrape, outside GraphQL so
  * they need no token; the page's fallback leaves them alone.
  */
-export const HEALTH_PATHS = ['/healthz', '/readyz', '/metrics'] as const;
+export const OPERATOR_PATHS = ['/healthz', '/readyz', '/metrics'] as const;
 
 /** How long the readiness probe waits for the database. */
 const READY_TIMEOUT_MS = 2000;

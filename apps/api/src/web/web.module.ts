@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Database, getTrial } from '@headroom/db';
 import { GRAPHQL_PATH } from '../app.module';
 import { API_ENV, DATABASE } from '../common/tokens';
-import { HEALTH_PATHS } from '../health/health.controller';
+import { OPERATOR_PATHS } from '../health/health.controller';
 import { type ApiEnv, artifactsDirOf } from '../env';
 import { ARTIFACTS_PATH, createWebHandler, findWebDist, serveArtifact } from './web-files';
 
@@ -33,8 +33,9 @@ export class WebModule implements NestModule {
       const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
       const path = new URL(url, 'http://x').pathname;
       const isGraphql = path === GRAPHQL_PATH || path.startsWith(`${GRAPHQL_PATH}/`);
-      const isProbe = (HEALTH_PATHS as readonly string[]).includes(path);
-      if (isGraphql || isProbe || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+      const forOperators = (OPERATOR_PATHS as readonly string[]).includes(path);
+      if (isGraphql || forOperators || (req.method !== 'GET' && req.method !== 'HEAD'))
+        return next();
       if (path.startsWith(`${ARTIFACTS_PATH}/`)) {
         serveArtifact((id) => getTrial(this.db, id), path, res, artifactsDirOf(this.env)).catch(
           () => {
