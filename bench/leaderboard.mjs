@@ -885,8 +885,7 @@ try {
         : null,
   }));
 
-  const { model, cpus } = cpuInfo();
-  const cpu = { model, cpus };
+  const cpu = cpuInfo();
   const postgres = await admin(
     async (c) => (await c.query('show server_version')).rows[0].server_version,
   );

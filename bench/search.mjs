@@ -429,7 +429,7 @@ const out = {
   command: `pnpm bench:search --seeds ${SEEDS} --trials ${TRIALS} --pending ${PENDING}${args['no-optuna'] ? ' --no-optuna' : ''}`,
   date: new Date().toISOString(),
   machine: {
-    cpu: (({ model, cpus }) => ({ model, cpus }))(cpuInfo()),
+    cpu: cpuInfo(),
     node: process.version,
     optuna: optunaVersion,
   },
