@@ -12,10 +12,12 @@ import {
   subscriptionErrors,
 } from './common/armor';
 import { formatGraphQLError } from './common/graphql-errors';
-import { createRequestLoaders, type GraphQLContext } from './common/request-loaders';
 import { ResolverErrorsFilter } from './common/resolver-errors.filter';
-import { API_ENV, DATABASE, DATABASE_EVENTS } from './common/tokens';
+import { API_ENV, AUTHENTICATOR, DATABASE, DATABASE_EVENTS } from './common/tokens';
 import type { ApiEnv } from './env';
+import { AccessModule } from './access/access.module';
+import { Authenticator } from './access/authenticator';
+import { graphqlContext } from './access/context';
 import { EventsModule } from './events/events.module';
 import type { DatabaseEvents } from './events/events.service';
 import { HealthModule } from './health/health.module';
@@ -41,11 +43,12 @@ export interface AppDeps {
 @Global()
 @Module({})
 class CoreModule {
-  static forRoot({ env, database, events }: AppDeps): DynamicModule {
+  static forRoot({ env, database, events }: AppDeps, authenticator: Authenticator): DynamicModule {
     const providers = [
       { provide: API_ENV, useValue: env },
       { provide: DATABASE, useValue: database },
       { provide: DATABASE_EVENTS, useValue: events },
+      { provide: AUTHENTICATOR, useValue: authenticator },
     ];
     return { module: CoreModule, providers, exports: providers };
   }
@@ -58,11 +61,12 @@ let builtSchema: GraphQLSchema | undefined;
 export class AppModule {
   static forRoot(deps: AppDeps): DynamicModule {
     const metrics = createApiMetrics(deps.database);
+    const authenticator = new Authenticator(deps.database);
     return {
       module: AppModule,
       providers: [{ provide: APP_FILTER, useClass: ResolverErrorsFilter }],
       imports: [
-        CoreModule.forRoot(deps),
+        CoreModule.forRoot(deps, authenticator),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: GRAPHQL_PATH,
@@ -82,7 +86,8 @@ export class AppModule {
           // Cost, depth, alias, directive and token limits (src/common/armor.ts), before anything runs.
           validationRules: armorValidationRules,
           parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
-          context: (): GraphQLContext => ({ loaders: createRequestLoaders(deps.database) }),
+          // Who sent it (src/access): a token from the Authorization header or graphql-ws's payload.
+          context: graphqlContext(deps.database, authenticator),
           // Subscriptions (src/events) over graphql-ws on the same path; errors shaped as over HTTP.
           subscriptions: {
             'graphql-ws': {
@@ -100,6 +105,7 @@ export class AppModule {
             },
           },
         }),
+        AccessModule,
         SweepsModule,
         TrialsModule,
         LeaderboardsModule,

@@ -57,6 +57,25 @@ const ZApiEnv = z.object({
   HEADROOM_DATA_DIR: z.preprocess(blankAsUnset, z.string().default('./.headroom')),
   /** The store `/artifacts/…` may read from (a shared path on a cluster); nothing outside it is served. */
   HEADROOM_ARTIFACTS_DIR: z.preprocess(blankAsUnset, z.string().optional()),
+  /**
+   * Whether queries and subscriptions need a token (mutations always do): off by default, as a
+   * cluster's sweeps, metrics and logs are the lab's business.
+   */
+  HEADROOM_PUBLIC_READ: z.preprocess(
+    blankAsUnset,
+    z
+      .enum(['true', 'false', '1', '0'], {
+        message: 'must be true or false (1 or 0): whether queries need no token',
+      })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+  ),
+  /**
+   * Where the API keeps an admin token it made itself (mode 0600): at start, unless the file holds
+   * a usable admin token, a new one is made and written there. `headroom up` and `demo` set it to
+   * `<HEADROOM_DATA_DIR>/token`; unset on a cluster, where admins make tokens with `headroom token create`.
+   */
+  HEADROOM_ADMIN_TOKEN_FILE: z.preprocess(blankAsUnset, z.string().optional()),
   /** The page's build folder; unset: the @headroom/web package's dist. */
   HEADROOM_WEB_DIR: z.preprocess(blankAsUnset, z.string().optional()),
 });

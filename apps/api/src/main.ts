@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { openDatabase } from '@headroom/db';
 import { HeadroomError, isHeadroomError } from '@headroom/errors';
 import { temporalConnection } from '@headroom/stack';
+import { ensureAdminTokenFile } from './access/admin-token-file';
 import { AppModule, GRAPHQL_PATH } from './app.module';
 import { requestIdMiddleware } from './common/request-id';
 import { StderrLogger } from './common/stderr-logger';
@@ -26,6 +27,22 @@ async function main(): Promise<void> {
   }
   // Its failures (unreachable server, failed migration) are CONFIG errors naming DATABASE_URL.
   const database = await openDatabase({ url: env.DATABASE_URL });
+  if (env.HEADROOM_ADMIN_TOKEN_FILE) {
+    const made = await ensureAdminTokenFile(database.db, env.HEADROOM_ADMIN_TOKEN_FILE).catch(
+      async (err: unknown) => {
+        await database.close();
+        throw new HeadroomError(
+          'CONFIG',
+          `cannot write the admin token to ${env.HEADROOM_ADMIN_TOKEN_FILE} (HEADROOM_ADMIN_TOKEN_FILE): ${err instanceof Error ? err.message : String(err)}`,
+        );
+      },
+    );
+    console.error(
+      made === 'created'
+        ? `headroom api: made an admin token and wrote it to ${env.HEADROOM_ADMIN_TOKEN_FILE} (mode 0600)`
+        : `headroom api: the admin token in ${env.HEADROOM_ADMIN_TOKEN_FILE} is still good`,
+    );
+  }
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({ env, database: database.db, events: database }),
     {

@@ -145,7 +145,10 @@ describe('the bad-input battery', () => {
       const started = performance.now();
       const res = await fetch(stack.api.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${stack.api.adminToken}`,
+        },
         body: JSON.stringify({
           query: 'mutation ($input: CreateSweepInput!) { createSweep(input: $input) { id } }',
           variables: { input },

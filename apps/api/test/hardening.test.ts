@@ -52,7 +52,11 @@ describe('a hardened endpoint', () => {
   const post = (body: string, headers: Record<string, string> = {}) =>
     fetch(stack.api.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${stack.api.adminToken}`,
+        ...headers,
+      },
       body,
     });
 
@@ -147,6 +151,7 @@ describe('a hardened endpoint', () => {
     const client = createClient({
       url: stack.api.url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${stack.api.adminToken}` },
     });
     try {
       const aliases = Array.from({ length: 11 }, (_, i) => `w${i}: workerUpdated { id }`).join(' ');

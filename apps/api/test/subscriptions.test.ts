@@ -34,7 +34,11 @@ beforeAll(async () => {
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
   });
-  client = createClient({ url: api.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket });
+  client = createClient({
+    url: api.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${api.adminToken}` },
+  });
 });
 
 afterAll(async () => {

@@ -234,7 +234,11 @@ describe('the page at /', () => {
     writeFileSync(join(artifactsDir, 'x.png'), 'PNG!');
     symlinkSync(join(webDir, 'index.html'), join(artifactsDir, 'link.html'));
     const origin = new URL(api.url).origin;
-    const png = await fetch(`${origin}/artifacts/pagefields01-0/gradcam/x.png`);
+    const asAdmin = { headers: { authorization: `Bearer ${api.adminToken}` } };
+    const anonymous = await fetch(`${origin}/artifacts/pagefields01-0/gradcam/x.png`);
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
+    const png = await fetch(`${origin}/artifacts/pagefields01-0/gradcam/x.png`, asAdmin);
     expect(png.status).toBe(200);
     expect(png.headers.get('content-type')).toBe('image/png');
     expect(await png.text()).toBe('PNG!');
@@ -246,7 +250,7 @@ describe('the page at /', () => {
       'pagefields01-0/link.html',
       'pagefields01-0/..%2f..%2fetc%2fpasswd',
     ]) {
-      const res = await fetch(`${origin}/artifacts/${path}`);
+      const res = await fetch(`${origin}/artifacts/${path}`, asAdmin);
       expect(res.status).toBe(404);
     }
   });

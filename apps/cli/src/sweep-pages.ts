@@ -1,4 +1,4 @@
-import { graphql } from './graphql-client';
+import { graphql, type ApiTarget } from './graphql-client';
 import { SWEEP_PAGE, type SweepPageView, type SweepView, type TrialView } from './queries';
 
 /** Trials per request: the API's default page. */
@@ -19,14 +19,14 @@ export interface FetchSweepOptions {
  * a sweep seen ended there has no trial still changing on the pages after it.
  */
 export async function fetchSweep(
-  apiUrl: string,
+  api: ApiTarget,
   id: string,
   opts: FetchSweepOptions = {},
 ): Promise<SweepView | null> {
   const first = opts.pageSize ?? TRIAL_PAGE_SIZE;
   const historyFirst = opts.historyPageSize ?? HISTORY_PAGE_SIZE;
   const read = (after: string | null, pageFirst = first, historyAfter: string | null = null) =>
-    graphql(apiUrl, SWEEP_PAGE, { id, first: pageFirst, after, historyFirst, historyAfter });
+    graphql(api, SWEEP_PAGE, { id, first: pageFirst, after, historyFirst, historyAfter });
 
   let head: SweepPageView | undefined;
   const trials: TrialView[] = [];

@@ -19,7 +19,9 @@ import { freePort, startProcess, type ManagedProcess } from '@headroom/stack';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { showSweepCommand } from './commands/sweep';
 import type { SweepView } from './queries';
+import type { ApiTarget } from './graphql-client';
 import { appEntry } from './stack/local-stack';
+import { readTokenFile } from './stack-state';
 import { watchSweep } from './sweep-watch';
 
 // The real API (dist/main.js) on the embedded PGlite served over the wire, as `headroom up` runs
@@ -29,7 +31,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'headroom-watch-'));
 let served: EmbeddedDatabaseServer;
 let handle: DbHandle;
 let api: ManagedProcess;
-let apiUrl: string;
+let api: ApiTarget;
 
 beforeAll(async () => {
   served = await serveEmbeddedDatabase({ dataDir: join(dataDir, 'pglite') });
@@ -43,12 +45,13 @@ beforeAll(async () => {
       TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
       HOST: '127.0.0.1',
       PORT: '0',
+      HEADROOM_ADMIN_TOKEN_FILE: join(dataDir, 'token'),
     },
     ready: /listening on (http:\/\/\S+)/,
     readyTimeoutMs: 60_000,
   });
   api = proc;
-  apiUrl = match[1]!;
+  api = { url: match[1]!, token: readTokenFile(join(dataDir, 'token')) };
 });
 
 afterAll(async () => {
@@ -136,7 +139,7 @@ describe('watchSweep (graphql-ws subscriptions)', () => {
       (v) => v.trials.length === N && v.trials.every((t) => t.status === 'running'),
       'every trial running',
     );
-    const watching = watchSweep(apiUrl, S, (v) => allRunning.onUpdate(v));
+    const watching = watchSweep(api, S, (v) => allRunning.onUpdate(v));
     // One write per trial while the watcher subscribes, reads and follows: a write lost between
     // its read and its subscription would leave that trial pending for good.
     for (let i = 0; i < N; i++)
@@ -156,8 +159,8 @@ describe('watchSweep (graphql-ws subscriptions)', () => {
       viewWhere((v) => v.trials[0]?.history.length === n, `${n} epochs`);
     const one = epochs(1);
     const two = epochs(2);
-    const proxy = await cuttableProxy(apiUrl);
-    const watching = watchSweep(proxy.url, S, (v) => {
+    const proxy = await cuttableProxy(api.url);
+    const watching = watchSweep({ ...api, url: proxy.url }, S, (v) => {
       one.onUpdate(v);
       two.onUpdate(v);
     });
@@ -188,7 +191,7 @@ describe('watchSweep (graphql-ws subscriptions)', () => {
       printed.push(String(line));
     });
     try {
-      const shown = showSweepCommand(S, { api: apiUrl, watch: true, json: true });
+      const shown = showSweepCommand(S, { api, watch: true, json: true });
       await setSweepStatus(handle.db, S, 'running');
       await setSweepStatus(handle.db, S, 'failed');
       expect(await shown).toBe(1);
@@ -197,10 +200,10 @@ describe('watchSweep (graphql-ws subscriptions)', () => {
     }
     expect(JSON.parse(printed.at(-1)!)).toMatchObject({ id: S, status: 'failed' });
     await expect(
-      showSweepCommand('swnosuchone0', { api: apiUrl, watch: true, json: true }),
+      showSweepCommand('swnosuchone0', { api, watch: true, json: true }),
     ).rejects.toThrow(/swnosuchone0/);
     const nowhere = `http://127.0.0.1:${await freePort()}/graphql`;
-    await expect(watchSweep(nowhere, S, () => undefined)).rejects.toMatchObject({
+    await expect(watchSweep({ ...api, url: nowhere }, S, () => undefined)).rejects.toMatchObject({
       code: 'CONFIG',
       message: expect.stringContaining(`ws://${nowhere.slice('http://'.length)}`),
     });

@@ -4,7 +4,13 @@ import { isFinalSweepStatus, type TaskId } from '@headroom/sweep';
 import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { errorOfResponse, graphql, type GraphQLErrorShape } from './graphql-client';
+import {
+  authorizationOf,
+  errorOfResponse,
+  graphql,
+  type ApiTarget,
+  type GraphQLErrorShape,
+} from './graphql-client';
 import { LEADERBOARD, SWEEP_UPDATED, TRIAL_UPDATED, type SweepView } from './queries';
 import { fetchSweep, HISTORY_PAGE_SIZE } from './sweep-pages';
 
@@ -31,15 +37,17 @@ export interface WatchSweepOptions {
  * an event says the sweep ended it is read a last time (trials' last events may trail the sweep's).
  */
 export async function watchSweep(
-  apiUrl: string,
+  api: ApiTarget,
   sweepId: string,
   onUpdate: (s: SweepView) => void,
   opts: WatchSweepOptions = {},
 ): Promise<SweepView> {
   let connection = 0;
   const client = createClient({
-    url: webSocketUrl(apiUrl),
+    url: webSocketUrl(api.url),
     webSocketImpl: WebSocket,
+    // Browsers cannot set headers on a WebSocket: graphql-ws carries the token in its payload.
+    connectionParams: authorizationOf(api),
     retryAttempts: opts.retryAttempts ?? RETRY_ATTEMPTS,
     // Only a connection that was up is tried again: a wrong URL or a stopped API fails at once.
     shouldRetry: () => connection > 0,
@@ -60,7 +68,7 @@ export async function watchSweep(
       let ending = false;
       let buffered: WatchEvent[] = [];
 
-      const fail = (err: unknown) => reject(asHeadroomError(err, apiUrl));
+      const fail = (err: unknown) => reject(asHeadroomError(err, api.url));
       if (opts.timeoutMs !== undefined) {
         const ms = opts.timeoutMs;
         timer = setTimeout(
@@ -73,7 +81,7 @@ export async function watchSweep(
       }
 
       const read = async () => {
-        const sweep = await fetchSweep(apiUrl, sweepId);
+        const sweep = await fetchSweep(api, sweepId);
         if (!sweep) throw new HeadroomError('NOT_FOUND', `no sweep ${sweepId}`);
         return sweep;
       };
@@ -191,10 +199,10 @@ function asHeadroomError(err: unknown, apiUrl: string): HeadroomError {
  * `trials[0]` is the trial), by the final value of the metric.
  */
 export async function fetchSweepLeaderboard(
-  apiUrl: string,
+  api: ApiTarget,
   q: { task: TaskId; metric: string; sweepId: string; limit?: number },
 ) {
-  const { leaderboard } = await graphql(apiUrl, LEADERBOARD, {
+  const { leaderboard } = await graphql(api, LEADERBOARD, {
     task: q.task,
     metric: q.metric,
     groupBy: 'trial',

@@ -11,6 +11,9 @@ export const ERROR_CODES = [
   'TRAINING_DIVERGED', // NaN/Inf loss
   'OUT_OF_MEMORY', // even the smallest batch does not fit
   'CONFIG', // environment or setup problem on this machine
+  'UNAUTHENTICATED', // no API token, or one that is unknown, revoked or expired
+  'FORBIDDEN', // the token's role or owner may not do this
+  'RATE_LIMITED', // too many failed attempts; wait and try again
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

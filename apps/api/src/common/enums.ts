@@ -5,6 +5,7 @@ import {
   SUPPORTED_METHODS,
   SWEEP_STATUSES,
   TASK_IDS,
+  TOKEN_ROLES,
   TRIAL_STATUSES,
   WORKER_STATUSES,
 } from '@headroom/sweep';
@@ -26,6 +27,7 @@ export const SearchMethod = enumOf(SUPPORTED_METHODS);
 export const LeaderboardGroupBy = enumOf(LEADERBOARD_GROUP_BYS);
 export const LeaderboardEpoch = enumOf(LEADERBOARD_EPOCHS);
 export const ParetoCost = enumOf(PARETO_COSTS);
+export const TokenRole = enumOf(TOKEN_ROLES);
 
 /** Each enum with what its values are called in an error message ("unknown task …; known tasks: …"). */
 const ENUMS = [
@@ -94,6 +96,14 @@ const ENUMS = [
     noun: 'cost',
     plural: 'costs',
     description: 'The cost axis of a Pareto front: parameter count or FLOPs per sample.',
+  },
+  {
+    name: 'TokenRole',
+    values: TokenRole,
+    noun: 'role',
+    plural: 'roles',
+    description:
+      'What an API token may do: viewer reads; researcher also creates sweeps and controls its own; admin controls any sweep and manages tokens.',
   },
 ] as const;
 

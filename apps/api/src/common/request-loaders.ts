@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
+import type { Access } from '../access/authenticator';
 import {
   countSweepTrials,
+  sweepOwnersOf,
   latestTrialEpochs,
   listEpochBreakdowns,
   listTrialEpochPages,
@@ -75,6 +77,13 @@ export function createRequestLoaders(db: Database) {
       },
       { maxBatchSize },
     ),
+    sweepOwner: new DataLoader<string, string | null>(
+      async (sweepIds) => {
+        const owners = await sweepOwnersOf(db, sweepIds);
+        return sweepIds.map((id) => owners.get(id) ?? null);
+      },
+      { maxBatchSize },
+    ),
   };
 }
 
@@ -82,4 +91,6 @@ export type RequestLoaders = ReturnType<typeof createRequestLoaders>;
 
 export interface GraphQLContext {
   loaders: RequestLoaders;
+  /** Who sent the request (src/access): checked by AccessGuard before any root field runs. */
+  access: Access;
 }

@@ -5,3 +5,5 @@ export const DATABASE = Symbol('DATABASE');
 export const DATABASE_EVENTS = Symbol('DATABASE_EVENTS');
 /** The API's Prometheus registry (health/metrics.ts). */
 export const METRICS = Symbol('METRICS');
+/** The API's one Authenticator (src/access): GraphQL's context and the artifact route check tokens with it. */
+export const AUTHENTICATOR = Symbol('AUTHENTICATOR');

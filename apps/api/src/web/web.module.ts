@@ -8,7 +8,9 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Database, getTrial } from '@headroom/db';
 import { GRAPHQL_PATH } from '../app.module';
-import { API_ENV, DATABASE } from '../common/tokens';
+import { addressOf } from '../access/context';
+import { tokenNeeded, type Authenticator } from '../access/authenticator';
+import { API_ENV, AUTHENTICATOR, DATABASE } from '../common/tokens';
 import { OPERATOR_PATHS } from '../health/health.controller';
 import { type ApiEnv, artifactsDirOf } from '../env';
 import { ARTIFACTS_PATH, createWebHandler, findWebDist, serveArtifact } from './web-files';
@@ -24,7 +26,29 @@ export class WebModule implements NestModule {
   constructor(
     @Inject(API_ENV) private readonly env: ApiEnv,
     @Inject(DATABASE) private readonly db: Database,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
   ) {}
+
+  /** A trial's file, for a token that may read (the page sends its token; reads may be public). */
+  private async serveArtifact(req: IncomingMessage, res: ServerResponse, path: string) {
+    const access = await this.authenticator.authenticate(req.headers.authorization, addressOf(req));
+    const refusal =
+      access.kind === 'refused'
+        ? access.error
+        : access.kind === 'anonymous' && !this.env.HEADROOM_PUBLIC_READ
+          ? tokenNeeded('reading an artifact')
+          : undefined;
+    if (refusal) {
+      res
+        .writeHead(refusal.code === 'RATE_LIMITED' ? 429 : 401, {
+          'content-type': 'application/json',
+          'www-authenticate': 'Bearer',
+        })
+        .end(JSON.stringify({ code: refusal.code, message: refusal.message }));
+      return;
+    }
+    await serveArtifact((id) => getTrial(this.db, id), path, res, artifactsDirOf(this.env));
+  }
 
   configure(consumer: MiddlewareConsumer): void {
     const serve = createWebHandler(this.env.HEADROOM_WEB_DIR ?? findWebDist());
@@ -37,11 +61,9 @@ export class WebModule implements NestModule {
       if (isGraphql || forOperators || (req.method !== 'GET' && req.method !== 'HEAD'))
         return next();
       if (path.startsWith(`${ARTIFACTS_PATH}/`)) {
-        serveArtifact((id) => getTrial(this.db, id), path, res, artifactsDirOf(this.env)).catch(
-          () => {
-            if (!res.headersSent) res.writeHead(500).end();
-          },
-        );
+        this.serveArtifact(req, res, path).catch(() => {
+          if (!res.headersSent) res.writeHead(500).end();
+        });
         return;
       }
       serve(req, res, url);

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-support';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -26,9 +27,13 @@ export interface ApiProcess {
   /** Every stdout line so far; the API promises only the listening line there. */
   stdoutLines: string[];
   stderr(): string;
+  /** The admin token the API made or kept at start (HEADROOM_ADMIN_TOKEN_FILE; a temporary file unless the test names one). */
+  adminToken: string | undefined;
+  /** POSTs a document, with the admin token unless `as` names another (null: none at all). */
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
+    as?: { token: string | null },
   ): Promise<GraphQLResponse<T>>;
   /** SIGTERM, then the exit code once it exits (throws past a deadline). */
   stop(): Promise<number | null>;
@@ -71,11 +76,16 @@ function waitForExit(child: ChildProcess, deadlineMs: number): Promise<number | 
 /** Starts dist/main.js and resolves once it prints its listening line (the only way to learn PORT=0's port). */
 export async function startApi(env: Record<string, string | undefined>): Promise<ApiProcess> {
   assertBuilt();
+  // The API makes an admin token at start, as under `headroom up`; tests act as that admin by default.
+  const tokenDir =
+    'HEADROOM_ADMIN_TOKEN_FILE' in env ? undefined : mkdtempSync(join(tmpdir(), 'headroom-token-'));
+  const tokenFile = env.HEADROOM_ADMIN_TOKEN_FILE ?? (tokenDir && join(tokenDir, 'token'));
   const child = spawn(process.execPath, [DIST_MAIN], {
     cwd: API_DIR,
-    env: childEnv(env),
+    env: childEnv({ HEADROOM_ADMIN_TOKEN_FILE: tokenFile, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.once('exit', () => tokenDir && rmSync(tokenDir, { recursive: true, force: true }));
   const stdoutLines: string[] = [];
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -109,15 +119,22 @@ export async function startApi(env: Record<string, string | undefined>): Promise
     });
   });
 
+  const adminToken =
+    tokenFile && existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined;
   return {
     url,
     child,
     stdoutLines,
     stderr: () => stderr,
-    async gql(query, variables) {
+    adminToken,
+    async gql(query, variables, as) {
+      const token = as ? as.token : adminToken;
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       return (await res.json()) as GraphQLResponse<never>;

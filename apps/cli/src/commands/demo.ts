@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { graphql } from '../graphql-client';
 import { CREATE_SWEEP } from '../queries';
 import { LiveBlock, renderLeaderboard, renderProgress } from '../render';
-import { pageUrl, startLocalStack } from '../stack/local-stack';
+import { pageLink, startLocalStack } from '../stack/local-stack';
 import { fetchSweepLeaderboard, watchSweep } from '../sweep-watch';
 
 /** The demo's sweep file, shipped with the repo. */
@@ -41,26 +41,28 @@ export async function runDemo(opts: { verbose?: boolean } = {}): Promise<number>
   process.once('SIGTERM', stopOnSignal);
   try {
     const yaml = readFileSync(DEMO_SWEEP_FILE, 'utf8');
-    const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, { input: { yaml } });
+    const { createSweep } = await graphql(stack.api, CREATE_SWEEP, { input: { yaml } });
     say(
-      `launched sweep ${createSweep.name} (${createSweep.id}) with ${createSweep.trialCount} trials via ${stack.apiUrl}`,
+      `launched sweep ${createSweep.name} (${createSweep.id}) with ${createSweep.trialCount} trials via ${stack.api.url}`,
     );
-    say(`watch it in the browser: ${pageUrl(stack.apiUrl)}sweeps/${createSweep.id}`);
+    say(`watch it in the browser: ${pageLink(stack.api, `sweeps/${createSweep.id}`)}`);
     const live = new LiveBlock();
-    const sweep = await watchSweep(stack.apiUrl, createSweep.id, (s) =>
+    const sweep = await watchSweep(stack.api, createSweep.id, (s) =>
       live.update(renderProgress(s)),
     );
     say(`sweep ${sweep.status}`);
 
-    const rows = await fetchSweepLeaderboard(stack.apiUrl, {
-      task: sweep.task,
+    // The demo's sweep is a built-in task's (only a program sweep has no task).
+    const task = sweep.task ?? 'pose3d';
+    const rows = await fetchSweepLeaderboard(stack.api, {
+      task,
       metric: sweep.metric,
       sweepId: sweep.id,
     });
     console.log(
-      `\nLeaderboard — ${sweep.task}, ${sweep.metric} (${sweep.goal}), synthetic Human3.6M test subjects S9, S11\n`,
+      `\nLeaderboard — ${task}, ${sweep.metric} (${sweep.goal}), synthetic Human3.6M test subjects S9, S11\n`,
     );
-    for (const line of renderLeaderboard(rows, sweep.task)) console.log(line);
+    for (const line of renderLeaderboard(rows, task)) console.log(line);
     console.log('\nMPJPE (mm) by epoch — it falls as the models learn:');
     for (const t of sweep.trials) {
       const curve = t.history.map((h) => Number(h.metrics.mpjpe ?? NaN).toFixed(1)).join(' → ');

@@ -1,7 +1,7 @@
 import { HeadroomError } from '@headroom/errors';
 import { isTaskId, TASK_IDS, TASKS, type ReferenceRow, type TaskId } from '@headroom/sweep';
 import { formatLeaderboard, type GroupRow, type LeaderboardFormat } from '../formats';
-import { graphql } from '../graphql-client';
+import { graphql, type ApiTarget } from '../graphql-client';
 import { LEADERBOARD, type LeaderboardPage } from '../queries';
 import { renderGroups } from '../render';
 
@@ -11,7 +11,7 @@ const EPOCHS = ['final', 'best'] as const;
 const PARETO = ['params', 'flops'] as const;
 
 export interface LeaderboardOptions {
-  api: string;
+  api: ApiTarget;
   task?: string;
   metric?: string;
   groupBy?: string;

@@ -1,6 +1,6 @@
 import { freePortOr } from '@headroom/stack';
 import { pageUrl, startLocalStack } from '../stack/local-stack';
-import { clearStackState, dataDir, writeStackState } from '../stack-state';
+import { clearStackState, dataDir, tokenFile, writeStackState } from '../stack-state';
 
 const DEFAULT_API_PORT = 4000;
 const DEFAULT_TEMPORAL_PORT = 7233;
@@ -32,13 +32,15 @@ export async function runUp(opts: {
     echo: opts.verbose ? (l) => console.log(l) : undefined,
   });
   writeStackState({
-    apiUrl: stack.apiUrl,
+    apiUrl: stack.api.url,
     temporalAddress: stack.temporalAddress,
     pid: process.pid,
   });
   say(`state in ${dir}`);
-  say(`page ${pageUrl(stack.apiUrl)}`);
-  say(`API ${stack.apiUrl}`);
+  say(`page ${pageUrl(stack.api.url)} (it asks once for the token in ${tokenFile(dir)})`);
+  say(
+    `API ${stack.api.url}; this machine's CLI sends the admin token in ${tokenFile(dir)} (mode 0600)`,
+  );
   say(
     `add train workers elsewhere with: TEMPORAL_ADDRESS=${stack.temporalAddress} pnpm headroom worker --pool ${opts.pool ?? 'default'}`,
   );

@@ -89,11 +89,11 @@ describe('early_terminate: hyperband prunes trials below the top 1/eta of a rung
       early_terminate: { type: 'hyperband', min_iter: 1, eta: 3 },
       resources: { pool: POOL, max_concurrent: 1 },
     };
-    const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, { input: { spec } });
+    const { createSweep } = await graphql(stack.api, CREATE_SWEEP, { input: { spec } });
     await waitFor(
       'the sweep to end',
       async () => {
-        sweep = (await fetchSweep(stack.apiUrl, createSweep.id))!;
+        sweep = (await fetchSweep(stack.api, createSweep.id))!;
         return isFinalSweepStatus(sweep.status);
       },
       300_000,

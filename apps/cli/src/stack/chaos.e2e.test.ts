@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFinalSweepStatus } from '@headroom/sweep';
-import { graphql } from '../graphql-client';
+import { graphql, type ApiTarget } from '../graphql-client';
 import { CREATE_SWEEP, type SweepView } from '../queries';
 import { fetchSweep } from '../sweep-pages';
 import {
@@ -37,9 +37,9 @@ function restartPostgres(): void {
 }
 
 /** Polls the sweep through the API, riding out the outages this test causes. */
-async function sweepNow(apiUrl: string, id: string): Promise<SweepView | undefined> {
+async function sweepNow(api: ApiTarget, id: string): Promise<SweepView | undefined> {
   try {
-    return (await fetchSweep(apiUrl, id)) ?? undefined;
+    return (await fetchSweep(api, id)) ?? undefined;
   } catch {
     return undefined;
   }
@@ -83,7 +83,7 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
       },
       resources: { max_concurrent: 2 },
     };
-    const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, {
+    const { createSweep } = await graphql(stack.api, CREATE_SWEEP, {
       input: { spec },
     });
     expect(createSweep.trialCount).toBe(TRIALS);
@@ -94,7 +94,7 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
     await waitFor(
       'a trial with 2 epochs done on train-worker-1',
       async () => {
-        const s = await sweepNow(stack.apiUrl, id);
+        const s = await sweepNow(stack.api, id);
         const t = s?.trials.find(
           (t) =>
             t.status === 'running' &&
@@ -131,7 +131,7 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
     await waitFor(
       'the sweep to end',
       async () => {
-        const s = await sweepNow(stack.apiUrl, id);
+        const s = await sweepNow(stack.api, id);
         if (s && isFinalSweepStatus(s.status)) sweep = s;
         return sweep !== undefined;
       },

@@ -41,11 +41,11 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
     const spec = parse(readFileSync(DEMO_SWEEP_FILE, 'utf8'));
     spec.parameters.epochs = { value: EPOCHS };
     spec.dataset.samples = 2500;
-    const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, {
+    const { createSweep } = await graphql(stack.api, CREATE_SWEEP, {
       input: { yaml: stringify(spec) },
     });
     expect(createSweep.trialCount).toBe(4);
-    sweep = await watchSweep(stack.apiUrl, createSweep.id, () => {}, { timeoutMs: 600_000 });
+    sweep = await watchSweep(stack.api, createSweep.id, () => {}, { timeoutMs: 600_000 });
   }, 700_000);
 
   afterAll(async () => {
@@ -99,7 +99,7 @@ describe('demo sweep end to end (Postgres + Temporal + HTTP GraphQL)', () => {
   });
 
   it('orders the leaderboard by the stored MPJPE, ascending', async () => {
-    const rows = await fetchSweepLeaderboard(stack.apiUrl, {
+    const rows = await fetchSweepLeaderboard(stack.api, {
       task: 'pose3d',
       metric: 'mpjpe',
       sweepId: sweep.id,

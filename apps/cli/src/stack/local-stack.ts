@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import type { ApiTarget } from '../graphql-client';
+import { readTokenFile, tokenFile } from '../stack-state';
 import { join, resolve } from 'node:path';
 import { serveEmbeddedDatabase } from '@headroom/db';
 import {
@@ -25,7 +27,8 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  apiUrl: string;
+  /** The API's URL and the admin token it made (kept in `<dataDir>/token`, mode 0600). */
+  api: ApiTarget;
   databaseUrl: string;
   temporalAddress: string;
   /** Which parts were started here (and are stopped by stop()). */
@@ -42,6 +45,16 @@ export function appEntry(app: 'api' | 'worker'): string {
 /** The web page the API serves beside its GraphQL endpoint: `http://host:port/`. */
 export function pageUrl(apiUrl: string): string {
   return new URL('/', apiUrl).href;
+}
+
+/**
+ * A page of the web app that signs in with the stack's token: the token rides in the URL's
+ * fragment, which a browser never sends to the server; the page keeps it for the session and
+ * drops it from the address bar. For throwaway stacks (`demo`) whose output is the user's.
+ */
+export function pageLink(api: ApiTarget, path = ''): string {
+  const url = `${pageUrl(api.url)}${path}`;
+  return api.token ? `${url}#token=${api.token}` : url;
 }
 
 /**
@@ -121,17 +134,21 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         /train worker ready/,
         {
           DATABASE_URL: undefined,
+          // Program trials run from here only (docs/programs.md): the directory the stack starts in.
+          HEADROOM_PROGRAM_ROOTS: process.env.HEADROOM_PROGRAM_ROOTS ?? process.cwd(),
         },
       );
     }
     log(`${opts.trainWorkers ?? 1} train worker(s) ready on pool ${pool}`);
     const m = await spawnApp('api', 'api', [], /listening on (http:\/\/\S+)/, {
       PORT: String(opts.apiPort ?? 0),
+      // The API makes an admin token on first start (kept across restarts) for the CLI on this machine.
+      HEADROOM_ADMIN_TOKEN_FILE: tokenFile(opts.dataDir),
     });
-    const apiUrl = m[1]!;
-    log(`api: ${apiUrl}`);
+    const api = { url: m[1]!, token: readTokenFile(tokenFile(opts.dataDir)) };
+    log(`api: ${api.url}`);
     return {
-      apiUrl,
+      api,
       databaseUrl,
       temporalAddress: temporal.address,
       started,

@@ -94,7 +94,7 @@ describe('the web page in a browser', () => {
         ],
       }),
     ]);
-    origin = pageUrl(stack.apiUrl).replace(/\/$/, '');
+    origin = pageUrl(stack.api.url).replace(/\/$/, '');
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   }, 180_000);
 
@@ -109,6 +109,17 @@ describe('the web page in a browser', () => {
   it('creates a sweep from /new, watches it live, pauses and resumes it, opens the leaderboard', async () => {
     const t0 = Date.now();
     const lap = (what: string) => console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s ${what}`);
+    // Asked once for a token (the API made one at first start), then kept for the tab.
+    await page.goto(`${origin}/`);
+    const signIn = page.getByTestId('sign-in');
+    await signIn.waitFor({ timeout: 10_000 });
+    expect(await signIn.textContent()).toMatch(/needs an API token/);
+    await page.getByLabel('API token').fill(`hr_0000000000_${'x'.repeat(32)}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('is not known to this API').waitFor({ timeout: 10_000 });
+    await page.getByLabel('API token').fill(stack.api.token!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn.waitFor({ state: 'detached', timeout: 10_000 });
     await page.goto(`${origin}/new`);
     const editor = page.getByTestId('spec-editor');
     await editor.fill(INVALID_SPEC);

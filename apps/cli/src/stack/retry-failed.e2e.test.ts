@@ -23,7 +23,7 @@ describe('retryFailedTrials after a permanent failure is fixed', () => {
   let retried: SweepView;
   const saved = { db: process.env.DATABASE_URL, temporal: process.env.TEMPORAL_ADDRESS };
 
-  const sweepOf = async (id: string) => (await fetchSweep(stack.apiUrl, id))!;
+  const sweepOf = async (id: string) => (await fetchSweep(stack.api, id))!;
   const ended = (s: SweepView) => isFinalSweepStatus(s.status);
 
   beforeAll(async () => {
@@ -58,7 +58,7 @@ describe('retryFailedTrials after a permanent failure is fixed', () => {
         batch_size: { value: 8 },
       },
     };
-    const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, { input: { spec } });
+    const { createSweep } = await graphql(stack.api, CREATE_SWEEP, { input: { spec } });
     await waitFor(
       'the sweep to fail',
       async () => ended((failed = await sweepOf(createSweep.id))),
@@ -67,7 +67,7 @@ describe('retryFailedTrials after a permanent failure is fixed', () => {
     );
 
     renameSync(`${annotationFile}.away`, annotationFile);
-    await graphql(stack.apiUrl, RETRY_FAILED, { sweepId: createSweep.id });
+    await graphql(stack.api, RETRY_FAILED, { sweepId: createSweep.id });
     await waitFor(
       'the retried sweep to end',
       async () => ended((retried = await sweepOf(createSweep.id))),

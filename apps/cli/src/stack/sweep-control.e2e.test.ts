@@ -23,9 +23,9 @@ describe('pause, resume and cancel a running sweep', () => {
   const seen: Record<string, SweepView> = {};
   const saved = { db: process.env.DATABASE_URL, temporal: process.env.TEMPORAL_ADDRESS };
 
-  const sweepNow = async () => (await fetchSweep(stack.apiUrl, id))!;
+  const sweepNow = async () => (await fetchSweep(stack.api, id))!;
   const act = async (action: SweepAction) =>
-    (await graphql(stack.apiUrl, SWEEP_ACTIONS[action], { id })).sweep;
+    (await graphql(stack.api, SWEEP_ACTIONS[action], { id })).sweep;
   const until = async (what: string, done: (s: SweepView) => boolean) => {
     let last: SweepView | undefined;
     await waitFor(what, async () => done((last = await sweepNow())), 180_000, 250);
@@ -56,7 +56,7 @@ describe('pause, resume and cancel a running sweep', () => {
       },
       resources: { max_concurrent: 2 },
     };
-    id = (await graphql(stack.apiUrl, CREATE_SWEEP, { input: { spec } })).createSweep.id;
+    id = (await graphql(stack.api, CREATE_SWEEP, { input: { spec } })).createSweep.id;
     await until('both trials to finish 2 epochs', (s) =>
       s.trials.every((t) => t.epochsCompleted >= 2),
     );
@@ -120,7 +120,9 @@ describe('pause, resume and cancel a running sweep', () => {
       id,
       '--json',
       '--api',
-      stack.apiUrl,
+      stack.api.url,
+      '--token',
+      stack.api.token!,
     ]);
     const shown = JSON.parse(r.stdout) as {
       id: string;

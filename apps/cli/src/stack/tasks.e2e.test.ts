@@ -103,13 +103,13 @@ describe('each task trains from its real data format (Postgres + Temporal + HTTP
     };
     const ids = await Promise.all(
       Object.values(files).map(async (yaml) => {
-        const { createSweep } = await graphql(stack.apiUrl, CREATE_SWEEP, { input: { yaml } });
+        const { createSweep } = await graphql(stack.api, CREATE_SWEEP, { input: { yaml } });
         expect(createSweep.trialCount).toBe(1);
         return createSweep.id;
       }),
     );
     const done = await Promise.all(
-      ids.map((id) => watchSweep(stack.apiUrl, id, () => {}, { timeoutMs: 300_000 })),
+      ids.map((id) => watchSweep(stack.api, id, () => {}, { timeoutMs: 300_000 })),
     );
     for (const sweep of done) sweeps[sweep.task as keyof typeof sweeps] = sweep;
   }, 400_000);
@@ -184,8 +184,17 @@ describe('each task trains from its real data format (Postgres + Temporal + HTTP
   it('`headroom export` writes every trial as CSV (per trial or per epoch) and JSON lines', async () => {
     const cli = resolve(__dirname, '..', '..', 'dist', 'main.js');
     const run = async (...args: string[]) =>
-      (await promisify(execFile)(process.execPath, [cli, 'export', ...args, '--api', stack.apiUrl]))
-        .stdout;
+      (
+        await promisify(execFile)(process.execPath, [
+          cli,
+          'export',
+          ...args,
+          '--api',
+          stack.api.url,
+          '--token',
+          stack.api.token!,
+        ])
+      ).stdout;
     const sweep = sweeps.pose3d;
     const [trial] = sweep.trials;
 
@@ -218,7 +227,9 @@ describe('each task trains from its real data format (Postgres + Temporal + HTTP
           'leaderboard',
           ...args,
           '--api',
-          stack.apiUrl,
+          stack.api.url,
+          '--token',
+          stack.api.token!,
         ])
       ).stdout;
     const trial = sweeps.pose3d.trials[0]!;

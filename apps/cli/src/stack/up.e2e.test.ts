@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -70,8 +70,58 @@ describe('headroom up', () => {
     };
     expect(lines.some((l) => l.includes(`API ${state.apiUrl}`))).toBe(true);
     expect(lines.some((l) => l.includes(`page ${new URL('/', state.apiUrl).href}`))).toBe(true);
+    expect(lines.join('\n')).not.toContain(readFileSync(join(dataDir, 'token'), 'utf8').trim());
     expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
     expect(existsSync(join(dataDir, 'temporal.db'))).toBe(true);
+  });
+
+  it('makes an admin token at first start, which the CLI on this machine uses untold', async () => {
+    const file = join(dataDir, 'token');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const token = readFileSync(file, 'utf8').trim();
+    const tokens = JSON.parse((await headroom('token', 'list', '--json')).stdout) as Array<{
+      id: string;
+      role: string;
+    }>;
+    expect(tokens).toEqual([expect.objectContaining({ id: token.split('_')[1], role: 'admin' })]);
+    // A viewer's token, given by --token, reads but may not make tokens.
+    const viewer = JSON.parse(
+      (
+        await headroom(
+          'token',
+          'create',
+          '--role',
+          'viewer',
+          '--name',
+          'eve',
+          '--expires',
+          '1d',
+          '--json',
+        )
+      ).stdout,
+    ) as { token: string; role: string; owner: string; expiresAt: string };
+    expect(viewer).toMatchObject({ role: 'viewer', owner: 'eve' });
+    expect(Date.parse(viewer.expiresAt) - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    await headroom('workers', '--token', viewer.token);
+    await expect(
+      headroom('token', 'create', '--role', 'admin', '--name', 'mallory', '--token', viewer.token),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining('needs the admin role') });
+    const audit = JSON.parse((await headroom('audit', '--json')).stdout) as Array<{
+      owner: string;
+      action: string;
+      outcome: string;
+    }>;
+    expect(audit[0]).toMatchObject({
+      owner: 'eve',
+      action: 'createApiToken',
+      outcome: 'FORBIDDEN',
+    });
+    // Sent only to an API on this machine: HEADROOM_TOKEN overrides the file.
+    await expect(
+      promisify(execFile)(process.execPath, [CLI, 'token', 'list'], {
+        env: { ...env, HEADROOM_TOKEN: `hr_${'A'.repeat(10)}_${'a'.repeat(32)}` },
+      }),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining('is not known to this API') });
   });
 
   it('lists the train worker it started, registered through Temporal in the embedded database', async () => {

@@ -1,0 +1,46 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { checkApiToken, createApiToken, type Database } from '@headroom/db';
+
+/**
+ * Zero configuration on one machine: unless `file` holds a usable admin token, make one and write
+ * it there (mode 0600, written whole then renamed, so a reader never sees half a token). Whoever
+ * can read the file can read the database on this machine anyway. Returns what happened, for the log.
+ */
+export async function ensureAdminTokenFile(
+  db: Database,
+  file: string,
+): Promise<'kept' | 'created'> {
+  const path = resolve(file);
+  let existing: string | undefined;
+  try {
+    existing = readFileSync(path, 'utf8').trim();
+  } catch {
+    existing = undefined;
+  }
+  if (existing) {
+    const check = await checkApiToken(db, existing);
+    if (check.ok && check.token.role === 'admin') return 'kept';
+  }
+  const issued = await createApiToken(db, {
+    name: 'local admin (HEADROOM_ADMIN_TOKEN_FILE)',
+    owner: localOwner(),
+    role: 'admin',
+  });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${issued.token}\n`, { mode: 0o600 });
+  renameSync(temp, path);
+  return 'created';
+}
+
+/** The machine's user: sweeps created with the local token are theirs. */
+function localOwner(): string {
+  try {
+    const name = userInfo().username;
+    return /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(name) ? name : 'admin';
+  } catch {
+    return 'admin';
+  }
+}
