@@ -21,7 +21,7 @@
 // answers (row counts, n per group, 10 epochs of history per trial, and the same best trial, best
 // group and Pareto front on both sides) and fails loudly (exit 1, no result written) when not.
 import console from 'node:console';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir, totalmem } from 'node:os';
@@ -653,19 +653,29 @@ try {
   }
 
   // ------------------------------------------------------------ the API, alone
+  const tokenDir = mkdtempSync(join(tmpdir(), 'headroom-bench-token-'));
+  cleanups.push(() => rmSync(tokenDir, { recursive: true, force: true }));
+  const tokenPath = join(tokenDir, 'token');
   const { proc: api, match } = await stack.startProcess({
     name: 'api',
     command: process.execPath,
     args: [API_MAIN],
-    env: { DATABASE_URL: urlOf(HEADROOM_DB), PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' },
+    env: {
+      DATABASE_URL: urlOf(HEADROOM_DB),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      // Reads need a token: the API makes an admin one here at start.
+      HEADROOM_ADMIN_TOKEN_FILE: tokenPath,
+    },
     ready: /headroom api listening on (http:\/\/\S+)/,
   });
   cleanups.push(() => api.stop());
-  const apiUrl = match[1];
-  console.log(`  api at ${apiUrl}`);
+  const target = { url: match[1], token: readFileSync(tokenPath, 'utf8').trim() };
+  console.log(`  api at ${target.url}`);
   const sweepIds = (
     await graphql(
-      apiUrl,
+      target,
       `
         query ($n: Int) {
           sweeps(limit: $n) {
@@ -681,7 +691,7 @@ try {
 
   const base = { task: 'pose3d', metric: 'mpjpe', epoch: 'final', pareto: null, limit: 20 };
   const leaderboardRead = (vars) => async () =>
-    (await graphql(apiUrl, LEADERBOARD, { ...base, ...vars })).page;
+    (await graphql(target, LEADERBOARD, { ...base, ...vars })).page;
 
   /** Walks one sweep's trials `first` at a time; each page's time is a sample of its own. */
   let sweepTurn = 0;
@@ -693,7 +703,7 @@ try {
     let sweep;
     do {
       const t0 = performance.now();
-      ({ sweep } = await graphql(apiUrl, SWEEP, { id, first, after }));
+      ({ sweep } = await graphql(target, SWEEP, { id, first, after }));
       if (record && first === 100) pageSamples.push(performance.now() - t0);
       trials.push(...sweep.trials.rows);
       after = sweep.trials.next;

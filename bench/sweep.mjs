@@ -167,7 +167,7 @@ try {
 
   const t0 = Date.now();
   const { createSweep } = await graphql(
-    stack.apiUrl,
+    stack.api,
     `
       mutation ($input: CreateSweepInput!) {
         createSweep(input: $input) {
@@ -215,7 +215,7 @@ try {
     'the sweep row to say succeeded',
     async () => {
       ({ sweep } = await graphql(
-        stack.apiUrl,
+        stack.api,
         `
           query ($id: ID!) {
             sweep(id: $id) {

@@ -76,6 +76,11 @@ const ZApiEnv = z.object({
    * `<HEADROOM_DATA_DIR>/token`; unset on a cluster, where admins make tokens with `headroom token create`.
    */
   HEADROOM_ADMIN_TOKEN_FILE: z.preprocess(blankAsUnset, z.string().optional()),
+  /** `json` (one object per line) or `text`; unset: JSON unless stderr is a terminal, as the workers. */
+  HEADROOM_LOG_FORMAT: z.preprocess(
+    blankAsUnset,
+    z.enum(['json', 'text'], { message: 'must be json or text (or unset)' }).optional(),
+  ),
   /** The page's build folder; unset: the @headroom/web package's dist. */
   HEADROOM_WEB_DIR: z.preprocess(blankAsUnset, z.string().optional()),
 });

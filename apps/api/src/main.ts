@@ -5,10 +5,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { openDatabase } from '@headroom/db';
 import { HeadroomError, isHeadroomError } from '@headroom/errors';
 import { temporalConnection } from '@headroom/stack';
-import { ensureAdminTokenFile } from './access/admin-token-file';
+import { parseArgs } from 'node:util';
+import { ensureAdminTokenFile, printNewAdminToken } from './access/admin-token-file';
 import { AppModule, GRAPHQL_PATH } from './app.module';
 import { requestIdMiddleware } from './common/request-id';
-import { StderrLogger } from './common/stderr-logger';
+import { resolveLogFormat, StderrLogger } from './common/stderr-logger';
 import { parseApiEnv } from './env';
 
 /** The largest request body the API reads. */
@@ -16,6 +17,13 @@ const MAX_BODY = '1mb';
 
 async function main(): Promise<void> {
   const env = parseApiEnv();
+  const [command, ...rest] = process.argv.slice(2);
+  if (command === 'create-admin-token') return createAdminToken(env.DATABASE_URL, rest);
+  if (command !== undefined)
+    throw new HeadroomError(
+      'INVALID_INPUT',
+      `unknown command ${command}: the API takes none (it serves), or create-admin-token --owner NAME [--name N] (prints a new admin token, a cluster's first)`,
+    );
   // Certificates are read now: a wrong path stops the API at start, naming the variable.
   temporalConnection(env);
   if (!env.DATABASE_URL) {
@@ -46,7 +54,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({ env, database: database.db, events: database }),
     {
-      logger: new StderrLogger(),
+      logger: new StderrLogger(resolveLogFormat(env.HEADROOM_LOG_FORMAT)),
       // Boot errors should reach our catch below (with their message), not abort the process.
       abortOnError: false,
       // Set below, with its limit.
@@ -94,6 +102,25 @@ async function main(): Promise<void> {
   const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
   // Exactly one line on stdout: `headroom up` and the tests wait for it to learn the port.
   process.stdout.write(`headroom api listening on http://${host}:${port}${GRAPHQL_PATH}\n`);
+}
+
+async function createAdminToken(url: string | undefined, argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { owner: { type: 'string' }, name: { type: 'string' } },
+    strict: true,
+  });
+  if (!url)
+    throw new HeadroomError(
+      'CONFIG',
+      'create-admin-token needs DATABASE_URL: the database the API serves (an embedded one would keep the token to itself)',
+    );
+  const database = await openDatabase({ url });
+  try {
+    await printNewAdminToken(database.db, { owner: values.owner ?? '', name: values.name });
+  } finally {
+    await database.close();
+  }
 }
 
 main().catch((err: unknown) => {

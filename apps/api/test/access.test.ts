@@ -16,7 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { FAILED_AUTH_LIMIT } from '../src/access/authenticator';
 import { fakeControlActivities } from './fake-control/activities';
-import { type ApiProcess, type GraphQLResponse, startApi } from './helpers/api-process';
+import {
+  type ApiProcess,
+  type GraphQLResponse,
+  runApiToExit,
+  startApi,
+} from './helpers/api-process';
 import { validSpec } from './helpers/specs';
 
 // Who may do what, through the real API on a real database, with a stand-in control worker on a
@@ -149,6 +154,29 @@ describe('the admin token made at first start', () => {
     await again.stop();
     expect(again.stderr()).toContain('is still good');
     expect(readFileSync(file, 'utf8').trim()).toBe(tokens.admin);
+  });
+});
+
+describe("a cluster's first admin token", () => {
+  it('is printed once by `main.js create-admin-token --owner`, and works', async () => {
+    const made = await runApiToExit({ DATABASE_URL: database.url }, [
+      'create-admin-token',
+      '--owner',
+      'ops',
+    ]);
+    expect(made.code).toBe(0);
+    const token = made.stdout.trim();
+    expect(token).toMatch(/^hr_[0-9A-Za-z]{10}_[0-9A-Za-z]{32}$/);
+    expect(made.stderr).toContain('it is shown only now');
+    const me = await api.gql<{ me: { owner: string; role: string } }>(
+      '{ me { owner role } }',
+      {},
+      as(token),
+    );
+    expect(me.data?.me).toEqual({ owner: 'ops', role: 'admin' });
+    const refused = await runApiToExit({ DATABASE_URL: database.url }, ['create-admin-token']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('create-admin-token needs --owner NAME');
   });
 });
 
@@ -321,7 +349,10 @@ describe('tokens', () => {
     expect(body.errors?.[0]?.message).toContain('"Bearer <token>"');
   });
 
-  it('checks its input, naming the field', async () => {
+  it('checks its input, naming the field, and writes nothing when it is invalid', async () => {
+    const count = async () =>
+      (await handle.db.execute('select count(*)::int as n from api_tokens')).rows[0]!['n'];
+    const before = await count();
     const res = await api.gql(CREATE_TOKEN, {
       input: { name: 'x', owner: 'no spaces', role: 'viewer', expiresAt: '2001-01-01T00:00:00Z' },
     });
@@ -330,6 +361,7 @@ describe('tokens', () => {
       'input.owner',
       'input.expiresAt',
     ]);
+    expect(await count()).toBe(before);
   });
 });
 

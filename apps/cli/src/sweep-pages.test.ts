@@ -6,7 +6,7 @@ const TRIALS = 250;
 const epochsOf = (index: number) => (index === 7 ? 5 : 2);
 const calls: Array<Record<string, unknown>> = [];
 vi.mock('./graphql-client', () => ({
-  graphql: async (_url: string, _doc: unknown, v: Record<string, unknown>) => {
+  graphql: async (_api: unknown, _doc: unknown, v: Record<string, unknown>) => {
     calls.push(v);
     if (v.id !== 'sw') return { sweep: null };
     const after = v.after === null ? -1 : Number(v.after);
@@ -50,7 +50,7 @@ describe('fetchSweep', () => {
   it('follows next to the end: every trial once, in order, each with its whole history', async () => {
     calls.length = 0;
     const progress: Array<[number, number]> = [];
-    const sweep = await fetchSweep('http://api', 'sw', {
+    const sweep = await fetchSweep({ url: 'http://api' }, 'sw', {
       pageSize: 100,
       historyPageSize: 2,
       onPage: ({ read, total }) => progress.push([read, total]),
@@ -69,6 +69,6 @@ describe('fetchSweep', () => {
   });
 
   it('returns null for an unknown sweep', async () => {
-    expect(await fetchSweep('http://api', 'nosuchsweep')).toBeNull();
+    expect(await fetchSweep({ url: 'http://api' }, 'nosuchsweep')).toBeNull();
   });
 });

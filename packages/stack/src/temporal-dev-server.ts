@@ -19,6 +19,8 @@ export interface StartTemporalOptions {
   dbFile?: string;
   /** Frontend port; 0 or unset picks a free one. */
   port?: number;
+  /** The address the dev server listens on (default 127.0.0.1; another host's workers need a routable one). */
+  ip?: string;
   echo?: (line: string) => void;
   allowDownload?: boolean;
 }
@@ -114,7 +116,7 @@ export async function startDevServer(
     'start-dev',
     '--headless',
     '--ip',
-    '127.0.0.1',
+    opts.ip ?? '127.0.0.1',
     '--port',
     String(port),
     '--http-port',
@@ -134,7 +136,7 @@ export async function startDevServer(
     readyTimeoutMs: 60_000,
     echo: opts.echo,
   });
-  const address = `127.0.0.1:${port}`;
+  const address = `${opts.ip ?? '127.0.0.1'}:${port}`;
   await waitUntilServing(address, proc);
   return { address, source: binary, stop: () => proc.stop() };
 }

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { checkApiToken, createApiToken, type Database } from '@headroom/db';
+import { HeadroomError } from '@headroom/errors';
 
 /**
  * Zero configuration on one machine: unless `file` holds a usable admin token, make one and write
@@ -35,11 +36,38 @@ export async function ensureAdminTokenFile(
   return 'created';
 }
 
+/**
+ * `node apps/api/dist/main.js create-admin-token --owner NAME [--name N]`: a cluster's first admin
+ * token, made on the API's database and printed once to the operator's terminal (e.g. through
+ * `kubectl exec`), never written anywhere. Personal tokens then come from `headroom token create`.
+ */
+export async function printNewAdminToken(
+  db: Database,
+  args: { owner: string; name?: string },
+): Promise<void> {
+  if (!OWNER.test(args.owner))
+    throw new HeadroomError(
+      'INVALID_INPUT',
+      `create-admin-token needs --owner NAME: 1 to 64 letters, digits or . _ @ -, e.g. ops; got ${JSON.stringify(args.owner)}`,
+    );
+  const issued = await createApiToken(db, {
+    name: args.name ?? 'admin (create-admin-token)',
+    owner: args.owner,
+    role: 'admin',
+  });
+  process.stdout.write(`${issued.token}\n`);
+  console.error(
+    `headroom api: admin token ${issued.info.id} for ${args.owner}; it is shown only now (revoke it with \`headroom token revoke ${issued.info.id}\`)`,
+  );
+}
+
+const OWNER = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
 /** The machine's user: sweeps created with the local token are theirs. */
 function localOwner(): string {
   try {
     const name = userInfo().username;
-    return /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(name) ? name : 'admin';
+    return OWNER.test(name) ? name : 'admin';
   } catch {
     return 'admin';
   }

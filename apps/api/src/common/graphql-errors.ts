@@ -1,8 +1,12 @@
+import { inspect } from 'node:util';
+import { Logger } from '@nestjs/common';
 import { isHeadroomError } from '@headroom/errors';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { describeEnum } from './enums';
 import { currentRequestId } from './request-id';
+
+const logger = new Logger('graphql');
 
 /**
  * The one place where errors become GraphQL errors. A HeadroomError keeps its message (which says
@@ -41,7 +45,8 @@ export function formatGraphQLError(
     return { ...formatted, extensions: { ...extensions, violations: [] } };
   }
   const requestId = currentRequestId();
-  console.error(`headroom api: internal error, request ${requestId}:`, original);
+  // inspect keeps the cause (drizzle wraps PostgreSQL's error in its "Failed query").
+  logger.error(`internal error, request ${requestId}: ${inspect(original)}`);
   return {
     message: `internal error; the API's log has the details under request id ${requestId}`,
     locations: formatted.locations,

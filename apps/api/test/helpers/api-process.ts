@@ -146,10 +146,13 @@ export async function startApi(env: Record<string, string | undefined>): Promise
   };
 }
 
-/** Runs dist/main.js expecting it to stop on its own (e.g. a bad environment). */
-export async function runApiToExit(env: Record<string, string | undefined>): Promise<ExitResult> {
+/** Runs dist/main.js expecting it to stop on its own (a bad environment, a command such as create-admin-token). */
+export async function runApiToExit(
+  env: Record<string, string | undefined>,
+  args: string[] = [],
+): Promise<ExitResult> {
   assertBuilt();
-  const child = spawn(process.execPath, [DIST_MAIN], {
+  const child = spawn(process.execPath, [DIST_MAIN, ...args], {
     cwd: API_DIR,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { headroomErrorOf } from '@headroom/test-support';
 import { describe, expect, it } from 'vitest';
-import { chooseGpus, EXIT_CONFIG, listGpus, superviseGpuWorkers, type Gpu } from './gpu-workers';
+import {
+  chooseGpus,
+  EXIT_CONFIG,
+  listGpus,
+  metricsAddressFor,
+  superviseGpuWorkers,
+  type Gpu,
+} from './gpu-workers';
 
 /** An executable answering nvidia-smi's query as a node with two GPUs does. */
 function fakeNvidiaSmi(): string {
@@ -41,6 +48,16 @@ describe('the GPUs a worker node starts workers for', () => {
       '--gpus 0,3: no GPU 3 on this node; it has 0 (NVIDIA A100-SXM4-80GB), 1 (NVIDIA L4), or say all',
     );
     expect(headroomErrorOf(() => chooseGpus('all', [])).message).toMatch(/lists no GPU/);
+  });
+
+  it("gives each GPU's worker its own /metrics port: the node's, plus the GPU's index", () => {
+    expect(gpus.map((g) => metricsAddressFor('0.0.0.0:9464', g))).toEqual([
+      '0.0.0.0:9464',
+      '0.0.0.0:9465',
+    ]);
+    expect(metricsAddressFor('[::]:9464', gpus[1]!)).toBe('[::]:9465');
+    expect(metricsAddressFor(undefined, gpus[1]!)).toBeUndefined();
+    expect(headroomErrorOf(() => metricsAddressFor('metrics-host', gpus[0]!)).code).toBe('CONFIG');
   });
 });
 

@@ -34,6 +34,21 @@ export function listGpus(nvidiaSmi = process.env.HEADROOM_NVIDIA_SMI ?? 'nvidia-
 }
 
 /** `--gpus all` or `--gpus 0,2`: the GPUs to start one worker each for, checked against the node's. */
+/**
+ * Each GPU's worker serves its own `/metrics`: the address given for the node (`IP:port`), its
+ * port plus the GPU's index (9464, 9465, … for GPUs 0, 1, …). Unset stays unset.
+ */
+export function metricsAddressFor(address: string | undefined, gpu: Gpu): string | undefined {
+  if (!address) return address;
+  const m = /^(.*):(\d+)$/.exec(address);
+  if (!m)
+    throw new HeadroomError(
+      'CONFIG',
+      `HEADROOM_METRICS_ADDRESS must be IP:port, e.g. 0.0.0.0:9464 (with --gpus, GPU i serves port 9464 + i); got ${address}`,
+    );
+  return `${m[1]}:${Number(m[2]) + gpu.index}`;
+}
+
 export function chooseGpus(spec: string, gpus: Gpu[]): Gpu[] {
   if (gpus.length === 0)
     throw new HeadroomError(

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { appEntry } from '../stack/local-stack';
 import { readStackState } from '../stack-state';
-import { chooseGpus, listGpus, superviseGpuWorkers } from './gpu-workers';
+import { chooseGpus, listGpus, metricsAddressFor, superviseGpuWorkers } from './gpu-workers';
 
 /**
  * `headroom worker --pool NAME [--slots N]`: a train worker polling the pool's task queue. It
@@ -36,6 +36,7 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
           env: {
             ...env,
             CUDA_VISIBLE_DEVICES: String(gpu.index),
+            HEADROOM_METRICS_ADDRESS: metricsAddressFor(env.HEADROOM_METRICS_ADDRESS, gpu),
             // Unset with --allow-cpu: the worker takes the first backend that starts.
             HEADROOM_BACKEND: opts.allowCpu ? env.HEADROOM_BACKEND : 'tensorflow-gpu',
           },
