@@ -3,13 +3,19 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 
-/** The CPU model (lscpu's, else the kernel's), logical CPUs, and its AVX-512 / AVX2 / FMA flags. */
+/**
+ * The CPU model (lscpu's, else the kernel's), its vendor (GenuineIntel, AuthenticAMD: MKL, and
+ * so PyTorch's float32 GEMM, is much faster on Intel), logical CPUs, and its AVX-512 / AVX2 /
+ * FMA flags.
+ */
 export function cpuInfo() {
   let model = cpus()[0]?.model ?? 'unknown';
+  let vendor = 'unknown';
   let flags = [];
   try {
     const lscpu = execFileSync('lscpu', { encoding: 'utf8' });
     model = /Model name:\s*(.+)/.exec(lscpu)?.[1]?.trim() ?? model;
+    vendor = /Vendor ID:\s*(.+)/.exec(lscpu)?.[1]?.trim() ?? vendor;
     flags = (/Flags:\s*(.+)/.exec(lscpu)?.[1] ?? '').split(/\s+/);
   } catch {
     // No lscpu: the model from os.cpus() and no flags.
@@ -17,6 +23,7 @@ export function cpuInfo() {
   const has = (f) => flags.includes(f);
   return {
     model,
+    vendor,
     cpus: availableParallelism(),
     avx2: has('avx2'),
     fma: has('fma'),

@@ -181,6 +181,27 @@ describe('infra/compose/compose.yaml', () => {
     }
   });
 
+  it("has the monitoring profile's Prometheus scrape every Headroom process where it serves /metrics", () => {
+    const config = parse(readRepoFile('infra/compose/prometheus.yml')) as {
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    const targets = new Set(
+      config.scrape_configs.flatMap((j) => j.static_configs.flatMap((c) => c.targets)),
+    );
+    for (const name of Object.keys(services).filter((n) => roleOf(n))) {
+      const env = services[name]!.environment ?? {};
+      // The API on its HTTP port; a worker at HEADROOM_METRICS_ADDRESS, on every interface.
+      const port =
+        roleOf(name) === 'api'
+          ? env.PORT
+          : /^0\.0\.0\.0:(\d+)$/.exec(env.HEADROOM_METRICS_ADDRESS ?? '')?.[1];
+      expect(port, name).toBeDefined();
+      expect(targets, name).toContain(`${name}:${port}`);
+    }
+    expect(services.prometheus!.profiles).toEqual(['monitoring']);
+    expect(services.grafana!.profiles).toEqual(['monitoring']);
+  });
+
   it('checks each worker with worker-ready.mjs for its role and pool', () => {
     for (const name of Object.keys(services).filter((n) => roleOf(n) && roleOf(n) !== 'api')) {
       const s = services[name]!;
@@ -246,8 +267,8 @@ describe('infra/compose/compose.yaml', () => {
           expect(existsSync(join(COMPOSE_DIR, source)), `${name}: ${source}`).toBe(true);
         else expect(compose.volumes[source], `${name}: volume ${source}`).toBeDefined();
       }
-      // Every image from a registry at an exact version.
-      if (!roleOf(name)) expect(s.image, name).toMatch(/:\d+\.\d+(\.\d+)?(-[a-z0-9]+)?$/);
+      // Every image from a registry at an exact version (Prometheus tags theirs `v3.5.0`).
+      if (!roleOf(name)) expect(s.image, name).toMatch(/:v?\d+\.\d+(\.\d+)?(-[a-z0-9]+)?$/);
     }
     // Each Headroom image is built by some service, so `docker compose build` makes them all.
     const built = new Set(

@@ -70,7 +70,7 @@ interface Deployment extends Obj {
     replicas: number;
     selector: { matchLabels: Record<string, string> };
     template: {
-      metadata: { labels: Record<string, string> };
+      metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
       spec: {
         containers: Container[];
         nodeSelector?: Record<string, string>;
@@ -310,6 +310,29 @@ describe.each(OVERLAYS)('infra/k8s/overlays/%s', (overlay) => {
     for (const [k, v] of Object.entries(service.spec.selector))
       expect(api.spec.template.metadata.labels[k]).toBe(v);
     expect(portNames.has(service.spec.ports[0]!.targetPort)).toBe(true);
+  });
+
+  it("lets Prometheus scrape every process's /metrics on the port it serves them", () => {
+    for (const d of deployments) {
+      const role = roleOf(d);
+      const c = d.spec.template.spec.containers[0]!;
+      const ann = d.spec.template.metadata.annotations ?? {};
+      expect(ann['prometheus.io/scrape'], d.metadata.name).toBe('true');
+      expect(ann['prometheus.io/path'], d.metadata.name).toBe('/metrics');
+      const port = ann['prometheus.io/port'];
+      expect(
+        c.ports?.map((p) => String(p.containerPort)),
+        d.metadata.name,
+      ).toContain(port);
+      // The API serves it on its HTTP port; a worker at HEADROOM_METRICS_ADDRESS, on every interface.
+      const served =
+        role === 'api'
+          ? c.env?.find((e) => e.name === 'PORT')?.value
+          : /^0\.0\.0\.0:(\d+)$/.exec(
+              c.env?.find((e) => e.name === 'HEADROOM_METRICS_ADDRESS')?.value ?? '',
+            )?.[1];
+      expect(served, d.metadata.name).toBe(port);
+    }
   });
 });
 

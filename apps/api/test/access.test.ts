@@ -1,16 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiToken, type DbHandle, openDatabase } from '@headroom/db';
-import { CONTROL_TASK_QUEUE } from '@headroom/sweep/temporal';
-import {
-  createTestDatabase,
-  createTestWorkflowEnvironment,
-  freePort,
-  type TestDatabase,
-} from '@headroom/test-support';
+import { createApiToken, type DbHandle } from '@headroom/db';
+import { freePort, type TestDatabase } from '@headroom/test-support';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -22,17 +15,22 @@ import {
   runApiToExit,
   startApi,
 } from './helpers/api-process';
+import { apiWithFakeControl } from './helpers/fake-control-stack';
 import { validSpec } from './helpers/specs';
 
 // Who may do what, through the real API on a real database, with a stand-in control worker on a
 // real Temporal dev server (test/fake-control) so that an allowed mutation really runs.
+const tokenDir = mkdtempSync(join(tmpdir(), 'headroom-access-'));
+const stack = apiWithFakeControl({
+  workflows: 'workflows.ts',
+  activities: (db) => fakeControlActivities(db, []),
+  apiEnv: { HEADROOM_ADMIN_TOKEN_FILE: join(tokenDir, 'token') },
+});
+// Short names for what the tests use most.
 let database: TestDatabase;
 let handle: DbHandle;
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let workerRunning: Promise<void>;
 let api: ApiProcess;
-let tokenDir: string;
 
 const tokens: Record<'viewer' | 'alice' | 'bob' | 'admin', string> = {
   viewer: '',
@@ -105,23 +103,7 @@ async function createSweepAs(token: string, name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  database = await createTestDatabase('headroom_api_access');
-  handle = await openDatabase({ url: database.url, maxConnections: 2 });
-  env = await createTestWorkflowEnvironment();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: CONTROL_TASK_QUEUE,
-    workflowsPath: join(__dirname, 'fake-control', 'workflows.ts'),
-    activities: fakeControlActivities(handle.db, []),
-  });
-  workerRunning = worker.run();
-  tokenDir = mkdtempSync(join(tmpdir(), 'headroom-access-'));
-  api = await startApi({
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: env.address,
-    HEADROOM_ADMIN_TOKEN_FILE: join(tokenDir, 'token'),
-  });
+  ({ database, handle, env, api } = stack);
   tokens.admin = api.adminToken!;
   tokens.viewer = await issue('viewer', 'viewer');
   tokens.alice = await issue('researcher', 'alice');
@@ -130,15 +112,7 @@ beforeAll(async () => {
   sweeps.bob = await createSweepAs(tokens.bob, 'bobs');
 }, 120_000);
 
-afterAll(async () => {
-  await api?.stop();
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await workerRunning?.catch(() => undefined);
-  await env?.teardown();
-  await handle?.close();
-  await database?.drop();
-  rmSync(tokenDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => rmSync(tokenDir, { recursive: true, force: true }));
 
 describe('the admin token made at first start', () => {
   it('is written to HEADROOM_ADMIN_TOKEN_FILE with mode 0600, and kept by the next start', async () => {

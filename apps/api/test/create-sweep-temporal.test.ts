@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { type DbHandle, openDatabase, setSweepStatus } from '@headroom/db';
+import { setSweepStatus } from '@headroom/db';
 import { parseSweepText } from '@headroom/sweep';
 import {
   CONTROL_TASK_QUEUE,
@@ -7,29 +6,21 @@ import {
   sweepWorkflowId,
   type SweepWorkflowInput,
 } from '@headroom/sweep/temporal';
-import {
-  createTestDatabase,
-  createTestWorkflowEnvironment,
-  type TestDatabase,
-} from '@headroom/test-support';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeControlActivities } from './fake-control/activities';
-import { type ApiProcess, startApi } from './helpers/api-process';
+import { startApi } from './helpers/api-process';
+import { apiWithFakeControl } from './helpers/fake-control-stack';
 import { CREATE_SWEEP, validSpec } from './helpers/specs';
 
 // A real Temporal dev server with a stand-in control worker (test/fake-control: the sweep
 // workflow's contract, with a registerSweep that writes two trials), to see createSweep start the
 // right workflow, return once it has registered the sweep, and bring its errors back; then
 // without any worker, to see the deadline's message.
-let database: TestDatabase;
-let handle: DbHandle;
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let workerRunning: Promise<void>;
-let api: ApiProcess;
 const registered: SweepWorkflowInput[] = [];
+const stack = apiWithFakeControl({
+  workflows: 'workflows.ts',
+  activities: (db) => fakeControlActivities(db, registered),
+});
 
 const YAML = `
 name: h36m-flexible-heads
@@ -56,39 +47,15 @@ const PAUSE = /* GraphQL */ `
   }
 `;
 
-beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  database = await createTestDatabase();
-  handle = await openDatabase({ url: database.url, maxConnections: 2 });
-  env = await createTestWorkflowEnvironment();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: CONTROL_TASK_QUEUE,
-    workflowsPath: join(__dirname, 'fake-control', 'workflows.ts'),
-    activities: fakeControlActivities(handle.db, registered),
-  });
-  workerRunning = worker.run();
-  api = await startApi({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: env.address });
-}, 120_000);
-
-afterAll(async () => {
-  await api?.stop();
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await workerRunning?.catch(() => undefined);
-  await env?.teardown();
-  await handle?.close();
-  await database?.drop();
-}, 60_000);
-
 async function create(spec: Record<string, unknown>) {
-  return api.gql<{ createSweep: { id: string; status: string } }>(CREATE_SWEEP, {
+  return stack.api.gql<{ createSweep: { id: string; status: string } }>(CREATE_SWEEP, {
     input: { spec },
   });
 }
 
 describe('createSweep with Temporal', () => {
   it('starts the sweep workflow on the control queue and returns the sweep once it is registered', async () => {
-    const res = await api.gql<{ createSweep: Record<string, unknown> }>(CREATE_SWEEP, {
+    const res = await stack.api.gql<{ createSweep: Record<string, unknown> }>(CREATE_SWEEP, {
       input: { yaml: YAML },
     });
     expect(res.errors).toBeUndefined();
@@ -96,7 +63,7 @@ describe('createSweep with Temporal', () => {
     expect(input.spec).toEqual(parseSweepText(YAML));
     expect(input.retryOnly).toBeUndefined();
 
-    const workflow = env.client.workflow.getHandle(sweepWorkflowId(input.sweepId));
+    const workflow = stack.env.client.workflow.getHandle(sweepWorkflowId(input.sweepId));
     const description = await workflow.describe();
     expect(description.type).toBe(SWEEP_WORKFLOW_TYPE);
     expect(description.taskQueue).toBe(CONTROL_TASK_QUEUE);
@@ -136,7 +103,7 @@ describe('createSweep with Temporal', () => {
 describe('sweep control with Temporal', () => {
   it('pauseSweep returns once the workflow has written the status', async () => {
     const { data } = await create(validSpec({ name: 'stays' }));
-    const res = await api.gql<{ pauseSweep: { id: string; status: string } }>(PAUSE, {
+    const res = await stack.api.gql<{ pauseSweep: { id: string; status: string } }>(PAUSE, {
       id: data!.createSweep.id,
     });
     expect(res.errors).toBeUndefined();
@@ -146,7 +113,7 @@ describe('sweep control with Temporal', () => {
   it("returns the workflow validator's refusal as the GraphQL error", async () => {
     const { data } = await create(validSpec({ name: 'being-cancelled' }));
     const id = data!.createSweep.id;
-    const res = await api.gql(PAUSE, { id });
+    const res = await stack.api.gql(PAUSE, { id });
     expect(res.data).toBeNull();
     expect(res.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
     expect(res.errors?.[0]?.message).toBe(
@@ -160,9 +127,9 @@ describe('sweep control with Temporal', () => {
   it('says why a sweep whose workflow has ended cannot be paused, from its status', async () => {
     const { data } = await create(validSpec({ name: 'ends-at-once' }));
     const id = data!.createSweep.id;
-    await env.client.workflow.getHandle(sweepWorkflowId(id)).result();
-    await setSweepStatus(handle.db, id, 'succeeded');
-    const res = await api.gql(PAUSE, { id });
+    await stack.env.client.workflow.getHandle(sweepWorkflowId(id)).result();
+    await setSweepStatus(stack.handle.db, id, 'succeeded');
+    const res = await stack.api.gql(PAUSE, { id });
     expect(res.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
     expect(res.errors?.[0]?.message).toBe(
       `sweep ${id} has succeeded; only a running sweep can be paused`,
@@ -172,12 +139,12 @@ describe('sweep control with Temporal', () => {
 
 describe('createSweep without a control worker', () => {
   it('says no control worker registered the sweep when none does before the deadline', async () => {
-    worker.shutdown();
-    await workerRunning;
+    stack.worker.shutdown();
+    await stack.workerRunning;
     // An API of its own with a short wait, so the test does not sit out the default 20 s.
     const impatient = await startApi({
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: env.address,
+      DATABASE_URL: stack.database.url,
+      TEMPORAL_ADDRESS: stack.env.address,
       HEADROOM_REGISTRATION_TIMEOUT_SECONDS: '2',
     });
     const res = await impatient
@@ -191,7 +158,7 @@ describe('createSweep without a control worker', () => {
     )?.[1];
     expect(workflowId, error?.message).toBeDefined();
     // Started all the same: it runs when a control worker comes.
-    expect((await env.client.workflow.getHandle(workflowId!).describe()).status.name).toBe(
+    expect((await stack.env.client.workflow.getHandle(workflowId!).describe()).status.name).toBe(
       'RUNNING',
     );
     expect(error?.message).toContain(`was started (Temporal workflow ${workflowId}`);

@@ -74,28 +74,31 @@ describe('createSweep validation', () => {
     expect(syntax.violations[0]!.path).toMatch(/^input\.yaml:1:\d+$/);
   });
 
-  it('refuses valid W&B specs the control plane cannot run yet, saying what it runs today', async () => {
-    const program = await createSweepErrors({
-      yaml: 'program: train.py\nmethod: bayes\nmetric: {name: loss}\nparameters:\n  lr: {min: 0.001, max: 0.1}\n',
+  it('refuses a program sweep without its metric; bayes and random without run_cap pass on to Temporal', async () => {
+    // A program sweep ranks its trials by the metric its program reports: it must name one.
+    const noMetric = await createSweepErrors({
+      yaml: 'program: train.py\nmethod: grid\nparameters:\n  lr: {values: [0.1, 0.01]}\n',
     });
-    expect(program.error.extensions?.code).toBe('INVALID_SPEC');
-    expect(program.violations.map((v) => v.path)).toEqual([
-      'input.yaml.program',
-      'input.yaml.method',
-    ]);
-    for (const v of program.violations) {
-      expect(v.message).toContain(
-        'Headroom runs built-in task sweeps (task:) with method grid or random and a trial count today',
-      );
-    }
-    // validSpec has no run_cap: random without one runs until stopped.
-    const random = await createSweepErrors({ spec: validSpec({ method: 'random' }) });
-    expect(random.violations).toEqual([
+    expect(noMetric.violations).toEqual([
       {
-        path: 'input.spec.run_cap',
-        message: expect.stringMatching(/^random without run_cap runs until stopped/),
+        path: 'input.yaml.metric',
+        message: expect.stringContaining('a program sweep needs the metric its program reports'),
       },
     ]);
+    // Valid and runnable now: validateSweep (createSweep's own checks) accepts them, unbounded.
+    const VALIDATE =
+      'query ($input: CreateSweepInput!) { validateSweep(input: $input) { valid trialCount method } }';
+    const bayes = await stack.api.gql(VALIDATE, {
+      input: {
+        yaml: 'program: train.py\nmethod: bayes\nmetric: {name: loss}\nparameters:\n  lr: {min: 0.001, max: 0.1}\n',
+      },
+    });
+    expect(bayes.data?.validateSweep).toEqual({ valid: true, trialCount: null, method: 'bayes' });
+    // validSpec has no run_cap: random without one runs until stopped.
+    const random = await stack.api.gql(VALIDATE, {
+      input: { spec: validSpec({ method: 'random' }) },
+    });
+    expect(random.data?.validateSweep).toEqual({ valid: true, trialCount: null, method: 'random' });
   });
 
   it.each([

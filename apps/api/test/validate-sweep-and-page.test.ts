@@ -125,7 +125,7 @@ describe('validateSweep', () => {
     expect(syntax.data?.validateSweep.violations[0]?.path).toMatch(/^input\.yaml:1:\d+$/);
   });
 
-  it("answers a W&B program sweep with createSweep's refusal, after W&B's own checks", async () => {
+  it("answers a W&B program sweep without a metric with createSweep's refusal", async () => {
     const yaml =
       'program: train.py\nmethod: random\nrun_cap: 4\nparameters:\n  lr: {min: 1.0, max: 3.0}\n';
     const res = await api.gql<{
@@ -137,7 +137,11 @@ describe('validateSweep', () => {
     }>(VALIDATE, { input: { yaml } });
     expect(res.errors).toBeUndefined();
     expect(res.data?.validateSweep.valid).toBe(false);
-    expect(res.data?.validateSweep.violations.map((v) => v.path)).toEqual(['input.yaml.program']);
+    expect(res.data?.validateSweep.violations.map((v) => v.path)).toEqual(['input.yaml.metric']);
+    const valid = await api.gql<{
+      validateSweep: { valid: boolean; trialCount: number | null; task: string | null };
+    }>(VALIDATE, { input: { yaml: `${yaml}metric: {name: loss}\n` } });
+    expect(valid.data?.validateSweep).toMatchObject({ valid: true, trialCount: 4, task: null });
   });
 
   it('names input when neither spec nor yaml is given', async () => {

@@ -10,7 +10,7 @@ import {
   sweepActionCommand,
   workersCommand,
 } from './commands/sweep';
-import { DEFAULT_API_URL, resolveApiUrl } from './stack-state';
+import { DEFAULT_API_URL, resolveApi } from './stack-state';
 import type { WorkerOptions } from './commands/worker';
 
 export const USAGE = `usage: headroom <command>
@@ -27,6 +27,8 @@ export const USAGE = `usage: headroom <command>
   sweep create FILE [--wait] [--json]       launch a sweep from a YAML/JSON file; --wait follows it live
   sweep show ID [--watch] [--json]          trials, attempts, resumed epochs, metrics, leaderboard; --watch follows it live
   sweep pause|resume|cancel ID [--json]
+  sweep update ID [--run-cap N] [--max-concurrent N] [--add 'd_h=[96,128]']… [--stop] [--json]
+                                            change a running sweep: trial count, concurrency, grid values, stop early
   leaderboard --task T [--metric M] [--group-by geometry|trial] [--sweep ID]… [--epoch final|best] [--json]
   leaderboard --task T [--pareto params|flops] [--with-references] [--limit N] [--format table|markdown|csv|json]
                                             a results table: a row per head geometry (mean ± std over seeds) or per trial
@@ -34,6 +36,14 @@ export const USAGE = `usage: headroom <command>
                                             every trial with its parameters and metrics, for pandas or a spreadsheet
   trials retry-failed SWEEP_ID [--trial ID]… [--json]
                                             run failed/cancelled trials again from their checkpoints
+  trials logs TRIAL_ID [--lines N] [--follow]
+                                            a program trial's log (stdout and stderr); --follow until it ends
+
+  token create --role viewer|researcher|admin --name N [--owner O] [--expires 30d] [--json]
+                                            a new API token (admins), printed once
+  token list [--json]                       every token, without its secret (admins)
+  token revoke ID [--json]                  the token fails from the next request on (admins)
+  audit [--sweep ID] [--limit N] [--json]   who did what, newest first (admins)
 
   eval pose3d --gt GT.json --pred PRED.json [--json]   MPJPE / P-MPJPE (mm), arrays [N][17][3]
   eval coco --gt GT.json --dt DT.json [--json]         COCO keypoint AP/AR, as pycocotools
@@ -50,6 +60,7 @@ export const USAGE = `usage: headroom <command>
 
   --help       this page; after a command, that command's options
   --api URL    the GraphQL endpoint (default: HEADROOM_API_URL, else the running \`headroom up\`, else ${DEFAULT_API_URL})
+  --token T    the API token (default: HEADROOM_TOKEN, else for an API on this machine the one \`headroom up\` wrote to HEADROOM_DATA_DIR/token)
 `;
 
 /** Help as the user reads it: the overview above for `headroom --help`, commander's per command. */
@@ -74,10 +85,14 @@ export function buildProgram(exit: (code: number) => void): Command {
       '--api <URL>',
       `the GraphQL endpoint (default: HEADROOM_API_URL, else the running \`headroom up\`, else ${DEFAULT_API_URL})`,
     )
+    .option(
+      '--token <T>',
+      'the API token (default: HEADROOM_TOKEN, else for an API on this machine the one `headroom up` wrote to HEADROOM_DATA_DIR/token)',
+    )
     .configureHelp(help)
     .showHelpAfterError()
     .exitOverride();
-  const api = (cmd: Command) => resolveApiUrl(cmd.optsWithGlobals<{ api?: string }>().api);
+  const api = (cmd: Command) => resolveApi(cmd.optsWithGlobals<{ api?: string; token?: string }>());
 
   program
     .command('demo')
@@ -183,6 +198,38 @@ export function buildProgram(exit: (code: number) => void): Command {
       );
   }
 
+  sweep
+    .command('update')
+    .description(
+      'change a running sweep: run_cap, max_concurrent, values added to a grid parameter, or stop (running trials finish)',
+    )
+    .argument('<ID>', 'the sweep id')
+    .option('--run-cap <N>', 'the number of trials (at least those started)')
+    .option('--max-concurrent <N>', 'trials at once')
+    .option(
+      '--add <NAME=[VALUES]>',
+      "values for a grid parameter, e.g. 'd_h=[96,128]' (repeatable): new trials for the new points only",
+      (text: string, all: string[] = []) => [...all, text],
+    )
+    .option('--stop', 'start no new trial; running ones finish, then the sweep ends')
+    .addOption(jsonOption())
+    .action(
+      async (
+        id: string,
+        opts: {
+          runCap?: string;
+          maxConcurrent?: string;
+          add?: string[];
+          stop?: boolean;
+          json?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const { updateSweepCommand } = await import('./commands/sweep-update.js');
+        exit(await updateSweepCommand(id, { ...opts, api: api(cmd) }));
+      },
+    );
+
   program
     .command('leaderboard')
     .description(
@@ -224,9 +271,8 @@ export function buildProgram(exit: (code: number) => void): Command {
       ) => exit(await exportSweepCommand(id, { api: api(cmd), ...opts })),
     );
 
-  program
-    .command('trials')
-    .description('act on the trials of a sweep')
+  const trials = program.command('trials').description('act on the trials of a sweep');
+  trials
     .command('retry-failed')
     .description('run failed/cancelled trials again from their checkpoints')
     .argument('<SWEEP_ID>', 'the sweep id')
@@ -239,6 +285,65 @@ export function buildProgram(exit: (code: number) => void): Command {
     .action(async (sweepId: string, opts: { trial?: string[]; json?: boolean }, cmd: Command) =>
       exit(await retryFailedCommand(sweepId, opts.trial ?? [], { api: api(cmd), json: opts.json })),
     );
+  trials
+    .command('logs')
+    .description("a program trial's log (stdout and stderr of every attempt)")
+    .argument('<TRIAL_ID>', 'the trial id, SWEEP_ID-INDEX')
+    .option('--lines <N>', 'lines of the end to print (default 50, at most 1000)')
+    .option('--follow', 'then print what the program writes, until the trial ends')
+    .action(async (trialId: string, opts: { lines?: string; follow?: boolean }, cmd: Command) => {
+      const { trialLogsCommand } = await import('./commands/trial-logs.js');
+      exit(
+        await trialLogsCommand(trialId, { api: api(cmd), lines: opts.lines, follow: opts.follow }),
+      );
+    });
+
+  const token = program.command('token').description('API tokens (admins)');
+  token
+    .command('create')
+    .description('a new API token, printed once')
+    .option('--role <ROLE>', 'viewer, researcher or admin')
+    .option('--name <N>', 'who or what it is for, e.g. alice; also its owner unless --owner')
+    .option('--owner <O>', 'who it acts for: the sweeps it creates are theirs')
+    .option('--expires <LIFETIME>', 'e.g. 90m, 12h, 30d, 2w (default: never)')
+    .addOption(jsonOption())
+    .action(
+      async (
+        opts: { role?: string; name?: string; owner?: string; expires?: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        const { createTokenCommand } = await import('./commands/access.js');
+        exit(await createTokenCommand({ api: api(cmd), ...opts }));
+      },
+    );
+  token
+    .command('list')
+    .description('every token, without its secret')
+    .addOption(jsonOption())
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const { listTokensCommand } = await import('./commands/access.js');
+      exit(await listTokensCommand({ api: api(cmd), json: opts.json }));
+    });
+  token
+    .command('revoke')
+    .description('the token fails from the next request on')
+    .argument('<ID>', 'the token id (hr_<id>_…), as `token list` shows it')
+    .addOption(jsonOption())
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      const { revokeTokenCommand } = await import('./commands/access.js');
+      exit(await revokeTokenCommand(id, { api: api(cmd), json: opts.json }));
+    });
+
+  program
+    .command('audit')
+    .description('who did what, newest first (admins)')
+    .option('--sweep <ID>', 'only this sweep')
+    .option('--limit <N>', 'entries (default 100)')
+    .addOption(jsonOption())
+    .action(async (opts: { sweep?: string; limit?: string; json?: boolean }, cmd: Command) => {
+      const { auditCommand } = await import('./commands/access.js');
+      exit(await auditCommand({ api: api(cmd), ...opts }));
+    });
 
   const evaluate = program.command('eval').description('score predictions against ground truth');
   evaluate

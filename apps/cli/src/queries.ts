@@ -80,6 +80,24 @@ export const SWEEP_PAGE = graphql(`
   }
 `);
 
+// Why a sweep that has not ended is not progressing (read from its Temporal workflow when asked).
+export const SWEEP_PROBLEM = graphql(`
+  query SweepProblem($id: ID!) {
+    sweep(id: $id) {
+      id
+      problem {
+        kind
+        message
+        attempts
+        since
+      }
+    }
+  }
+`);
+export type SweepProblemView = NonNullable<
+  NonNullable<ResultOf<typeof SWEEP_PROBLEM>['sweep']>['problem']
+>;
+
 // What `watchSweep` subscribes to (graphql-ws): a sweep's trials as they change, and the sweep,
 // which answers first with itself (the sign that both subscriptions are live). `updatedAt` orders
 // an event against what a query read.
@@ -144,6 +162,17 @@ export const SWEEP_ACTIONS = {
   `),
 };
 export type SweepAction = keyof typeof SWEEP_ACTIONS;
+
+export const UPDATE_SWEEP = graphql(`
+  mutation UpdateSweep($id: ID!, $change: SweepChangeInput!) {
+    updateSweep(id: $id, change: $change) {
+      id
+      name
+      status
+      trialCount
+    }
+  }
+`);
 
 export const RETRY_FAILED = graphql(`
   mutation RetryFailedTrials($sweepId: ID!, $trialIds: [ID!]) {
@@ -245,3 +274,82 @@ export type TrialView = Omit<TrialPageRow, 'history'> & {
 /** A sweep as `sweep show` and the progress view read it: every trial, all pages read. */
 export type SweepView = Omit<SweepPageView, 'trials'> & { trials: TrialView[] };
 export type LeaderboardPage = ResultOf<typeof LEADERBOARD>['leaderboard'];
+
+export const API_TOKEN_FIELDS = graphql(`
+  fragment ApiTokenFields on ApiToken {
+    id
+    name
+    owner
+    role
+    createdBy
+    createdAt
+    expiresAt
+    revokedAt
+    lastUsedAt
+  }
+`);
+
+export const CREATE_API_TOKEN = graphql(`
+  mutation CreateApiToken($input: CreateApiTokenInput!) {
+    createApiToken(input: $input) {
+      token
+      apiToken {
+        ...ApiTokenFields
+      }
+    }
+  }
+`);
+
+export const API_TOKENS = graphql(`
+  query ApiTokens {
+    apiTokens {
+      ...ApiTokenFields
+    }
+  }
+`);
+
+export const REVOKE_API_TOKEN = graphql(`
+  mutation RevokeApiToken($id: ID!) {
+    revokeApiToken(id: $id) {
+      ...ApiTokenFields
+    }
+  }
+`);
+
+export const AUDIT_LOG = graphql(`
+  query AuditLog($first: Int, $after: String, $sweepId: ID) {
+    auditLog(first: $first, after: $after, sweepId: $sweepId) {
+      rows {
+        id
+        at
+        tokenId
+        owner
+        role
+        action
+        sweepId
+        outcome
+        message
+        requestId
+      }
+      next
+    }
+  }
+`);
+export type ApiTokenView = ResultOf<typeof API_TOKEN_FIELDS>;
+export type AuditPageView = ResultOf<typeof AUDIT_LOG>['auditLog'];
+
+/** A program trial's log: its tail, or what was written past `after` (`headroom trials logs`). */
+export const TRIAL_LOG = graphql(`
+  query TrialLog($sweepId: ID!, $trialId: ID!, $lines: Int!, $after: Float) {
+    sweep(id: $sweepId) {
+      trialsByIds(ids: [$trialId]) {
+        id
+        status
+        logTail(lines: $lines, after: $after) {
+          text
+          end
+        }
+      }
+    }
+  }
+`);

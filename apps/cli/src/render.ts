@@ -9,8 +9,9 @@ import type { LeaderboardPage, SweepView, TrialView } from './queries';
 
 const BAR = 20;
 
-export function progressBar(done: number, total: number): string {
-  const filled = total > 0 ? Math.round((done / total) * BAR) : 0;
+export function progressBar(done: number, total: number | null): string {
+  // A program trial has no epoch count of Headroom's (null): an empty bar.
+  const filled = total !== null && total > 0 ? Math.round((done / total) * BAR) : 0;
   return '█'.repeat(filled) + '░'.repeat(BAR - filled);
 }
 
@@ -47,13 +48,23 @@ const METRIC_COLUMNS: { [T in TaskId]: Array<MetricColumn<T>> } = {
 };
 
 /** Digits a metric is printed with: those of its column, else 3 (AUCs of single classes, AP…). */
-export function metricDigits(task: TaskId, metric: string): number {
+export function metricDigits(task: TaskId | null, metric: string): number {
+  // A program's metrics are its own: 4 digits.
+  if (task === null) return 4;
   const columns: ReadonlyArray<{ key: string; digits: number }> = METRIC_COLUMNS[task];
   return columns.find((c) => c.key === metric)?.digits ?? 3;
 }
 
-/** The trial's name as everywhere: its geometry, and the parameters that differ from the defaults. */
-function trialLabel(t: Pick<TrialView, 'params'>): string {
+/**
+ * The trial's name as everywhere: its geometry, and the parameters that differ from the defaults;
+ * a program trial's (a sweep without a task) its parameters, `name=value` in order.
+ */
+function trialLabel(t: Pick<TrialView, 'params'>, task: TaskId | null): string {
+  if (task === null)
+    return Object.entries(t.params as Record<string, unknown>)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ');
   // The API serves the parameters the sweep resolved for the trial (every key of TrialParams).
   return describeTrial(t.params as unknown as TrialParams);
 }
@@ -66,8 +77,8 @@ export function renderProgress(sweep: SweepView): string[] {
     const metric = fmt(latest[sweep.metric], metricDigits(sweep.task, sweep.metric));
     const retry = t.attempts > 1 ? ` attempt ${t.attempts}` : '';
     lines.push(
-      `  #${t.index} ${trialLabel(t).padEnd(52)} ${progressBar(t.epochsCompleted, t.epochs)} ` +
-        `${String(t.epochsCompleted).padStart(3)}/${t.epochs}  ${sweep.metric} ${metric.padStart(7)}  ${t.status}${retry}` +
+      `  #${t.index} ${trialLabel(t, sweep.task).padEnd(52)} ${progressBar(t.epochsCompleted, t.epochs)} ` +
+        `${String(t.epochsCompleted).padStart(3)}/${t.epochs ?? '?'}  ${sweep.metric} ${metric.padStart(7)}  ${t.status}${retry}` +
         (t.error ? `  — ${t.error}` : ''),
     );
   }

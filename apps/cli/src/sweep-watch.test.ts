@@ -30,7 +30,7 @@ import { watchSweep } from './sweep-watch';
 const dataDir = mkdtempSync(join(tmpdir(), 'headroom-watch-'));
 let served: EmbeddedDatabaseServer;
 let handle: DbHandle;
-let api: ManagedProcess;
+let apiProcess: ManagedProcess;
 let api: ApiTarget;
 
 beforeAll(async () => {
@@ -50,12 +50,12 @@ beforeAll(async () => {
     ready: /listening on (http:\/\/\S+)/,
     readyTimeoutMs: 60_000,
   });
-  api = proc;
+  apiProcess = proc;
   api = { url: match[1]!, token: readTokenFile(join(dataDir, 'token')) };
 });
 
 afterAll(async () => {
-  await api?.stop();
+  await apiProcess?.stop();
   await handle?.close();
   await served?.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { openDatabase } from '@headroom/db';
 import { isHeadroomError } from '@headroom/errors';
 import { selectBackend } from '@headroom/models';
@@ -21,6 +21,17 @@ import { announceWorker } from './presence';
 import { createControlActivities } from './activities/control.activities';
 import { createTrainActivities } from './activities/train.activities';
 import { parseWorkerEnv } from './env';
+import { parseProgramRoots } from './program/roots';
+import { createWorkerLogger, resolveLogFormat, type WorkerLogger } from './observability/logging';
+import { observeActivities } from './observability/metrics';
+import { installRuntime } from './observability/runtime';
+
+/** Until the Runtime is installed with the worker's settings: the format from the raw environment. */
+let log: WorkerLogger = createWorkerLogger({
+  format: resolveLogFormat(process.env.HEADROOM_LOG_FORMAT),
+  level: 'info',
+  role: 'worker',
+});
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -37,8 +48,11 @@ async function main(): Promise<void> {
     );
   }
   const env = parseWorkerEnv();
-  // The SDK's default logger is chatty; keep warnings and errors.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Logs (text or JSON lines) and, with HEADROOM_METRICS_ADDRESS, Prometheus' /metrics.
+  log = installRuntime(env, role);
+  // TensorFlow's C++ library writes its notices straight to stderr, outside any log format;
+  // keep its errors (unless the operator set its level). Two start-up lines escape it (absl's).
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   // A train worker's backend first: one that cannot train here (CUDA missing) refuses to start
   // before anything connects (a CONFIG error: a supervisor does not restart it).
   const trainBackend = role === 'train' ? await selectBackend(env.HEADROOM_BACKEND) : undefined;
@@ -61,10 +75,9 @@ async function main(): Promise<void> {
       taskQueue: CONTROL_TASK_QUEUE,
       workflowsPath: require.resolve('./workflows'),
       activities: createControlActivities({ db: handle.db }),
+      interceptors: { activity: [observeActivities] },
     });
-    console.log(
-      `headroom control worker ready on ${CONTROL_TASK_QUEUE} (database: ${handle.kind})`,
-    );
+    log.say(`headroom control worker ready on ${CONTROL_TASK_QUEUE} (database: ${handle.kind})`);
   } else {
     const slots = Number(values.slots);
     if (!Number.isInteger(slots) || slots < 1)
@@ -88,9 +101,15 @@ async function main(): Promise<void> {
         backend,
         identity,
         draining: drain.signal,
+        programs: {
+          roots: parseProgramRoots(env.HEADROOM_PROGRAM_ROOTS),
+          graceMs: env.HEADROOM_PROGRAM_GRACE_SECONDS * 1000,
+        },
       }),
       maxConcurrentActivityTaskExecutions: slots,
       identity,
+      // Counts trials and times their wait for a slot (Headroom's metrics); ids on log lines.
+      interceptors: { activity: [observeActivities] },
       // SIGTERM: a running trial finishes its epoch, checkpoints and reports it (then moves on to
       // another worker) within this; past it, it is cancelled and resumes from its last checkpoint.
       shutdownGraceTime: `${drainSeconds} seconds`,
@@ -99,7 +118,7 @@ async function main(): Promise<void> {
       maxHeartbeatThrottleInterval: '2 seconds',
       defaultHeartbeatThrottleInterval: '2 seconds',
     });
-    const presence = await announceWorker(env, {
+    const presence = await announceWorker(env, log, {
       id: identity,
       pool,
       host: hostname(),
@@ -111,7 +130,7 @@ async function main(): Promise<void> {
       reportEveryMs: WORKER_REPORT_EVERY_MS,
     });
     close = presence.stop;
-    console.log(
+    log.say(
       `headroom train worker ready on ${taskQueue} (${slots} slot${slots > 1 ? 's' : ''}, backend ${backend.backend}, ${backend.device}, artifacts ${artifactsDir})`,
     );
   }
@@ -121,9 +140,7 @@ async function main(): Promise<void> {
   for (const sig of ['SIGINT', 'SIGTERM'] as const)
     process.once(sig, () => {
       if (role === 'train')
-        console.log(
-          `headroom train worker draining (${sig}): running trials stop after their epoch`,
-        );
+        log.say(`headroom train worker draining (${sig}): running trials stop after their epoch`);
       drain.abort();
       worker.shutdown();
     });
@@ -139,6 +156,6 @@ async function main(): Promise<void> {
 const EXIT_CONFIG = 78;
 
 main().catch((err: unknown) => {
-  console.error(`headroom worker: ${err instanceof Error ? err.message : String(err)}`);
+  log.error(`headroom worker: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(isHeadroomError(err) && err.code === 'CONFIG' ? EXIT_CONFIG : 1);
 });

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import type { Logger } from '@temporalio/common';
 import {
   CONTROL_TASK_QUEUE,
   WORKER_REPORT_EVERY_MS,
@@ -20,6 +21,7 @@ import type { WorkerEnv } from './env';
  */
 export async function announceWorker(
   env: WorkerEnv,
+  log: Logger,
   info: WorkerInfo,
 ): Promise<{ stop(): Promise<void> }> {
   const connection = await Connection.connect(temporalConnection(env));
@@ -35,7 +37,9 @@ export async function announceWorker(
         signalArgs: [{ at: new Date().toISOString() }],
       });
     } catch (err) {
-      console.error(`headroom worker: could not report presence (${String(err)}); will try again`);
+      log.warn(`headroom worker: could not report presence (${String(err)}); will try again`, {
+        workerId: info.id,
+      });
     }
   };
   await say(workerSeenSignal);

@@ -55,11 +55,17 @@ export {
   setSweepStatus,
   settleSweepStatus,
   sweepRegistration,
+  newTrial,
+  insertTrials,
+  dropUnstartedTrials,
+  setSweepSpec,
+  trialResults,
+  bestEpochValue,
   TRIAL_INSERT_CHUNK,
 } from './queries/sweeps';
 // The trial id format is the sweep package's (workflows use it too); re-exported for callers of the db alone.
 export { trialId } from '@headroom/sweep';
-export type { InsertSweepInput, NewTrial } from './queries/sweeps';
+export type { InsertSweepInput, NewTrial, TrialResult } from './queries/sweeps';
 export {
   cancelPendingTrials,
   completeTrial,

@@ -19,8 +19,11 @@ export interface StartTemporalOptions {
   dbFile?: string;
   /** Frontend port; 0 or unset picks a free one. */
   port?: number;
-  /** The address the dev server listens on (default 127.0.0.1; another host's workers need a routable one). */
-  ip?: string;
+  /**
+   * The address the dev server listens on: 127.0.0.1 (default), or 0.0.0.0 for workers on other
+   * hosts (a single other address breaks the dev server's own services, which dial 127.0.0.1).
+   */
+  ip?: '127.0.0.1' | '0.0.0.0';
   echo?: (line: string) => void;
   allowDownload?: boolean;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countGridTrials, expandGrid, gridTrialAt } from './grid';
 import { parseSweepSpec, type SweepSpec } from './spec';
+import { trialAt, trialSpace } from './trials';
 import { violationsOf } from '../test/violations';
 
 function gridSpec(parameters: Record<string, unknown>): SweepSpec {
@@ -140,5 +141,51 @@ describe('countGridTrials and gridTrialAt', () => {
         /outside the grid; use an integer from 0 to 95/,
       );
     }
+  });
+});
+
+describe('trialSpace', () => {
+  const seeds = Array.from({ length: 10_000 }, (_, i) => 10_000 - i);
+  const longAxis = gridSpec({ d_m: { value: 64 }, heads: { value: 4 }, seed: { values: seeds } });
+
+  it("walks a 10,000-value axis in the list's order, as trialAt and expandGrid do", () => {
+    const space = trialSpace(longAxis);
+    expect(space.count).toBe(10_000);
+    const walked = Array.from({ length: 10_000 }, (_, i) => space.at(i).seed);
+    expect(walked).toEqual(seeds);
+    expect(space.at(1234)).toEqual(expandGrid(longAxis)[1234]);
+    expect(space.at(1234)).toEqual(trialAt(parseSweepSpec(longAxis), 1234));
+  });
+
+  it('reads a changed spec (a new object) afresh', () => {
+    const fewer: SweepSpec = {
+      ...longAxis,
+      parameters: { ...longAxis.parameters, seed: { values: [7, 8] } },
+    };
+    expect(trialSpace(longAxis).count).toBe(10_000);
+    expect(trialSpace(fewer).count).toBe(2);
+    expect(trialAt(fewer, 1).seed).toBe(8);
+    expect(trialAt(longAxis, 1).seed).toBe(9_999);
+  });
+
+  it('refuses an invalid spec every time it is asked, not only the first', () => {
+    const repeated: SweepSpec = {
+      ...longAxis,
+      parameters: { ...longAxis.parameters, seed: { values: [...seeds, 1] } },
+    };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(violationsOf(() => trialSpace(repeated))).toEqual([
+        { path: 'parameters.seed.values[10000]', message: '1 is repeated; list each value once' },
+      ]);
+      expect(() => gridTrialAt(repeated, 0)).toThrow(/is repeated/);
+    }
+  });
+
+  it('counts run_cap, and refuses indices past it, as trialAt does', () => {
+    const capped: SweepSpec = { ...longAxis, run_cap: 3 };
+    const space = trialSpace(capped);
+    expect(space.count).toBe(3);
+    expect(space.at(2).seed).toBe(9_998);
+    expect(() => space.at(3)).toThrow(/0 to 2 \(run_cap 3 of a 10000-trial grid\)/);
   });
 });

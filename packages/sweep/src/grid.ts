@@ -71,6 +71,31 @@ function countAxes(axes: readonly GridAxis[]): number {
   return axes.reduce((n, axis) => n * axis.size, 1);
 }
 
+/** A grid read once: its axes and how many points they make. */
+interface DecodedGrid {
+  axes: readonly GridAxis[];
+  count: number;
+}
+
+/**
+ * Grids already read, by spec object: reading validates the whole spec (O(values)), so a
+ * workflow or a registration walking 10⁴ trials of one spec reads it once, and each trial costs
+ * O(parameters). Specs are values: a changed spec is a new object (`{ ...spec, … }`), never one
+ * edited in place after its trials were asked for. Only valid grids are kept; an invalid one
+ * throws its violations on every call.
+ */
+const decodedGrids = new WeakMap<SweepSpec, DecodedGrid>();
+
+function decodeGrid(spec: SweepSpec): DecodedGrid {
+  let grid = decodedGrids.get(spec);
+  if (grid === undefined) {
+    const axes = readGridAxes(spec);
+    grid = { axes, count: countAxes(axes) };
+    decodedGrids.set(spec, grid);
+  }
+  return grid;
+}
+
 /** Sets `value` at `path` in a nested record, making the mappings on the way. */
 export function setNested(
   target: ProgramTrialParams,
@@ -108,19 +133,19 @@ function trialOf(spec: SweepSpec, point: ProgramTrialParams): TrialParams | Prog
 
 /** How many trials a grid sweep has, without listing them (grids can be 10⁵ trials). */
 export function countGridTrials(spec: SweepSpec): number {
-  return countAxes(readGridAxes(spec));
+  return decodeGrid(spec).count;
 }
 
 /**
  * The `index`-th trial of a grid, in `expandGrid`'s order, so a workflow can walk a
- * huge grid one trial at a time.
+ * huge grid one trial at a time: the spec is read once per spec object, then each trial is
+ * a mixed-radix decoding of its index, O(parameters).
  */
 export function gridTrialAt(spec: TaskSweepSpec, index: number): TrialParams;
 export function gridTrialAt(spec: ProgramSweepSpec, index: number): ProgramTrialParams;
 export function gridTrialAt(spec: SweepSpec, index: number): TrialParams | ProgramTrialParams;
 export function gridTrialAt(spec: SweepSpec, index: number): TrialParams | ProgramTrialParams {
-  const axes = readGridAxes(spec);
-  const count = countAxes(axes);
+  const { axes, count } = decodeGrid(spec);
   if (!Number.isSafeInteger(index) || index < 0 || index >= count) {
     throw HeadroomError.invalid('INVALID_INPUT', 'grid index', [
       {
@@ -142,8 +167,7 @@ export function expandGrid(spec: TaskSweepSpec): TrialParams[];
 export function expandGrid(spec: ProgramSweepSpec): ProgramTrialParams[];
 export function expandGrid(spec: SweepSpec): Array<TrialParams | ProgramTrialParams>;
 export function expandGrid(spec: SweepSpec): Array<TrialParams | ProgramTrialParams> {
-  const axes = readGridAxes(spec);
-  const count = countAxes(axes);
+  const { axes, count } = decodeGrid(spec);
   const trials: Array<TrialParams | ProgramTrialParams> = [];
   for (let i = 0; i < count; i++) trials.push(trialOf(spec, pointAt(axes, i)));
   return trials;

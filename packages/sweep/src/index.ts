@@ -43,7 +43,6 @@ export {
   ZEarlyTerminate,
   ZResources,
   SWEEP_METHODS,
-  SUPPORTED_METHODS,
   DEFAULT_SAMPLER_SEED,
   DEFAULT_POOL,
   POOL_PATTERN,
@@ -118,7 +117,10 @@ export { checkGeometry, resolveGeometry, autoHeadSizeMessage, isStandardLayer } 
 export type { AttentionGeometry, HeadSize, GeometryField } from './geometry';
 export { expandGrid, countGridTrials, gridTrialAt } from './grid';
 export { sampleTrialAt } from './random';
-export { trialAt, countTrials, requireTrialCount, describeTrial } from './trials';
+export { trialAt, trialSpace, countTrials, requireTrialCount, describeTrial } from './trials';
+export { suggestBayesTrial, bayesDimensionsOf } from './bayes';
+export { addGridValues, reachesTarget, type SweepChange } from './sweep-change';
+export type { TrialSpace } from './trials';
 export { previewSweep, type SweepPreview } from './preview';
 export {
   metricValue,

@@ -181,19 +181,55 @@ export function inferDistribution(
   return undefined;
 }
 
-/** `{ a: 1 }` and `{ a: 1.0 }` are the same value; keys in any order are too (W&B's yaml_hash). */
-function sameValue(a: SpecValue, b: SpecValue): boolean {
-  if (Object.is(a, b) || a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => sameValue(x, b[i]!));
-  if (isRecord(a) && isRecord(b)) {
-    const ka = Object.keys(a);
-    return (
-      ka.length === Object.keys(b).length &&
-      ka.every((k) => hasKey(b, k) && sameValue(a[k] as SpecValue, b[k] as SpecValue))
-    );
+/**
+ * A string that two values share exactly when they are the same value: `{ a: 1 }` and
+ * `{ a: 1.0 }`, and mappings with their keys in any order, are one value (W&B's yaml_hash); so
+ * are 0 and −0, and NaN and NaN. Lets a list's repeats be found in one pass, not pair by pair.
+ * Functions and symbols (only a spec built in code holds them) are the same only as themselves.
+ */
+function valueKey(value: unknown, identities: Map<unknown, number>): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'undefined':
+      return 'undefined';
+    case 'boolean':
+      return String(value);
+    case 'number':
+      // String(-0) is '0' and String(NaN) 'NaN': the equalities wanted.
+      return `n${String(value)}`;
+    case 'bigint':
+      return `i${String(value)}`;
+    case 'string':
+      return JSON.stringify(value);
+    case 'object':
+      if (Array.isArray(value))
+        return `[${Array.from(value, (v: unknown) => valueKey(v, identities)).join(',')}]`;
+      return `{${Object.keys(value)
+        .sort()
+        .map(
+          (k) =>
+            `${JSON.stringify(k)}:${valueKey((value as Record<string, unknown>)[k], identities)}`,
+        )
+        .join(',')}}`;
+    default: {
+      let id = identities.get(value);
+      if (id === undefined) identities.set(value, (id = identities.size));
+      return `#${id}`;
+    }
   }
-  return false;
+}
+
+/** The index of every value equal to one before it (`valueKey`), in one pass. */
+export function repeatedIndexes(values: readonly unknown[]): number[] {
+  const identities = new Map<unknown, number>();
+  const seen = new Set<string>();
+  const repeats: number[] = [];
+  values.forEach((v, i) => {
+    const key = valueKey(v, identities);
+    if (seen.has(key)) repeats.push(i);
+    else seen.add(key);
+  });
+  return repeats;
 }
 
 const SHAPE_HINT =
@@ -312,15 +348,13 @@ function readEntry(
     } else if (values.length === 0) {
       violations.push({ path: at, message: 'values is empty; give at least one value' });
     } else {
-      values.forEach((v, i) => {
-        // A repeat would run the same grid point twice (W&B's grid skips it) and skew sampling.
-        if (values.findIndex((w) => sameValue(w as SpecValue, v as SpecValue)) < i) {
-          violations.push({
-            path: joinPath(at, i),
-            message: `${showValue(v)} is repeated; list each value once`,
-          });
-        }
-      });
+      // A repeat would run the same grid point twice (W&B's grid skips it) and skew sampling.
+      for (const i of repeatedIndexes(values)) {
+        violations.push({
+          path: joinPath(at, i),
+          message: `${showValue(values[i])} is repeated; list each value once`,
+        });
+      }
     }
     let probabilities: number[] | undefined;
     if (hasKey(raw, 'probabilities')) {

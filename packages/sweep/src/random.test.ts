@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialParams } from './parameters';
 import { countRandomTrials, sampleTrialAt } from './random';
+import { trialSpace } from './trials';
 import { parseSweepSpec, type SweepSpec } from './spec';
 import { violationsOf } from '../test/violations';
 
@@ -200,5 +201,21 @@ describe('sampleTrialAt', () => {
     expect(sampleTrialAt(uncapped as SweepSpec, 9)).toEqual(trials[9]);
     expect(sampleTrialAt(uncapped as SweepSpec, 1_000_000)).toBeDefined();
     expect(() => sampleTrialAt(uncapped as SweepSpec, -1)).toThrow(/use an integer ≥ 0/);
+  });
+});
+
+describe('trialSpace of a random sweep', () => {
+  it('samples the same trials as sampleTrialAt, and counts run_cap', () => {
+    const spec = randomSpec(MIXED, { run_cap: 50 });
+    const space = trialSpace(spec);
+    expect(space.count).toBe(50);
+    for (const i of [0, 1, 49]) expect(space.at(i)).toEqual(sampleTrialAt(randomSpec(MIXED), i));
+    expect(() => space.at(50)).toThrow(/0 to 49 \(run_cap 50\)/);
+  });
+
+  it('cannot give a bayes trial by index, but counts its run_cap', () => {
+    const space = trialSpace(randomSpec(MIXED, { method: 'bayes', run_cap: 7 }));
+    expect(space.count).toBe(7);
+    expect(() => space.at(0)).toThrow(/cannot be computed by index/);
   });
 });

@@ -17,15 +17,34 @@ import {
 } from './spec';
 import { throwIfViolations } from './violations';
 
+/** A random sweep read once: its leaves (W&B's order), seed and run_cap. */
+interface DecodedRandom {
+  leaves: ParameterLeaf[];
+  seed: number;
+  runCap: number | undefined;
+}
+
+/**
+ * Random sweeps already read, by spec object (as grid.ts keeps grids): a workflow sampling 10⁴
+ * trials of one spec validates it once. Specs are values, never edited in place; only valid
+ * ones are kept.
+ */
+const decodedRandoms = new WeakMap<SweepSpec, DecodedRandom>();
+
+function decodeRandom(spec: SweepSpec): DecodedRandom {
+  let decoded = decodedRandoms.get(spec);
+  if (decoded === undefined) {
+    decoded = readRandomSpec(spec);
+    decodedRandoms.set(spec, decoded);
+  }
+  return decoded;
+}
+
 /**
  * Re-validates what sampling reads, so a spec built in code (not parsed) cannot slip in a
  * combination where `d_h: auto` does not divide, a bad run_cap or a bad seed.
  */
-function readRandomSpec(spec: SweepSpec): {
-  leaves: ParameterLeaf[];
-  seed: number;
-  runCap: number | undefined;
-} {
+function readRandomSpec(spec: SweepSpec): DecodedRandom {
   const violations: Violation[] = [];
   if (spec.method !== 'random') {
     violations.push({
@@ -63,7 +82,7 @@ function drawKey(leaf: ParameterLeaf): string {
 
 /** How many trials a random sweep runs: its run_cap, or `null` (until stopped) without one. */
 export function countRandomTrials(spec: SweepSpec): number | null {
-  return readRandomSpec(spec).runCap ?? null;
+  return decodeRandom(spec).runCap ?? null;
 }
 
 /**
@@ -81,7 +100,7 @@ export function sampleTrialAt(spec: TaskSweepSpec, index: number): TrialParams;
 export function sampleTrialAt(spec: ProgramSweepSpec, index: number): ProgramTrialParams;
 export function sampleTrialAt(spec: SweepSpec, index: number): TrialParams | ProgramTrialParams;
 export function sampleTrialAt(spec: SweepSpec, index: number): TrialParams | ProgramTrialParams {
-  const { leaves, seed, runCap } = readRandomSpec(spec);
+  const { leaves, seed, runCap } = decodeRandom(spec);
   if (!Number.isSafeInteger(index) || index < 0 || (runCap !== undefined && index >= runCap)) {
     throw HeadroomError.invalid('INVALID_INPUT', 'trial index', [
       {

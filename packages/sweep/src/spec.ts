@@ -15,14 +15,12 @@ import {
   throwIfViolations,
 } from './violations';
 
-/** W&B's search methods (its `custom` scheduler engines are refused by name). */
+/**
+ * W&B's search methods (its `custom` scheduler engines are refused by name): all three run —
+ * grid and random trials by index, bayes trials from TPE in the sweep workflow.
+ */
 export const SWEEP_METHODS = ['grid', 'random', 'bayes'] as const;
 export type SweepMethod = (typeof SWEEP_METHODS)[number];
-/**
- * The methods the control plane runs today (the database's and GraphQL's method lists); a spec
- * may say bayes, which apps/api refuses until the TPE sampler runs in the sweep workflow.
- */
-export const SUPPORTED_METHODS = ['grid', 'random'] as const satisfies readonly SweepMethod[];
 
 /**
  * The sampler seed of a random sweep that does not give `sampler_seed`. A Headroom key (W&B

@@ -1,3 +1,5 @@
+import { HeadroomError } from '@headroom/errors';
+
 export const TASK_IDS = ['pose3d', 'pose2d', 'chest'] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 export const METRIC_GOALS = ['minimize', 'maximize'] as const;
@@ -99,14 +101,29 @@ export function isTaskId(value: unknown): value is TaskId {
   return typeof value === 'string' && (TASK_IDS as readonly string[]).includes(value);
 }
 
-/** The metric a sweep optimises: the spec's, else the task's default, with the task's goal. */
+/**
+ * The metric a sweep optimises: the spec's, else the task's default, with the task's goal. A
+ * program sweep (no task) names its own (W&B's goal default: minimize); without one it is an
+ * INVALID_SPEC error, since Headroom ranks a sweep's trials by its metric.
+ */
 export function resolveMetric(spec: {
-  task: TaskId;
+  task?: TaskId;
   metric?: { name: string; goal?: MetricGoal };
 }): {
   name: string;
   goal: MetricGoal;
 } {
+  if (spec.task === undefined) {
+    if (spec.metric === undefined)
+      throw HeadroomError.invalid('INVALID_SPEC', 'sweep spec', [
+        {
+          path: 'metric',
+          message:
+            'a program sweep needs the metric its program reports, to rank its trials; e.g. metric: { name: val_loss, goal: minimize }',
+        },
+      ]);
+    return { name: spec.metric.name, goal: spec.metric.goal ?? 'minimize' };
+  }
   const task = TASKS[spec.task];
   const name = spec.metric?.name ?? task.defaultMetric;
   const goal = spec.metric?.goal ?? task.metrics[name] ?? 'minimize';

@@ -11,9 +11,11 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { ERROR_CODES, HeadroomError, type ErrorCode, type Violation } from '@headroom/errors';
 import { trialId } from './ids';
+import type { ProgramTrialParams } from './parameter-spec';
+import type { SweepChange } from './sweep-change';
 import type { TrialParams } from './parameters';
 import type { MetricBreakdown, MetricValues, TrialArtifact } from './results';
-import type { TaskSweepSpec } from './spec';
+import type { ProgramSweepSpec, TaskSweepSpec } from './spec';
 import type { FinalTrialStatus, SweepStatus } from './statuses';
 
 // ─── Task queues ────────────────────────────────────────────────────────────────────────
@@ -50,10 +52,16 @@ export function workerWorkflowId(identity: string): string {
 
 // ─── Workflow inputs ────────────────────────────────────────────────────────────────────
 
+/**
+ * A sweep as the control plane runs it: a built-in task's, or a program's (which has no task and
+ * no dataset, so code reading `spec.task` sees `undefined` for it).
+ */
+export type ControlSweepSpec =
+  TaskSweepSpec | (ProgramSweepSpec & { task?: undefined; dataset?: undefined });
+
 export interface SweepWorkflowInput {
   sweepId: string;
-  /** The control plane runs built-in task sweeps today (program sweeps come with program trials). */
-  spec: TaskSweepSpec;
+  spec: ControlSweepSpec;
   /** Started only to run failed trials again (retryFailedTrials after the sweep ended): no new trials. */
   retryOnly?: boolean;
 }
@@ -63,9 +71,13 @@ export interface TrialWorkflowInput {
   sweepId: string;
   trialId: string;
   index: number;
-  task: TaskSweepSpec['task'];
-  dataset: TaskSweepSpec['dataset'];
-  params: TrialParams;
+  /**
+   * A built-in task's trial: its task and dataset. A program trial has neither; its workflow
+   * reads the sweep's program (`ProgramRun`) from the sweep's row.
+   */
+  task?: TaskSweepSpec['task'];
+  dataset?: TaskSweepSpec['dataset'];
+  params: TrialParams | ProgramTrialParams;
   pool: string;
   /** The sweep metric, reported to the sweep after every epoch when it prunes (ASHA). */
   reportMetric?: string;
@@ -119,7 +131,8 @@ export interface TrainTrialInput {
 export interface TrainTrialResult {
   /** The last epoch's metrics. */
   metrics: MetricValues;
-  paramCount: number;
+  /** The model's trainable parameters; a program trial has none it tells. */
+  paramCount?: number;
   /** The final weights. */
   artifactPath: string;
   /** Files for people to look at (Grad-CAM overlays); empty for tasks that write none. */
@@ -134,11 +147,49 @@ export interface TrainHeartbeat {
   epoch: number;
   checkpoint?: string;
   batchesSeen?: number;
+  /** A program trial's latest value of each metric so far: a retried attempt's final metrics start from them. */
+  metrics?: MetricValues;
+}
+
+/** What a program trial runs: the sweep's `program`, `command` and `workdir`, as the spec has them. */
+export type ProgramRun = Pick<ProgramSweepSpec, 'program' | 'command' | 'workdir'>;
+
+export interface RunProgramInput {
+  sweepId: string;
+  trialId: string;
+  program: ProgramRun;
+  params: ProgramTrialParams;
+  /**
+   * The trial ran before (resumed after a pause, or run again by retryFailedTrials): the program
+   * gets `HEADROOM_RESUME=1` as on a retried attempt.
+   */
+  resume?: boolean;
+}
+
+/**
+ * A program's exit code that says "do not retry": the trial fails at once with its log's tail
+ * (BSD's EX_CONFIG, what `headroom worker` also exits with on a configuration error). Any other
+ * non-zero exit is retried, up to the trial's attempts.
+ */
+export const PROGRAM_EXIT_PERMANENT = 78;
+
+/**
+ * A program trial's files in the artifact store: `<store>/<sweep id>/<trial id>/` holds the
+ * program's log (stdout and stderr, every attempt appended) and its checkpoint directory
+ * (`HEADROOM_CHECKPOINT_DIR`, the same for every attempt). The train worker writes them; the API
+ * reads the log's tail from the same place.
+ */
+export const PROGRAM_LOG_NAME = 'program.log';
+export const PROGRAM_CHECKPOINT_DIR_NAME = 'checkpoint';
+export function programTrialDir(store: string, sweepId: string, trialId: string): string {
+  return `${store.replace(/\/+$/, '')}/${sweepId}/${trialId}`;
 }
 
 /** What a train worker serves on `trainTaskQueue(pool)`; the trial workflow calls it. */
 export interface TrainActivities {
   trainTrial(input: TrainTrialInput): Promise<TrainTrialResult>;
+  /** A program trial: runs the sweep's program with the trial's parameters (see docs/programs.md). */
+  runProgram(input: RunProgramInput): Promise<TrainTrialResult>;
 }
 
 export interface CheckpointInfo {
@@ -167,6 +218,11 @@ export interface TrialStarted {
 /** Sent after every epoch (train activity → its trial workflow). */
 export interface EpochReport {
   trialId: string;
+  /**
+   * The attempt that trained it (TrialStarted's key). A report from an attempt the trial has moved
+   * on from — a worker cut off from Temporal, heard from again — is dropped, not recorded.
+   */
+  attemptKey?: string;
   epoch: number;
   metrics: MetricValues;
   /** The per-group values behind the epoch's means (pose3d: per action). */
@@ -218,7 +274,8 @@ export const workerStoppedSignal = defineSignal<[WorkerSeen]>('workerStopped');
 /** `createSweep`'s answer: the sweep and its trial rows are in the database. */
 export interface SweepRegistered {
   sweepId: string;
-  trials: number;
+  /** Trials the sweep runs: null for one that runs until stopped (random or bayes without run_cap). */
+  trials: number | null;
 }
 
 /** A control update's answer: the status the sweep has now, written to the database. */
@@ -244,7 +301,15 @@ export const cancelSweepUpdate: UpdateDefinition<SweepControlResult> = defineUpd
 export const retryTrialsUpdate: UpdateDefinition<SweepControlResult, [RetryTrialsRequest]> =
   defineUpdate('retryTrials');
 
-export type SweepAction = 'pause' | 'resume' | 'cancel' | 'retry';
+/**
+ * `updateSweep`: a change to a running (or paused) sweep, validated before it is accepted (see
+ * `SweepChange`); returns once the change is in effect and written.
+ */
+export type { SweepChange };
+export const updateSweepUpdate: UpdateDefinition<SweepControlResult, [SweepChange]> =
+  defineUpdate('updateSweep');
+
+export type SweepAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'update';
 
 /**
  * Why a control update cannot apply to a sweep in `status` (`cancelling`: cancel was asked
@@ -286,13 +351,17 @@ export interface SweepProgress {
   /** The last status this run wrote; undefined before it wrote one. */
   status?: SweepStatus;
   registered: boolean;
-  total: number;
+  /** Trials the sweep runs as it stands now (run_cap, added grid points); null: until stopped. */
+  total: number | null;
   /** Next trial index never started yet. */
   next: number;
   running: number[];
   retryQueue: number[];
   paused: boolean;
   cancelled: boolean;
+  /** No new trial starts: stopped by updateSweep, or a trial reached `metric.target`. */
+  stopped: boolean;
+  maxConcurrent: number;
 }
 
 export const sweepProgressQuery = defineQuery<SweepProgress>('sweepProgress');

@@ -43,7 +43,8 @@ export function requireTrialCount(spec: SweepSpec): number {
 /**
  * The `index`-th trial of a sweep (0 ≤ index < countTrials(spec)), whatever its method: a
  * grid's `gridTrialAt`, a random sweep's `sampleTrialAt`. A pure function of the spec and the
- * index, so workflow code can compute trials one at a time, in any order, on replay. Bayes
+ * index, so workflow code can compute trials one at a time, in any order, on replay; the spec
+ * is validated once per spec object (`trialSpace`), each later call is O(parameters). Bayes
  * trials depend on the results before them and come from the TPE sampler instead.
  */
 export function trialAt(spec: TaskSweepSpec, index: number): TrialParams;
@@ -71,6 +72,26 @@ export function trialAt(spec: SweepSpec, index: number): TrialParams | ProgramTr
     ]);
   }
   return gridTrialAt(spec, index);
+}
+
+/** A sweep's trials, read once: how many there are and the index-th one. */
+export interface TrialSpace<P extends TrialParams | ProgramTrialParams> {
+  /** `countTrials(spec)`: null for a sweep that runs until stopped. */
+  readonly count: number | null;
+  /** `trialAt(spec, index)`, O(parameters): the spec is not validated again. */
+  at(index: number): P;
+}
+
+/**
+ * Validates a spec once (the INVALID_SPEC `trialAt` would throw) and returns its trials, for code
+ * that walks many of them (the sweep workflow, registration): each `at` is then a decoding of the
+ * index. Pure, as `trialAt` is; the decoded grid or random law is kept per spec object.
+ */
+export function trialSpace(spec: TaskSweepSpec): TrialSpace<TrialParams>;
+export function trialSpace(spec: ProgramSweepSpec): TrialSpace<ProgramTrialParams>;
+export function trialSpace(spec: SweepSpec): TrialSpace<TrialParams | ProgramTrialParams>;
+export function trialSpace(spec: SweepSpec): TrialSpace<TrialParams | ProgramTrialParams> {
+  return { count: countTrials(spec), at: (index) => trialAt(spec, index) };
 }
 
 /** Every parameter but the head geometry, which a trial's name always shows. */

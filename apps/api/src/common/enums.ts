@@ -2,7 +2,7 @@ import { registerEnumType } from '@nestjs/graphql';
 import { LEADERBOARD_EPOCHS, LEADERBOARD_GROUP_BYS, PARETO_COSTS } from '@headroom/db';
 import {
   METRIC_GOALS,
-  SUPPORTED_METHODS,
+  SWEEP_METHODS,
   SWEEP_STATUSES,
   TASK_IDS,
   TOKEN_ROLES,
@@ -23,7 +23,7 @@ export const SweepStatus = enumOf(SWEEP_STATUSES);
 export const TrialStatus = enumOf(TRIAL_STATUSES);
 export const WorkerStatus = enumOf(WORKER_STATUSES);
 export const MetricGoal = enumOf(METRIC_GOALS);
-export const SearchMethod = enumOf(SUPPORTED_METHODS);
+export const SearchMethod = enumOf(SWEEP_METHODS);
 export const LeaderboardGroupBy = enumOf(LEADERBOARD_GROUP_BYS);
 export const LeaderboardEpoch = enumOf(LEADERBOARD_EPOCHS);
 export const ParetoCost = enumOf(PARETO_COSTS);
@@ -72,7 +72,8 @@ const ENUMS = [
     values: SearchMethod,
     noun: 'method',
     plural: 'methods',
-    description: 'How a sweep picks its trials: every grid point, or seeded random samples.',
+    description:
+      'How a sweep picks its trials: every grid point, seeded random samples, or bayes (TPE, from the results so far).',
   },
   {
     name: 'LeaderboardGroupBy',

@@ -1,13 +1,6 @@
 import { HeadroomError, isHeadroomError, type Violation } from '@headroom/errors';
-import {
-  countTrials,
-  isTaskSweep,
-  parseSweepSpec,
-  parseSweepText,
-  SUPPORTED_METHODS,
-  type SweepSpec,
-  type TaskSweepSpec,
-} from '@headroom/sweep';
+import { isTaskSweep, parseSweepSpec, parseSweepText, type SweepSpec } from '@headroom/sweep';
+import type { ControlSweepSpec } from '@headroom/sweep/temporal';
 
 export interface SweepSource {
   spec?: unknown;
@@ -20,7 +13,7 @@ export interface SweepSource {
  * own paths under the argument they came from (`input.spec.parameters.d_h`, `input.yaml…`) so a
  * client can point at the offending field.
  */
-export function parseSweepInput(input: SweepSource): TaskSweepSpec {
+export function parseSweepInput(input: SweepSource): ControlSweepSpec {
   const hasSpec = input.spec !== undefined && input.spec !== null;
   const hasYaml = input.yaml !== undefined && input.yaml !== null;
   if (hasSpec === hasYaml) {
@@ -40,33 +33,20 @@ export function parseSweepInput(input: SweepSource): TaskSweepSpec {
 }
 
 /**
- * The one place that says what the control plane runs today: built-in task sweeps, grid or
- * random with a trial count. A valid W&B spec beyond that (a program, bayes, random without
- * run_cap) is an INVALID_SPEC naming what to change. Delete a branch as the workflow learns it.
+ * The one place that says what the control plane cannot run yet: a program sweep without the
+ * metric its program reports (nothing would rank its trials). Every method runs, random and
+ * bayes without run_cap until stopped. Delete a branch as the workflow learns it.
  */
-export function refuseWhatCannotRunYet(spec: SweepSpec): TaskSweepSpec {
+export function refuseWhatCannotRunYet(spec: SweepSpec): ControlSweepSpec {
   const violations: Violation[] = [];
-  const today = `Headroom runs built-in task sweeps (task:) with method ${SUPPORTED_METHODS.join(' or ')} and a trial count today`;
-  if (!isTaskSweep(spec)) {
+  if (!isTaskSweep(spec) && spec.metric === undefined) {
     violations.push({
-      path: 'program',
-      message: `program sweeps cannot run yet; ${today}`,
+      path: 'metric',
+      message:
+        'a program sweep needs the metric its program reports, to rank its trials; e.g. metric: { name: val_loss, goal: minimize }',
     });
   }
-  if (!(SUPPORTED_METHODS as readonly string[]).includes(spec.method)) {
-    violations.push({
-      path: 'method',
-      message: `${spec.method} cannot run yet; ${today}: use method: random (with run_cap) or grid`,
-    });
-  } else if (countTrials(spec) === null) {
-    violations.push({
-      path: 'run_cap',
-      message: `random without run_cap runs until stopped, which cannot run yet; ${today}: give run_cap, e.g. run_cap: 50`,
-    });
-  }
-  if (violations.length > 0 || !isTaskSweep(spec)) {
-    throw HeadroomError.invalid('INVALID_SPEC', 'sweep spec', violations);
-  }
+  if (violations.length > 0) throw HeadroomError.invalid('INVALID_SPEC', 'sweep spec', violations);
   return spec;
 }
 

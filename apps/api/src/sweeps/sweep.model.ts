@@ -18,8 +18,18 @@ export class Sweep {
   @Field(() => String)
   name!: string;
 
-  @Field(() => Task)
-  task!: TaskId;
+  @Field(() => Task, {
+    nullable: true,
+    description: 'The built-in task the sweep trains; null for a program sweep (see program).',
+  })
+  task!: TaskId | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The user's program the sweep runs (docs/programs.md), as its spec names it; null for a task sweep.",
+  })
+  program!: string | null;
 
   @Field(() => SearchMethod)
   method!: SweepMethod;

@@ -2,7 +2,11 @@ import { Module } from '@nestjs/common';
 import { TemporalModule } from '../temporal/temporal.module';
 import { TrialsModule } from '../trials/trials.module';
 import { SweepsResolver } from './sweeps.resolver';
+import { SweepUpdates } from './sweep-updates';
 import { SweepsService } from './sweeps.service';
 
-@Module({ imports: [TemporalModule, TrialsModule], providers: [SweepsResolver, SweepsService] })
+@Module({
+  imports: [TemporalModule, TrialsModule],
+  providers: [SweepsResolver, SweepsService, SweepUpdates],
+})
 export class SweepsModule {}

@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  bestEpochValue,
+  claimSweep,
   getSweep,
   getTrial,
   groupedLeaderboard,
   listSweeps,
   listTrials,
+  type ApiTokenInfo,
   type Database,
   type SweepRow,
   type TrialRow,
@@ -16,14 +19,15 @@ import {
   isRetryableTrialStatus,
   newSweepId,
   parseSweepSpec,
-  requireTaskSweep,
 } from '@headroom/sweep';
-import { sweepActionRefused } from '@headroom/sweep/temporal';
+import { sweepActionRefused, type SweepChange } from '@headroom/sweep/temporal';
 import { checkLimit, throwIfViolations } from '../common/limits';
 import { API_ENV, DATABASE } from '../common/tokens';
 import type { ApiEnv } from '../env';
 import { TemporalService } from '../temporal/temporal.service';
-import { parseSweepInput, type SweepSource } from './sweep-input';
+import { parseSweepInput, refuseWhatCannotRunYet, type SweepSource } from './sweep-input';
+import type { SweepChangeInput } from './sweep-change.input';
+import { SweepUpdates } from './sweep-updates';
 import type { SweepValidation } from './sweep-validation.model';
 
 /** How long pause / resume / cancel / retry wait for the workflow to write the change before returning the sweep as it is. */
@@ -35,6 +39,7 @@ export class SweepsService {
     @Inject(DATABASE) private readonly db: Database,
     @Inject(API_ENV) private readonly env: ApiEnv,
     private readonly temporal: TemporalService,
+    private readonly updates: SweepUpdates,
   ) {}
 
   async get(id: string): Promise<SweepRow | null> {
@@ -48,12 +53,15 @@ export class SweepsService {
   }
 
   /**
-   * The API never writes the database: createSweep is an update-with-start of the sweep's workflow,
-   * which returns once its first activity (on the control worker) has written the sweep and its trials.
+   * The API writes no sweep or trial: createSweep claims the sweep's id for its owner (the API's
+   * own access tables), then sends an update-with-start of the sweep's workflow, which returns once
+   * its first activity (on the control worker) has written the sweep and its trials.
    */
-  async create(input: SweepSource): Promise<SweepRow> {
+  async create(input: SweepSource, caller: ApiTokenInfo): Promise<SweepRow> {
     const spec = parseSweepInput(input);
     const sweepId = newSweepId(Math.random);
+    // Claimed before the workflow starts, so a sweep is never without its owner.
+    await claimSweep(this.db, { sweepId, owner: caller.owner, tokenId: caller.id });
     await this.temporal.createSweep(
       { sweepId, spec },
       this.env.HEADROOM_REGISTRATION_TIMEOUT_SECONDS * 1000,
@@ -63,6 +71,13 @@ export class SweepsService {
 
   /** The best value of the sweep's metric over its succeeded trials' epochs (the leaderboard's BEST). */
   async best(sweep: SweepRow): Promise<number | null> {
+    // Leaderboards rank a task's trials; a program sweep's trials are in none: its own epochs.
+    if (sweep.task === null)
+      return bestEpochValue(this.db, {
+        sweepId: sweep.id,
+        metric: sweep.metricName,
+        goal: sweep.metricGoal,
+      });
     const page = await groupedLeaderboard(this.db, {
       task: sweep.task,
       metric: sweep.metricName,
@@ -88,7 +103,7 @@ export class SweepsService {
   /**
    * What create would refuse, as data: the same parsing and checks (`parseSweepInput`), every
    * violation at its path, and how many trials a valid spec expands to (null for a sweep that
-   * runs until stopped, once the control plane runs those). Nothing is started.
+   * runs until stopped). Nothing is started.
    */
   validate(input: SweepSource): SweepValidation {
     const invalid = (violations: SweepValidation['violations']): SweepValidation => ({
@@ -108,7 +123,7 @@ export class SweepsService {
         violations: [],
         trialCount: countTrials(spec),
         name: spec.name,
-        task: spec.task,
+        task: spec.task ?? null,
         method: spec.method,
         metric: spec.metric?.name ?? null,
         goal: spec.metric?.goal ?? null,
@@ -136,6 +151,37 @@ export class SweepsService {
       throw new HeadroomError(
         'INVALID_INPUT',
         `sweep ${id} is not running (its workflow has ended), so it cannot be ${action === 'cancel' ? 'cancelled' : `${action}d`}; retryFailedTrials runs its failed trials again`,
+        [{ path: 'id', message: `sweep ${id} has ended` }],
+      );
+    }
+    return this.require(id);
+  }
+
+  /**
+   * updateSweep: the change goes to the sweep's workflow, whose validator refuses what cannot
+   * apply (every refusal an INVALID_INPUT naming the field) and returns once it is in effect.
+   */
+  async update(id: string, input: SweepChangeInput): Promise<SweepRow> {
+    const sweep = await this.require(id);
+    const change: SweepChange = {
+      ...(input.runCap != null ? { runCap: input.runCap } : {}),
+      ...(input.maxConcurrent != null ? { maxConcurrent: input.maxConcurrent } : {}),
+      ...(input.add != null
+        ? {
+            add: input.add.map((a) => ({
+              parameter: a.parameter,
+              values: a.values as NonNullable<SweepChange['add']>[number]['values'],
+            })),
+          }
+        : {}),
+      ...(input.stop != null ? { stop: input.stop } : {}),
+    };
+    const outcome = await this.updates.update(id, change, STATUS_DEADLINE_MS);
+    if (outcome.kind === 'ended') {
+      if (isFinalSweepStatus(sweep.status)) throw sweepActionRefused(id, 'update', sweep.status);
+      throw new HeadroomError(
+        'INVALID_INPUT',
+        `sweep ${id} is not running (its workflow has ended), so it cannot be updated`,
         [{ path: 'id', message: `sweep ${id} has ended` }],
       );
     }
@@ -179,7 +225,7 @@ export class SweepsService {
     }
     await this.temporal.retryTrials(
       id,
-      requireTaskSweep(parseSweepSpec(sweep.spec)),
+      refuseWhatCannotRunYet(parseSweepSpec(sweep.spec)),
       chosen.map((t) => t.index),
       STATUS_DEADLINE_MS,
     );

@@ -2,25 +2,28 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
   Client,
   Connection,
+  decodePendingActivityState,
   isGrpcServiceError,
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { HeadroomError } from '@headroom/errors';
+import { HeadroomError, isHeadroomError } from '@headroom/errors';
 import { temporalConnection } from '@headroom/stack';
-import type { TaskSweepSpec } from '@headroom/sweep';
 import {
   cancelSweepUpdate,
   CONTROL_TASK_QUEUE,
   createSweepUpdate,
   headroomErrorOf,
+  type ControlSweepSpec,
   pauseSweepUpdate,
   resumeSweepUpdate,
   retryTrialsUpdate,
   SWEEP_WORKFLOW_TYPE,
+  sweepProgressQuery,
   sweepWorkflowId,
+  trialWorkflowId,
   type SweepControlResult,
   type SweepRegistered,
   type SweepWorkflow,
@@ -28,6 +31,17 @@ import {
 } from '@headroom/sweep/temporal';
 import { API_ENV } from '../common/tokens';
 import type { ApiEnv } from '../env';
+import {
+  sweepProblemOf,
+  type SweepProblem,
+  type SweepWorkflowState,
+} from '../sweeps/sweep-problem';
+
+/** How long `Sweep.problem` waits for the sweep's workflow to answer its progress query. */
+const QUERY_DEADLINE_MS = 3_000;
+
+/** temporal.api.enums.v1.PendingWorkflowTaskState (the client does not re-export the protos). */
+const PENDING_WORKFLOW_TASK_STATE_STARTED = 2;
 
 // gRPC status codes (from @grpc/grpc-js, which the client does not re-export).
 const GRPC_NOT_FOUND = 5;
@@ -86,8 +100,30 @@ export class TemporalService implements OnApplicationShutdown {
         }),
       );
     } catch (err) {
-      if (timedOut(err)) throw this.noControlWorker(input.sweepId, deadlineMs);
+      if (timedOut(err)) throw await this.notRegistered(client, input.sweepId, deadlineMs);
       throw headroomErrorOf(err) ?? this.translate(err);
+    }
+  }
+
+  /**
+   * Why a sweep that has not ended is not progressing, from Temporal's description of its
+   * workflow (`sweepProblemOf`); null while it progresses.
+   */
+  async sweepProblem(sweepId: string): Promise<SweepProblem | null> {
+    let client: Client;
+    try {
+      client = await this.getClient();
+    } catch (err) {
+      if (!isHeadroomError(err)) throw err;
+      return { kind: 'temporal_unreachable', message: err.message, attempts: null, since: null };
+    }
+    try {
+      const state = await this.readSweepWorkflow(client, sweepId, { trials: true });
+      return sweepProblemOf(state, new Date());
+    } catch (err) {
+      const reason = this.translate(err);
+      if (!isHeadroomError(reason)) throw reason;
+      return { kind: 'temporal_unreachable', message: reason.message, attempts: null, since: null };
     }
   }
 
@@ -121,7 +157,7 @@ export class TemporalService implements OnApplicationShutdown {
    */
   async retryTrials(
     sweepId: string,
-    spec: TaskSweepSpec,
+    spec: ControlSweepSpec,
     indices: number[],
     deadlineMs: number,
   ): Promise<ControlOutcome> {
@@ -196,6 +232,175 @@ export class TemporalService implements OnApplicationShutdown {
     return err;
   }
 
+  /**
+   * The latest run of a sweep's workflow: its status, pending workflow task and activities, and
+   * with `trials` the trials it waits for whose workflow has ended.
+   */
+  private async readSweepWorkflow(
+    client: Client,
+    sweepId: string,
+    { trials }: { trials: boolean },
+  ): Promise<SweepWorkflowState> {
+    const workflowId = sweepWorkflowId(sweepId);
+    const namespace = this.env.TEMPORAL_NAMESPACE;
+    let description;
+    try {
+      description = await client.workflow.getHandle(workflowId).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || grpcCode(err) === GRPC_NOT_FOUND)
+        return { found: false, workflowId, namespace };
+      throw err;
+    }
+    const { raw, status, runId, closeTime } = description;
+    const running = status.name === 'RUNNING';
+    const pendingTask = raw.pendingWorkflowTask;
+    // Failures of a workflow task and the end of a run are in history, not in the description.
+    const taskFailing = running && (pendingTask?.attempt ?? 1) > 1;
+    const recorded =
+      taskFailing || ['FAILED', 'TERMINATED', 'TIMED_OUT'].includes(status.name)
+        ? await this.lastRecordedFailure(client, workflowId, runId, running)
+        : null;
+    return {
+      found: true,
+      workflowId,
+      namespace,
+      status: status.name,
+      closedAt: closeTime ?? null,
+      endReason: running ? null : recorded,
+      workflowTask: pendingTask
+        ? {
+            attempt: pendingTask.attempt ?? 1,
+            started: pendingTask.state === PENDING_WORKFLOW_TASK_STATE_STARTED,
+            scheduledAt: dateOf(pendingTask.originalScheduledTime ?? pendingTask.scheduledTime),
+            lastFailure: running ? recorded : null,
+          }
+        : null,
+      endedTrials:
+        trials && running && !taskFailing
+          ? await this.endedTrials(client, workflowId, sweepId)
+          : [],
+      activities: (raw.pendingActivities ?? []).map((a) => ({
+        type: a.activityType?.name ?? 'unknown',
+        attempt: a.attempt ?? 1,
+        started: decodePendingActivityState(a.state) === 'STARTED',
+        scheduledAt: dateOf(a.scheduledTime),
+        lastFailure: a.lastFailure?.message ?? null,
+      })),
+    };
+  }
+
+  /**
+   * The trials the sweep's workflow counts as running whose own workflow has ended. Asks the
+   * workflow (a query: a control worker answers it, within QUERY_DEADLINE_MS or not at all).
+   */
+  private async endedTrials(
+    client: Client,
+    workflowId: string,
+    sweepId: string,
+  ): Promise<Array<{ workflowId: string; status: string; closedAt: Date | null }>> {
+    let running: number[];
+    try {
+      const progress = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+        client.workflow.getHandle(workflowId).query(sweepProgressQuery),
+      );
+      running = progress.running;
+    } catch {
+      // No worker to answer, or an older workflow without the query: nothing to say here.
+      return [];
+    }
+    const ended = await Promise.all(
+      running.map(async (index) => {
+        const id = trialWorkflowId(sweepId, index);
+        const d = await client.workflow
+          .getHandle(id)
+          .describe()
+          .catch(() => undefined);
+        return d && d.status.name !== 'RUNNING'
+          ? [{ workflowId: id, status: d.status.name, closedAt: d.closeTime ?? null }]
+          : [];
+      }),
+    );
+    return ended.flat();
+  }
+
+  /**
+   * Reading history backwards (newest first, a few pages at most): for a running workflow the
+   * newest workflow task failure or timeout; for an ended one what ended it.
+   */
+  private async lastRecordedFailure(
+    client: Client,
+    workflowId: string,
+    runId: string,
+    running: boolean,
+  ): Promise<string | null> {
+    let nextPageToken: Uint8Array | undefined;
+    for (let page = 0; page < 5; page++) {
+      const res = await client.workflowService.getWorkflowExecutionHistoryReverse({
+        namespace: this.env.TEMPORAL_NAMESPACE,
+        execution: { workflowId, runId },
+        maximumPageSize: 100,
+        nextPageToken,
+      });
+      for (const e of res.history?.events ?? []) {
+        const found = running
+          ? (e.workflowTaskFailedEventAttributes?.failure?.message ??
+            (e.workflowTaskTimedOutEventAttributes
+              ? 'the workflow task timed out: the control worker that took it did not answer in time (it stopped, or a task ran too long)'
+              : undefined))
+          : (e.workflowExecutionFailedEventAttributes?.failure?.message ??
+            e.workflowExecutionTerminatedEventAttributes?.reason ??
+            (e.workflowExecutionTimedOutEventAttributes ? 'the workflow timed out' : undefined));
+        if (found !== undefined) return found;
+      }
+      if (!res.nextPageToken?.length) break;
+      nextPageToken = res.nextPageToken;
+    }
+    return null;
+  }
+
+  /**
+   * createSweep's update did not return in time: say why, from the workflow's state. A workflow
+   * task or activity that keeps failing is the cause (a bug, or a database that refuses); a task
+   * no worker takes means no control worker; otherwise registration is still under way.
+   */
+  private async notRegistered(
+    client: Client,
+    sweepId: string,
+    deadlineMs: number,
+  ): Promise<HeadroomError> {
+    let problem: SweepProblem | null;
+    let state: SweepWorkflowState | undefined;
+    try {
+      state = await this.readSweepWorkflow(client, sweepId, { trials: false });
+      // The deadline has passed: a task still waiting for a worker has waited all of it.
+      problem = sweepProblemOf(state, new Date(), deadlineMs);
+    } catch {
+      return this.noControlWorker(sweepId, deadlineMs);
+    }
+    if (problem === null || problem.kind === 'waiting_for_worker') {
+      const registering = state.found
+        ? state.activities.find((a) => a.type === 'registerSweep' && a.started)
+        : undefined;
+      if (!registering) return this.noControlWorker(sweepId, deadlineMs);
+      return new HeadroomError(
+        'INTERNAL',
+        `sweep ${sweepId} is still being registered: the control worker has been writing it and its trials since ${registering.scheduledAt?.toISOString() ?? 'the start'} (more than ${deadlineMs / 1000} s); it starts once written (\`headroom sweep show ${sweepId}\` shows it then)`,
+        [
+          {
+            path: 'input',
+            message: `sweep ${sweepId} not registered within ${deadlineMs / 1000} s`,
+          },
+        ],
+      );
+    }
+    const { TEMPORAL_ADDRESS: address } = this.env;
+    return new HeadroomError(
+      'INTERNAL',
+      `sweep ${sweepId} was started (Temporal at ${address}) but could not be registered within ${deadlineMs / 1000} s: ${problem.message}`,
+      [{ path: 'input', message: `sweep ${sweepId} not registered: ${problem.kind}` }],
+    );
+  }
+
   private noControlWorker(sweepId: string, deadlineMs: number): HeadroomError {
     const { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace } = this.env;
     return new HeadroomError(
@@ -242,4 +447,14 @@ function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
   return `${err.message}${cause}`;
+}
+
+/** A protobuf Timestamp (seconds may be a Long) as a Date. */
+function dateOf(
+  ts:
+    { seconds?: { toNumber(): number } | number | null; nanos?: number | null } | null | undefined,
+): Date | null {
+  if (!ts) return null;
+  const seconds = typeof ts.seconds === 'number' ? ts.seconds : (ts.seconds?.toNumber() ?? 0);
+  return new Date(seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6));
 }

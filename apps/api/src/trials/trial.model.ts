@@ -22,26 +22,39 @@ export class Trial {
   })
   params!: Record<string, unknown>;
 
-  @Field(() => Int, { name: 'd_m', description: 'Embedding size.' })
-  dModel!: number;
+  @Field(() => Int, {
+    name: 'd_m',
+    nullable: true,
+    description: 'Embedding size (null for a program trial: its parameters are its own).',
+  })
+  dModel!: number | null;
 
-  @Field(() => Int, { description: 'Number of attention heads.' })
-  heads!: number;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Number of attention heads (null for a program trial).',
+  })
+  heads!: number | null;
 
   @Field(() => Int, {
     name: 'd_h',
-    description: 'Per-head projection size (d_m / heads in the standard layer).',
+    nullable: true,
+    description:
+      'Per-head projection size (d_m / heads in the standard layer; null for a program trial).',
   })
-  dH!: number;
+  dH!: number | null;
 
   @Field(() => Boolean, {
     name: 'qk_tied',
-    description: 'Whether queries and keys share one projection.',
+    nullable: true,
+    description: 'Whether queries and keys share one projection (null for a program trial).',
   })
-  qkTied!: boolean;
+  qkTied!: boolean | null;
 
-  @Field(() => Int)
-  epochs!: number;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Epochs to train; null for a program trial (the program decides).',
+  })
+  epochs!: number | null;
 
   @Field(() => Int)
   epochsCompleted!: number;

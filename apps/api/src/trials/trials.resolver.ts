@@ -1,7 +1,14 @@
-import { Args, Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Inject } from '@nestjs/common';
+import { Args, Context, Float, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { TrialRow } from '@headroom/db';
+import type { Violation } from '@headroom/errors';
 import type { MetricBreakdown } from '@headroom/sweep';
 import { GraphQLJSON } from '../common/json.scalar';
+import { throwIfViolations } from '../common/limits';
+import { API_ENV } from '../common/tokens';
+import { artifactsDirOf, type ApiEnv } from '../env';
+import { readLog } from './log-tail';
+import { LogTail } from './log-tail.model';
 import { PageArgs } from '../common/page.args';
 import type { GraphQLContext } from '../common/request-loaders';
 import { EpochMetrics, EpochMetricsPage } from './epoch-metrics.model';
@@ -10,7 +17,32 @@ import { TrialsService } from './trials.service';
 
 @Resolver(() => Trial)
 export class TrialsResolver {
-  constructor(private readonly trials: TrialsService) {}
+  constructor(
+    private readonly trials: TrialsService,
+    @Inject(API_ENV) private readonly env: ApiEnv,
+  ) {}
+
+  @ResolveField('logTail', () => LogTail, {
+    nullable: true,
+    description:
+      "A program trial's log (its stdout and stderr, every attempt, Headroom's lines marking each): the last `lines` lines, or with `after` the whole lines written past that byte offset (follow a log by asking again from `end`). Null for a task trial, or before the program starts.",
+  })
+  logTail(
+    @Parent() trial: TrialRow,
+    @Args('lines', { type: () => Int, defaultValue: 50 }) lines: number,
+    @Args('after', { type: () => Float, nullable: true }) after: number | null,
+  ): Promise<LogTail | null> {
+    const violations: Violation[] = [];
+    if (!Number.isInteger(lines) || lines < 1 || lines > 1000)
+      violations.push({ path: 'lines', message: `must be from 1 to 1000; got ${lines}` });
+    if (after !== null && !(Number.isSafeInteger(after) && after >= 0))
+      violations.push({
+        path: 'after',
+        message: `must be a byte offset (an integer ≥ 0, a previous end); got ${after}`,
+      });
+    throwIfViolations('Trial.logTail', violations);
+    return readLog(artifactsDirOf(this.env), trial, { lines, after: after ?? undefined });
+  }
 
   @ResolveField('history', () => EpochMetricsPage, {
     description: 'Metrics after each completed epoch, oldest first, a page at a time.',

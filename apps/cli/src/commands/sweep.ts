@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { HeadroomError } from '@headroom/errors';
-import { graphql } from '../graphql-client';
+import { graphql, type ApiTarget } from '../graphql-client';
 import {
   CREATE_SWEEP,
   RETRY_FAILED,
   SWEEP_ACTIONS,
+  SWEEP_PROBLEM,
   WORKERS,
   type SweepAction,
   type SweepView,
@@ -15,7 +16,7 @@ import { fetchSweep } from '../sweep-pages';
 import { fetchSweepLeaderboard, watchSweep } from '../sweep-watch';
 
 interface Common {
-  api: string;
+  api: ApiTarget;
   json?: boolean;
 }
 
@@ -100,18 +101,26 @@ export async function showSweepCommand(
     });
   } else sweep = await fetchSweep(opts.api, id);
   if (!sweep) throw new HeadroomError('NOT_FOUND', `no sweep ${id}`);
-  if (opts.json) console.log(JSON.stringify(showJson(sweep)));
+  // A watched sweep has ended; one shown as it is may be stalled (its workflow cannot progress).
+  const problem = opts.watch
+    ? null
+    : ((await graphql(opts.api, SWEEP_PROBLEM, { id })).sweep?.problem ?? null);
+  if (opts.json) console.log(JSON.stringify({ ...showJson(sweep), problem }));
   else {
     // With --watch the live block already shows the sweep as it ended.
     if (!opts.watch) for (const line of renderProgress(sweep)) console.log(line);
-    const rows = await fetchSweepLeaderboard(opts.api, {
-      task: sweep.task,
-      metric: sweep.metric,
-      sweepId: sweep.id,
-    });
-    if (rows.length > 0) {
+    if (problem) {
+      const what = problem.kind === 'temporal_unreachable' ? 'progress unknown' : 'stalled';
+      console.log(`\n${what} (${problem.kind}): ${problem.message}`);
+    }
+    // Leaderboards rank a built-in task's trials; a program sweep (no task) is in none.
+    const task = sweep.task;
+    const rows = task
+      ? await fetchSweepLeaderboard(opts.api, { task, metric: sweep.metric, sweepId: sweep.id })
+      : [];
+    if (task && rows.length > 0) {
       console.log('');
-      for (const line of renderLeaderboard(rows, sweep.task)) console.log(line);
+      for (const line of renderLeaderboard(rows, task)) console.log(line);
     }
   }
   return opts.watch && sweep.status !== 'succeeded' ? 1 : 0;
@@ -126,7 +135,7 @@ export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;
  */
 export async function exportSweepCommand(
   id: string | undefined,
-  opts: { api: string; format?: string; perEpoch?: boolean; out?: string },
+  opts: { api: ApiTarget; format?: string; perEpoch?: boolean; out?: string },
 ): Promise<number> {
   if (!id)
     throw new HeadroomError('INVALID_INPUT', 'export needs a sweep id: headroom export SWEEP_ID');
@@ -146,7 +155,10 @@ export async function exportSweepCommand(
     throw new HeadroomError('NOT_FOUND', `no sweep ${id}; list sweeps with the API's sweeps query`);
   const text =
     format === 'csv'
-      ? csvOfTrials(sweep.trials, { layout: opts.perEpoch ? 'epochs' : 'wide', task: sweep.task })
+      ? csvOfTrials(sweep.trials, {
+          layout: opts.perEpoch ? 'epochs' : 'wide',
+          task: sweep.task ?? undefined,
+        })
       : jsonlOfTrials(sweep.trials);
   if (opts.out) {
     writeFileSync(opts.out, text);

@@ -5,12 +5,30 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> =
   T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type CreateApiTokenInput = {
+  /** When it stops working; null: never. */
+  expiresAt?: string | null | undefined;
+  /** What it is for, e.g. "alice laptop" or "gpu-node-3". */
+  name: string;
+  /** Who it acts for (sweeps it creates are theirs); default: the name. */
+  owner?: string | null | undefined;
+  role: TokenRole;
+};
+
 /** Exactly one of spec or yaml. */
 export type CreateSweepInput = {
   /** The sweep spec as a JSON object. */
   spec?: unknown;
   /** The text of a sweep file, YAML or JSON. */
   yaml?: string | null | undefined;
+};
+
+/** Values to add to one parameter of a grid sweep. */
+export type GridValuesInput = {
+  /** The parameter, nested names dotted (optimizer.lr). */
+  parameter: string;
+  /** Values it does not have yet; the sweep runs the new grid points only. */
+  values: Array<unknown>;
 };
 
 /** final: each trial's last epoch (the honest default when the test split is also the validation split); best: its best epoch on the ranked metric. */
@@ -25,11 +43,36 @@ export type MetricGoal = 'maximize' | 'minimize';
 /** The cost axis of a Pareto front: parameter count or FLOPs per sample. */
 export type ParetoCost = 'flops' | 'params';
 
+/** A change to a running or paused sweep; give at least one field. Validated by the sweep before it is accepted. */
+export type SweepChangeInput = {
+  /** Values added to grid parameters (value or values): new trials for the new points only, after the sweep's trials, which keep their indexes and parameters. */
+  add?: Array<GridValuesInput> | null | undefined;
+  /** How many trials run at once. */
+  maxConcurrent?: number | null | undefined;
+  /** The number of trials: raised, the sweep runs more (a grid up to its size); lowered, unstarted trials past it leave the sweep. At least the trials started. */
+  runCap?: number | null | undefined;
+  /** true: no new trial starts (unstarted ones leave the sweep); running trials finish, then the sweep ends. */
+  stop?: boolean | null | undefined;
+};
+
+/** What keeps a sweep from progressing: its workflow's task or an activity failing again and again, a task no control worker takes, a trial whose end never reached the sweep, its workflow ended or missing, or Temporal unreachable. */
+export type SweepProblemKind =
+  | 'activity_failing'
+  | 'no_workflow'
+  | 'temporal_unreachable'
+  | 'trial_unreported'
+  | 'waiting_for_worker'
+  | 'workflow_ended'
+  | 'workflow_task_failing';
+
 /** Where a sweep is in its life: succeeded, failed and cancelled are final. */
 export type SweepStatus = 'cancelled' | 'failed' | 'paused' | 'pending' | 'running' | 'succeeded';
 
 /** A built-in task: pose3d (Human3.6M lifting), pose2d (COCO keypoints), chest (ChestX-ray14). */
 export type Task = 'chest' | 'pose2d' | 'pose3d';
+
+/** What an API token may do: viewer reads; researcher also creates sweeps and controls its own; admin controls any sweep and manages tokens. */
+export type TokenRole = 'admin' | 'researcher' | 'viewer';
 
 /** Where a trial is in its life: succeeded, failed, cancelled and pruned are final. */
 export type TrialStatus =
@@ -43,11 +86,11 @@ export type TrialFieldsFragment = {
   index: number;
   status: TrialStatus;
   params: Record<string, unknown>;
-  d_m: number;
-  heads: number;
-  d_h: number;
-  qk_tied: boolean;
-  epochs: number;
+  d_m: number | null;
+  heads: number | null;
+  d_h: number | null;
+  qk_tied: boolean | null;
+  epochs: number | null;
   epochsCompleted: number;
   paramCount: number | null;
   metrics: Record<string, unknown> | null;
@@ -83,7 +126,7 @@ export type SweepPageQuery = {
   sweep: {
     id: string;
     name: string;
-    task: Task;
+    task: Task | null;
     status: SweepStatus;
     metric: string;
     goal: MetricGoal;
@@ -96,11 +139,11 @@ export type SweepPageQuery = {
         index: number;
         status: TrialStatus;
         params: Record<string, unknown>;
-        d_m: number;
-        heads: number;
-        d_h: number;
-        qk_tied: boolean;
-        epochs: number;
+        d_m: number | null;
+        heads: number | null;
+        d_h: number | null;
+        qk_tied: boolean | null;
+        epochs: number | null;
         epochsCompleted: number;
         paramCount: number | null;
         metrics: Record<string, unknown> | null;
@@ -123,6 +166,22 @@ export type SweepPageQuery = {
   } | null;
 };
 
+export type SweepProblemQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type SweepProblemQuery = {
+  sweep: {
+    id: string;
+    problem: {
+      kind: SweepProblemKind;
+      message: string;
+      attempts: number | null;
+      since: string | null;
+    } | null;
+  } | null;
+};
+
 export type TrialUpdatedSubscriptionVariables = Exact<{
   sweepId: string | number;
   historyFirst?: number | null | undefined;
@@ -134,11 +193,11 @@ export type TrialUpdatedSubscription = {
     index: number;
     status: TrialStatus;
     params: Record<string, unknown>;
-    d_m: number;
-    heads: number;
-    d_h: number;
-    qk_tied: boolean;
-    epochs: number;
+    d_m: number | null;
+    heads: number | null;
+    d_h: number | null;
+    qk_tied: boolean | null;
+    epochs: number | null;
     epochsCompleted: number;
     paramCount: number | null;
     metrics: Record<string, unknown> | null;
@@ -167,7 +226,7 @@ export type SweepUpdatedSubscription = {
   sweepUpdated: {
     id: string;
     name: string;
-    task: Task;
+    task: Task | null;
     status: SweepStatus;
     metric: string;
     goal: MetricGoal;
@@ -193,6 +252,15 @@ export type CancelSweepMutationVariables = Exact<{
 }>;
 
 export type CancelSweepMutation = { sweep: { id: string; name: string; status: SweepStatus } };
+
+export type UpdateSweepMutationVariables = Exact<{
+  id: string | number;
+  change: SweepChangeInput;
+}>;
+
+export type UpdateSweepMutation = {
+  updateSweep: { id: string; name: string; status: SweepStatus; trialCount: number };
+};
 
 export type RetryFailedTrialsMutationVariables = Exact<{
   sweepId: string | number;
@@ -270,6 +338,114 @@ export type LeaderboardQuery = {
   };
 };
 
+export type ApiTokenFieldsFragment = {
+  id: string;
+  name: string;
+  owner: string;
+  role: TokenRole;
+  createdBy: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+};
+
+export type CreateApiTokenMutationVariables = Exact<{
+  input: CreateApiTokenInput;
+}>;
+
+export type CreateApiTokenMutation = {
+  createApiToken: {
+    token: string;
+    apiToken: {
+      id: string;
+      name: string;
+      owner: string;
+      role: TokenRole;
+      createdBy: string | null;
+      createdAt: string;
+      expiresAt: string | null;
+      revokedAt: string | null;
+      lastUsedAt: string | null;
+    };
+  };
+};
+
+export type ApiTokensQueryVariables = Exact<{ [key: string]: never }>;
+
+export type ApiTokensQuery = {
+  apiTokens: Array<{
+    id: string;
+    name: string;
+    owner: string;
+    role: TokenRole;
+    createdBy: string | null;
+    createdAt: string;
+    expiresAt: string | null;
+    revokedAt: string | null;
+    lastUsedAt: string | null;
+  }>;
+};
+
+export type RevokeApiTokenMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type RevokeApiTokenMutation = {
+  revokeApiToken: {
+    id: string;
+    name: string;
+    owner: string;
+    role: TokenRole;
+    createdBy: string | null;
+    createdAt: string;
+    expiresAt: string | null;
+    revokedAt: string | null;
+    lastUsedAt: string | null;
+  };
+};
+
+export type AuditLogQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  sweepId?: string | number | null | undefined;
+}>;
+
+export type AuditLogQuery = {
+  auditLog: {
+    next: string | null;
+    rows: Array<{
+      id: string;
+      at: string;
+      tokenId: string | null;
+      owner: string | null;
+      role: string | null;
+      action: string;
+      sweepId: string | null;
+      outcome: string;
+      message: string | null;
+      requestId: string | null;
+    }>;
+  };
+};
+
+export type TrialLogQueryVariables = Exact<{
+  sweepId: string | number;
+  trialId: string | number;
+  lines: number;
+  after?: number | null | undefined;
+}>;
+
+export type TrialLogQuery = {
+  sweep: {
+    trialsByIds: Array<{
+      id: string;
+      status: TrialStatus;
+      logTail: { text: string; end: number } | null;
+    }>;
+  } | null;
+};
+
 export const TrialFieldsFragmentDoc = {
   kind: 'Document',
   definitions: [
@@ -318,6 +494,30 @@ export const TrialFieldsFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<TrialFieldsFragment, unknown>;
+export const ApiTokenFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ApiTokenFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ApiToken' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'owner' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdBy' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'lastUsedAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ApiTokenFieldsFragment, unknown>;
 export const CreateSweepDocument = {
   kind: 'Document',
   definitions: [
@@ -549,6 +749,61 @@ export const SweepPageDocument = {
     },
   ],
 } as unknown as DocumentNode<SweepPageQuery, SweepPageQueryVariables>;
+export const SweepProblemDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'SweepProblem' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'sweep' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'problem' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'attempts' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'since' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SweepProblemQuery, SweepProblemQueryVariables>;
 export const TrialUpdatedDocument = {
   kind: 'Document',
   definitions: [
@@ -851,6 +1106,64 @@ export const CancelSweepDocument = {
     },
   ],
 } as unknown as DocumentNode<CancelSweepMutation, CancelSweepMutationVariables>;
+export const UpdateSweepDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'UpdateSweep' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'change' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'SweepChangeInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'updateSweep' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'change' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'change' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'trialCount' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<UpdateSweepMutation, UpdateSweepMutationVariables>;
 export const RetryFailedTrialsDocument = {
   kind: 'Document',
   definitions: [
@@ -1155,3 +1468,363 @@ export const LeaderboardDocument = {
     },
   ],
 } as unknown as DocumentNode<LeaderboardQuery, LeaderboardQueryVariables>;
+export const CreateApiTokenDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CreateApiToken' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'CreateApiTokenInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'createApiToken' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'token' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'apiToken' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ApiTokenFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ApiTokenFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ApiToken' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'owner' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdBy' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'lastUsedAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CreateApiTokenMutation, CreateApiTokenMutationVariables>;
+export const ApiTokensDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'ApiTokens' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'apiTokens' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ApiTokenFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ApiTokenFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ApiToken' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'owner' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdBy' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'lastUsedAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ApiTokensQuery, ApiTokensQueryVariables>;
+export const RevokeApiTokenDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'RevokeApiToken' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'revokeApiToken' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ApiTokenFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ApiTokenFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ApiToken' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'owner' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdBy' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'lastUsedAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RevokeApiTokenMutation, RevokeApiTokenMutationVariables>;
+export const AuditLogDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'AuditLog' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'sweepId' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'auditLog' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'after' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'sweepId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'sweepId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'rows' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'tokenId' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'owner' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'action' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'sweepId' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'outcome' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'requestId' } },
+                    ],
+                  },
+                },
+                { kind: 'Field', name: { kind: 'Name', value: 'next' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AuditLogQuery, AuditLogQueryVariables>;
+export const TrialLogDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'TrialLog' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'sweepId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'trialId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'lines' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Float' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'sweep' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'sweepId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'trialsByIds' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'ids' },
+                      value: {
+                        kind: 'ListValue',
+                        values: [{ kind: 'Variable', name: { kind: 'Name', value: 'trialId' } }],
+                      },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'logTail' },
+                        arguments: [
+                          {
+                            kind: 'Argument',
+                            name: { kind: 'Name', value: 'lines' },
+                            value: { kind: 'Variable', name: { kind: 'Name', value: 'lines' } },
+                          },
+                          {
+                            kind: 'Argument',
+                            name: { kind: 'Name', value: 'after' },
+                            value: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+                          },
+                        ],
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: 'text' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'end' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<TrialLogQuery, TrialLogQueryVariables>;

@@ -95,6 +95,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     log(`temporal: ${temporal.address} (${temporal.source})`);
 
     const env = {
+      // Readable lines on a terminal (`--verbose`, a failed start's last lines), unless asked otherwise.
+      HEADROOM_LOG_FORMAT: process.env.HEADROOM_LOG_FORMAT ?? 'text',
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporal.address,
       HEADROOM_DATA_DIR: opts.dataDir,

@@ -22,8 +22,8 @@ export type MetricGoal = 'maximize' | 'minimize';
 /** The cost axis of a Pareto front: parameter count or FLOPs per sample. */
 export type ParetoCost = 'flops' | 'params';
 
-/** How a sweep picks its trials: every grid point, or seeded random samples. */
-export type SearchMethod = 'grid' | 'random';
+/** How a sweep picks its trials: every grid point, seeded random samples, or bayes (TPE, from the results so far). */
+export type SearchMethod = 'bayes' | 'grid' | 'random';
 
 /** Where a sweep is in its life: succeeded, failed and cancelled are final. */
 export type SweepStatus = 'cancelled' | 'failed' | 'paused' | 'pending' | 'running' | 'succeeded';
@@ -41,13 +41,13 @@ export type WorkerStatus = 'lost' | 'running' | 'stopped';
 export type TrialFieldsFragment = {
   id: string;
   index: number;
-  d_m: number;
-  heads: number;
-  d_h: number;
-  qk_tied: boolean;
+  d_m: number | null;
+  heads: number | null;
+  d_h: number | null;
+  qk_tied: boolean | null;
   params: Record<string, unknown>;
   status: TrialStatus;
-  epochs: number;
+  epochs: number | null;
   epochsCompleted: number;
   attempts: number;
   resumedFromEpoch: number;
@@ -64,7 +64,7 @@ export type TrialFieldsFragment = {
 export type SweepFieldsFragment = {
   id: string;
   name: string;
-  task: Task;
+  task: Task | null;
   method: SearchMethod;
   metric: string;
   goal: MetricGoal;
@@ -89,7 +89,7 @@ export type SweepsQuery = {
   sweeps: Array<{
     id: string;
     name: string;
-    task: Task;
+    task: Task | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;
@@ -112,7 +112,7 @@ export type SweepTrialsQuery = {
   sweep: {
     id: string;
     name: string;
-    task: Task;
+    task: Task | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;
@@ -126,13 +126,13 @@ export type SweepTrialsQuery = {
       rows: Array<{
         id: string;
         index: number;
-        d_m: number;
-        heads: number;
-        d_h: number;
-        qk_tied: boolean;
+        d_m: number | null;
+        heads: number | null;
+        d_h: number | null;
+        qk_tied: boolean | null;
         params: Record<string, unknown>;
         status: TrialStatus;
-        epochs: number;
+        epochs: number | null;
         epochsCompleted: number;
         attempts: number;
         resumedFromEpoch: number;
@@ -159,13 +159,13 @@ export type TrialsByIdsQuery = {
     trialsByIds: Array<{
       id: string;
       index: number;
-      d_m: number;
-      heads: number;
-      d_h: number;
-      qk_tied: boolean;
+      d_m: number | null;
+      heads: number | null;
+      d_h: number | null;
+      qk_tied: boolean | null;
       params: Record<string, unknown>;
       status: TrialStatus;
-      epochs: number;
+      epochs: number | null;
       epochsCompleted: number;
       attempts: number;
       resumedFromEpoch: number;
@@ -203,13 +203,13 @@ export type TrialUpdatedSubscription = {
   trialUpdated: {
     id: string;
     index: number;
-    d_m: number;
-    heads: number;
-    d_h: number;
-    qk_tied: boolean;
+    d_m: number | null;
+    heads: number | null;
+    d_h: number | null;
+    qk_tied: boolean | null;
     params: Record<string, unknown>;
     status: TrialStatus;
-    epochs: number;
+    epochs: number | null;
     epochsCompleted: number;
     attempts: number;
     resumedFromEpoch: number;
@@ -232,7 +232,7 @@ export type SweepUpdatedSubscription = {
   sweepUpdated: {
     id: string;
     name: string;
-    task: Task;
+    task: Task | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;
@@ -267,7 +267,7 @@ export type PauseSweepMutation = {
   sweep: {
     id: string;
     name: string;
-    task: Task;
+    task: Task | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;
@@ -287,7 +287,7 @@ export type ResumeSweepMutation = {
   sweep: {
     id: string;
     name: string;
-    task: Task;
+    task: Task | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;
@@ -307,7 +307,7 @@ export type CancelSweepMutation = {
   sweep: {
     id: string;
     name: string;
-    task: Task;
+    task: Task | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;
@@ -327,7 +327,7 @@ export type RetryFailedTrialsMutation = {
   sweep: {
     id: string;
     name: string;
-    task: Task;
+    task: Task | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;

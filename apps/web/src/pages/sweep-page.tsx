@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { isFinalSweepStatus, isFinalTrialStatus } from '@headroom/sweep/statuses';
-import { gql, subscribe } from '../api';
+import { artifactUrl, gql, subscribe } from '../api';
 import { createBatcher, nextFrame } from '../batch';
 import { Chart, type ChartOption, emptyTitle } from '../chart';
 import {
@@ -541,10 +541,9 @@ function TrialDetail(props: { trial: Trial; metric: string; onClose: () => void 
         <div className="gradcam">
           {images.map((a) => (
             <figure key={a.name}>
-              <img
-                src={`/artifacts/${encodeURIComponent(t.id)}/${a.name.split('/').map(encodeURIComponent).join('/')}`}
+              <ArtifactImage
+                path={`/artifacts/${encodeURIComponent(t.id)}/${a.name.split('/').map(encodeURIComponent).join('/')}`}
                 alt={a.name}
-                loading="lazy"
               />
               <figcaption>{a.name}</figcaption>
             </figure>
@@ -553,6 +552,26 @@ function TrialDetail(props: { trial: Trial; metric: string; onClose: () => void 
       )}
     </div>
   );
+}
+
+/** An artifact image, fetched with the session's token (an <img src> could not send it). */
+function ArtifactImage({ path, alt }: { path: string; alt: string }) {
+  const [src, setSrc] = useState<string>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let url: string | undefined;
+    let stopped = false;
+    artifactUrl(path).then(
+      (u) => (stopped ? URL.revokeObjectURL(u) : setSrc((url = u))),
+      (err: unknown) => !stopped && setError(errorText(err)),
+    );
+    return () => {
+      stopped = true;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [path]);
+  if (error) return <span className="error">{error}</span>;
+  return src ? <img src={src} alt={alt} /> : <span className="dim">loading {alt}…</span>;
 }
 
 /** The learning curves' data: each trial's history, re-read (debounced) when its epochs move on. */

@@ -1,8 +1,12 @@
 import {
   cancelPendingTrials,
   completeTrial,
+  dropUnstartedTrials,
   failTrial,
+  getSweep,
+  getTrial,
   insertSweep,
+  insertTrials,
   latestCheckpoint,
   markTrialRunning,
   markWorkerSeen,
@@ -10,16 +14,30 @@ import {
   recordEpochMetrics,
   registerWorker,
   setSweepStatus,
+  setSweepSpec,
   settleSweepStatus,
   sweepRegistration,
+  newTrial,
+  trialResults,
   type Database,
   type FailTrialInput,
+  type TrialResult,
 } from '@headroom/db';
-import { isHeadroomError } from '@headroom/errors';
-import { type SweepStatus, type TaskSweepSpec, type WorkerStatus } from '@headroom/sweep';
+import { HeadroomError, isHeadroomError } from '@headroom/errors';
+import {
+  isProgramSweep,
+  parseSweepSpec,
+  trialId,
+  type ProgramTrialParams,
+  type SweepStatus,
+  type TrialParams,
+  type WorkerStatus,
+} from '@headroom/sweep';
 import {
   headroomFailure,
+  type ControlSweepSpec,
   type EpochReport,
+  type ProgramRun,
   type ResumePoint,
   type TrainTrialResult,
   type TrialStarted,
@@ -38,11 +56,87 @@ export function createControlActivities({ db }: { db: Database }) {
       spec,
     }: {
       sweepId: string;
-      spec: TaskSweepSpec;
+      spec: ControlSweepSpec;
     }): Promise<number> {
       const registration = sweepRegistration(sweepId, spec);
       await insertSweep(db, registration);
       return registration.trials.length;
+    },
+
+    /**
+     * Registers one trial as the workflow creates it (bayes, a sweep until stopped, trials past a
+     * raised run_cap or added grid points); idempotent on (sweep, index).
+     */
+    async registerTrial({
+      sweepId,
+      spec,
+      index,
+      params,
+    }: {
+      sweepId: string;
+      spec: ControlSweepSpec;
+      index: number;
+      params: TrialParams | ProgramTrialParams;
+    }): Promise<void> {
+      await insertTrials(db, sweepId, [newTrial(spec, index, params)]);
+    },
+
+    /** A trial's parameters as registered: what a re-run of a bayes trial runs with again. */
+    async trialParams({
+      sweepId,
+      index,
+    }: {
+      sweepId: string;
+      index: number;
+    }): Promise<TrialParams | ProgramTrialParams> {
+      const row = await getTrial(db, trialId(sweepId, index));
+      if (!row) throw new HeadroomError('NOT_FOUND', `trial ${trialId(sweepId, index)} does not exist`);
+      return row.params as TrialParams | ProgramTrialParams;
+    },
+
+    /** Finished trials' metric values: TPE's history and the `metric.target` check. */
+    async trialResults(q: {
+      sweepId: string;
+      metric: string;
+      indices: number[];
+    }): Promise<TrialResult[]> {
+      return trialResults(db, q);
+    },
+
+    /** Trials never started from `fromIndex` on leave the sweep (run_cap lowered, stopped). */
+    async dropUnstartedTrials({
+      sweepId,
+      fromIndex,
+    }: {
+      sweepId: string;
+      fromIndex: number;
+    }): Promise<number> {
+      return dropUnstartedTrials(db, sweepId, fromIndex);
+    },
+
+    /** The spec as updateSweep changed it (run_cap, max_concurrent, grid values). */
+    async setSweepSpec({
+      sweepId,
+      spec,
+    }: {
+      sweepId: string;
+      spec: ControlSweepSpec;
+    }): Promise<void> {
+      await setSweepSpec(db, sweepId, spec);
+    },
+
+    /** What a program sweep's trials run: its program, command and workdir, from the stored spec. */
+    async sweepProgram({ sweepId }: { sweepId: string }): Promise<ProgramRun> {
+      const row = await getSweep(db, sweepId);
+      if (!row) throw new HeadroomError('NOT_FOUND', `sweep ${sweepId} does not exist`);
+      const spec = parseSweepSpec(row.spec, `sweep ${sweepId}`);
+      if (!isProgramSweep(spec))
+        throw new HeadroomError(
+          'INVALID_SPEC',
+          `sweep ${sweepId} runs task ${spec.task}, not a program; its trials have a task`,
+        );
+      const { program, command, workdir } = spec;
+      return { program, command, workdir };
     },
 
     async setSweepStatus({

@@ -9,17 +9,33 @@ import {
   trialStartedSignal,
   type EpochReport,
   type ResumePoint,
+  type RunProgramInput,
   type TrainActivities,
   type TrainHeartbeat,
   type TrainTrialInput,
   type TrainTrialResult,
   type TrialStarted,
 } from '@headroom/sweep/temporal';
+import { ProgramFailed, ProgramStopped, runProgram } from '../program/run-program';
 import { WorkerDraining } from '../trainer/hooks';
 import { TRAINERS } from '../trainer/trainers';
 
 /** The failure type of an attempt stopped by a draining worker (the trial moves on). */
 export const WORKER_DRAINING = 'WORKER_DRAINING';
+/** The failure type of a program trial's attempt that exited non-zero (permanent for exit 78). */
+export const PROGRAM_FAILED = 'PROGRAM_FAILED';
+
+/** How a train worker runs program trials (docs/programs.md). */
+export interface ProgramSettings {
+  /** HEADROOM_PROGRAM_ROOTS, parsed: the directories programs may run from; undefined: none. */
+  roots: readonly string[] | undefined;
+  /** From SIGTERM to SIGKILL when a program is stopped (cancel, prune, pause, drain). */
+  graceMs: number;
+  /** The environment programs start from (the worker's; its secrets are left out). */
+  env?: NodeJS.ProcessEnv;
+  /** The default workdir (the worker's working directory). */
+  cwd?: string;
+}
 
 /**
  * Activities on a pool's train task queue. They hold no database connection: they
@@ -31,41 +47,83 @@ export function createTrainActivities({
   backend,
   identity,
   draining,
+  programs = { roots: undefined, graceMs: 10_000 },
 }: {
   artifactsDir: string;
   backend: BackendInfo;
   identity: string;
   /** Aborted on SIGTERM: running trials stop after their epoch in progress (see TrainHooks). */
   draining?: AbortSignal;
+  programs?: ProgramSettings;
 }): TrainActivities {
+  /** A failure as Temporal should see it: cancelled, retried at once, or permanent; else as it is. */
+  const asAttemptFailure = (err: unknown, ctx: Context, stopped: string): unknown => {
+    // Temporal counts an attempt as cancelled (pause, prune, cancelSweep) only by this failure type.
+    if (ctx.cancellationSignal.aborted) return new CancelledFailure(stopped);
+    // Retried at once (the workflow's backoff, not a heartbeat timeout) on another worker, from
+    // the checkpoint just reported.
+    if (err instanceof WorkerDraining)
+      return ApplicationFailure.retryable(`${identity}: ${err.message}`, WORKER_DRAINING);
+    // Permanent codes fail the trial at once, with the message; others retry from the checkpoint.
+    if (isHeadroomError(err) && PERMANENT_ERROR_CODES.includes(err.code))
+      return headroomFailure(err);
+    return err;
+  };
+
   return {
-    async trainTrial(input: TrainTrialInput): Promise<TrainTrialResult> {
-      const ctx = Context.current();
-      const wf = ctx.info.workflowExecution;
-      if (!wf) {
-        throw ApplicationFailure.nonRetryable(
-          'trainTrial runs inside a trial workflow; it was started without one',
-          'CONFIG',
-        );
-      }
-      const trial = ctx.client.workflow.getHandle(wf.workflowId);
-      let announced = false;
-      const announce = async (
-        info: Pick<TrialStarted, 'resumedFromEpoch' | 'paramCount' | 'flops'>,
-      ) => {
-        announced = true;
-        const started: TrialStarted = {
+    async runProgram(input: RunProgramInput): Promise<TrainTrialResult> {
+      const attempt = trialAttempt('runProgram');
+      const { ctx } = attempt;
+      const announce = () =>
+        attempt.announce({
           trialId: input.trialId,
-          // One key per scheduled activity and attempt: a retry, a resume after pause and a
-          // retryFailedTrials run each count as an attempt; a duplicated signal does not.
-          attemptKey: `${wf.runId}/${ctx.info.activityId}/${ctx.info.attempt}`,
+          resumedFromEpoch: (ctx.info.heartbeatDetails as TrainHeartbeat | undefined)?.epoch ?? 0,
+          backend: 'program',
+          device: backend.device,
+          worker: identity,
+        });
+      try {
+        return await runProgram(input, {
+          artifactsDir,
+          roots: programs.roots,
+          attempt: ctx.info.attempt,
+          previous: ctx.info.heartbeatDetails as TrainHeartbeat | undefined,
+          worker: identity,
+          device: backend.device,
+          env: programs.env ?? process.env,
+          cwd: programs.cwd ?? process.cwd(),
+          graceMs: programs.graceMs,
+          onStart: announce,
+          heartbeat: (details) => ctx.heartbeat(details),
+          onEpoch: attempt.report,
+          cancelled: ctx.cancellationSignal,
+          draining,
+        });
+      } catch (err) {
+        if (!attempt.announced) await announce().catch(() => {});
+        if (err instanceof ProgramStopped)
+          throw new CancelledFailure('the program was stopped on request');
+        if (err instanceof ProgramFailed && !ctx.cancellationSignal.aborted)
+          throw ApplicationFailure.create({
+            message: err.message,
+            type: PROGRAM_FAILED,
+            nonRetryable: err.permanent,
+          });
+        throw asAttemptFailure(err, ctx, 'the program was stopped on request');
+      }
+    },
+
+    async trainTrial(input: TrainTrialInput): Promise<TrainTrialResult> {
+      const attempt = trialAttempt('trainTrial');
+      const { ctx } = attempt;
+      const announce = (info: Pick<TrialStarted, 'resumedFromEpoch' | 'paramCount' | 'flops'>) =>
+        attempt.announce({
+          trialId: input.trialId,
           ...info,
           backend: backend.backend,
           device: backend.device,
           worker: identity,
-        };
-        await trial.signal(trialStartedSignal, started);
-      };
+        });
       try {
         // Possible during a rolling upgrade: an API newer than this worker.
         const train = TRAINERS[input.task] as (typeof TRAINERS)[keyof typeof TRAINERS] | undefined;
@@ -90,26 +148,47 @@ export function createTrainActivities({
             heartbeat: (details) => ctx.heartbeat(details),
             cancelled: ctx.cancellationSignal,
             draining,
-            onEpoch: (report: EpochReport) => trial.signal(epochCompletedSignal, report),
+            onEpoch: attempt.report,
             warn: (message) => ctx.log.warn(`${input.trialId}: ${message}`),
           },
         );
       } catch (err) {
         // An attempt that failed before training (missing data, say) still counts, and says where it ran.
-        if (!announced) await announce({ resumedFromEpoch: 0 }).catch(() => {});
-        // Temporal counts an attempt as cancelled (pause, prune, cancelSweep) only by this failure type.
-        if (ctx.cancellationSignal.aborted)
-          throw new CancelledFailure('training stopped on request');
-        // Retried at once (the workflow's backoff, not a heartbeat timeout) on another worker, from
-        // the checkpoint just reported.
-        if (err instanceof WorkerDraining)
-          throw ApplicationFailure.retryable(`${identity}: ${err.message}`, WORKER_DRAINING);
-        // Permanent codes fail the trial at once, with the message; others retry from the checkpoint.
-        if (isHeadroomError(err) && PERMANENT_ERROR_CODES.includes(err.code))
-          throw headroomFailure(err);
-        throw err;
+        if (!attempt.announced) await announce({ resumedFromEpoch: 0 }).catch(() => {});
+        throw asAttemptFailure(err, ctx, 'training stopped on request');
       }
     },
+  };
+}
+
+/**
+ * The running attempt's line to its trial workflow: its key — one per scheduled activity and
+ * attempt (`run/activity/attempt`): a retry, a resume after pause and a retryFailedTrials run each
+ * count as an attempt; a duplicated signal does not —, its `trialStarted` and its epochs, each
+ * carrying the key (the workflow drops the reports of an attempt it has moved on from).
+ */
+function trialAttempt(activity: string) {
+  const ctx = Context.current();
+  const wf = ctx.info.workflowExecution;
+  if (!wf) {
+    throw ApplicationFailure.nonRetryable(
+      `${activity} runs inside a trial workflow; it was started without one`,
+      'CONFIG',
+    );
+  }
+  const trial = ctx.client.workflow.getHandle(wf.workflowId);
+  const attemptKey = `${wf.runId}/${ctx.info.activityId}/${ctx.info.attempt}`;
+  let announced = false;
+  return {
+    ctx,
+    get announced() {
+      return announced;
+    },
+    async announce(started: Omit<TrialStarted, 'attemptKey'>): Promise<void> {
+      announced = true;
+      await trial.signal(trialStartedSignal, { ...started, attemptKey });
+    },
+    report: (report: EpochReport) => trial.signal(epochCompletedSignal, { ...report, attemptKey }),
   };
 }
 

@@ -10,10 +10,12 @@ export function checkpointDir(trialDir: string, epoch: number): string {
 }
 
 /**
- * Loads the newest intact checkpoint of a trial into `model` and `optimizer`: the one the
- * caller knows of (heartbeat details or the database), else the newest on disk. A corrupt
- * or unreadable one is skipped with a warning and the next older one tried, so a crash
- * while writing costs one more epoch, never the trial. Undefined = start fresh.
+ * Loads the trial's checkpoint to resume from into `model` and `optimizer`: the one the caller
+ * knows was reported (heartbeat details or the database), or — when it is corrupt or unreadable,
+ * with a warning — the next older one on disk, so a crash while writing costs one more epoch,
+ * never the trial. A checkpoint on disk newer than the reported one is never used: an attempt cut
+ * off from Temporal (a lost network, a killed worker) wrote it but could not report its epoch,
+ * whose metrics would then be missing from the trial's history. Undefined = start fresh.
  */
 export async function restoreNewestCheckpoint(
   model: tf.LayersModel,
@@ -26,7 +28,14 @@ export async function restoreNewestCheckpoint(
     .map((name) => EPOCH_DIR.exec(name))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ epoch: Number(m[1]), path: join(trialDir, m[0]) }));
-  const candidates = [...(known ? [known] : []), ...onDisk]
+  const reported = known?.epoch ?? 0;
+  const unreported = onDisk.filter((c) => c.epoch > reported).map((c) => c.epoch);
+  if (unreported.length > 0)
+    warn(
+      `checkpoints of epochs ${unreported.sort((a, b) => a - b).join(', ')} were written but never reported (their attempt lost touch with Temporal); training on from ${known ? `epoch ${reported}` : 'the start'}`,
+    );
+  if (!known) return undefined;
+  const candidates = [known, ...onDisk.filter((c) => c.epoch <= reported)]
     .sort((a, b) => b.epoch - a.epoch)
     .filter((c, i, all) => all.findIndex((o) => o.path === c.path) === i);
   for (const c of candidates) {

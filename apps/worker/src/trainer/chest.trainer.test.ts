@@ -116,11 +116,12 @@ describe('trainChest', () => {
     const labelOf = (name: string) => CHEST_LABELS.find((l) => name.startsWith(`gradcam/${l}-`));
     expect(result.artifacts.every((a) => labelOf(a.name) !== undefined)).toBe(true);
 
-    // Another attempt of the finished trial resumes from its last checkpoint: nothing to
+    // Another attempt of the finished trial resumes from its last checkpoint (as its heartbeat
+    // details name it): nothing to
     // train, the same metrics, and the same overlays written again.
     let resumedFrom = -1;
     const again = await trainChest(
-      input('swchest-0'),
+      { ...input('swchest-0'), resumeFrom: { epoch: 2, path: reports[1]!.checkpoint!.path } },
       hooks(backend, {
         onStart: async (s) => void (resumedFrom = s.resumedFromEpoch),
         onEpoch: async () => expect.fail('no epoch left'),

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MetricMeter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   buildPose3dModel,
@@ -10,9 +11,15 @@ import {
   type ScheduledAdam,
 } from '@headroom/models';
 import { parseSweepSpec, gridTrialAt } from '@headroom/sweep';
-import type { EpochReport, TrainHeartbeat, TrainTrialInput } from '@headroom/sweep/temporal';
+import type {
+  EpochReport,
+  ResumePoint,
+  TrainHeartbeat,
+  TrainTrialInput,
+} from '@headroom/sweep/temporal';
 import { HEARTBEAT_WHILE_PREPARING_MS, runEpochLoop, type EpochLoopTask } from './epoch-loop';
 import { plainHooks, type TrainHooks, WorkerDraining } from './hooks';
+import { WORKER_METRICS } from '../observability/metrics';
 
 /**
  * The shared loop's failure handling, with a scripted task: "out of memory" halves the batch
@@ -77,6 +84,41 @@ describe('runEpochLoop', () => {
       'out of memory at batch_size 32 in epoch 1; retrying the epoch at 16',
       'out of memory at batch_size 16 in epoch 1; retrying the epoch at 8',
     ]);
+  });
+
+  it('records samples trained (the samples of an epoch rerun too), epoch durations and a progress event per epoch', async () => {
+    const recorded: Array<{ name: string; value: number; tags: Record<string, unknown> }> = [];
+    const meter = (tags: Record<string, unknown>): MetricMeter => {
+      const metric = (name: string) => {
+        const put = (value: number) => recorded.push({ name, value, tags });
+        return { add: put, record: put, set: put } as never;
+      };
+      return {
+        createCounter: metric,
+        createHistogram: metric,
+        createGauge: metric,
+        withTags: (more) => meter({ ...tags, ...more }),
+      };
+    };
+    const events: Array<{ message: string; meta?: Record<string, unknown> }> = [];
+    await runEpochLoop(
+      input(),
+      {
+        ...hooks([]),
+        metricMeter: meter({}),
+        info: (message, meta) => events.push({ message, meta }),
+      },
+      () => task(16),
+    );
+    const of = (name: string) => recorded.filter((r) => r.name === name);
+    // Epoch 1 at 32 runs out of memory on its first batch (nothing trained), then 4 × 16; epoch 2: 4 × 16.
+    expect(of(WORKER_METRICS.samplesTrained.name).reduce((n, r) => n + r.value, 0)).toBe(128);
+    expect(of(WORKER_METRICS.epochDuration.name)).toHaveLength(2);
+    expect(recorded.every((r) => r.tags.task === 'pose3d')).toBe(true);
+    // CPU: no GPU memory gauge.
+    expect(of(WORKER_METRICS.gpuMemory.name)).toEqual([]);
+    expect(events.map((e) => e.meta?.epoch)).toEqual([1, 2]);
+    expect(events[0]!.message).toMatch(/^epoch 1\/2 done: loss 1\.000, \d+\.\d s, \d+ samples\/s$/);
   });
 
   it('fails for good, saying what to change, when even batch size 1 does not fit', async () => {
@@ -297,8 +339,14 @@ describe('runEpochLoop learning-rate schedule', () => {
 
   it('continues the schedule and the optimizer state where a failed attempt stopped', async () => {
     const first: Seen[] = [];
+    // What the retry learns from the heartbeat details: the checkpoint of the last epoch reported.
+    let reported: ResumePoint | undefined;
+    const reporting = plainHooks(dir, backend, {
+      onEpoch: async (r) =>
+        void (reported = r.checkpoint && { epoch: r.epoch, path: r.checkpoint.path }),
+    });
     await expect(
-      runEpochLoop(input('schedule-1'), hooks(), () => recording(first, { failInEpoch: 2 })),
+      runEpochLoop(input('schedule-1'), reporting, () => recording(first, { failInEpoch: 2 })),
     ).rejects.toThrow('the worker died');
     expect(first.map((s) => s.lr)).toEqual(
       EXPECTED.slice(0, 4).map((lr) => expect.closeTo(lr, 12)),
@@ -306,7 +354,11 @@ describe('runEpochLoop learning-rate schedule', () => {
 
     // The retry resumes from epoch 1's checkpoint: steps 4–7 of the schedule, Adam's 4 steps restored.
     const second: Seen[] = [];
-    const result = await runEpochLoop(input('schedule-1'), hooks(), () => recording(second));
+    const result = await runEpochLoop(
+      { ...input('schedule-1'), resumeFrom: reported },
+      hooks(),
+      () => recording(second),
+    );
     expect(result.epochsCompleted).toBe(2);
     expect(second.map((s) => s.epoch)).toEqual([2, 2, 2, 2]);
     second.forEach((s, i) => expect(s.lr).toBeCloseTo(EXPECTED[4 + i]!, 12));

@@ -8,8 +8,10 @@ import {
   lrScheduleOf,
   saveWeights,
   type ScheduledAdam,
-  type tf,
+  tf,
 } from '@headroom/models';
+import { currentActivityMeter, logActivityInfo } from '../observability/activity-context';
+import { trainMetrics } from '../observability/metrics';
 import { checkpointDir, restoreNewestCheckpoint } from './checkpoints';
 import { type TrainHooks, WorkerDraining } from './hooks';
 import type { MetricBreakdown, MetricValues, TrialArtifact } from '@headroom/sweep';
@@ -157,6 +159,11 @@ async function trainEpochs<B extends { size: number }>(
       hooks.warn,
     );
     let lastCheckpoint = resumed?.path;
+    const metrics = trainMetrics(
+      hooks.metricMeter ?? currentActivityMeter(),
+      input.task,
+      hooks.backend,
+    );
     const startEpoch = resumed?.epoch ?? 0;
     await hooks.onStart({ resumedFromEpoch: startEpoch, paramCount, flops });
 
@@ -172,6 +179,7 @@ async function trainEpochs<B extends { size: number }>(
     let last: MetricValues = {};
     let batchSize = params.batch_size;
     for (let epoch = startEpoch + 1; epoch <= params.epochs; epoch++) {
+      const epochStarted = performance.now();
       let lossSum = 0;
       let seen = 0;
       epochNow = epoch - 1;
@@ -185,6 +193,7 @@ async function trainEpochs<B extends { size: number }>(
           const loss = task.step(batch, optimizer);
           lossSum += loss * batch.size;
           seen += batch.size;
+          metrics.samples(batch.size);
           batchesSeen++;
           await tick();
         }
@@ -204,6 +213,7 @@ async function trainEpochs<B extends { size: number }>(
         epoch--;
         continue;
       }
+      const trainSeconds = (performance.now() - epochStarted) / 1000;
       const trainLoss = lossSum / seen;
       if (!Number.isFinite(trainLoss)) {
         throw new HeadroomError(
@@ -223,6 +233,14 @@ async function trainEpochs<B extends { size: number }>(
         checkpoint: { epoch, ...saved },
       });
       hooks.heartbeat({ epoch, checkpoint: lastCheckpoint });
+      const seconds = (performance.now() - epochStarted) / 1000;
+      metrics.epoch(seconds);
+      metrics.memory(() => tf.memory().numBytes);
+      const samplesPerSecond = Math.round(seen / trainSeconds);
+      (hooks.info ?? logActivityInfo)(
+        `epoch ${epoch}/${params.epochs} done: loss ${trainLoss.toPrecision(4)}, ${seconds.toFixed(1)} s, ${samplesPerSecond} samples/s`,
+        { epoch, loss: trainLoss, seconds, samplesPerSecond },
+      );
       if (hooks.draining?.aborted && epoch < params.epochs) throw new WorkerDraining(epoch);
     }
     // Resumed from the last epoch's checkpoint: nothing left to train, but the result needs metrics.

@@ -1,3 +1,4 @@
+import type { LogMetadata, MetricMeter } from '@temporalio/common';
 import type { BackendInfo } from '@headroom/models';
 import type { EpochReport, TrainHeartbeat } from '@headroom/sweep/temporal';
 
@@ -16,6 +17,13 @@ export interface TrainHooks {
   draining?: AbortSignal;
   onEpoch(report: EpochReport): Promise<void>;
   warn(message: string): void;
+  /** A progress event (an epoch done); unset: the running activity's logger (none outside one). */
+  info?(message: string, meta?: LogMetadata): void;
+  /**
+   * Where the loop records epoch durations, samples trained and GPU memory (WORKER_METRICS);
+   * unset: the running activity's meter (none outside an activity).
+   */
+  metricMeter?: MetricMeter;
 }
 
 /** Thrown by the epoch loop when it stopped for a draining worker, its last epoch reported. */

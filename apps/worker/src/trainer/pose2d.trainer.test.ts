@@ -126,11 +126,12 @@ describe('trainPose2d', () => {
     // A heartbeat per batch: ~35 training people at batch 8 is 5 batches an epoch.
     expect(beats.filter((b) => (b.batchesSeen ?? 0) > 0).length).toBeGreaterThanOrEqual(2 * 4);
 
-    // Another attempt of the finished trial resumes from its last checkpoint: nothing to
+    // Another attempt of the finished trial resumes from its last checkpoint (as its heartbeat
+    // details name it): nothing to
     // train, but the result still carries the metrics.
     let resumedFrom = -1;
     const again = await trainPose2d(
-      input('sw2d-0'),
+      { ...input('sw2d-0'), resumeFrom: { epoch: 2, path: reports[1]!.checkpoint!.path } },
       hooks(backend, {
         onStart: async (s) => void (resumedFrom = s.resumedFromEpoch),
         onEpoch: async () => expect.fail('no epoch left'),

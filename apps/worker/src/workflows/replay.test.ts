@@ -22,7 +22,7 @@ const files = readdirSync(HISTORIES)
   .sort();
 
 describe('recorded workflow histories', () => {
-  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new, cancel with reports queued, a lost worker', () => {
+  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new, cancel with reports queued, a lost worker, a program trial, bayes (TPE), updateSweep, metric.target', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'sweep-asha.json',
@@ -34,6 +34,11 @@ describe('recorded workflow histories', () => {
         'trial-pruned.json',
         'trial-rerun.json',
         'worker-lost.json',
+        'program-trial.json',
+        'trial-stale-report.json',
+        'sweep-bayes.json',
+        'sweep-update.json',
+        'sweep-metric-target.json',
       ]),
     );
   });

@@ -21,6 +21,8 @@ import { HeadroomError } from '@headroom/errors';
 import {
   countTrials,
   parseSweepSpec,
+  sampleTrialAt,
+  suggestBayesTrial,
   trialId,
   type SweepSpec,
   type SweepStatus,
@@ -41,6 +43,7 @@ import {
   trainTaskQueue,
   trialStartedSignal,
   trialWorkflowId,
+  updateSweepUpdate,
   type ResumePoint,
   type SweepWorkflowInput,
   type TrainActivities,
@@ -67,6 +70,9 @@ const HISTORIES_DIR = join(__dirname, 'histories');
 
 interface FakeTrial {
   status: TrialStatus;
+  /** Set for trials registered one at a time (bayes, until stopped, past a raised run_cap). */
+  params?: Record<string, unknown>;
+  metrics?: Record<string, number | null>;
   epochs: number[];
   attemptKeys: Set<string>;
   resumedFromEpoch: number;
@@ -78,6 +84,8 @@ interface FakeSweep {
   /** Every status written, in order. */
   statuses: SweepStatus[];
   trials: FakeTrial[];
+  /** The spec as updateSweep last wrote it. */
+  spec?: SweepSpec;
 }
 
 const db = new Map<string, FakeSweep>();
@@ -99,24 +107,58 @@ function trialOf(id: string): FakeTrial {
 const statusOf = (sweepId: string) => db.get(sweepId)?.statuses.at(-1);
 const trialStatuses = (sweepId: string) => db.get(sweepId)?.trials.map((t) => t.status) ?? [];
 
+const newFakeTrial = (params?: Record<string, unknown>): FakeTrial => ({
+  status: 'pending',
+  params,
+  epochs: [],
+  attemptKeys: new Set(),
+  resumedFromEpoch: 0,
+  error: null,
+  prunedAtRung: null,
+  checkpoints: [],
+});
+
 const control: ControlActivities = withHeadroomFailures({
   async registerSweep({ sweepId, spec }: { sweepId: string; spec: SweepSpec }) {
     const failure = registerFailures.get(sweepId);
     if (failure) throw failure;
-    const total = countTrials(spec);
+    // As sweepRegistration: bayes and unbounded sweeps register their trials as they start.
+    const total = spec.method === 'bayes' ? 0 : (countTrials(spec) ?? 0);
     if (!db.has(sweepId)) {
-      const trials = Array.from({ length: total }, (): FakeTrial => ({
-        status: 'pending',
-        epochs: [],
-        attemptKeys: new Set(),
-        resumedFromEpoch: 0,
-        error: null,
-        prunedAtRung: null,
-        checkpoints: [],
-      }));
+      const trials = Array.from({ length: total }, () => newFakeTrial());
       db.set(sweepId, { statuses: ['pending'], trials });
     }
     return total;
+  },
+  async registerTrial({ sweepId, index, params }) {
+    const s = sweepOf(sweepId);
+    s.trials[index] ??= newFakeTrial({ ...params });
+  },
+  async trialParams({ sweepId, index }) {
+    return sweepOf(sweepId).trials[index]!.params as never;
+  },
+  async trialResults({ sweepId, metric, indices }) {
+    return indices.map((index) => {
+      const t = sweepOf(sweepId).trials[index]!;
+      return {
+        index,
+        status: t.status,
+        value: t.metrics?.[metric] ?? null,
+        epochsCompleted: t.epochs.length,
+      };
+    });
+  },
+  async dropUnstartedTrials({ sweepId, fromIndex }) {
+    const s = sweepOf(sweepId);
+    let dropped = 0;
+    while (s.trials.length > fromIndex && s.trials.at(-1)!.status === 'pending') {
+      s.trials.pop();
+      dropped += 1;
+    }
+    return dropped;
+  },
+  async setSweepSpec({ sweepId, spec }) {
+    sweepOf(sweepId).spec = spec as SweepSpec;
   },
   async setSweepStatus({ sweepId, status }: { sweepId: string; status: SweepStatus }) {
     sweepOf(sweepId).statuses.push(status);
@@ -154,8 +196,9 @@ const control: ControlActivities = withHeadroomFailures({
   async latestCheckpoint({ trialId: id }: { trialId: string }) {
     return trialOf(id).checkpoints.at(-1) ?? null;
   },
-  async completeTrial({ trialId: id }) {
+  async completeTrial({ trialId: id, result }) {
     trialOf(id).status = 'succeeded';
+    trialOf(id).metrics = result.metrics;
   },
   async failTrial(input) {
     const t = trialOf(input.trialId);
@@ -178,7 +221,10 @@ interface TrialScript {
   /** Thrown before training `epoch` in Temporal attempt `attempt` (1-based). */
   failAt?: (attempt: number, epoch: number) => Error | undefined;
 }
-const scripts = new Map<string, (index: number) => TrialScript>();
+const scripts = new Map<
+  string,
+  (index: number, params: TrainTrialInput['params']) => TrialScript
+>();
 const trainInputs: TrainTrialInput[] = [];
 /** The epochs each trial's trainer reported (signalled), by trial id. */
 const reported = new Map<string, number[]>();
@@ -192,6 +238,7 @@ const train: TrainActivities = {
     const script =
       scripts.get(input.sweepId)?.(
         Number(input.trialId.slice(input.trialId.lastIndexOf('-') + 1)),
+        input.params,
       ) ?? {};
     const from = input.resumeFrom?.epoch ?? 0;
     await trial.signal(trialStartedSignal, {
@@ -375,6 +422,31 @@ describe('sweepWorkflow', () => {
       [1, 2],
       [1, 2],
     ]);
+  });
+
+  it('registers and starts a sweep whose one axis has 10,000 values, the trials in the list order', async () => {
+    const sweepId = newId();
+    // Trials train until cancelled, so none is finishing when the cancel comes.
+    scripts.set(sweepId, () => ({ epochMs: 600_000 }));
+    const seeds = Array.from({ length: 10_000 }, (_, i) => 10_000 - i);
+    const s = spec(
+      { seed: { values: seeds }, epochs: { value: 1 } },
+      { resources: { max_concurrent: 4 } },
+    );
+    const creating = createSweep({ sweepId, spec: s });
+    // A spec read again per trial once made the workflow's tasks time out and retry for ever:
+    // the update never returned. Registered within a minute means it is not wedged.
+    await waitFor('the sweep to be registered', async () => db.has(sweepId), 60_000, 50);
+    const { handle, registered } = await creating;
+    expect(registered).toEqual({ sweepId, trials: 10_000 });
+    const started = () => trainInputs.filter((i) => i.sweepId === sweepId);
+    await waitFor('four trials to start', async () => started().length === 4, 60_000, 50);
+    expect(started().map((i) => [i.trialId, i.params.seed])).toEqual(
+      expect.arrayContaining([0, 1, 2, 3].map((k) => [trialId(sweepId, k), 10_000 - k])),
+    );
+    expect(await handle.executeUpdate(cancelSweepUpdate)).toEqual({ status: 'cancelled' });
+    await handle.result();
+    expect(new Set(trialStatuses(sweepId))).toEqual(new Set(['cancelled']));
   });
 
   it('a second createSweep for the same sweep joins the first; after it ended, it cannot start it again', async () => {
@@ -645,5 +717,202 @@ describe('sweepWorkflow', () => {
     expect(new Set(trained).size).toBe(10);
     expect(trained).toHaveLength(10);
     expect(db.get(sweepId)!.statuses.at(-1)).toBe('succeeded');
+  });
+
+  it('bayes: registers each trial as it starts, suggests from the finished trials (TPE), and replays', async () => {
+    const sweepId = newId();
+    // The best learning rate is 0.01: MPJPE grows with its distance from it in log10.
+    const distance = (lr: number) => Math.abs(Math.log10(lr) + 2);
+    scripts.set(sweepId, (_index, params) => ({
+      metrics: () => ({ mpjpe: 40 + 100 * distance(params.lr) }),
+    }));
+    const s = spec(
+      { lr: { distribution: 'log_uniform_values', min: 1e-5, max: 1 }, epochs: { value: 1 } },
+      { method: 'bayes', run_cap: 20, sampler_seed: 7, resources: { max_concurrent: 2 } },
+    );
+    const { handle, registered } = await createSweep({ sweepId, spec: s });
+    expect(registered).toEqual({ sweepId, trials: 20 });
+    const final = (await handle.result()) as SweepState & { observations?: unknown[] };
+    expect(final.next).toBe(20);
+    const trials = db.get(sweepId)!.trials;
+    expect(trials.map((t) => t.status)).toEqual(Array(20).fill('succeeded'));
+    expect(statusOf(sweepId)).toBe('succeeded');
+    // Each trial ran with the parameters it was registered with.
+    const ran = trainInputs.filter((i) => i.sweepId === sweepId);
+    for (const input of ran)
+      expect(trials[Number(input.trialId.split('-').at(-1))]!.params).toEqual(input.params);
+    const lrs = trials.map((t) => (t.params as { lr: number }).lr);
+    // The first 10 are TPE's startup draws from the prior: the same as with no history at all.
+    for (let i = 0; i < 10; i++) expect(lrs[i]).toBe(suggestBayesTrial(s, [], i).lr);
+    // The rest come from the results: TPE moves towards 0.01, where the prior would not.
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const prior = Array.from({ length: 10 }, (_, k) =>
+      distance(suggestBayesTrial(s, [], 10 + k).lr),
+    );
+    const searched = lrs.slice(10).map(distance);
+    expect(median(searched)).toBeLessThan(median(prior));
+    expect(median(searched)).toBeLessThan(median(lrs.slice(0, 10).map(distance)));
+    // The same history replays to the same commands: suggestions are a function of it.
+    const history = await handle.fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: bundle }, history, sweepWorkflowId(sweepId));
+    await record('sweep-bayes', sweepWorkflowId(sweepId));
+  });
+
+  it('random without run_cap starts trials until it is cancelled', async () => {
+    const sweepId = newId();
+    scripts.set(sweepId, () => ({ epochMs: 100 }));
+    const s = spec(
+      { lr: { distribution: 'log_uniform_values', min: 1e-4, max: 1e-2 }, epochs: { value: 1 } },
+      { method: 'random', sampler_seed: 3, resources: { max_concurrent: 2 } },
+    );
+    const { handle, registered } = await createSweep({ sweepId, spec: s });
+    expect(registered).toEqual({ sweepId, trials: null });
+    expect(db.get(sweepId)!.trials).toHaveLength(0);
+    await waitFor(
+      'six trials to be registered',
+      async () => db.get(sweepId)!.trials.length >= 6,
+      30_000,
+      20,
+    );
+    expect((await handle.query(sweepProgressQuery)).total).toBeNull();
+    expect(await handle.executeUpdate(cancelSweepUpdate)).toEqual({ status: 'cancelled' });
+    await handle.result();
+    const trials = db.get(sweepId)!.trials;
+    // Every row is a trial that started, with its seeded draw; none left pending.
+    trials.forEach((t, i) => expect(t.params).toEqual({ ...sampleTrialAt(s, i) }));
+    expect(trials.every((t) => t.status === 'succeeded' || t.status === 'cancelled')).toBe(true);
+    expect(trainInputs.filter((i) => i.sweepId === sweepId)).toHaveLength(trials.length);
+    expect(statusOf(sweepId)).toBe('cancelled');
+  });
+
+  it('metric.target: once a finished trial reaches it, no trial starts and the sweep succeeds', async () => {
+    const sweepId = newId();
+    // Trial i reports MPJPE 110 − 2i: trial 3 (104) is the first at or below the target 105.
+    scripts.set(sweepId, (index) => ({ metrics: () => ({ mpjpe: 110 - 2 * index }) }));
+    const s = spec(
+      { seed: { values: [0, 1, 2, 3, 4, 5, 6, 7] }, epochs: { value: 1 } },
+      {
+        metric: { name: 'mpjpe', goal: 'minimize', target: 105 },
+        resources: { max_concurrent: 1 },
+      },
+    );
+    const { handle, registered } = await createSweep({ sweepId, spec: s });
+    expect(registered).toEqual({ sweepId, trials: 8 });
+    await handle.result();
+    // The unstarted trials left the sweep: nothing is stuck pending.
+    expect(trialStatuses(sweepId)).toEqual(Array(4).fill('succeeded'));
+    expect(statusOf(sweepId)).toBe('succeeded');
+    expect(trainInputs.filter((i) => i.sweepId === sweepId)).toHaveLength(4);
+    expect((await handle.query(sweepProgressQuery)).stopped).toBe(true);
+    await record('sweep-metric-target', sweepWorkflowId(sweepId));
+  });
+
+  it('updateSweep while trials run: adds grid points after the trials it has, changes max_concurrent, refuses what cannot apply', async () => {
+    const sweepId = newId();
+    scripts.set(sweepId, () => ({ epochMs: 150 }));
+    const s = spec(
+      { seed: { values: [1, 2] }, qk_tied: { values: [false, true] }, epochs: { value: 2 } },
+      { resources: { max_concurrent: 1 } },
+    );
+    const { handle } = await createSweep({ sweepId, spec: s });
+    await waitFor(
+      'the first trial to run',
+      async () => trialStatuses(sweepId)[0] === 'running',
+      30_000,
+      20,
+    );
+    const before = trainInputs.filter((i) => i.sweepId === sweepId).map((i) => i.params);
+
+    const repeated = await refusal(
+      handle.executeUpdate(updateSweepUpdate, {
+        args: [{ add: [{ parameter: 'seed', values: [2, 3] }] }],
+      }),
+    );
+    expect(repeated.code).toBe('INVALID_INPUT');
+    expect(repeated.violations[0]?.path).toBe('change.add.seed');
+    expect(repeated.message).toContain('seed already has 2');
+    const unknown = await refusal(
+      handle.executeUpdate(updateSweepUpdate, {
+        args: [{ add: [{ parameter: 'nope', values: [1] }] }],
+      }),
+    );
+    expect(unknown.message).toContain('no parameter nope');
+    const zero = await refusal(
+      handle.executeUpdate(updateSweepUpdate, { args: [{ maxConcurrent: 0 }] }),
+    );
+    expect(zero.violations[0]?.path).toBe('change.maxConcurrent');
+
+    expect(
+      await handle.executeUpdate(updateSweepUpdate, {
+        args: [{ add: [{ parameter: 'seed', values: [3] }], maxConcurrent: 3 }],
+      }),
+    ).toEqual({ status: 'running' });
+    const progress = await handle.query(sweepProgressQuery);
+    expect(progress.total).toBe(6);
+    expect(progress.maxConcurrent).toBe(3);
+    expect(db.get(sweepId)!.spec?.parameters.seed).toEqual({ values: [1, 2, 3] });
+    await waitFor(
+      'three trials at once',
+      async () => trialStatuses(sweepId).filter((t) => t === 'running').length === 3,
+      30_000,
+      20,
+    );
+    await handle.result();
+    const trials = db.get(sweepId)!.trials;
+    expect(trials.map((t) => t.status)).toEqual(Array(6).fill('succeeded'));
+    const ran = new Map(
+      trainInputs
+        .filter((i) => i.sweepId === sweepId)
+        .map((i) => [i.trialId, [i.params.seed, i.params.qk_tied]]),
+    );
+    // The first four keep their indexes and parameters; the new points follow them.
+    expect([...Array(6).keys()].map((k) => ran.get(trialId(sweepId, k)))).toEqual([
+      // W&B's order: names sorted (qk_tied, seed), the last changing fastest.
+      [1, false],
+      [2, false],
+      [1, true],
+      [2, true],
+      [3, false],
+      [3, true],
+    ]);
+    expect(before[0]).toMatchObject({ seed: 1, qk_tied: false });
+    await record('sweep-update', sweepWorkflowId(sweepId));
+  });
+
+  it('updateSweep raises and lowers run_cap and stops a sweep: running trials finish, none starts', async () => {
+    const sweepId = newId();
+    scripts.set(sweepId, () => ({ epochMs: 200 }));
+    const s = spec(
+      { lr: { distribution: 'log_uniform_values', min: 1e-4, max: 1e-2 }, epochs: { value: 2 } },
+      { method: 'random', run_cap: 3, resources: { max_concurrent: 1 } },
+    );
+    const { handle } = await createSweep({ sweepId, spec: s });
+    expect(db.get(sweepId)!.trials).toHaveLength(3);
+    const raised = await handle.executeUpdate(updateSweepUpdate, { args: [{ runCap: 6 }] });
+    expect(raised).toEqual({ status: 'running' });
+    expect((await handle.query(sweepProgressQuery)).total).toBe(6);
+    const lowered = await handle.executeUpdate(updateSweepUpdate, { args: [{ runCap: 2 }] });
+    expect(lowered).toEqual({ status: 'running' });
+    // The unstarted third row left the sweep.
+    expect(db.get(sweepId)!.trials).toHaveLength(2);
+    const low = await refusal(handle.executeUpdate(updateSweepUpdate, { args: [{ runCap: 0 }] }));
+    expect(low.violations[0]?.path).toBe('change.runCap');
+    await handle.executeUpdate(updateSweepUpdate, { args: [{ runCap: 5 }] });
+    await waitFor(
+      'the second trial to run',
+      async () => trialStatuses(sweepId)[1] === 'running',
+      30_000,
+      20,
+    );
+    expect(await handle.executeUpdate(updateSweepUpdate, { args: [{ stop: true }] })).toEqual({
+      status: 'running',
+    });
+    const again = await refusal(handle.executeUpdate(updateSweepUpdate, { args: [{ runCap: 9 }] }));
+    expect(again.message).toContain('was stopped');
+    await handle.result();
+    expect(trialStatuses(sweepId)).toEqual(['succeeded', 'succeeded']);
+    expect(statusOf(sweepId)).toBe('succeeded');
+    const trials = db.get(sweepId)!.trials;
+    expect(trials.every((t, i) => t.params === undefined || i >= 3)).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -14,14 +15,24 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { HeadroomError } from '@headroom/errors';
 import {
+  addGridValues,
   ashaReport,
+  bayesDimensionsOf,
+  countGridTrials,
+  countTrials,
   createAsha,
-  requireTrialCount,
+  gridTrialAt,
+  reachesTarget,
   resolveAshaConfig,
   resolveMetric,
-  trialAt,
+  suggestBayesTrial,
   trialId,
+  trialSpace,
+  type ProgramTrialParams,
+  type SweepChange,
   type SweepStatus,
+  type TpeObservation,
+  type TrialParams,
 } from '@headroom/sweep';
 import {
   cancelSweepUpdate,
@@ -40,6 +51,8 @@ import {
   trialEpochSignal,
   trialFinishedSignal,
   trialWorkflowId,
+  updateSweepUpdate,
+  type ControlSweepSpec,
   type RetryTrialsRequest,
   type SweepAction,
   type SweepWorkflow,
@@ -64,6 +77,32 @@ export const DEFAULT_MAX_CONCURRENT = 4;
 export const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
 
 /**
+ * Behaviour a sweep started before it did not have: a sweep with `metric.target` reads its
+ * finished trials' values (an activity) and stops at the target.
+ */
+export const METRIC_TARGET_PATCH = 'sweep-metric-target';
+
+/**
+ * What a run carries beyond `SweepState` (sweeps since bayes, run-until-stopped and updateSweep;
+ * each field absent from older states, which mean what they meant then).
+ */
+export interface SweepRunState extends SweepState {
+  /**
+   * Trials below this index were registered with the sweep; the others are registered one at a
+   * time as they start. Absent: every trial of the sweep was registered up front.
+   */
+  registeredUpTo?: number;
+  /** No new trial starts: updateSweep's stop, `metric.target` reached, a retry-only run of an unbounded sweep. */
+  stopped?: boolean;
+  /** A grid after updateSweep added values: its first grid, then each addition's new points, in trial order. */
+  gridBlocks?: Array<{ spec: ControlSweepSpec; count: number }>;
+  /** Bayes: every trial started, with its parameters as TPE's dimensions and its result (TPE's history). */
+  observations?: TpeObservation[];
+  /** Trials that finished whose result this workflow has not read yet (bayes, `metric.target`). */
+  unread?: number[];
+}
+
+/**
  * A sweep as a durable service: registers itself and its trials, runs each trial as a
  * child workflow (`trial-<sweepId>-<index>`: starting twice cannot run twice) at most
  * `resources.max_concurrent` at a time, prunes with ASHA, and continues-as-new before its
@@ -75,24 +114,49 @@ export const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
  * cannot apply and return once the change is written.
  */
 export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState> {
-  const { sweepId, spec } = args;
-  const total = requireTrialCount(spec);
+  const { sweepId } = args;
+  /** The spec as the sweep runs it now: updateSweep replaces it, continue-as-new carries it. */
+  let spec = args.spec;
+  const bayes = spec.method === 'bayes';
+  // The spec is validated once per spec object (here, and again after continue-as-new or a
+  // change); each trial's parameters are then a decoding of its index, however long the grid's axes.
+  let space = bayes ? undefined : trialSpace(spec);
+  const firstTotal = bayes ? (spec.run_cap ?? null) : space!.count;
   const continueAfter = args.historyEventsBeforeContinue ?? HISTORY_EVENTS_BEFORE_CONTINUE;
-  const state: SweepState = args.state ?? {
+  const state: SweepRunState = (args.state as SweepRunState | undefined) ?? {
     registered: false,
-    next: args.retryOnly ? total : 0,
+    next: args.retryOnly ? (firstTotal ?? 0) : 0,
     running: [],
     retryQueue: [],
     paused: false,
     cancelled: false,
+    // Bayes trials depend on the results before them, and an unbounded sweep has no list to write.
+    ...(bayes || firstTotal === null ? { registeredUpTo: 0 } : {}),
+    ...(args.retryOnly && firstTotal === null ? { stopped: true } : {}),
   };
   const ashaConfig = resolveAshaConfig(spec);
   if (ashaConfig && !state.asha) state.asha = createAsha(ashaConfig);
-  const metric = resolveMetric(spec).name;
-  const lanes = Math.max(1, spec.resources?.max_concurrent ?? DEFAULT_MAX_CONCURRENT);
+  const { name: metric, goal } = resolveMetric(spec);
+  const lanes = () => Math.max(1, spec.resources?.max_concurrent ?? DEFAULT_MAX_CONCURRENT);
   const pool = spec.resources?.pool ?? 'default';
+  const target = spec.metric?.target;
+  // Finished trials' values are read (an activity) by TPE and for the target; nothing else reads them.
+  const readsResults = bayes || (target !== undefined && patched(METRIC_TARGET_PATCH));
+  if (bayes) state.observations ??= [];
 
-  const hasWork = () => state.retryQueue.length > 0 || state.next < total;
+  /** Trials the sweep runs as it stands (run_cap, added grid points); null: until stopped. */
+  const total = (): number | null => {
+    if (!state.gridBlocks) return bayes ? (spec.run_cap ?? null) : space!.count;
+    const sum = state.gridBlocks.reduce((n, b) => n + b.count, 0);
+    return spec.run_cap === undefined ? sum : Math.min(sum, spec.run_cap);
+  };
+  const registeredUpTo = () => state.registeredUpTo ?? total() ?? 0;
+  const hasNewTrials = () => {
+    const t = total();
+    return !state.stopped && (t === null || state.next < t);
+  };
+  const hasWork = () => state.retryQueue.length > 0 || hasNewTrials();
+  const unread = () => state.unread?.length ?? 0;
   const toTrial = (index: number) => getExternalWorkflowHandle(trialWorkflowId(sweepId, index));
   const running = new Set(state.running);
   /** The status this run last wrote to the database. */
@@ -141,8 +205,12 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
     }
   };
 
-  // Outcomes are in the database (the trial wrote them); the sweep only frees the lane.
-  setHandler(trialFinishedSignal, (o: TrialOutcome) => void running.delete(o.index));
+  // Outcomes are in the database (the trial wrote them); the sweep frees the lane, and reads the
+  // result later when its search or target needs it.
+  setHandler(trialFinishedSignal, (o: TrialOutcome) => {
+    if (!running.delete(o.index)) return;
+    if (readsResults) (state.unread ??= []).push(o.index);
+  });
   setHandler(trialEpochSignal, (n) => {
     if (!state.asha || !running.has(n.index)) return;
     const d = ashaReport(state.asha, { trialId: n.trialId, epoch: n.epoch, value: n.value });
@@ -156,7 +224,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
 
   setHandler(createSweepUpdate, async () => {
     if (!state.registered) await registration();
-    return { sweepId, trials: total };
+    return { sweepId, trials: total() };
   });
   setHandler(
     pauseSweepUpdate,
@@ -217,12 +285,14 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
     {
       validator: ({ indices }: RetryTrialsRequest) => {
         refuse('retry');
-        const bad = indices.filter((i) => !Number.isSafeInteger(i) || i < 0 || i >= total);
+        // Trials that have started: every index below `next` (an unbounded sweep's too).
+        const upTo = Math.max(state.next, total() ?? 0);
+        const bad = indices.filter((i) => !Number.isSafeInteger(i) || i < 0 || i >= upTo);
         if (bad.length > 0) {
           throw headroomFailure(
             new HeadroomError(
               'INVALID_INPUT',
-              `sweep ${sweepId} has trials 0..${total - 1}; cannot retry ${bad.join(', ')}`,
+              `sweep ${sweepId} has trials 0..${upTo - 1}; cannot retry ${bad.join(', ')}`,
               [{ path: 'trialIds', message: `not trials of sweep ${sweepId}: ${bad.join(', ')}` }],
             ),
           );
@@ -230,16 +300,126 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       },
     },
   );
+  /** The spec and grid an accepted change leads to (the validator and the handler both compute it). */
+  const changed = (change: SweepChange) => {
+    let next = spec;
+    let blocks = state.gridBlocks;
+    for (const { parameter, values } of change.add ?? []) {
+      const r = addGridValues(next, parameter, values) as {
+        spec: ControlSweepSpec;
+        added: ControlSweepSpec;
+        count: number;
+      };
+      blocks = [
+        ...(blocks ?? [{ spec, count: countGridTrials(spec) }]),
+        { spec: r.added, count: r.count },
+      ];
+      next = r.spec;
+    }
+    if (change.runCap !== undefined) next = { ...next, run_cap: change.runCap };
+    if (change.maxConcurrent !== undefined)
+      next = { ...next, resources: { ...next.resources, max_concurrent: change.maxConcurrent } };
+    return { spec: next, blocks };
+  };
+  const refuseChange = (change: SweepChange) => {
+    refuse('update');
+    const bad = (path: string, message: string): never => {
+      throw headroomFailure(
+        new HeadroomError('INVALID_INPUT', `sweep ${sweepId}: ${message}`, [{ path, message }]),
+      );
+    };
+    if (state.stopped)
+      bad('id', `sweep ${sweepId} was stopped (no new trials start); it takes no more changes`);
+    const given = ['runCap', 'maxConcurrent', 'add', 'stop'].filter(
+      (k) => change[k as keyof SweepChange] !== undefined,
+    );
+    if (given.length === 0) bad('change', 'give at least one of runCap, maxConcurrent, add, stop');
+    for (const key of ['runCap', 'maxConcurrent'] as const) {
+      const v = change[key];
+      if (v !== undefined && (!Number.isSafeInteger(v) || v <= 0))
+        bad(`change.${key}`, `${key} must be an integer > 0; got ${String(v)}`);
+    }
+    if (change.runCap !== undefined && change.runCap < state.next)
+      bad(
+        'change.runCap',
+        `${state.next} trials have started already; run_cap must be at least ${state.next}`,
+      );
+    if (change.stop !== undefined && typeof change.stop !== 'boolean')
+      bad('change.stop', 'stop is true or false');
+    try {
+      changed(change);
+    } catch (err) {
+      const h = headroomErrorOf(err) ?? (err instanceof HeadroomError ? err : undefined);
+      if (h) throw headroomFailure(h);
+      throw err;
+    }
+  };
+  setHandler(
+    updateSweepUpdate,
+    async (change: SweepChange) => {
+      if (!state.registered) await registration();
+      const before = registeredUpTo();
+      const next = changed(change);
+      if (next.blocks) state.gridBlocks = next.blocks;
+      spec = next.spec;
+      if (!bayes && !state.gridBlocks) space = trialSpace(spec);
+      const now = total();
+      // Rows past the new count never ran and never will; trials past the old one register as they start.
+      state.registeredUpTo = now === null ? before : Math.min(before, now);
+      const written = serially(() => control.setSweepSpec({ sweepId, spec }));
+      if (state.registeredUpTo < before)
+        void serially(() =>
+          control.dropUnstartedTrials({ sweepId, fromIndex: state.registeredUpTo! }),
+        );
+      if (change.stop) stopNewTrials();
+      await written;
+      await serially(async () => undefined);
+      return { status: status ?? 'running' };
+    },
+    { validator: (change: SweepChange) => refuseChange(change) },
+  );
   setHandler(sweepProgressQuery, () => ({
     status,
     registered: state.registered,
-    total,
+    total: total(),
     next: state.next,
     running: [...running],
     retryQueue: [...state.retryQueue],
     paused: state.paused,
     cancelled: state.cancelled,
+    stopped: state.stopped ?? false,
+    maxConcurrent: lanes(),
   }));
+
+  /** No new trial starts (stop, or the target reached); the rows registered for them leave the sweep. */
+  function stopNewTrials(): void {
+    if (state.stopped) return;
+    state.stopped = true;
+    state.retryQueue = [];
+    if (registeredUpTo() > state.next) {
+      const from = state.next;
+      state.registeredUpTo = from;
+      void serially(() => control.dropUnstartedTrials({ sweepId, fromIndex: from }));
+    }
+  }
+
+  /** Reads finished trials' results: TPE's history, and whether one reached `metric.target`. */
+  const readResults = async () => {
+    const indices = state.unread!.splice(0);
+    const results = await serially(() => control.trialResults({ sweepId, metric, indices }));
+    for (const r of results) {
+      const seen = state.observations?.find((o) => o.index === r.index);
+      if (seen) {
+        if (r.status === 'succeeded') Object.assign(seen, { state: 'complete', value: r.value });
+        else if (r.status === 'pruned')
+          Object.assign(seen, { state: 'pruned', value: r.value, step: r.epochsCompleted });
+        else if (r.status === 'failed' || r.status === 'cancelled')
+          Object.assign(seen, { state: 'failed', value: null });
+      }
+      if (target !== undefined && r.status === 'succeeded' && reachesTarget(goal, target, r.value))
+        stopNewTrials();
+    }
+  };
 
   if (!state.registered) {
     try {
@@ -266,8 +446,44 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   }
   await writeStatus(state.paused ? 'paused' : 'running');
 
-  const startTrial = async (index: number, rerun: boolean) => {
+  /** Trial `index`'s parameters: a grid point or random draw by index, or TPE's suggestion now. */
+  const paramsOf = (index: number): TrialParams | ProgramTrialParams => {
+    if (bayes) {
+      const params = suggestBayesTrial(spec, state.observations!, index);
+      // Pending until its result is read: the constant liar for the trials suggested after it.
+      state.observations!.push({
+        index,
+        params: bayesDimensionsOf(spec, params),
+        value: null,
+        state: 'pending',
+      });
+      return params;
+    }
+    if (!state.gridBlocks) return space!.at(index);
+    let i = index;
+    for (const b of state.gridBlocks) {
+      if (i < b.count) return gridTrialAt(b.spec, i);
+      i -= b.count;
+    }
+    throw new HeadroomError('INTERNAL', `trial ${index} is past the grid of sweep ${sweepId}`);
+  };
+
+  const startTrial = async (
+    index: number,
+    rerun: boolean,
+    given: TrialParams | ProgramTrialParams | undefined,
+  ) => {
     running.add(index);
+    let params = given;
+    if (params === undefined) {
+      // A bayes trial again (retryTrials): with the parameters it was registered with.
+      params = await serially(() => control.trialParams({ sweepId, index }));
+      const seen = state.observations?.find((o) => o.index === index);
+      if (seen) Object.assign(seen, { state: 'pending', value: null });
+    } else if (!rerun && index >= registeredUpTo()) {
+      const p = params;
+      await serially(() => control.registerTrial({ sweepId, spec, index, params: p }));
+    }
     try {
       await startChild(trialWorkflow, {
         workflowId: trialWorkflowId(sweepId, index),
@@ -282,7 +498,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
             index,
             task: spec.task,
             dataset: spec.dataset,
-            params: trialAt(spec, index),
+            params,
             pool,
             reportMetric: state.asha ? metric : undefined,
             rerun,
@@ -302,7 +518,8 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       await condition(
         () =>
           (state.cancelled && running.size === 0) ||
-          (!state.cancelled && !state.paused && running.size < lanes && hasWork()) ||
+          (!state.cancelled && unread() > 0) ||
+          (!state.cancelled && !state.paused && running.size < lanes() && hasWork()) ||
           (!hasWork() && running.size === 0) ||
           historyFull(),
       );
@@ -325,11 +542,18 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
           historyEventsBeforeContinue: args.historyEventsBeforeContinue,
         });
       }
+      // Results first: TPE suggests from them, and one may have reached the target.
+      if (unread() > 0) {
+        await readResults();
+        continue;
+      }
       // Start every free lane's trial at once: one workflow task for the batch, not one per trial.
+      // Parameters are computed here, in order, so each bayes suggestion sees the ones before it.
       const starts: Promise<void>[] = [];
-      while (!state.paused && running.size < lanes && hasWork()) {
+      while (!state.paused && running.size < lanes() && hasWork()) {
         const rerun = state.retryQueue.length > 0;
-        starts.push(startTrial(rerun ? state.retryQueue.shift()! : state.next++, rerun));
+        const index = rerun ? state.retryQueue.shift()! : state.next++;
+        starts.push(startTrial(index, rerun, rerun && bayes ? undefined : paramsOf(index)));
       }
       await Promise.all(starts);
       if (!hasWork() && running.size === 0) break;
@@ -349,7 +573,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
     await writeStatus(state.paused ? 'paused' : 'running');
   }
 
-  function snapshot(): SweepState {
+  function snapshot(): SweepRunState {
     return { ...state, running: [...running] };
   }
 }

@@ -6,11 +6,12 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  log,
   patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import { metricValue } from '@headroom/sweep';
+import { metricValue, type ProgramTrialParams, type TrialParams } from '@headroom/sweep';
 import {
   CONTROL_TASK_QUEUE,
   epochCompletedSignal,
@@ -23,6 +24,7 @@ import {
   trialFinishedSignal,
   trialStartedSignal,
   type EpochReport,
+  type ProgramRun,
   type ResumePoint,
   type TrainActivities,
   type TrainTrialResult,
@@ -45,6 +47,9 @@ const control = proxyActivities<ControlActivities>({
  * are persisted before the end is recorded. Histories from before it replay without.
  */
 const PERSIST_REPORTS_AT_END = 'persist-reports-at-end';
+const TELL_SWEEP_UNCANCELLABLE = 'tell-sweep-uncancellable';
+/** Epoch reports of an attempt the trial has moved on from are dropped (see attemptIsNewer). */
+const DROP_STALE_REPORTS = 'drop-stale-epoch-reports';
 
 /** Heartbeats come every batch (throttled by the SDK); a silent worker is declared dead after this. */
 export const TRAIN_HEARTBEAT_TIMEOUT = '30 seconds';
@@ -56,6 +61,10 @@ export const TRAIN_MAX_ATTEMPTS = 10;
  * reports it (attempt, per-epoch metrics, checkpoints); then the result or the failure.
  * Pause stops training after the epoch in progress and resumes from its checkpoint;
  * prune (ASHA) and cancel stop it for good.
+ *
+ * A program trial (no task: the sweep runs the user's program) runs `runProgram` instead, the
+ * same way: its progress lines are epochs; pause, prune and cancel stop the program (SIGTERM),
+ * and its next run resumes from its own checkpoint directory (HEADROOM_RESUME=1).
  */
 export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOutcome> {
   const train = proxyActivities<TrainActivities>({
@@ -77,7 +86,9 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
   // Set by ASHA (via the sweep): stop for good. `pausing`: stop after this epoch, resume later.
   let pruneRung: number | undefined;
   let pausing = false;
-  const stopRequested = () => pruneRung !== undefined || pausing;
+  // A program has no epoch boundary Headroom could wait for: a pause stops it at once (SIGTERM).
+  const stopRequested = () =>
+    pruneRung !== undefined || pausing || (program !== undefined && pauseRequested);
   setHandler(trialStartedSignal, (s) => void inbox.push({ kind: 'started', s }));
   setHandler(epochCompletedSignal, (r) => void inbox.push({ kind: 'epoch', r }));
   setHandler(pauseTrialSignal, () => void (pauseRequested = true));
@@ -85,22 +96,59 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
   setHandler(pruneTrialSignal, ({ rung }) => void (pruneRung = rung));
 
   const finish = async (outcome: TrialOutcome): Promise<TrialOutcome> => {
-    await notifySweep(input, (h) => h.signal(trialFinishedSignal, outcome));
+    const tell = () => notifySweep(input, (h) => h.signal(trialFinishedSignal, outcome));
+    // A cancel landing with the trial's last write must not swallow this signal: the sweep
+    // would wait for the trial for ever.
+    if (patched(TELL_SWEEP_UNCANCELLABLE)) await CancellationScope.nonCancellable(tell);
+    else await tell();
     return outcome;
   };
 
-  // A report persisted: the attempt, or an epoch's metrics with its checkpoint (the resume point).
-  const persist = async (msg: (typeof inbox)[number]): Promise<void> => {
-    if (msg.kind === 'started') return control.markTrialRunning(msg.s);
+  // A report persisted: the attempt, or an epoch's metrics with its checkpoint (the resume
+  // point). False for an epoch of an attempt the trial has moved on from: dropped.
+  const persist = async (msg: (typeof inbox)[number]): Promise<boolean> => {
+    if (msg.kind === 'started') {
+      if (attemptIsNewer(msg.s.attemptKey, currentAttempt)) currentAttempt = msg.s.attemptKey;
+      // A program's attempt resumes after the last epoch recorded (its heartbeats may lag behind).
+      await control.markTrialRunning(
+        program
+          ? { ...msg.s, resumedFromEpoch: Math.max(msg.s.resumedFromEpoch, lastEpoch) }
+          : msg.s,
+      );
+      return true;
+    }
+    const stale =
+      msg.r.attemptKey !== undefined &&
+      currentAttempt !== undefined &&
+      msg.r.attemptKey !== currentAttempt;
+    if (stale && patched(DROP_STALE_REPORTS)) {
+      log.warn(
+        `dropped epoch ${msg.r.epoch} of ${input.trialId} from attempt ${msg.r.attemptKey}: the trial has moved on to ${currentAttempt}`,
+      );
+      return false;
+    }
+    lastEpoch = Math.max(lastEpoch, msg.r.epoch);
     await control.recordEpoch(msg.r);
     if (msg.r.checkpoint)
       resumeFrom = { epoch: msg.r.checkpoint.epoch, path: msg.r.checkpoint.path };
+    return true;
   };
 
-  // A trial run again (retryFailedTrials) starts from its newest recorded checkpoint.
-  let resumeFrom: ResumePoint | undefined = input.rerun
-    ? ((await control.latestCheckpoint({ trialId: input.trialId })) ?? undefined)
-    : undefined;
+  // What a program trial runs is the sweep's, read once from its row (task trials carry their task).
+  const program: ProgramRun | undefined =
+    input.task === undefined ? await control.sweepProgram({ sweepId: input.sweepId }) : undefined;
+  // A trial run again (retryFailedTrials) starts from its newest recorded checkpoint; a program
+  // keeps its own, in its checkpoint directory.
+  let resumeFrom: ResumePoint | undefined =
+    input.rerun && !program
+      ? ((await control.latestCheckpoint({ trialId: input.trialId })) ?? undefined)
+      : undefined;
+  // A program is told to resume (HEADROOM_RESUME=1) once the trial has run before.
+  let ranBefore = input.rerun === true;
+  /** The newest epoch recorded by this workflow run. */
+  let lastEpoch = 0;
+  /** The newest attempt heard from: only its epochs are recorded. */
+  let currentAttempt: string | undefined;
 
   try {
     for (;;) {
@@ -114,16 +162,25 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
       let finished = false;
       const attempt: Promise<TrainTrialResult> = scope
         .run(() =>
-          train.trainTrial({
-            sweepId: input.sweepId,
-            trialId: input.trialId,
-            task: input.task,
-            dataset: input.dataset,
-            params: input.params,
-            resumeFrom,
-          }),
+          program
+            ? train.runProgram({
+                sweepId: input.sweepId,
+                trialId: input.trialId,
+                program,
+                params: input.params as ProgramTrialParams,
+                resume: ranBefore,
+              })
+            : train.trainTrial({
+                sweepId: input.sweepId,
+                trialId: input.trialId,
+                task: input.task!,
+                dataset: input.dataset!,
+                params: input.params as TrialParams,
+                resumeFrom,
+              }),
         )
         .finally(() => void (finished = true));
+      ranBefore = true;
       // Awaited below, after the reports that arrived with it are persisted; until then a failed
       // attempt must not count as an unhandled rejection (that fails the workflow task).
       attempt.catch(() => undefined);
@@ -136,9 +193,9 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
         );
         // Taken off the inbox once persisted: a cancel arriving mid-write leaves it for the end.
         for (let msg = inbox[0]; msg; msg = inbox[0]) {
-          await persist(msg);
+          const recorded = await persist(msg);
           inbox.shift();
-          if (msg.kind === 'epoch') {
+          if (msg.kind === 'epoch' && recorded) {
             // A metric without a value this epoch (null) gives ASHA nothing to rank.
             const value = input.reportMetric
               ? metricValue(msg.r.metrics, input.reportMetric)
@@ -156,6 +213,8 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
             if (pauseRequested) pausing = true;
           }
         }
+        // Latched, so a resume arriving before the program has stopped still counts as a pause.
+        if (program && pauseRequested) pausing = true;
         if (stopRequested() && !scope.consideredCancelled) scope.cancel();
         if (finished) break;
       }
@@ -192,6 +251,23 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
       return finish({ trialId: input.trialId, index: input.index, status, error });
     });
   }
+}
+
+/**
+ * Whether attempt `key` (`run/activity/attempt`, train.activities) came after `current`: a later
+ * scheduled activity, or a later attempt of the same one. A zombie's late "started" (a worker cut
+ * off mid-start) must not take the trial back to its attempt.
+ */
+function attemptIsNewer(key: string, current: string | undefined): boolean {
+  if (current === undefined) return true;
+  const order = (k: string) => k.split('/').slice(-2).map(Number);
+  const [activity, attempt] = order(key);
+  const [currentActivity, currentAttemptNo] = order(current);
+  if (![activity, attempt, currentActivity, currentAttemptNo].every(Number.isFinite))
+    return key !== current;
+  return (
+    activity! > currentActivity! || (activity === currentActivity && attempt! > currentAttemptNo!)
+  );
 }
 
 /** Tell the sweep (its current run, whichever that is after continue-as-new); a closed sweep is fine. */

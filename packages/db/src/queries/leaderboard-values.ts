@@ -29,14 +29,16 @@ export async function writeLeaderboardValues(tx: Writer, trialId: string): Promi
     .from(trials)
     .innerJoin(sweeps, eq(sweeps.id, trials.sweepId))
     .where(eq(trials.id, trialId));
-  if (trial?.groupId == null) return;
+  // A program trial is in no group (groups are a task's): no leaderboard values.
+  if (trial?.groupId == null || trial.task === null) return;
+  const task = trial.task;
   // Lock the group first (before any row references it), so its statistics are recomputed by one
   // trial at a time, each seeing the values the other committed.
   await tx.execute(sql`select id from trial_groups where id = ${trial.groupId} for no key update`);
   await tx.delete(leaderboardValues).where(eq(leaderboardValues.trialId, trialId));
-  if (trial.status !== 'succeeded') return refreshGroup(tx, trial.task, trial.groupId);
+  if (trial.status !== 'succeeded') return refreshGroup(tx, task, trial.groupId);
   const { metrics, ...copied } = trial;
-  const shared = { ...copied, groupId: trial.groupId, trialId };
+  const shared = { ...copied, task, groupId: trial.groupId, trialId };
 
   const rows: Row[] = finiteMetrics(metrics ?? {}).map(([name, value]) => ({
     ...shared,
@@ -54,7 +56,7 @@ export async function writeLeaderboardValues(tx: Writer, trialId: string): Promi
     .from(trialMetricValues)
     .where(eq(trialMetricValues.trialId, trialId))
     .orderBy(trialMetricValues.epoch);
-  const goals: Readonly<Record<string, MetricGoal>> = TASKS[trial.task].metrics;
+  const goals: Readonly<Record<string, MetricGoal>> = TASKS[task].metrics;
   const best = new Map<string, { epoch: number; value: number }>();
   for (const e of epochs) {
     const goal = Object.hasOwn(goals, e.name) ? goals[e.name] : undefined;
@@ -66,7 +68,7 @@ export async function writeLeaderboardValues(tx: Writer, trialId: string): Promi
   }
   for (const [name, b] of best) rows.push({ ...shared, pick: 'best', name, ...b });
   if (rows.length > 0) await tx.insert(leaderboardValues).values(rows);
-  await refreshGroup(tx, trial.task, trial.groupId);
+  await refreshGroup(tx, task, trial.groupId);
 }
 
 /**

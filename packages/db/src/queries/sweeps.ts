@@ -1,18 +1,22 @@
 import { trialId } from '@headroom/sweep';
 import { HeadroomError } from '@headroom/errors';
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, max, min, sql } from 'drizzle-orm';
 import type { Database } from '../database';
 import {
-  requireTrialCount,
+  countTrials,
+  isTaskSweep,
   resolveGeometry,
   resolveMetric,
   RETRYABLE_TRIAL_STATUSES,
   trialAt,
+  type MetricGoal,
+  type SweepSpec,
   type SweepStatus,
-  type TaskSweepSpec,
+  type TrialParams,
+  type TrialStatus,
 } from '@headroom/sweep';
 import type { SweepRow } from '../rows';
-import { sweeps, trials } from '../schema';
+import { sweeps, trialMetricValues, trials } from '../schema';
 import { isOneOf } from '../schema/columns';
 import { checkLimit } from './limits';
 
@@ -24,37 +28,52 @@ export type NewTrial = Pick<
 
 export type InsertSweepInput = Pick<
   typeof sweeps.$inferInsert,
-  'id' | 'name' | 'task' | 'method' | 'metricName' | 'metricGoal' | 'spec'
+  'id' | 'name' | 'task' | 'program' | 'method' | 'metricName' | 'metricGoal' | 'spec'
 > & { trials: NewTrial[] };
 
 /**
  * What registering a sweep writes: the sweep and every trial of its spec, each `trialAt(spec,
- * index)` (grid or seeded random, a pure function of the index) with its geometry columns.
+ * index)` (grid or seeded random, a pure function of the index) with its geometry columns — a
+ * task's trials; a program's trials are their parameters alone. A bayes sweep, or one that runs
+ * until stopped, has no trials listed up front: the workflow registers each as it creates it
+ * (`newTrial`, `insertTrial`).
  */
-export function sweepRegistration(id: string, spec: TaskSweepSpec): InsertSweepInput {
+export function sweepRegistration(id: string, spec: SweepSpec): InsertSweepInput {
   const metric = resolveMetric(spec);
-  const trials = Array.from({ length: requireTrialCount(spec) }, (_, index): NewTrial => {
-    const params = trialAt(spec, index);
-    const g = resolveGeometry(params);
-    return {
-      index,
-      params: { ...params },
-      dModel: g.dModel,
-      heads: g.heads,
-      dH: g.dH,
-      qkTied: g.qkTied,
-      epochs: params.epochs,
-    };
-  });
-  return {
+  const count = spec.method === 'bayes' ? 0 : (countTrials(spec) ?? 0);
+  const common = {
     id,
     name: spec.name,
-    task: spec.task,
     method: spec.method,
     metricName: metric.name,
     metricGoal: metric.goal,
     spec,
-    trials,
+  };
+  const trials = Array.from({ length: count }, (_, index) =>
+    newTrial(spec, index, trialAt(spec, index)),
+  );
+  return isTaskSweep(spec)
+    ? { ...common, task: spec.task, program: null, trials }
+    : { ...common, task: null, program: spec.program, trials };
+}
+
+/** A trial row to insert: its parameters, and a task trial's geometry columns. */
+export function newTrial(
+  spec: SweepSpec,
+  index: number,
+  params: TrialParams | Record<string, unknown>,
+): NewTrial {
+  if (!isTaskSweep(spec)) return { index, params: { ...params } };
+  const p = params as TrialParams;
+  const g = resolveGeometry(p);
+  return {
+    index,
+    params: { ...p },
+    dModel: g.dModel,
+    heads: g.heads,
+    dH: g.dH,
+    qkTied: g.qkTied,
+    epochs: p.epochs,
   };
 }
 
@@ -73,27 +92,130 @@ export async function insertSweep(db: Database, input: InsertSweepInput): Promis
         id: input.id,
         name: input.name,
         task: input.task,
+        program: input.program,
         method: input.method,
         metricName: input.metricName,
         metricGoal: input.metricGoal,
         spec: input.spec,
       })
       .onConflictDoNothing();
-    for (let start = 0; start < input.trials.length; start += TRIAL_INSERT_CHUNK) {
-      const chunk = input.trials.slice(start, start + TRIAL_INSERT_CHUNK).map((t) => ({
-        id: trialId(input.id, t.index),
-        sweepId: input.id,
-        index: t.index,
-        params: t.params,
-        dModel: t.dModel,
-        heads: t.heads,
-        dH: t.dH,
-        qkTied: t.qkTied,
-        epochs: t.epochs,
-      }));
-      await tx.insert(trials).values(chunk).onConflictDoNothing();
-    }
-    await assignTrialGroups(tx, input.id, input.task);
+    await insertTrialRows(tx, input.id, input.task, input.trials);
+  });
+}
+
+async function insertTrialRows(
+  tx: Database,
+  sweepId: string,
+  task: string | null | undefined,
+  rows: readonly NewTrial[],
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += TRIAL_INSERT_CHUNK) {
+    const chunk = rows.slice(start, start + TRIAL_INSERT_CHUNK).map((t) => ({
+      id: trialId(sweepId, t.index),
+      sweepId,
+      index: t.index,
+      params: t.params,
+      dModel: t.dModel,
+      heads: t.heads,
+      dH: t.dH,
+      qkTied: t.qkTied,
+      epochs: t.epochs,
+    }));
+    await tx.insert(trials).values(chunk).onConflictDoNothing();
+  }
+  // Groups are a task's (its leaderboards); a program's trials are in none.
+  if (task && rows.length > 0) await assignTrialGroups(tx, sweepId, task);
+}
+
+/**
+ * Registers trials of a sweep as its workflow creates them (bayes, a sweep until stopped, trials
+ * past a raised run_cap or added grid points). Idempotent on (sweep, index): a row already there
+ * is left as it is, so a retried activity changes nothing.
+ */
+export async function insertTrials(
+  db: Database,
+  sweepId: string,
+  rows: readonly NewTrial[],
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const sweep = await tx
+      .select({ task: sweeps.task })
+      .from(sweeps)
+      .where(eq(sweeps.id, sweepId));
+    if (sweep.length === 0) throw new HeadroomError('NOT_FOUND', `sweep ${sweepId} does not exist`);
+    await insertTrialRows(tx, sweepId, sweep[0]!.task, rows);
+  });
+}
+
+/**
+ * Removes a sweep's trials that never started from `fromIndex` on (run_cap lowered, the sweep
+ * stopped early or at its metric's target): they will not run, so they are not its trials.
+ */
+export async function dropUnstartedTrials(
+  db: Database,
+  sweepId: string,
+  fromIndex: number,
+): Promise<number> {
+  const rows = await db
+    .delete(trials)
+    .where(
+      and(
+        eq(trials.sweepId, sweepId),
+        eq(trials.status, 'pending'),
+        eq(trials.attempts, 0),
+        gte(trials.index, fromIndex),
+      ),
+    )
+    .returning({ id: trials.id });
+  return rows.length;
+}
+
+/** The spec a sweep runs now (after updateSweep changed its run_cap, concurrency or grid). */
+export async function setSweepSpec(db: Database, sweepId: string, spec: SweepSpec): Promise<void> {
+  const updated = await db
+    .update(sweeps)
+    .set({ spec, updatedAt: sql`now()` })
+    .where(eq(sweeps.id, sweepId))
+    .returning({ id: sweeps.id });
+  if (updated.length === 0) throw new HeadroomError('NOT_FOUND', `sweep ${sweepId} does not exist`);
+}
+
+/** A finished trial as a search reads it: its status, metric value and how far it got. */
+export interface TrialResult {
+  index: number;
+  status: TrialStatus;
+  /** A succeeded trial's final value of the metric, else its last reported one; null without one. */
+  value: number | null;
+  epochsCompleted: number;
+}
+
+/** The named trials' results for one metric (the sweep workflow's TPE history and `metric.target`). */
+export async function trialResults(
+  db: Database,
+  q: { sweepId: string; metric: string; indices: readonly number[] },
+): Promise<TrialResult[]> {
+  if (q.indices.length === 0) return [];
+  const last = sql<number | null>`(select v.value from ${trialMetricValues} v where v.trial_id = ${trials.id} and v.name = ${q.metric} order by v.epoch desc limit 1)`;
+  const rows = await db
+    .select({
+      index: trials.index,
+      status: trials.status,
+      final: sql<unknown>`${trials.metrics} -> ${q.metric}`,
+      last,
+      epochsCompleted: trials.epochsCompleted,
+    })
+    .from(trials)
+    .where(and(eq(trials.sweepId, q.sweepId), inArray(trials.index, [...q.indices])))
+    .orderBy(trials.index);
+  return rows.map((r) => {
+    const final = typeof r.final === 'number' && Number.isFinite(r.final) ? r.final : null;
+    const lastValue = r.last === null ? null : Number(r.last);
+    return {
+      index: r.index,
+      status: r.status,
+      value: r.status === 'succeeded' && final !== null ? final : lastValue,
+      epochsCompleted: r.epochsCompleted,
+    };
   });
 }
 
@@ -158,4 +280,27 @@ export async function listSweeps(db: Database, opts: { limit?: number } = {}): P
     .from(sweeps)
     .orderBy(desc(sweeps.createdAt), desc(sweeps.id))
     .limit(checkLimit(opts.limit, 100));
+}
+
+/**
+ * The best value of a metric over a sweep's succeeded trials' epochs, by its goal; null before
+ * one succeeds. A program sweep's best (its trials are in no leaderboard, which ranks a task's).
+ */
+export async function bestEpochValue(
+  db: Database,
+  q: { sweepId: string; metric: string; goal: MetricGoal },
+): Promise<number | null> {
+  const best = q.goal === 'minimize' ? min(trialMetricValues.value) : max(trialMetricValues.value);
+  const rows = await db
+    .select({ best })
+    .from(trialMetricValues)
+    .innerJoin(trials, eq(trials.id, trialMetricValues.trialId))
+    .where(
+      and(
+        eq(trials.sweepId, q.sweepId),
+        eq(trials.status, 'succeeded'),
+        eq(trialMetricValues.name, q.metric),
+      ),
+    );
+  return rows[0]?.best ?? null;
 }

@@ -1,6 +1,6 @@
 import {
   METRIC_GOALS,
-  SUPPORTED_METHODS,
+  SWEEP_METHODS,
   SWEEP_STATUSES,
   TASK_IDS,
   type MetricGoal,
@@ -8,6 +8,7 @@ import {
   type SweepStatus,
   type TaskId,
 } from '@headroom/sweep';
+import { sql } from 'drizzle-orm';
 import { check, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { isOneOf, timestamps } from './columns';
 
@@ -16,7 +17,10 @@ export const sweeps = pgTable(
   {
     id: text().primaryKey(),
     name: text().notNull(),
-    task: text().$type<TaskId>().notNull(),
+    /** A built-in task's sweep; null for a program sweep. */
+    task: text().$type<TaskId>(),
+    /** A program sweep's program, as its spec names it (the rest of the command is in `spec`); null for a task sweep. */
+    program: text(),
     method: text().$type<SweepMethod>().notNull(),
     metricName: text().notNull(),
     metricGoal: text().$type<MetricGoal>().notNull(),
@@ -31,6 +35,7 @@ export const sweeps = pgTable(
     check('sweeps_status_check', isOneOf(t.status, SWEEP_STATUSES)),
     check('sweeps_metric_goal_check', isOneOf(t.metricGoal, METRIC_GOALS)),
     check('sweeps_task_check', isOneOf(t.task, TASK_IDS)),
-    check('sweeps_method_check', isOneOf(t.method, SUPPORTED_METHODS)),
+    check('sweeps_task_or_program_check', sql`(${t.task} is null) <> (${t.program} is null)`),
+    check('sweeps_method_check', isOneOf(t.method, SWEEP_METHODS)),
   ],
 );

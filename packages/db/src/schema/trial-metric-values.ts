@@ -21,6 +21,7 @@ export const FINITE_VALUE_CHECK = sql.raw(`value not in ('NaN', 'Infinity', '-In
  *
  * `task` is copied from the trial's sweep (it never changes) so the index narrows to one task's
  * metric without joining sweeps or reading jsonb; BEST picks each trial's best epoch within it.
+ * A program trial's values have no task (they are in no task's leaderboard).
  */
 export const trialMetricValues = pgTable(
   'trial_metric_values',
@@ -31,7 +32,7 @@ export const trialMetricValues = pgTable(
     epoch: integer().notNull(),
     name: text().notNull(),
     value: doublePrecision().notNull(),
-    task: text().$type<TaskId>().notNull(),
+    task: text().$type<TaskId>(),
   },
   (t) => [
     primaryKey({ name: 'trial_metric_values_pk', columns: [t.trialId, t.epoch, t.name] }),

@@ -31,16 +31,19 @@ export const trials = pgTable(
       .references(() => sweeps.id, { onDelete: 'cascade' }),
     index: integer().notNull(),
     status: text().$type<TrialStatus>().notNull().default('pending'),
-    /** Every sampled hyperparameter; the head geometry is also copied to typed columns for leaderboards. */
+    /**
+     * Every sampled hyperparameter; a task trial's head geometry and epochs are also copied to
+     * typed columns for leaderboards (null for a program trial: its parameters are its own).
+     */
     params: jsonb().$type<Record<string, unknown>>().notNull(),
     // snake_case casing would give d_model / d_h; the domain words are d_m and d_h.
-    dModel: integer('d_m').notNull(),
-    heads: integer().notNull(),
-    dH: integer('d_h').notNull(),
-    qkTied: boolean().notNull(),
+    dModel: integer('d_m'),
+    heads: integer(),
+    dH: integer('d_h'),
+    qkTied: boolean(),
     /** Its seeds' group (every parameter but the seed); set when the sweep is registered. */
     groupId: integer().references(() => trialGroups.id),
-    epochs: integer().notNull(),
+    epochs: integer(),
     epochsCompleted: integer().notNull().default(0),
     paramCount: bigint({ mode: 'number' }),
     /** FLOPs per sample (one forward pass), from packages/models; null until reported. */
