@@ -81,12 +81,15 @@ export const GEOMETRY = ['d_m', 'heads', 'd_h', 'qk_tied'] as const;
  * The parameters besides the geometry that differ between trials (lr, layers, seed…): the
  * table and the parallel-coordinates chart show those, not the constants.
  */
-export function varyingParams(trials: readonly Trial[]): string[] {
+export function varyingParams(
+  trials: readonly Trial[],
+  skip: readonly string[] = GEOMETRY,
+): string[] {
   const seen = new Map<string, string>();
   const varying = new Set<string>();
   for (const t of trials) {
     for (const [k, v] of Object.entries(t.params)) {
-      if ((GEOMETRY as readonly string[]).includes(k)) continue;
+      if (skip.includes(k)) continue;
       const s = JSON.stringify(v);
       const before = seen.get(k);
       if (before === undefined) seen.set(k, s);

@@ -36,6 +36,7 @@ export const SWEEP_FIELDS = graphql(`
     id
     name
     task
+    program
     method
     metric
     goal
@@ -86,6 +87,20 @@ export const TRIALS_BY_IDS = graphql(`
     sweep(id: $id) {
       trialsByIds(ids: $ids) {
         ...TrialFields
+      }
+    }
+  }
+`);
+
+export const TRIAL_LOG = graphql(`
+  query TrialLog($id: ID!, $trial: ID!, $lines: Int!) {
+    sweep(id: $id) {
+      trialsByIds(ids: [$trial]) {
+        id
+        logTail(lines: $lines) {
+          text
+          end
+        }
       }
     }
   }

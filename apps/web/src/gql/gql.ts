@@ -14,11 +14,12 @@ import * as types from './graphql';
  */
 type Documents = {
   '\n  fragment TrialFields on Trial {\n    id\n    index\n    d_m\n    heads\n    d_h\n    qk_tied\n    params\n    status\n    epochs\n    epochsCompleted\n    attempts\n    resumedFromEpoch\n    worker\n    device\n    backend\n    paramCount\n    metrics\n    error\n    prunedAtRung\n    artifacts {\n      name\n      bytes\n    }\n  }\n': typeof types.TrialFieldsFragmentDoc;
-  '\n  fragment SweepFields on Sweep {\n    id\n    name\n    task\n    method\n    metric\n    goal\n    status\n    createdAt\n    trialCount\n    trialsDone\n    best\n  }\n': typeof types.SweepFieldsFragmentDoc;
+  '\n  fragment SweepFields on Sweep {\n    id\n    name\n    task\n    program\n    method\n    metric\n    goal\n    status\n    createdAt\n    trialCount\n    trialsDone\n    best\n  }\n': typeof types.SweepFieldsFragmentDoc;
   '\n  query Tasks {\n    tasks {\n      id\n      metrics {\n        name\n        goal\n      }\n    }\n  }\n': typeof types.TasksDocument;
   '\n  query Sweeps($limit: Int) {\n    sweeps(limit: $limit) {\n      ...SweepFields\n    }\n  }\n': typeof types.SweepsDocument;
   '\n  query SweepTrials($id: ID!, $first: Int, $after: String, $status: [TrialStatus!]) {\n    sweep(id: $id) {\n      ...SweepFields\n      trials(first: $first, after: $after, status: $status) {\n        rows {\n          ...TrialFields\n        }\n        next\n      }\n    }\n  }\n': typeof types.SweepTrialsDocument;
   '\n  query TrialsByIds($id: ID!, $ids: [ID!]!) {\n    sweep(id: $id) {\n      trialsByIds(ids: $ids) {\n        ...TrialFields\n      }\n    }\n  }\n': typeof types.TrialsByIdsDocument;
+  '\n  query TrialLog($id: ID!, $trial: ID!, $lines: Int!) {\n    sweep(id: $id) {\n      trialsByIds(ids: [$trial]) {\n        id\n        logTail(lines: $lines) {\n          text\n          end\n        }\n      }\n    }\n  }\n': typeof types.TrialLogDocument;
   '\n  query Histories($id: ID!, $ids: [ID!]!) {\n    sweep(id: $id) {\n      trialsByIds(ids: $ids) {\n        id\n        history(first: 1000) {\n          rows {\n            epoch\n            metrics\n          }\n        }\n      }\n    }\n  }\n': typeof types.HistoriesDocument;
   '\n  subscription TrialUpdated($sweepId: ID!) {\n    trialUpdated(sweepId: $sweepId) {\n      ...TrialFields\n    }\n  }\n': typeof types.TrialUpdatedDocument;
   '\n  subscription SweepUpdated($id: ID!) {\n    sweepUpdated(id: $id) {\n      ...SweepFields\n    }\n  }\n': typeof types.SweepUpdatedDocument;
@@ -35,7 +36,7 @@ type Documents = {
 const documents: Documents = {
   '\n  fragment TrialFields on Trial {\n    id\n    index\n    d_m\n    heads\n    d_h\n    qk_tied\n    params\n    status\n    epochs\n    epochsCompleted\n    attempts\n    resumedFromEpoch\n    worker\n    device\n    backend\n    paramCount\n    metrics\n    error\n    prunedAtRung\n    artifacts {\n      name\n      bytes\n    }\n  }\n':
     types.TrialFieldsFragmentDoc,
-  '\n  fragment SweepFields on Sweep {\n    id\n    name\n    task\n    method\n    metric\n    goal\n    status\n    createdAt\n    trialCount\n    trialsDone\n    best\n  }\n':
+  '\n  fragment SweepFields on Sweep {\n    id\n    name\n    task\n    program\n    method\n    metric\n    goal\n    status\n    createdAt\n    trialCount\n    trialsDone\n    best\n  }\n':
     types.SweepFieldsFragmentDoc,
   '\n  query Tasks {\n    tasks {\n      id\n      metrics {\n        name\n        goal\n      }\n    }\n  }\n':
     types.TasksDocument,
@@ -45,6 +46,8 @@ const documents: Documents = {
     types.SweepTrialsDocument,
   '\n  query TrialsByIds($id: ID!, $ids: [ID!]!) {\n    sweep(id: $id) {\n      trialsByIds(ids: $ids) {\n        ...TrialFields\n      }\n    }\n  }\n':
     types.TrialsByIdsDocument,
+  '\n  query TrialLog($id: ID!, $trial: ID!, $lines: Int!) {\n    sweep(id: $id) {\n      trialsByIds(ids: [$trial]) {\n        id\n        logTail(lines: $lines) {\n          text\n          end\n        }\n      }\n    }\n  }\n':
+    types.TrialLogDocument,
   '\n  query Histories($id: ID!, $ids: [ID!]!) {\n    sweep(id: $id) {\n      trialsByIds(ids: $ids) {\n        id\n        history(first: 1000) {\n          rows {\n            epoch\n            metrics\n          }\n        }\n      }\n    }\n  }\n':
     types.HistoriesDocument,
   '\n  subscription TrialUpdated($sweepId: ID!) {\n    trialUpdated(sweepId: $sweepId) {\n      ...TrialFields\n    }\n  }\n':
@@ -81,7 +84,7 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  fragment SweepFields on Sweep {\n    id\n    name\n    task\n    method\n    metric\n    goal\n    status\n    createdAt\n    trialCount\n    trialsDone\n    best\n  }\n',
+  source: '\n  fragment SweepFields on Sweep {\n    id\n    name\n    task\n    program\n    method\n    metric\n    goal\n    status\n    createdAt\n    trialCount\n    trialsDone\n    best\n  }\n',
 ): typeof import('./graphql').SweepFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -107,6 +110,12 @@ export function graphql(
 export function graphql(
   source: '\n  query TrialsByIds($id: ID!, $ids: [ID!]!) {\n    sweep(id: $id) {\n      trialsByIds(ids: $ids) {\n        ...TrialFields\n      }\n    }\n  }\n',
 ): typeof import('./graphql').TrialsByIdsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query TrialLog($id: ID!, $trial: ID!, $lines: Int!) {\n    sweep(id: $id) {\n      trialsByIds(ids: [$trial]) {\n        id\n        logTail(lines: $lines) {\n          text\n          end\n        }\n      }\n    }\n  }\n',
+): typeof import('./graphql').TrialLogDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

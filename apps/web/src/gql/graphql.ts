@@ -65,6 +65,7 @@ export type SweepFieldsFragment = {
   id: string;
   name: string;
   task: Task | null;
+  program: string | null;
   method: SearchMethod;
   metric: string;
   goal: MetricGoal;
@@ -90,6 +91,7 @@ export type SweepsQuery = {
     id: string;
     name: string;
     task: Task | null;
+    program: string | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;
@@ -113,6 +115,7 @@ export type SweepTrialsQuery = {
     id: string;
     name: string;
     task: Task | null;
+    program: string | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;
@@ -181,6 +184,18 @@ export type TrialsByIdsQuery = {
   } | null;
 };
 
+export type TrialLogQueryVariables = Exact<{
+  id: string | number;
+  trial: string | number;
+  lines: number;
+}>;
+
+export type TrialLogQuery = {
+  sweep: {
+    trialsByIds: Array<{ id: string; logTail: { text: string; end: number } | null }>;
+  } | null;
+};
+
 export type HistoriesQueryVariables = Exact<{
   id: string | number;
   ids: Array<string | number> | string | number;
@@ -233,6 +248,7 @@ export type SweepUpdatedSubscription = {
     id: string;
     name: string;
     task: Task | null;
+    program: string | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;
@@ -268,6 +284,7 @@ export type PauseSweepMutation = {
     id: string;
     name: string;
     task: Task | null;
+    program: string | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;
@@ -288,6 +305,7 @@ export type ResumeSweepMutation = {
     id: string;
     name: string;
     task: Task | null;
+    program: string | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;
@@ -308,6 +326,7 @@ export type CancelSweepMutation = {
     id: string;
     name: string;
     task: Task | null;
+    program: string | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;
@@ -328,6 +347,7 @@ export type RetryFailedTrialsMutation = {
     id: string;
     name: string;
     task: Task | null;
+    program: string | null;
     method: SearchMethod;
     metric: string;
     goal: MetricGoal;
@@ -465,6 +485,7 @@ export const SweepFieldsFragmentDoc = new TypedDocumentString(
   id
   name
   task
+  program
   method
   metric
   goal
@@ -498,6 +519,7 @@ export const SweepsDocument = new TypedDocumentString(`
   id
   name
   task
+  program
   method
   metric
   goal
@@ -548,6 +570,7 @@ fragment SweepFields on Sweep {
   id
   name
   task
+  program
   method
   metric
   goal
@@ -590,6 +613,19 @@ export const TrialsByIdsDocument = new TypedDocumentString(`
     bytes
   }
 }`) as unknown as TypedDocumentString<TrialsByIdsQuery, TrialsByIdsQueryVariables>;
+export const TrialLogDocument = new TypedDocumentString(`
+    query TrialLog($id: ID!, $trial: ID!, $lines: Int!) {
+  sweep(id: $id) {
+    trialsByIds(ids: [$trial]) {
+      id
+      logTail(lines: $lines) {
+        text
+        end
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TrialLogQuery, TrialLogQueryVariables>;
 export const HistoriesDocument = new TypedDocumentString(`
     query Histories($id: ID!, $ids: [ID!]!) {
   sweep(id: $id) {
@@ -646,6 +682,7 @@ export const SweepUpdatedDocument = new TypedDocumentString(`
   id
   name
   task
+  program
   method
   metric
   goal
@@ -682,6 +719,7 @@ export const PauseSweepDocument = new TypedDocumentString(`
   id
   name
   task
+  program
   method
   metric
   goal
@@ -701,6 +739,7 @@ export const ResumeSweepDocument = new TypedDocumentString(`
   id
   name
   task
+  program
   method
   metric
   goal
@@ -720,6 +759,7 @@ export const CancelSweepDocument = new TypedDocumentString(`
   id
   name
   task
+  program
   method
   metric
   goal
@@ -739,6 +779,7 @@ export const RetryFailedTrialsDocument = new TypedDocumentString(`
   id
   name
   task
+  program
   method
   metric
   goal

@@ -153,8 +153,8 @@ export function NewSweepPage() {
         {checking && <span className="dim">checking… </span>}
         {validation?.valid && (
           <p className="ok" data-testid="trial-count">
-            ✓ valid: {validation.name} ({validation.task}, {validation.method}, {validation.metric})
-            expands to <strong>{validation.trialCount}</strong> trial
+            ✓ valid: {validation.name} ({validation.task ?? 'program'}, {validation.method},{' '}
+            {validation.metric}) expands to <strong>{validation.trialCount}</strong> trial
             {validation.trialCount === 1 ? '' : 's'}.
           </p>
         )}

@@ -15,7 +15,7 @@ import {
   metricUnit,
   varyingParams,
 } from '../format';
-import { errorText } from '../hooks';
+import { errorText, usePolled } from '../hooks';
 import {
   type EpochPoint,
   type Goal,
@@ -27,6 +27,7 @@ import {
   type SweepSummary,
   type SweepTrials,
   type Trial,
+  TRIAL_LOG,
   TRIAL_UPDATED,
   TRIALS_BY_IDS,
 } from '../queries';
@@ -200,7 +201,10 @@ export function SweepPage(props: { id: string }) {
   const all = useMemo(() => [...trials.values()], [trials]);
   const metric = sweep?.metric ?? '';
   const goal = sweep?.goal ?? 'minimize';
-  const varying = useMemo(() => varyingParams(all), [all]);
+  // A program sweep's parameters are its own: no geometry columns, every varying name shown.
+  const program = sweep?.task === null;
+  const varying = useMemo(() => varyingParams(all, program ? [] : GEOMETRY), [all, program]);
+  const axes = useMemo(() => (program ? varying : [...GEOMETRY, ...varying]), [program, varying]);
   const otherMetrics = useMemo(() => {
     const names = new Set<string>();
     for (const t of all) for (const k of Object.keys(t.metrics ?? {})) names.add(k);
@@ -268,8 +272,8 @@ export function SweepPage(props: { id: string }) {
   // epoch of every trial.
   const finishedCount = all.filter((t) => isMetricValue(t.metrics?.[metric])).length;
   const parallel = useMemo(
-    () => parallelOption(all, varying, metric, goal),
-    [finishedCount, all.length, varying.join(), metric, goal],
+    () => parallelOption(all, axes, metric, goal),
+    [finishedCount, all.length, axes.join(), metric, goal],
   );
 
   const act = async (action: SweepAction) => {
@@ -335,7 +339,7 @@ export function SweepPage(props: { id: string }) {
         )}
       </div>
       <p className="summary">
-        {sweep.task} · {sweep.method} · {metricLabel(metric)}{' '}
+        {sweep.task ?? sweep.program} · {sweep.method} · {metricLabel(metric)}{' '}
         {goal === 'minimize' ? '↓ lower is better' : '↑ higher is better'} · created{' '}
         {formatDate(sweep.createdAt)} ·{' '}
         <Progress done={loaded ? done : sweep.trialsDone} total={sweep.trialCount} /> · best{' '}
@@ -376,7 +380,13 @@ export function SweepPage(props: { id: string }) {
       </div>
 
       {focused && (
-        <TrialDetail trial={focused} metric={metric} onClose={() => setFocus(undefined)} />
+        <TrialDetail
+          trial={focused}
+          sweepId={props.id}
+          program={program}
+          metric={metric}
+          onClose={() => setFocus(undefined)}
+        />
       )}
 
       <div className="toolbar">
@@ -394,7 +404,7 @@ export function SweepPage(props: { id: string }) {
           testId="trials-table"
           className="trials"
           rows={shown}
-          columns={trialColumns(metric, goal, varying, otherMetrics)}
+          columns={trialColumns(metric, goal, varying, otherMetrics, program)}
           rowKey={(t) => t.id}
           rowProps={(t) => ({
             'data-testid': 'trial-row',
@@ -416,21 +426,25 @@ export function SweepPage(props: { id: string }) {
   );
 }
 
-/** The trials table's columns: geometry, the varying parameters, progress, the metrics. */
+/** The trials table's columns: geometry (task sweeps), the varying parameters, progress, the metrics. */
 function trialColumns(
   metric: string,
   goal: Goal,
   varying: string[],
   otherMetrics: string[],
+  program: boolean,
 ): Array<Column<Trial>> {
   const sortable = true;
   const num = true;
-  return [
-    { key: 'index', label: '#', num, sortable, cell: (t) => t.index },
+  const geometry: Array<Column<Trial>> = [
     { key: 'd_m', num, sortable, cell: (t) => t.d_m },
     { key: 'heads', num, sortable, cell: (t) => t.heads },
     { key: 'd_h', num, sortable, cell: (t) => t.d_h },
     { key: 'qk_tied', sortable, cell: (t) => (t.qk_tied ? 'tied' : '–') },
+  ];
+  return [
+    { key: 'index', label: '#', num, sortable, cell: (t) => t.index },
+    ...(program ? [] : geometry),
     ...varying.map((p) => ({
       key: p,
       num,
@@ -452,7 +466,8 @@ function trialColumns(
       num,
       sortable,
       testId: 'trial-epochs',
-      cell: (t) => `${t.epochsCompleted} / ${t.epochs}`,
+      // A program says how many epochs it runs only by running them.
+      cell: (t) => (t.epochs === null ? t.epochsCompleted : `${t.epochsCompleted} / ${t.epochs}`),
     },
     { key: 'attempts', num, sortable, cell: (t) => t.attempts },
     {
@@ -504,7 +519,13 @@ function Pager(props: { page: number; pages: number; setPage: (p: number) => voi
   );
 }
 
-function TrialDetail(props: { trial: Trial; metric: string; onClose: () => void }) {
+function TrialDetail(props: {
+  trial: Trial;
+  sweepId: string;
+  program: boolean;
+  metric: string;
+  onClose: () => void;
+}) {
   const t = props.trial;
   const images = t.artifacts.filter((a) => a.name.endsWith('.png'));
   return (
@@ -517,16 +538,17 @@ function TrialDetail(props: { trial: Trial; metric: string; onClose: () => void 
         <button onClick={props.onClose}>Close</button>
       </div>
       <p>
-        d_m {t.d_m} · heads {t.heads} · d_h {t.d_h} · qk_tied {String(t.qk_tied)} ·{' '}
+        {!props.program &&
+          `d_m ${t.d_m} · heads ${t.heads} · d_h ${t.d_h} · qk_tied ${String(t.qk_tied)} · `}
         {Object.entries(t.params)
-          .filter(([k]) => !(GEOMETRY as readonly string[]).includes(k))
+          .filter(([k]) => props.program || !(GEOMETRY as readonly string[]).includes(k))
           .map(([k, v]) => `${k} ${formatParam(v)}`)
           .join(' · ')}
       </p>
       <p>
         {t.status}
-        {t.prunedAtRung !== null && ` at rung ${t.prunedAtRung}`} · epoch {t.epochsCompleted} /{' '}
-        {t.epochs} · {t.attempts} attempt{t.attempts === 1 ? '' : 's'}
+        {t.prunedAtRung !== null && ` at rung ${t.prunedAtRung}`} · epoch {t.epochsCompleted}
+        {t.epochs !== null && ` / ${t.epochs}`} · {t.attempts} attempt{t.attempts === 1 ? '' : 's'}
         {t.resumedFromEpoch > 0 && ` · resumed from epoch ${t.resumedFromEpoch}`}
         {t.worker && ` · ${t.worker}`}
         {t.backend && ` · ${t.backend} on ${t.device ?? 'an unknown device'}`}
@@ -537,6 +559,7 @@ function TrialDetail(props: { trial: Trial; metric: string; onClose: () => void 
           {t.error}
         </pre>
       )}
+      {props.program && <TrialLog sweepId={props.sweepId} trial={t} />}
       {images.length > 0 && (
         <div className="gradcam">
           {images.map((a) => (
@@ -551,6 +574,27 @@ function TrialDetail(props: { trial: Trial; metric: string; onClose: () => void 
         </div>
       )}
     </div>
+  );
+}
+
+/** The end of a program trial's log (stdout and stderr), re-read while the trial runs. */
+function TrialLog({ sweepId, trial }: { sweepId: string; trial: Trial }) {
+  const running = !isFinalTrialStatus(trial.status);
+  const { data, error } = usePolled(
+    async () =>
+      (await gql(TRIAL_LOG, { id: sweepId, trial: trial.id, lines: 60 })).sweep?.trialsByIds[0]
+        ?.logTail ?? null,
+    running ? 2000 : 3_600_000,
+    [sweepId, trial.id, running],
+  );
+  return (
+    <>
+      <h3>Log</h3>
+      {error && <p className="error">{error}</p>}
+      <pre className="log" data-testid="trial-log">
+        {data === undefined ? 'loading…' : (data?.text ?? 'no log yet')}
+      </pre>
+    </>
   );
 }
 

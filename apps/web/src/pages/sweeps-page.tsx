@@ -16,7 +16,7 @@ const COLUMNS: Array<Column<SweepSummary>> = [
       </>
     ),
   },
-  { key: 'task', cell: (s) => s.task },
+  { key: 'task', label: 'task or program', cell: (s) => s.task ?? s.program },
   { key: 'method', cell: (s) => s.method },
   { key: 'status', cell: (s) => <StatusBadge status={s.status} /> },
   { key: 'progress', cell: (s) => <Progress done={s.trialsDone} total={s.trialCount} /> },
