@@ -4,12 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { openDatabase } from '@headroom/db';
 import { HeadroomError, isHeadroomError } from '@headroom/errors';
-import { temporalConnection } from '@headroom/stack';
+import { resolveLogFormat, temporalConnection } from '@headroom/stack';
 import { parseArgs } from 'node:util';
 import { ensureAdminTokenFile, printNewAdminToken } from './access/admin-token-file';
 import { AppModule, GRAPHQL_PATH } from './app.module';
 import { requestIdMiddleware } from './common/request-id';
-import { resolveLogFormat, StderrLogger } from './common/stderr-logger';
+import { StderrLogger } from './common/stderr-logger';
 import { parseApiEnv } from './env';
 
 /** The largest request body the API reads. */

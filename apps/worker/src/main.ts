@@ -11,7 +11,7 @@ import { openDatabase } from '@headroom/db';
 import { isHeadroomError } from '@headroom/errors';
 import { selectBackend } from '@headroom/models';
 import { POOL_PATTERN } from '@headroom/sweep';
-import { describeTemporalConnection, temporalConnection } from '@headroom/stack';
+import { describeTemporalConnection, resolveLogFormat, temporalConnection } from '@headroom/stack';
 import {
   CONTROL_TASK_QUEUE,
   trainTaskQueue,
@@ -22,7 +22,7 @@ import { createControlActivities } from './activities/control.activities';
 import { createTrainActivities } from './activities/train.activities';
 import { parseWorkerEnv } from './env';
 import { parseProgramRoots } from './program/roots';
-import { createWorkerLogger, resolveLogFormat, type WorkerLogger } from './observability/logging';
+import { createWorkerLogger, type WorkerLogger } from './observability/logging';
 import { observeActivities } from './observability/metrics';
 import { installRuntime } from './observability/runtime';
 

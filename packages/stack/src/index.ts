@@ -16,3 +16,4 @@ export {
   type TemporalConnection,
   type TemporalConnectionEnv,
 } from './temporal-connection';
+export { resolveLogFormat, type LogFormat } from './log-format';

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { describe, expect, it, vi } from 'vitest';
-import { resolveLogFormat, StderrLogger } from './stderr-logger';
+import { parseApiEnv } from '../env';
+import { StderrLogger } from './stderr-logger';
 
 /** The API's log lines in both formats, as Nest's Logger calls reach them. */
 describe('StderrLogger', () => {
@@ -70,13 +71,10 @@ describe('StderrLogger', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'listening again', context: 'Events' });
   });
 
-  it('takes HEADROOM_LOG_FORMAT, else JSON unless stderr is a terminal; refuses other values', () => {
-    expect(resolveLogFormat('text', false)).toBe('text');
-    expect(resolveLogFormat('json', true)).toBe('json');
-    expect(resolveLogFormat(undefined, true)).toBe('text');
-    expect(resolveLogFormat('', false)).toBe('json');
-    expect(() => resolveLogFormat('yaml', false)).toThrow(
-      'HEADROOM_LOG_FORMAT: must be json or text (or unset); got yaml',
+  it('refuses a HEADROOM_LOG_FORMAT other than json or text, naming it', () => {
+    expect(() => parseApiEnv({ HEADROOM_LOG_FORMAT: 'yaml' })).toThrow(
+      /HEADROOM_LOG_FORMAT: must be json or text \(or unset\); got "yaml"/,
     );
+    expect(parseApiEnv({ HEADROOM_LOG_FORMAT: '' }).HEADROOM_LOG_FORMAT).toBeUndefined();
   });
 });

@@ -1,22 +1,6 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 
-/** `json`: one object per line, for a log pipeline; `text`: Nest's lines, for people. */
-export type LogFormat = 'json' | 'text';
-
-/**
- * HEADROOM_LOG_FORMAT (`json` or `text`), else JSON when stderr is not a terminal (a container,
- * a service manager), as the workers decide (apps/worker/src/observability/logging.ts).
- */
-export function resolveLogFormat(
-  value: string | undefined,
-  stderrIsTerminal = Boolean(process.stderr.isTTY),
-): LogFormat {
-  if (value === 'json' || value === 'text') return value;
-  if (value !== undefined && value !== '') {
-    throw new Error(`HEADROOM_LOG_FORMAT: must be json or text (or unset); got ${value}`);
-  }
-  return stderrIsTerminal ? 'text' : 'json';
-}
+import { type LogFormat, resolveLogFormat } from '@headroom/stack';
 
 /**
  * Every Nest message goes to stderr: stdout carries only the "listening on" line that

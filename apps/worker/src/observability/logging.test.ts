@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkerLogger, idsOf, jsonLogLine, resolveLogFormat, textLogLine } from './logging';
+import { createWorkerLogger, idsOf, jsonLogLine, textLogLine } from './logging';
 
 /** The worker's log lines: the ids they are about, JSON and text, and where each kind goes. */
 describe('worker log lines', () => {
@@ -92,12 +92,5 @@ describe('worker log lines', () => {
       role: 'control',
     });
     expect(JSON.parse(err[0]!)).toMatchObject({ msg: 'Worker state changed', state: 'RUNNING' });
-  });
-
-  it('takes HEADROOM_LOG_FORMAT, else JSON unless stderr is a terminal', () => {
-    expect(resolveLogFormat('text', false)).toBe('text');
-    expect(resolveLogFormat('json', true)).toBe('json');
-    expect(resolveLogFormat(undefined, true)).toBe('text');
-    expect(resolveLogFormat(undefined, false)).toBe('json');
   });
 });

@@ -1,5 +1,6 @@
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
+import type { LogFormat } from '@headroom/stack';
 
 /**
  * The worker's log lines: every event one line on stderr (the worker's own start-up and
@@ -8,16 +9,6 @@ import { DefaultLogger, type LogEntry } from '@temporalio/worker';
  * `trialId`, `attempt` where they apply). The API writes the same shape
  * (apps/api/src/common/stderr-logger.ts).
  */
-export type LogFormat = 'json' | 'text';
-
-/** `HEADROOM_LOG_FORMAT`, else JSON when stderr is not a terminal (a container, a service manager). */
-export function resolveLogFormat(
-  value: string | undefined,
-  stderrIsTerminal = Boolean(process.stderr.isTTY),
-): LogFormat {
-  if (value === 'json' || value === 'text') return value;
-  return stderrIsTerminal ? 'text' : 'json';
-}
 
 const WORKFLOW_IDS = /^(?:sweep-(?<sweep>.+)|trial-(?<trial>(?<trialSweep>.+)-\d+))$/;
 

@@ -1,7 +1,8 @@
 import { Runtime } from '@temporalio/worker';
 import { HeadroomError } from '@headroom/errors';
 import type { WorkerEnv } from '../env';
-import { createWorkerLogger, resolveLogFormat, type WorkerLogger } from './logging';
+import { resolveLogFormat } from '@headroom/stack';
+import { createWorkerLogger, type WorkerLogger } from './logging';
 import { HISTOGRAM_BUCKETS } from './metrics';
 
 /**
