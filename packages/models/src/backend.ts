@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { HeadroomError } from '@headroom/errors';
+import { CUDA_LIBRARIES, explainNoGpu, missingLibraries } from './cuda-libraries';
 import { tf } from './tf';
 
 /**
@@ -19,7 +20,7 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface BackendInfo {
   backend: BackendName;
-  /** What it runs on: `cpu (2 cores)`, the GPU's name, `cpu (wasm)`. */
+  /** What it runs on: `cpu (2 cores)`, `GPU 2 (NVIDIA L4)` (the one TensorFlow places ops on), `cpu (wasm)`. */
   device: string;
   /** Backends tried first and why they were passed over (when none was asked for). */
   skipped: { backend: BackendName; reason: string }[];
@@ -74,10 +75,21 @@ function gpuNames(): string | undefined {
   return names.length > 0 ? names.join(', ') : undefined;
 }
 
+/**
+ * The GPU TensorFlow places its ops on: its `/GPU:0` is the first device CUDA_VISIBLE_DEVICES
+ * lets it see (by nvidia-smi's index), not every GPU of the node.
+ */
+function placedGpu(): string {
+  const visible = process.env['CUDA_VISIBLE_DEVICES']?.split(',')[0]?.trim();
+  const index = visible && /^\d+$/.test(visible) ? Number(visible) : 0;
+  const name = gpuNames()?.split(', ')[index];
+  return `GPU ${index}${name ? ` (${name})` : ''}`;
+}
+
 function describeDevice(name: BackendName): string {
   switch (name) {
     case 'tensorflow-gpu':
-      return gpuNames() ?? 'gpu';
+      return placedGpu();
     case 'tensorflow':
       return `cpu (${availableParallelism()} cores)`;
     case 'wasm':
@@ -109,6 +121,13 @@ async function activate(name: BackendName): Promise<void> {
   if (!(await tf.setBackend(TF_NAME[name])))
     throw new Error(`backend ${TF_NAME[name]} failed to initialise`);
   await tf.ready();
+  // tfjs-node-gpu loads whether or not CUDA does; without it every op runs on the CPU, which a
+  // GPU pool must not do unnoticed.
+  if (name === 'tensorflow-gpu') {
+    const binding = (tf.backend() as { binding?: { isUsingGpuDevice?: () => boolean } }).binding;
+    if (binding?.isUsingGpuDevice && !binding.isUsingGpuDevice())
+      throw new Error(explainNoGpu(missingLibraries(CUDA_LIBRARIES)));
+  }
 }
 
 let last: { request: string; info: BackendInfo } | undefined;
