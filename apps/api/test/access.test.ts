@@ -49,7 +49,16 @@ const CREATE = /* GraphQL */ `
     }
   }
 `;
-const CONTROL = (field: string, arg = 'id') => /* GraphQL */ `
+const CONTROL = (field: string, arg = 'id') =>
+  field === 'updateSweep'
+    ? /* GraphQL */ `
+        mutation ($id: ID!) {
+          updateSweep(id: $id, change: { stop: true }) {
+            id
+          }
+        }
+      `
+    : /* GraphQL */ `
   mutation ($id: ID!) {
     ${field}(${arg}: $id) {
       id
@@ -162,6 +171,7 @@ describe('the authorization matrix', () => {
     ['resumeSweep', 'id'],
     ['cancelSweep', 'id'],
     ['retryFailedTrials', 'sweepId'],
+    ['updateSweep', 'id'],
   ] as const;
   // alice is a researcher: her own sweep is sweeps.alice, bob's is someone else's.
   const expected: Record<Who, { create: Outcome; own: Outcome; other: Outcome; tokens: Outcome }> =

@@ -155,4 +155,4 @@ export { SWEEP_ID_PATTERN, newSweepId, trialId } from './ids';
 // workflow bundler does) take its builtin-free browser build; `@headroom/sweep/load` is the same
 // function for apps that want yaml out of a bundle altogether.
 export { parseSweepText } from './load';
-export { TOKEN_ROLES, roleAllows, type TokenRole } from './roles';
+export { OWNER_NAME, TOKEN_ROLES, roleAllows, type TokenRole } from './roles';

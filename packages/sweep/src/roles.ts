@@ -11,3 +11,6 @@ export type TokenRole = (typeof TOKEN_ROLES)[number];
 export function roleAllows(role: TokenRole, needed: TokenRole): boolean {
   return TOKEN_ROLES.indexOf(role) >= TOKEN_ROLES.indexOf(needed);
 }
+
+/** Who a token acts for (its owner, e.g. `alice`): 1 to 64 letters, digits or `. _ @ -`, starting with a letter or digit. */
+export const OWNER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;

@@ -35,7 +35,8 @@ function locate(
   let holder = parameters;
   for (let k = 0; k < path.length - 1; k++) {
     const p = holder[path[k]!];
-    if (p === undefined || !isNested(p)) return `${path.slice(0, k + 1).join('.')} holds no parameters`;
+    if (p === undefined || !isNested(p))
+      return `${path.slice(0, k + 1).join('.')} holds no parameters`;
     holder = p.parameters;
   }
   const key = path[path.length - 1]!;

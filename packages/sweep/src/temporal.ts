@@ -337,9 +337,10 @@ export function sweepActionRefused(
       [violation],
     );
   }
+  const can = action === 'update' ? 'a running or paused sweep' : 'a running sweep';
   return new HeadroomError(
     'INVALID_INPUT',
-    `sweep ${sweepId} ${state}; only a running sweep can be ${action}d`,
+    `sweep ${sweepId} ${state}; only ${can} can be ${action}d`,
     [violation],
   );
 }

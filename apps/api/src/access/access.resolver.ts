@@ -9,13 +9,12 @@ import {
   type Database,
 } from '@headroom/db';
 import { HeadroomError, type Violation } from '@headroom/errors';
+import { OWNER_NAME } from '@headroom/sweep';
 import { checkLimit, throwIfViolations } from '../common/limits';
 import type { GraphQLContext } from '../common/request-loaders';
 import { DATABASE } from '../common/tokens';
 import { Requires } from './access-rule';
 import { ApiToken, AuditPage, CreateApiTokenInput, IssuedToken } from './access.model';
-
-const OWNER = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 /** Tokens (admins manage them) and the audit log (admins read it); `me` for anyone with a token. */
 @Resolver()
@@ -53,7 +52,7 @@ export class AccessResolver {
     const violations: Violation[] = [];
     if (input.name.trim() === '' || input.name.length > 100)
       violations.push({ path: 'input.name', message: 'must be 1 to 100 characters' });
-    if (!OWNER.test(owner))
+    if (!OWNER_NAME.test(owner))
       violations.push({
         path: input.owner ? 'input.owner' : 'input.name',
         message: `the owner must be 1 to 64 letters, digits or . _ @ - (starting with a letter or digit), e.g. alice; got ${JSON.stringify(owner)}`,

@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { checkApiToken, createApiToken, type Database } from '@headroom/db';
 import { HeadroomError } from '@headroom/errors';
+import { OWNER_NAME } from '@headroom/sweep';
 
 /**
  * Zero configuration on one machine: unless `file` holds a usable admin token, make one and write
@@ -45,7 +46,7 @@ export async function printNewAdminToken(
   db: Database,
   args: { owner: string; name?: string },
 ): Promise<void> {
-  if (!OWNER.test(args.owner))
+  if (!OWNER_NAME.test(args.owner))
     throw new HeadroomError(
       'INVALID_INPUT',
       `create-admin-token needs --owner NAME: 1 to 64 letters, digits or . _ @ -, e.g. ops; got ${JSON.stringify(args.owner)}`,
@@ -61,13 +62,11 @@ export async function printNewAdminToken(
   );
 }
 
-const OWNER = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
-
 /** The machine's user: sweeps created with the local token are theirs. */
 function localOwner(): string {
   try {
     const name = userInfo().username;
-    return OWNER.test(name) ? name : 'admin';
+    return OWNER_NAME.test(name) ? name : 'admin';
   } catch {
     return 'admin';
   }

@@ -2,11 +2,10 @@ import { Module } from '@nestjs/common';
 import { TemporalModule } from '../temporal/temporal.module';
 import { TrialsModule } from '../trials/trials.module';
 import { SweepsResolver } from './sweeps.resolver';
-import { SweepUpdates } from './sweep-updates';
 import { SweepsService } from './sweeps.service';
 
 @Module({
   imports: [TemporalModule, TrialsModule],
-  providers: [SweepsResolver, SweepsService, SweepUpdates],
+  providers: [SweepsResolver, SweepsService],
 })
 export class SweepsModule {}

@@ -27,7 +27,6 @@ import type { ApiEnv } from '../env';
 import { TemporalService } from '../temporal/temporal.service';
 import { parseSweepInput, refuseWhatCannotRunYet, type SweepSource } from './sweep-input';
 import type { SweepChangeInput } from './sweep-change.input';
-import { SweepUpdates } from './sweep-updates';
 import type { SweepValidation } from './sweep-validation.model';
 
 /** How long pause / resume / cancel / retry wait for the workflow to write the change before returning the sweep as it is. */
@@ -39,7 +38,6 @@ export class SweepsService {
     @Inject(DATABASE) private readonly db: Database,
     @Inject(API_ENV) private readonly env: ApiEnv,
     private readonly temporal: TemporalService,
-    private readonly updates: SweepUpdates,
   ) {}
 
   async get(id: string): Promise<SweepRow | null> {
@@ -176,7 +174,7 @@ export class SweepsService {
         : {}),
       ...(input.stop != null ? { stop: input.stop } : {}),
     };
-    const outcome = await this.updates.update(id, change, STATUS_DEADLINE_MS);
+    const outcome = await this.temporal.updateSweep(id, change, STATUS_DEADLINE_MS);
     if (outcome.kind === 'ended') {
       if (isFinalSweepStatus(sweep.status)) throw sweepActionRefused(id, 'update', sweep.status);
       throw new HeadroomError(

@@ -24,6 +24,8 @@ import {
   sweepProgressQuery,
   sweepWorkflowId,
   trialWorkflowId,
+  updateSweepUpdate,
+  type SweepChange,
   type SweepControlResult,
   type SweepRegistered,
   type SweepWorkflow,
@@ -128,19 +130,35 @@ export class TemporalService implements OnApplicationShutdown {
   }
 
   /** Pause, resume or cancel a sweep's workflow; waits up to `deadlineMs` for the change to be written. */
-  async controlSweep(
+  controlSweep(
     sweepId: string,
     action: keyof typeof CONTROL_UPDATES,
     deadlineMs: number,
+  ): Promise<ControlOutcome> {
+    return this.updateSweepWorkflow(sweepId, deadlineMs, (h) =>
+      h.executeUpdate(CONTROL_UPDATES[action]),
+    );
+  }
+
+  /** `updateSweep`: a change of a running sweep (run_cap, max_concurrent, grid values, stop). */
+  updateSweep(sweepId: string, change: SweepChange, deadlineMs: number): Promise<ControlOutcome> {
+    return this.updateSweepWorkflow(sweepId, deadlineMs, (h) =>
+      h.executeUpdate(updateSweepUpdate, { args: [change] }),
+    );
+  }
+
+  /** An Update of a sweep's workflow, waited for up to `deadlineMs`; `ended` when it has no running workflow. */
+  private async updateSweepWorkflow(
+    sweepId: string,
+    deadlineMs: number,
+    send: (handle: WorkflowHandle<SweepWorkflow>) => Promise<SweepControlResult>,
   ): Promise<ControlOutcome> {
     const client = await this.getClient();
     const handle: WorkflowHandle<SweepWorkflow> = client.workflow.getHandle(
       sweepWorkflowId(sweepId),
     );
     try {
-      const result = await client.withDeadline(Date.now() + deadlineMs, () =>
-        handle.executeUpdate(CONTROL_UPDATES[action]),
-      );
+      const result = await client.withDeadline(Date.now() + deadlineMs, () => send(handle));
       return { kind: 'applied', result };
     } catch (err) {
       if (timedOut(err)) return { kind: 'pending' };

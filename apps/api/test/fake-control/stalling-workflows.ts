@@ -38,6 +38,8 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<void> {
     retryQueue: [],
     paused: false,
     cancelled: false,
+    stopped: false,
+    maxConcurrent: 1,
   }));
   // A plain Error (not an ApplicationFailure) fails the workflow task: Temporal retries it.
   if (input.spec.name === 'task-fails-before-registering') throw new Error(TASK_FAILURE);

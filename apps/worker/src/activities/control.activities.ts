@@ -90,7 +90,8 @@ export function createControlActivities({ db }: { db: Database }) {
       index: number;
     }): Promise<TrialParams | ProgramTrialParams> {
       const row = await getTrial(db, trialId(sweepId, index));
-      if (!row) throw new HeadroomError('NOT_FOUND', `trial ${trialId(sweepId, index)} does not exist`);
+      if (!row)
+        throw new HeadroomError('NOT_FOUND', `trial ${trialId(sweepId, index)} does not exist`);
       return row.params as TrialParams | ProgramTrialParams;
     },
 

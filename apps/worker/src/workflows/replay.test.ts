@@ -22,7 +22,7 @@ const files = readdirSync(HISTORIES)
   .sort();
 
 describe('recorded workflow histories', () => {
-  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new, cancel with reports queued, a lost worker, a program trial, bayes (TPE), updateSweep, metric.target', () => {
+  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new, cancel with reports queued, a lost worker, a program trial, bayes (TPE), updateSweep, metric.target, a re-run of an added grid point', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'sweep-asha.json',
@@ -39,6 +39,7 @@ describe('recorded workflow histories', () => {
         'sweep-bayes.json',
         'sweep-update.json',
         'sweep-metric-target.json',
+        'sweep-rerun-added-point.json',
       ]),
     );
   });

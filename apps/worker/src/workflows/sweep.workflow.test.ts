@@ -24,6 +24,7 @@ import {
   sampleTrialAt,
   suggestBayesTrial,
   trialId,
+  trialSpace,
   type SweepSpec,
   type SweepStatus,
   type TrialStatus,
@@ -125,7 +126,8 @@ const control: ControlActivities = withHeadroomFailures({
     // As sweepRegistration: bayes and unbounded sweeps register their trials as they start.
     const total = spec.method === 'bayes' ? 0 : (countTrials(spec) ?? 0);
     if (!db.has(sweepId)) {
-      const trials = Array.from({ length: total }, () => newFakeTrial());
+      const space = trialSpace(spec);
+      const trials = Array.from({ length: total }, (_, i) => newFakeTrial({ ...space.at(i) }));
       db.set(sweepId, { statuses: ['pending'], trials });
     }
     return total;
@@ -758,6 +760,41 @@ describe('sweepWorkflow', () => {
     await record('sweep-bayes', sweepWorkflowId(sweepId));
   });
 
+  it('bayes across continue-as-new: TPE keeps the whole history, each trial the suggestion from the ones before', async () => {
+    const sweepId = newId();
+    scripts.set(sweepId, (_index, params) => ({
+      metrics: () => ({ mpjpe: 40 + 100 * Math.abs(Math.log10(params.lr) + 2) }),
+    }));
+    const s = spec(
+      { lr: { distribution: 'log_uniform_values', min: 1e-5, max: 1 }, epochs: { value: 1 } },
+      { method: 'bayes', run_cap: 13, sampler_seed: 11, resources: { max_concurrent: 1 } },
+    );
+    const { handle } = await createSweep({ sweepId, spec: s, historyEventsBeforeContinue: 40 });
+    const final = (await handle.result()) as SweepState & {
+      observations: Array<{ index: number; state: string; value: number | null }>;
+    };
+    const last = await env.client.workflow.getHandle(sweepWorkflowId(sweepId)).fetchHistory();
+    expect(
+      last.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId,
+    ).toBeTruthy();
+    // One at a time, so trial i saw exactly trials 0…i−1 finished: its parameters are TPE's
+    // suggestion from them, also for the trials started after continuing as new.
+    const trials = db.get(sweepId)!.trials;
+    const history = trials.map((t, index) => ({
+      index,
+      params: { lr: (t.params as { lr: number }).lr },
+      value: t.metrics!.mpjpe!,
+      state: 'complete' as const,
+    }));
+    trials.forEach((t, i) =>
+      expect(t.params).toEqual({ ...suggestBayesTrial(s, history.slice(0, i), i) }),
+    );
+    expect(final.observations.map((o) => [o.index, o.state])).toEqual(
+      history.map((h) => [h.index, 'complete']),
+    );
+    await Worker.runReplayHistory({ workflowBundle: bundle }, last, sweepWorkflowId(sweepId));
+  });
+
   it('random without run_cap starts trials until it is cancelled', async () => {
     const sweepId = newId();
     scripts.set(sweepId, () => ({ epochMs: 100 }));
@@ -879,6 +916,44 @@ describe('sweepWorkflow', () => {
     await record('sweep-update', sweepWorkflowId(sweepId));
   });
 
+  it('retryFailedTrials after the sweep ended re-runs an added grid point with its own parameters', async () => {
+    const sweepId = newId();
+    let broken = true;
+    scripts.set(sweepId, (_index, params) => ({
+      epochMs: 100,
+      failAt: () =>
+        broken && params.seed === 3 && !params.qk_tied
+          ? ApplicationFailure.nonRetryable('no data for seed 3', 'DATA')
+          : undefined,
+    }));
+    const s = spec(
+      { seed: { values: [1, 2] }, qk_tied: { values: [false, true] }, epochs: { value: 1 } },
+      { resources: { max_concurrent: 1 } },
+    );
+    const { handle } = await createSweep({ sweepId, spec: s });
+    await handle.executeUpdate(updateSweepUpdate, {
+      args: [{ add: [{ parameter: 'seed', values: [3] }] }],
+    });
+    await handle.result();
+    expect(trialStatuses(sweepId)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'failed',
+      'succeeded',
+    ]);
+    broken = false;
+    // As the API: the stored spec (seed [1, 2, 3]), whose whole grid puts (qk_tied true, seed 2) at 4.
+    const stored = db.get(sweepId)!.spec!;
+    expect(await retryTrials(sweepId, stored, [4])).toEqual({ status: 'running' });
+    await env.client.workflow.getHandle(sweepWorkflowId(sweepId)).result();
+    expect(statusOf(sweepId)).toBe('succeeded');
+    const rerun = trainInputs.filter((i) => i.trialId === trialId(sweepId, 4)).at(-1)!;
+    expect([rerun.params.seed, rerun.params.qk_tied]).toEqual([3, false]);
+    await record('sweep-rerun-added-point', sweepWorkflowId(sweepId));
+  });
+
   it('updateSweep raises and lowers run_cap and stops a sweep: running trials finish, none starts', async () => {
     const sweepId = newId();
     scripts.set(sweepId, () => ({ epochMs: 200 }));
@@ -912,7 +987,5 @@ describe('sweepWorkflow', () => {
     await handle.result();
     expect(trialStatuses(sweepId)).toEqual(['succeeded', 'succeeded']);
     expect(statusOf(sweepId)).toBe('succeeded');
-    const trials = db.get(sweepId)!.trials;
-    expect(trials.every((t, i) => t.params === undefined || i >= 3)).toBe(true);
   });
 });

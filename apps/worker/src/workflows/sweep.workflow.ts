@@ -19,7 +19,6 @@ import {
   ashaReport,
   bayesDimensionsOf,
   countGridTrials,
-  countTrials,
   createAsha,
   gridTrialAt,
   reachesTarget,
@@ -81,6 +80,12 @@ export const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
  * finished trials' values (an activity) and stops at the target.
  */
 export const METRIC_TARGET_PATCH = 'sweep-metric-target';
+/**
+ * A retry-only run (retryFailedTrials after the sweep ended) runs each trial with the parameters
+ * of its row: the stored spec may have had grid values added, whose trials are not where the
+ * whole grid would put them.
+ */
+export const RERUN_PARAMS_PATCH = 'sweep-rerun-params-from-row';
 
 /**
  * What a run carries beyond `SweepState` (sweeps since bayes, run-until-stopped and updateSweep;
@@ -100,6 +105,8 @@ export interface SweepRunState extends SweepState {
   observations?: TpeObservation[];
   /** Trials that finished whose result this workflow has not read yet (bayes, `metric.target`). */
   unread?: number[];
+  /** Re-runs take their parameters from their rows (a retry-only run; bayes always does). */
+  paramsFromRows?: boolean;
 }
 
 /**
@@ -107,11 +114,13 @@ export interface SweepRunState extends SweepState {
  * child workflow (`trial-<sweepId>-<index>`: starting twice cannot run twice) at most
  * `resources.max_concurrent` at a time, prunes with ASHA, and continues-as-new before its
  * history grows too long. Children are abandoned on continue-as-new and report back by
- * signal to the sweep's workflow id.
+ * signal to the sweep's workflow id. Grid and random trials are decodings of their index;
+ * bayes trials are TPE's suggestions from the results read so far; a sweep without a trial
+ * count runs until it is cancelled or stopped, and `metric.target` stops it.
  *
  * The API talks to it by update: `createSweep` (update-with-start) returns once the sweep is
- * registered; pause / resume / cancel / retryTrials are refused by their validators when they
- * cannot apply and return once the change is written.
+ * registered; pause / resume / cancel / updateSweep / retryTrials are refused by their
+ * validators when they cannot apply and return once the change is written.
  */
 export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState> {
   const { sweepId } = args;
@@ -143,6 +152,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   // Finished trials' values are read (an activity) by TPE and for the target; nothing else reads them.
   const readsResults = bayes || (target !== undefined && patched(METRIC_TARGET_PATCH));
   if (bayes) state.observations ??= [];
+  if (args.retryOnly && !args.state && patched(RERUN_PARAMS_PATCH)) state.paramsFromRows = true;
 
   /** Trials the sweep runs as it stands (run_cap, added grid points); null: until stopped. */
   const total = (): number | null => {
@@ -476,7 +486,8 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
     running.add(index);
     let params = given;
     if (params === undefined) {
-      // A bayes trial again (retryTrials): with the parameters it was registered with.
+      // A trial again (retryTrials) with the parameters it was registered with: a bayes trial's
+      // cannot be computed, an added grid point's not from the stored spec alone.
       params = await serially(() => control.trialParams({ sweepId, index }));
       const seen = state.observations?.find((o) => o.index === index);
       if (seen) Object.assign(seen, { state: 'pending', value: null });
@@ -553,7 +564,8 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       while (!state.paused && running.size < lanes() && hasWork()) {
         const rerun = state.retryQueue.length > 0;
         const index = rerun ? state.retryQueue.shift()! : state.next++;
-        starts.push(startTrial(index, rerun, rerun && bayes ? undefined : paramsOf(index)));
+        const fromRow = rerun && (bayes || state.paramsFromRows === true);
+        starts.push(startTrial(index, rerun, fromRow ? undefined : paramsOf(index)));
       }
       await Promise.all(starts);
       if (!hasWork() && running.size === 0) break;

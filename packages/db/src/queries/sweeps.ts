@@ -138,10 +138,7 @@ export async function insertTrials(
   rows: readonly NewTrial[],
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    const sweep = await tx
-      .select({ task: sweeps.task })
-      .from(sweeps)
-      .where(eq(sweeps.id, sweepId));
+    const sweep = await tx.select({ task: sweeps.task }).from(sweeps).where(eq(sweeps.id, sweepId));
     if (sweep.length === 0) throw new HeadroomError('NOT_FOUND', `sweep ${sweepId} does not exist`);
     await insertTrialRows(tx, sweepId, sweep[0]!.task, rows);
   });
@@ -195,7 +192,9 @@ export async function trialResults(
   q: { sweepId: string; metric: string; indices: readonly number[] },
 ): Promise<TrialResult[]> {
   if (q.indices.length === 0) return [];
-  const last = sql<number | null>`(select v.value from ${trialMetricValues} v where v.trial_id = ${trials.id} and v.name = ${q.metric} order by v.epoch desc limit 1)`;
+  const last = sql<
+    number | null
+  >`(select v.value from ${trialMetricValues} v where v.trial_id = ${trials.id} and v.name = ${q.metric} order by v.epoch desc limit 1)`;
   const rows = await db
     .select({
       index: trials.index,
