@@ -255,6 +255,12 @@ export interface WorkerSeen {
 /** Train activity → its trial workflow (the activity signals by workflow id, without workflow code). */
 export const trialStartedSignal = defineSignal<[TrialStarted]>('trialStarted');
 export const epochCompletedSignal = defineSignal<[EpochReport]>('epochCompleted');
+/**
+ * Train activity → its trial workflow, as an attempt starts: the newest checkpoint whose epoch the
+ * trial has recorded (null: none). A retry resumes from it — fresher than its predecessor's last
+ * heartbeat (throttled), and never past an epoch whose metrics were not recorded.
+ */
+export const trialResumePointQuery = defineQuery<ResumePoint | null>('trialResumePoint');
 
 /** Sweep workflow → trial workflow. */
 export const pauseTrialSignal = defineSignal('pauseTrial');

@@ -6,6 +6,7 @@ import {
   epochCompletedSignal,
   headroomFailure,
   PERMANENT_ERROR_CODES,
+  trialResumePointQuery,
   trialStartedSignal,
   type EpochReport,
   type ResumePoint,
@@ -133,13 +134,11 @@ export function createTrainActivities({
             'CONFIG',
           );
         }
+        const fromBeat = fromHeartbeat(ctx.info.heartbeatDetails as TrainHeartbeat | undefined);
         return await train(
           {
             ...input,
-            resumeFrom: newer(
-              input.resumeFrom,
-              ctx.info.heartbeatDetails as TrainHeartbeat | undefined,
-            ),
+            resumeFrom: newest(input.resumeFrom, fromBeat, await attempt.recordedResumePoint()),
           },
           {
             artifactsDir,
@@ -189,16 +188,29 @@ function trialAttempt(activity: string) {
       await trial.signal(trialStartedSignal, { ...started, attemptKey });
     },
     report: (report: EpochReport) => trial.signal(epochCompletedSignal, { ...report, attemptKey }),
+    /** The trial's newest recorded checkpoint; undefined when the workflow cannot say (it warns). */
+    async recordedResumePoint(): Promise<ResumePoint | undefined> {
+      try {
+        return (await trial.query(trialResumePointQuery)) ?? undefined;
+      } catch (err) {
+        ctx.log.warn(
+          `could not ask the trial for its newest recorded checkpoint (${err instanceof Error ? err.message : String(err)}); resuming from the heartbeat's`,
+        );
+        return undefined;
+      }
+    },
   };
 }
 
-/** A retried attempt knows its predecessor's last checkpoint from the heartbeat details. */
-function newer(
-  known: ResumePoint | undefined,
-  beat: TrainHeartbeat | undefined,
-): ResumePoint | undefined {
-  const fromBeat = beat?.checkpoint ? { epoch: beat.epoch, path: beat.checkpoint } : undefined;
-  if (!fromBeat) return known;
-  if (!known) return fromBeat;
-  return fromBeat.epoch >= known.epoch ? fromBeat : known;
+/** The checkpoint a predecessor's last heartbeat named (heartbeats name only reported ones). */
+function fromHeartbeat(beat: TrainHeartbeat | undefined): ResumePoint | undefined {
+  return beat?.checkpoint ? { epoch: beat.epoch, path: beat.checkpoint } : undefined;
+}
+
+/** The newest of the resume points the attempt knows of, all of reported epochs. */
+function newest(...points: Array<ResumePoint | undefined>): ResumePoint | undefined {
+  return points.reduce<ResumePoint | undefined>(
+    (best, p) => (p && (!best || p.epoch > best.epoch) ? p : best),
+    undefined,
+  );
 }

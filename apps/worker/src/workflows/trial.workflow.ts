@@ -21,6 +21,7 @@ import {
   sweepWorkflowId,
   trainTaskQueue,
   trialEpochSignal,
+  trialResumePointQuery,
   trialFinishedSignal,
   trialStartedSignal,
   type EpochReport,
@@ -143,6 +144,7 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
     input.rerun && !program
       ? ((await control.latestCheckpoint({ trialId: input.trialId })) ?? undefined)
       : undefined;
+  setHandler(trialResumePointQuery, () => resumeFrom ?? null);
   // A program is told to resume (HEADROOM_RESUME=1) once the trial has run before.
   let ranBefore = input.rerun === true;
   /** The newest epoch recorded by this workflow run. */
