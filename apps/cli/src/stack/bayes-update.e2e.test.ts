@@ -1,15 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { isFinalSweepStatus } from '@headroom/sweep';
-import { findTemporalCli, waitFor } from '@headroom/stack';
-import { graphql } from '../graphql-client';
-import { CREATE_SWEEP, type SweepView } from '../queries';
-import { fetchSweep } from '../sweep-pages';
-import { startLocalStack, type LocalStack } from './local-stack';
+import { EXAMPLE_PROGRAMS, programStack } from './program-stack';
 
 /**
  * Bayes and updateSweep through the whole stack (embedded PGlite, a real Temporal dev server, the
@@ -17,8 +9,7 @@ import { startLocalStack, type LocalStack } from './local-stack';
  * a bayes sweep registers its trials as it runs them, and `headroom sweep update` changes a
  * random sweep without run_cap, then stops it.
  */
-const NODE = resolve(__dirname, '..', '..', '..', '..', 'examples', 'programs', 'node');
-const CLI = resolve(__dirname, '..', '..', 'dist', 'main.js');
+const NODE = join(EXAMPLE_PROGRAMS, 'node');
 
 const program = (change: Record<string, unknown>) => ({
   name: 'node-program',
@@ -30,51 +21,13 @@ const program = (change: Record<string, unknown>) => ({
 });
 
 describe('bayes and updateSweep end to end', () => {
-  let stack: LocalStack;
-  let dataDir: string;
-  const saved = {
-    db: process.env.DATABASE_URL,
-    temporal: process.env.TEMPORAL_ADDRESS,
-    roots: process.env.HEADROOM_PROGRAM_ROOTS,
-  };
-  const sweepNow = async (id: string) => (await fetchSweep(stack.api, id))!;
-  const until = async (id: string, what: string, done: (s: SweepView) => boolean) => {
-    let last: SweepView | undefined;
-    await waitFor(what, async () => done((last = await sweepNow(id))), 120_000, 200);
-    return last!;
-  };
-  const create = async (spec: unknown) =>
-    (await graphql(stack.api, CREATE_SWEEP, { input: { spec } })).createSweep.id;
-  const cli = (...args: string[]) =>
-    promisify(execFile)(process.execPath, [
-      CLI,
-      ...args,
-      '--api',
-      stack.api.url,
-      '--token',
-      stack.api.token ?? '',
-    ]);
-
-  beforeAll(async () => {
-    expect(findTemporalCli(), 'the `temporal` CLI must be installed').toBeTruthy();
-    delete process.env.DATABASE_URL;
-    delete process.env.TEMPORAL_ADDRESS;
-    process.env.HEADROOM_PROGRAM_ROOTS = NODE;
-    dataDir = mkdtempSync(join(tmpdir(), 'headroom-bayes-'));
-    stack = await startLocalStack({ dataDir, trainWorkers: 1, slotsPerWorker: 4 });
-  }, 120_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-    for (const [name, value] of [
-      ['DATABASE_URL', saved.db],
-      ['TEMPORAL_ADDRESS', saved.temporal],
-      ['HEADROOM_PROGRAM_ROOTS', saved.roots],
-    ] as const)
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  const { until, create, cli } = programStack({
+    name: 'bayes',
+    programRoots: NODE,
+    trainWorkers: 1,
+    slotsPerWorker: 4,
+    waitMs: 120_000,
+  });
 
   it('runs a bayes sweep: each trial registered as it starts, every one with its value', async () => {
     const id = await create(

@@ -1,16 +1,13 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { isFinalSweepStatus } from '@headroom/sweep';
-import { findTemporalCli, waitFor } from '@headroom/stack';
+import { waitFor } from '@headroom/stack';
 import { graphql } from '../graphql-client';
-import { CREATE_SWEEP, SWEEP_ACTIONS, type SweepView, type TrialView } from '../queries';
-import { fetchSweep } from '../sweep-pages';
-import { startLocalStack, type LocalStack } from './local-stack';
+import { SWEEP_ACTIONS, type SweepView, type TrialView } from '../queries';
+import { EXAMPLE_PROGRAMS, programStack } from './program-stack';
 
 /**
  * Program trials through the whole stack (embedded PGlite, a real Temporal dev server, the API
@@ -19,28 +16,27 @@ import { startLocalStack, type LocalStack } from './local-stack';
  * exit 78 failing a trial for good. Node: cancel (SIGTERM to the program), and kill -9 of the worker
  * running a trial: retried on the other worker, resumed from HEADROOM_CHECKPOINT_DIR.
  */
-const EXAMPLES = resolve(__dirname, '..', '..', '..', '..', 'examples', 'programs');
-const CLI = resolve(__dirname, '..', '..', 'dist', 'main.js');
 
 /** An example's sweep file, its workdir made absolute (the workers run elsewhere), with changes. */
 function exampleSpec(lang: 'python' | 'node', change: Record<string, unknown>) {
-  const file = parse(readFileSync(join(EXAMPLES, lang, 'sweep.yaml'), 'utf8')) as Record<
+  const file = parse(readFileSync(join(EXAMPLE_PROGRAMS, lang, 'sweep.yaml'), 'utf8')) as Record<
     string,
     unknown
   >;
   delete file.early_terminate;
-  return { ...file, workdir: join(EXAMPLES, lang), ...change };
+  return { ...file, workdir: join(EXAMPLE_PROGRAMS, lang), ...change };
 }
 
 describe('program trials end to end', () => {
-  let stack: LocalStack;
-  let dataDir: string;
+  const kit = programStack({
+    name: 'programs',
+    programRoots: EXAMPLE_PROGRAMS,
+    trainWorkers: 2,
+    slotsPerWorker: 2,
+    waitMs: 180_000,
+  });
+  const { until, create, cli } = kit;
   let follower: ChildProcess | undefined;
-  const saved = {
-    db: process.env.DATABASE_URL,
-    temporal: process.env.TEMPORAL_ADDRESS,
-    roots: process.env.HEADROOM_PROGRAM_ROOTS,
-  };
   const seen: {
     python?: SweepView;
     cancelled?: SweepView;
@@ -50,32 +46,7 @@ describe('program trials end to end', () => {
     followed?: string;
   } = {};
 
-  const sweepNow = async (id: string) => (await fetchSweep(stack.api, id))!;
-  const until = async (id: string, what: string, done: (s: SweepView) => boolean) => {
-    let last: SweepView | undefined;
-    await waitFor(what, async () => done((last = await sweepNow(id))), 180_000, 250);
-    return last!;
-  };
-  const create = async (spec: unknown) =>
-    (await graphql(stack.api, CREATE_SWEEP, { input: { spec } })).createSweep.id;
-  const cli = (...args: string[]) =>
-    promisify(execFile)(process.execPath, [
-      CLI,
-      ...args,
-      '--api',
-      stack.api.url,
-      '--token',
-      stack.api.token ?? '',
-    ]);
-
   beforeAll(async () => {
-    expect(findTemporalCli(), 'the `temporal` CLI must be installed').toBeTruthy();
-    delete process.env.DATABASE_URL;
-    delete process.env.TEMPORAL_ADDRESS;
-    process.env.HEADROOM_PROGRAM_ROOTS = EXAMPLES;
-    dataDir = mkdtempSync(join(tmpdir(), 'headroom-programs-'));
-    stack = await startLocalStack({ dataDir, trainWorkers: 2, slotsPerWorker: 2 });
-
     // Node, its worker killed with SIGKILL mid-trial: the other worker resumes it once the
     // attempt's heartbeat times out (30 s); the other sweeps run meanwhile, on the other worker.
     const killed = await create(
@@ -87,24 +58,14 @@ describe('program trials end to end', () => {
       }),
     );
     let followed = '';
-    follower = spawn(process.execPath, [
-      CLI,
-      'trials',
-      'logs',
-      `${killed}-0`,
-      '--follow',
-      '--api',
-      stack.api.url,
-      '--token',
-      stack.api.token ?? '',
-    ]);
+    follower = kit.spawnCli('trials', 'logs', `${killed}-0`, '--follow');
     follower.stdout!.on('data', (chunk: Buffer) => void (followed += chunk.toString()));
     const running = await until(killed, '3 epochs of the node trial', (s) => {
       const t = s.trials[0]!;
       return t.status === 'running' && t.epochsCompleted >= 3;
     });
     const trial = running.trials[0]!;
-    const victim = stack.processes.find((p) => trial.worker?.endsWith(`/${p.child.pid}`))!;
+    const victim = kit.stack.processes.find((p) => trial.worker?.endsWith(`/${p.child.pid}`))!;
     seen.killedWorker = trial.worker!;
     seen.epochsAtKill = trial.epochsCompleted;
     victim.child.kill('SIGKILL');
@@ -132,7 +93,7 @@ describe('program trials end to end', () => {
       isFinalSweepStatus(s.status),
     );
     await until(cancelled, 'an epoch of the node trial', (s) => s.trials[0]!.epochsCompleted >= 1);
-    await graphql(stack.api, SWEEP_ACTIONS.cancel, { id: cancelled });
+    await graphql(kit.stack.api, SWEEP_ACTIONS.cancel, { id: cancelled });
     seen.cancelled = await until(cancelled, 'the cancel', (s) => s.status === 'cancelled');
 
     seen.killed = await until(killed, 'the killed trial to finish elsewhere', (s) =>
@@ -142,18 +103,7 @@ describe('program trials end to end', () => {
     seen.followed = followed;
   }, 600_000);
 
-  afterAll(async () => {
-    follower?.kill();
-    await stack?.stop();
-    for (const [name, value] of [
-      ['DATABASE_URL', saved.db],
-      ['TEMPORAL_ADDRESS', saved.temporal],
-      ['HEADROOM_PROGRAM_ROOTS', saved.roots],
-    ] as const)
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => void follower?.kill());
 
   const trialOf = (s: SweepView, optimizer: string): TrialView =>
     s.trials.find((t) => (t.params as Record<string, unknown>).optimizer === optimizer)!;
