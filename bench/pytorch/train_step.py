@@ -4,16 +4,26 @@ Same architectures as packages/models (checked by the bench: the trainable param
 must be equal), trained the way a PyTorch user would write it: nn.Linear with the Q, K and V
 kernels side by side, F.scaled_dot_product_attention, exact (erf) GELU, torch.optim.Adam.
 
+Two variants of the encoder (request field "variant"):
+  project    the classes below, written after packages/models (any d_h, Q=K tied);
+  idiomatic  nn.TransformerEncoder of nn.TransformerEncoderLayer(batch_first=True,
+             norm_first=pre-LN, activation=gelu|relu), what a PyTorch user reaches for first.
+             It only expresses the standard geometry (heads·d_h = d_m, separate Q and K); for
+             other geometries the answer is {"unsupported": reason} and the project variant
+             is the idiomatic one.
+
 Run by bench/train-step.mjs as a server: one JSON request per line on stdin,
-  {"task": "pose3d", "config": {...}, "batch": 64, "steps": 5, "warmup": 2}
+  {"task": "pose3d", "config": {...}, "batch": 64, "steps": 5, "warmup": 2, "variant": "project"}
 one JSON answer per line on stdout,
   {"paramCount": N, "times": [ms, ...], "torch": "2.13.0+cpu", "threads": 2}
-Models stay built between requests for the same (task, config, batch), so the bench can
-interleave PyTorch and TF.js chunks and both see the same load on the machine.
+or, with "profile": true, a torch.profiler summary of "steps" steps (see profile()).
+Models stay built between requests for the same (task, config, batch, variant), so the bench
+can interleave PyTorch and TF.js chunks and both see the same load on the machine.
 """
 
 import json
 import math
+import os
 import sys
 import time
 
@@ -82,15 +92,62 @@ class Encoder(nn.Module):
         return self.final(x)
 
 
+class IdiomaticEncoder(nn.Module):
+    """The stack as a PyTorch user writes it: nn.TransformerEncoderLayer blocks (packed
+    in_proj Q/K/V, nn.MultiheadAttention) and, pre-LN, a final LayerNorm."""
+
+    def __init__(self, c, norm, activation):
+        super().__init__()
+        d = c["dModel"]
+        layer = nn.TransformerEncoderLayer(
+            d,
+            c["heads"],
+            dim_feedforward=round(c.get("ffnMult", 4) * d),
+            dropout=0.0,
+            activation=activation,
+            layer_norm_eps=1e-5,
+            batch_first=True,
+            norm_first=norm == "pre",
+        )
+        self.stack = nn.TransformerEncoder(
+            layer,
+            c["layers"],
+            norm=nn.LayerNorm(d, eps=1e-5) if norm == "pre" else None,
+            enable_nested_tensor=False,
+        )
+
+    def forward(self, x):
+        return self.stack(x)
+
+
+def idiomatic_unsupported(c):
+    """Why nn.TransformerEncoderLayer cannot express this geometry, or None when it can."""
+    if c.get("qkTied", False):
+        return (
+            "Q=K tied: nn.TransformerEncoderLayer (nn.MultiheadAttention) has separate Q and K "
+            "projections; the project script is the idiomatic PyTorch model here"
+        )
+    if c["heads"] * c["dH"] != c["dModel"]:
+        return (
+            f"heads·d_h = {c['heads'] * c['dH']} ≠ d_m = {c['dModel']}: "
+            "nn.TransformerEncoderLayer splits d_m among the heads; "
+            "the project script is the idiomatic PyTorch model here"
+        )
+    return None
+
+
+ENCODERS = {"project": Encoder, "idiomatic": IdiomaticEncoder}
+
+
 class Pose3d(nn.Module):
     """[B, J, 2] -> Dense(d_m) + joint table -> pre-LN GELU encoder -> LN -> Dense(3)."""
 
-    def __init__(self, c):
+    def __init__(self, c, encoder=Encoder):
         super().__init__()
         d, joints = c["dModel"], c.get("joints", 17)
         self.embed = nn.Linear(2, d)
         self.position = nn.Parameter(torch.randn(joints, d) * 0.02)
-        self.encoder = Encoder(c, "pre", c.get("activation", "gelu"))
+        self.encoder = encoder(c, "pre", c.get("activation", "gelu"))
         self.head = nn.Linear(d, 3)
 
     def forward(self, x):
@@ -116,7 +173,7 @@ class Pose2d(nn.Module):
     """Conv backbone (stride 2 per stage) -> 1x1 to d_m -> tokens + sine -> post-LN ReLU
     encoder -> grid -> 4x4 stride-2 deconv + BN + ReLU -> 1x1 conv to joint heatmaps."""
 
-    def __init__(self, c):
+    def __init__(self, c, encoder=Encoder):
         super().__init__()
         h, w = c.get("imageSize", [256, 192])
         channels, joints = c.get("channels", 3), c.get("joints", 17)
@@ -135,7 +192,7 @@ class Pose2d(nn.Module):
         self.rows, self.cols = h // 2 ** len(stages), w // 2 ** len(stages)
         self.proj = nn.Conv2d(cin, d, 1)
         self.register_buffer("position", sine_code_2d(self.rows, self.cols, d))
-        self.encoder = Encoder(c, "post", c.get("activation", "relu"))
+        self.encoder = encoder(c, "post", c.get("activation", "relu"))
         self.deconv = nn.ConvTranspose2d(d, d, 4, 2, 1, bias=False)
         self.head_bn = nn.BatchNorm2d(d, momentum=0.1)
         self.heatmaps = nn.Conv2d(d, joints, 1)
@@ -152,7 +209,7 @@ class Chest(nn.Module):
     """ViT: patches -> Dense(d_m) -> class token + learned positions -> pre-LN encoder ->
     class-token output -> sigmoid classes."""
 
-    def __init__(self, c):
+    def __init__(self, c, encoder=Encoder):
         super().__init__()
         h, w = c.get("imageSize", [224, 224])
         self.channels, self.patch = c.get("channels", 1), c.get("patchSize", 16)
@@ -161,7 +218,7 @@ class Chest(nn.Module):
         self.embed = nn.Linear(self.patch * self.patch * self.channels, d)
         self.token = nn.Parameter(torch.zeros(1, 1, d))
         self.position = nn.Parameter(torch.randn(tokens, d) * 0.02)
-        self.encoder = Encoder(c, "pre", c.get("activation", "gelu"))
+        self.encoder = encoder(c, "pre", c.get("activation", "gelu"))
         self.classifier = nn.Linear(d, c.get("classes", 15))
 
     def forward(self, x):
@@ -172,18 +229,19 @@ class Chest(nn.Module):
         return torch.sigmoid(self.classifier(self.encoder(t)[:, 0]))
 
 
-def build(task, c, batch):
+def build(task, c, batch, variant="project"):
     """Model, a fixed batch (inputs, targets) and the task's training loss."""
     g = torch.Generator().manual_seed(1)
+    encoder = ENCODERS[variant]
     if task == "pose3d":
         joints = c.get("joints", 17)
         x, y = torch.randn(batch, joints, 2, generator=g), torch.randn(batch, joints, 3, generator=g)
         # MPJPE: mean Euclidean distance per joint, as the worker's trainer.
         loss = lambda p, t: torch.sqrt(((p - t) ** 2).sum(-1) + 1e-12).mean()
-        return Pose3d(c), x, y, loss
+        return Pose3d(c, encoder), x, y, loss
     if task == "pose2d":
         h, w = c.get("imageSize", [256, 192])
-        m = Pose2d(c)
+        m = Pose2d(c, encoder)
         s = 2 ** (len(c.get("backbone", [64, 128, 256])) - 1)
         x = torch.randn(batch, c.get("channels", 3), h, w, generator=g)
         y = torch.rand(batch, c.get("joints", 17), h // s, w // s, generator=g)
@@ -192,23 +250,41 @@ def build(task, c, batch):
         h, w = c.get("imageSize", [224, 224])
         x = torch.randn(batch, c.get("channels", 1), h, w, generator=g)
         y = (torch.rand(batch, c.get("classes", 15), generator=g) > 0.8).float()
-        return Chest(c), x, y, F.binary_cross_entropy
+        return Chest(c, encoder), x, y, F.binary_cross_entropy
     raise ValueError(f"unknown task {task}")
 
 
 _cache = {}
 
 
-def run(req):
-    key = json.dumps([req["task"], req["config"], req["batch"]], sort_keys=True)
+def prepared(req):
+    """The model, batch, loss and optimizer of a request, built once per (task, config, batch,
+    variant); both variants of one configuration stay built, so the bench can alternate them."""
+    variant = req.get("variant", "project")
+    shape_key = json.dumps([req["task"], req["config"], req["batch"]], sort_keys=True)
+    key = (shape_key, variant)
     if key not in _cache:
-        _cache.clear()  # one model at a time: the bench finishes a config before the next
+        if any(k[0] != shape_key for k in _cache):
+            _cache.clear()  # the bench finishes a configuration before the next
         torch.manual_seed(1)
-        model, x, y, loss_fn = build(req["task"], req["config"], req["batch"])
+        model, x, y, loss_fn = build(req["task"], req["config"], req["batch"], variant)
         model.train()
-        optimizer = torch.optim.Adam(model.parameters(), lr=req.get("lr", 5e-4), eps=1e-7)
+        # torch.optim.Adam's defaults (β 0.9/0.999, ε 1e-8), as the project's ScheduledAdam.
+        optimizer = torch.optim.Adam(model.parameters(), lr=req.get("lr", 5e-4), eps=1e-8)
         _cache[key] = (model, x, y, loss_fn, optimizer)
-    model, x, y, loss_fn, optimizer = _cache[key]
+    return _cache[key]
+
+
+def param_count(model):
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def run(req):
+    if req.get("variant") == "idiomatic":
+        reason = idiomatic_unsupported(req["config"])
+        if reason:
+            return {"unsupported": reason}
+    model, x, y, loss_fn, optimizer = prepared(req)
 
     def step():
         optimizer.zero_grad(set_to_none=True)
@@ -219,22 +295,104 @@ def run(req):
 
     for _ in range(req.get("warmup", 0)):
         step()
+    if req.get("profile"):
+        return profile(model, x, y, loss_fn, optimizer, req["steps"])
     times = []
     for _ in range(req["steps"]):
         t0 = time.perf_counter()
         step()
         times.append((time.perf_counter() - t0) * 1000)
+    return {"paramCount": param_count(model), "times": times, **settings()}
+
+
+def profile(model, x, y, loss_fn, optimizer, steps):
+    """torch.profiler over `steps` steps: wall time of forward / backward / optimizer / loss
+    read (timed without the profiler, then again inside it), and per operator its calls,
+    self CPU time and the memory it allocated, top-level operators (what the Python code
+    dispatched) counted apart from all (nested ones included)."""
+    from torch.profiler import ProfilerActivity, profile as torch_profile, record_function
+
+    phases = {"forward": [], "backward": [], "optimizer": [], "read": []}
+
+    def timed_step():
+        t0 = time.perf_counter()
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        t1 = time.perf_counter()
+        loss.backward()
+        t2 = time.perf_counter()
+        optimizer.step()
+        t3 = time.perf_counter()
+        loss.item()
+        t4 = time.perf_counter()
+        for name, ms in zip(phases, [t1 - t0, t2 - t1, t3 - t2, t4 - t3]):
+            phases[name].append(ms * 1000)
+
+    for _ in range(steps):
+        timed_step()
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        with record_function("forward"):
+            loss = loss_fn(model(x), y)
+        with record_function("backward"):
+            loss.backward()
+        with record_function("optimizer"):
+            optimizer.step()
+        loss.item()
+
+    with torch_profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        for _ in range(steps):
+            step()
+    events = prof.events()
+    ops = {}
+    top_level = 0
+    for e in events:
+        if e.name in phases:
+            continue
+        o = ops.setdefault(e.name, {"calls": 0, "selfMs": 0.0, "bytesAllocated": 0})
+        o["calls"] += 1
+        o["selfMs"] += e.self_cpu_time_total / 1000
+        o["bytesAllocated"] += max(0, e.self_cpu_memory_usage)
+        # Dispatched from Python (forward) or by autograd / the optimizer at the top.
+        parent = e.cpu_parent
+        if parent is None or parent.name in phases or parent.name.startswith("autograd::engine"):
+            top_level += 1
+    per_step = lambda v: v / steps
     return {
-        "paramCount": sum(p.numel() for p in model.parameters() if p.requires_grad),
-        "times": times,
+        "paramCount": param_count(model),
+        "steps": steps,
+        "phasesMs": {k: sorted(v)[len(v) // 2] for k, v in phases.items()},
+        "operatorsPerStep": per_step(sum(o["calls"] for o in ops.values())),
+        "topLevelOperatorsPerStep": per_step(top_level),
+        "ops": sorted(
+            (
+                {
+                    "name": name,
+                    "callsPerStep": per_step(o["calls"]),
+                    "selfMsPerStep": per_step(o["selfMs"]),
+                    "bytesAllocatedPerStep": per_step(o["bytesAllocated"]),
+                }
+                for name, o in ops.items()
+            ),
+            key=lambda o: -o["selfMsPerStep"],
+        ),
+        **settings(),
+    }
+
+
+def settings():
+    return {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
+        "interopThreads": torch.get_num_interop_threads(),
+        "ompWaitPolicy": os.environ.get("OMP_WAIT_POLICY", "default"),
     }
 
 
 def main():
     # The first line says the process is up (the bench waits for it before asking).
-    sys.stdout.write(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}) + "\n")
+    sys.stdout.write(json.dumps({"ready": True, **settings()}) + "\n")
     sys.stdout.flush()
     for line in sys.stdin:
         if not line.strip():

@@ -2,7 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './backend';
 import { FlexibleMultiHeadAttention } from './flexible-attention';
+import { BatchNorm } from './batch-norm';
+import { gelu } from './gelu';
 import { layerNorm } from './layer-norm';
+import { linear } from './linear';
+import { ScheduledAdam } from './optimizers';
 import { relu } from './relu';
 import type { TaskId } from '@headroom/sweep';
 import { buildTaskModel, type TaskModelConfigs } from './tasks';
@@ -164,6 +168,17 @@ describe('the fast backend matches cpu, forward and gradients', () => {
       ),
     ));
 
+  it("linear: TensorFlow's MatMul with its written-out gradient", () =>
+    expectParity(() =>
+      withGrads(
+        () => [input([3, 17, 24], 51), input([24, 40], 52), input([40], 53)],
+        (x, w, b) => linear(x!, w!, b!),
+      ),
+    ));
+
+  it('gelu with its written-out gradient', () =>
+    expectParity(() => withGrads(() => [input([6, 9, 11], 29, 6)], gelu)));
+
   it('relu with its written-out gradient', () =>
     expectParity(() =>
       withGrads(
@@ -243,6 +258,16 @@ describe('the fast backend matches cpu, forward and gradients', () => {
       return layerWithGrads(layer, input([2, 4, 3, 5], 27, 4), { training: true });
     }));
 
+  it('BatchNorm (written-out gradient) in training mode', () =>
+    expectParity(() => {
+      const layer = new BatchNorm({ momentum: 0.9 });
+      layer.build([null, 4, 3, 5]);
+      fillWeights(layer, 26);
+      layer.setWeights([...layer.getWeights().slice(0, 3), tf.ones([5])]);
+      const out = layerWithGrads(layer, input([2, 4, 3, 5], 27, 4), { training: true });
+      return [...out, ...layer.getWeights().slice(2)]; // and the moving statistics
+    }));
+
   it('the MPJPE loss (mean Euclidean distance per joint)', () =>
     expectParity(() =>
       withGrads(
@@ -268,6 +293,32 @@ describe('the fast backend matches cpu, forward and gradients', () => {
       b.dispose();
       return out;
     }));
+
+  for (const decoupled of [false, true]) {
+    it(`ScheduledAdam (${decoupled ? 'AdamW' : 'Adam'} with decay): three updates, TensorFlow's fused kernel on the native backend`, () =>
+      expectParity(() => {
+        const w = tf.variable(input([5, 7], 40), true, `sadam_w_${Math.random()}`);
+        const b = tf.variable(input([7], 41), true, `sadam_b_${Math.random()}`);
+        const optimizer = new ScheduledAdam({
+          lr: 0.01,
+          weightDecay: 0.1,
+          decoupled,
+          decayed: [w],
+        });
+        for (let step = 0; step < 3; step++) {
+          optimizer.setLearningRate(0.01 / (step + 1));
+          optimizer.applyGradients([
+            { name: w.name, tensor: input([5, 7], 42 + step, 0.02 * (step + 1)) },
+            { name: b.name, tensor: input([7], 45 + step) },
+          ]);
+        }
+        const out = [w.clone(), b.clone()];
+        optimizer.dispose();
+        w.dispose();
+        b.dispose();
+        return out;
+      }));
+  }
 
   const SMALL: Partial<TaskModelConfigs> = {
     pose3d: { dModel: 16, heads: 2, dH: 12, qkTied: true, layers: 2, seed: 1 },

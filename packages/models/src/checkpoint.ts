@@ -131,8 +131,9 @@ export async function saveWeights(
         weights: packed.entries,
       };
     } finally {
-      // getWeights() makes a fresh step-count scalar; the rest are the live state variables.
-      if (state[0]?.name === 'iter') state[0].tensor.dispose();
+      // getWeights() makes a fresh step-count scalar, and ScheduledAdam fresh copies of its
+      // moments (they live in TensorFlow); TF.js's own optimizers return their live variables.
+      tf.dispose(state.map((s) => s.tensor).filter((t) => !(t instanceof tf.Variable)));
     }
   }
 

@@ -9,6 +9,7 @@ import {
   type LayerVariable,
   type Shape,
 } from './tf';
+import { linear } from './linear';
 import { ViolationList } from './violations';
 
 /**
@@ -138,20 +139,20 @@ export class FlexibleMultiHeadAttention extends tf.layers.Layer {
       // One product for every projection: the kernels side by side, [dModel, n·heads·dH]
       // (n = 2 tied, 3 untied). The variables stay separate (checkpoints and the tied
       // variable keep their names); joining them copies only the weights, and one large
-      // product with the bias fused in beats three small ones plus three bias adds.
+      // product with its bias beats three small ones (`linear`: TensorFlow's MatMul).
       const kernels = qkTied ? [this.wQ!, this.wV!] : [this.wQ!, this.wK!, this.wV!];
       const biases = qkTied ? [this.bQ!, this.bV!] : [this.bQ!, this.bK!, this.bV!];
-      const projected = tf.fused.matMul({
-        a: tf.reshape(x, [batch * tokens, dModel]),
-        b: tf.concat(
+      const projected = linear(
+        tf.reshape(x, [batch * tokens, dModel]),
+        tf.concat(
           kernels.map((w) => w.read()),
           1,
         ),
-        bias: tf.concat(
+        tf.concat(
           biases.map((b) => b.read()),
           0,
         ),
-      });
+      );
       // [batch·tokens, n·heads·dH] → n × [batch, heads, tokens, dH], in one transpose.
       const [q, second, third] = tf.unstack(
         tf.transpose(
@@ -162,7 +163,9 @@ export class FlexibleMultiHeadAttention extends tf.layers.Layer {
       const k = qkTied ? q : second;
       const v = qkTied ? second : third!;
 
-      let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dH)); // [batch, heads, tokens, tokens]
+      // 1/√d_h applied to the queries, not to the scores: a pass over [batch, heads, tokens, d_h]
+      // instead of [batch, heads, tokens, tokens], forward and backward (197 tokens: 6× fewer).
+      let scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(dH)), k, false, true); // [batch, heads, tokens, tokens]
       const mask = kwargs['mask'];
       if (mask instanceof tf.Tensor) scores = tf.add(scores, this.maskBias(mask, batch, tokens));
       let probs = tf.softmax(scores);
@@ -172,8 +175,7 @@ export class FlexibleMultiHeadAttention extends tf.layers.Layer {
         batch * tokens,
         inner,
       ]);
-      const out = tf.fused.matMul({ a: mixed, b: this.wO!.read(), bias: this.bO!.read() });
-      return tf.reshape(out, [batch, tokens, dModel]);
+      return tf.reshape(linear(mixed, this.wO!.read(), this.bO!.read()), [batch, tokens, dModel]);
     });
   }
 

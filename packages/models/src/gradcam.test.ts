@@ -71,7 +71,8 @@ describe('chestGradCam', () => {
     const logitOf = (a: tf.Tensor): number =>
       tf.tidy(() => {
         const a1 = apply('block1_add1', [x, apply('block1_attn', a)]);
-        const ffn = apply('block1_ffn2', apply('block1_ffn1', apply('block1_ln2', a1)));
+        const hidden = apply('block1_ffn1_gelu', apply('block1_ffn1', apply('block1_ln2', a1)));
+        const ffn = apply('block1_ffn2', hidden);
         const y = apply('encoder_ln', apply('block1_add2', [a1, ffn]));
         const cls = tf.slice(y, [0, 0, 0], [1, 1, 8]).reshape([1, 8]);
         const logit = tf.add(tf.matMul(cls, tf.slice(kernel!, [0, k], [8, 1])), bias!.slice(k, 1));

@@ -31,6 +31,9 @@ export {
 } from './transformer-block';
 export { LayerNorm, layerNorm, type LayerNormArgs } from './layer-norm';
 export { Relu, relu } from './relu';
+export { Gelu, gelu } from './gelu';
+export { Linear, linear, type LinearArgs } from './linear';
+export { BatchNorm, batchNormTraining, type BatchNormArgs, type BatchStats } from './batch-norm';
 export { Dropout, type DropoutArgs } from './dropout';
 export {
   PositionEmbedding,

@@ -40,7 +40,8 @@ function layerFlops(layer: tf.layers.Layer): number {
   const kernel = layer.weights.find((w) => w.originalName.endsWith('/kernel'));
   if (!kernel) return 0;
   switch (layer.getClassName()) {
-    case 'Dense': {
+    case 'Dense':
+    case 'Linear': {
       // kernel [in, out], applied at every position of the middle dimensions.
       const positions = size(outputShape(layer).slice(1, -1));
       return 2 * size(kernel.shape) * positions;

@@ -78,6 +78,22 @@ describe('ScheduledAdam', () => {
     expect(plain[2]![1]).toBeCloseTo(-2.3, 5);
   });
 
+  it('updates from the value the variable has now, also when it was written between steps', () => {
+    const w = tf.variable(tf.tensor1d([1, -2]));
+    const opt = new ScheduledAdam({ lr: 0.1, weightDecay: 0, decoupled: false, decayed: [] });
+    const step = () => opt.minimize(() => tf.sum(tf.mul(0.1, w)) as tf.Scalar, false, [w]);
+    step(); // m̂/√v̂ = 1 for a constant gradient: each step moves by lr
+    expect(values(w)[0]).toBeCloseTo(0.9, 5);
+    w.assign(tf.tensor1d([5, 6])); // e.g. loadWeights
+    step();
+    expect(values(w)[0]).toBeCloseTo(4.9, 5);
+    expect(values(w)[1]).toBeCloseTo(5.9, 5);
+    step();
+    expect(values(w)[0]).toBeCloseTo(4.8, 5);
+    opt.dispose();
+    w.dispose();
+  });
+
   it('does not leak tensors from step to step', () => {
     const w = tf.variable(tf.randomNormal([3, 4], 0, 1, 'float32', 1));
     const b = tf.variable(tf.zeros([4]));
@@ -150,7 +166,8 @@ describe('createOptimizer + checkpoints', () => {
   });
   const step = (model: tf.LayersModel, opt: tf.Optimizer, lr: number) =>
     tf.tidy(() => {
-      (opt as ScheduledAdam).setLearningRate(lr);
+      // (instanceof cannot tell: tf.Optimizer answers it by duck typing.)
+      if ('setLearningRate' in opt) (opt as ScheduledAdam).setLearningRate(lr);
       const { x, y } = batch();
       opt.minimize(
         () =>
@@ -164,6 +181,45 @@ describe('createOptimizer + checkpoints', () => {
     });
   const weightsOf = (model: tf.LayersModel) =>
     model.getWeights().map((w) => Array.from(w.dataSync()));
+
+  it('loads the Adam state TF.js Adam wrote and continues as it would have', async () => {
+    // Checkpoints written before ScheduledAdam kept its state in TensorFlow: same layout.
+    const model = buildPose3dModel(POSE3D);
+    const old = tf.train.adam(0.01, 0.9, 0.999, 1e-8);
+    for (let i = 0; i < 3; i++) step(model, old, 0.01);
+    const dir = join(root, 'tfjs-adam');
+    await saveWeights(model, dir, { optimizer: old });
+    const resumed = buildPose3dModel({ ...POSE3D, seed: 99 });
+    const opt = createOptimizer({ optimizer: 'adam', lr: 0.01, weight_decay: 0 }, resumed);
+    expect((await loadWeights(resumed, dir, { optimizer: opt })).optimizerRestored).toBe(true);
+    expect(opt.iterations).toBe(3);
+    step(model, old, 0.01);
+    step(resumed, opt, 0.01);
+    // TF.js Adam keeps β^t in float32 variables, ScheduledAdam computes it in float64.
+    const want = weightsOf(model).flat();
+    weightsOf(resumed)
+      .flat()
+      .forEach((x, i) => expect(x).toBeCloseTo(want[i]!, 5));
+    for (const o of [old, opt]) o.dispose();
+    for (const m of [model, resumed]) m.dispose();
+  });
+
+  it('saving and restoring its state leaves no tensor behind', async () => {
+    const model = buildPose3dModel(POSE3D);
+    const opt = createOptimizer({ optimizer: 'adamw', lr: 0.01, weight_decay: 0.05 }, model);
+    step(model, opt, 0.01);
+    const dir = join(root, 'no-leak');
+    const before = tf.memory().numTensors;
+    await saveWeights(model, dir, { optimizer: opt });
+    expect(tf.memory().numTensors).toBe(before);
+    const restored = createOptimizer({ optimizer: 'adamw', lr: 0.01, weight_decay: 0.05 }, model);
+    await loadWeights(model, dir, { optimizer: restored });
+    step(model, restored, 0.01);
+    opt.dispose();
+    restored.dispose();
+    model.dispose();
+    expect(tf.memory().numTensors).toBeLessThan(before);
+  });
 
   it('an AdamW trial resumed from its checkpoint continues with identical state', async () => {
     const params = { optimizer: 'adamw', lr: 0.01, weight_decay: 0.05 } as const;

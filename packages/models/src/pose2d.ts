@@ -1,4 +1,5 @@
 import { checkTransformer, transformerEncoder, type TransformerConfig } from './transformer-block';
+import { BatchNorm } from './batch-norm';
 import { Relu } from './relu';
 import { PositionEmbedding, type PositionEncoding } from './tokens';
 import { seedAt, tf } from './tf';
@@ -81,7 +82,7 @@ export function buildPose2dModel(config: Pose2dModelConfig): tf.LayersModel {
         name: `${name}_conv`,
       })
       .apply(x);
-    const bn = tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn` }).apply(conv);
+    const bn = new BatchNorm({ momentum: 0.9, name: `${name}_bn` }).apply(conv);
     return new Relu({ name: `${name}_relu` }).apply(bn) as tf.SymbolicTensor;
   };
 
@@ -125,7 +126,7 @@ export function buildPose2dModel(config: Pose2dModelConfig): tf.LayersModel {
       name: 'head_deconv',
     })
     .apply(x);
-  const upBn = tf.layers.batchNormalization({ momentum: 0.9, name: 'head_bn' }).apply(up);
+  const upBn = new BatchNorm({ momentum: 0.9, name: 'head_bn' }).apply(up);
   x = new Relu({ name: 'head_relu' }).apply(upBn) as tf.SymbolicTensor;
   const output = tf.layers
     .conv2d({

@@ -1,6 +1,8 @@
 import { checkGeometry, type AttentionGeometry, type HeadSize } from '@headroom/sweep';
 import { attentionParamCount, FlexibleMultiHeadAttention } from './flexible-attention';
+import { Gelu } from './gelu';
 import { LayerNorm } from './layer-norm';
+import { Linear } from './linear';
 import { Relu } from './relu';
 import { seedAt, tf } from './tf';
 import { ViolationList } from './violations';
@@ -133,22 +135,9 @@ export function transformerBlock(
     apply(new LayerNorm({ name: `${prefix}_${name}` }), y);
   const add = (a: tf.SymbolicTensor, b: tf.SymbolicTensor, name: string) =>
     apply(tf.layers.add({ name: `${prefix}_${name}` }), [a, b]);
-  const dense = (
-    y: tf.SymbolicTensor,
-    units: number,
-    name: string,
-    offset: number,
-    activation?: FeedForwardActivation,
-  ) =>
-    apply(
-      tf.layers.dense({
-        units,
-        activation,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed(offset) }),
-        name: `${prefix}_${name}`,
-      }),
-      y,
-    );
+  // Linear: tf.layers.dense's weights and initial values, TensorFlow's MatMul (linear.ts).
+  const dense = (y: tf.SymbolicTensor, units: number, name: string, offset: number) =>
+    apply(new Linear({ units, seed: seed(offset), name: `${prefix}_${name}` }), y);
 
   const attention = new FlexibleMultiHeadAttention({
     ...t.geometry,
@@ -157,11 +146,15 @@ export function transformerBlock(
     name: `${prefix}_attn`,
   });
   const attend = (y: tf.SymbolicTensor) => dropout(apply(attention, y), 'attn_drop', 8);
-  // ReLU as its own layer (see relu.ts: TF.js's ReLU gradient is slow); GELU stays in Dense.
+  // The activation as its own layer after a linear Dense (relu.ts, gelu.ts: both gradients
+  // written out, fewer kernels than TF.js's); the weights keep their names (`<prefix>_ffn1`).
   const hidden = (y: tf.SymbolicTensor) =>
-    t.activation === 'relu'
-      ? apply(new Relu({ name: `${prefix}_ffn1_relu` }), dense(y, t.dFF, 'ffn1', 4))
-      : dense(y, t.dFF, 'ffn1', 4, t.activation);
+    apply(
+      t.activation === 'relu'
+        ? new Relu({ name: `${prefix}_ffn1_relu` })
+        : new Gelu({ name: `${prefix}_ffn1_gelu` }),
+      dense(y, t.dFF, 'ffn1', 4),
+    );
   const ffn = (y: tf.SymbolicTensor) =>
     dropout(
       dense(dropout(hidden(y), 'ffn_drop', 6), t.geometry.dModel, 'ffn2', 5),
