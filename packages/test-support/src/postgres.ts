@@ -13,13 +13,36 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * Errors of a server that is restarting (the chaos test restarts the shared PostgreSQL while the
+ * other lane's tests run): the connection terminated by the administrator, refused or reset.
+ */
+function restarting(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return (
+    e.code === '57P01' ||
+    e.code === '57P03' ||
+    e.code === 'ECONNREFUSED' ||
+    e.code === 'ECONNRESET' ||
+    /terminat|Connection terminated/i.test(e.message ?? '')
+  );
+}
+
+/** One admin statement on its own connection, tried again for up to 30 s while the server restarts. */
 async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return await run(client);
+    } catch (err) {
+      if (!restarting(err) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 }
 

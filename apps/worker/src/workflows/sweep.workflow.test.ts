@@ -846,7 +846,8 @@ describe('sweepWorkflow', () => {
 
   it('updateSweep while trials run: adds grid points after the trials it has, changes max_concurrent, refuses what cannot apply', async () => {
     const sweepId = newId();
-    scripts.set(sweepId, () => ({ epochMs: 150 }));
+    // Trials long enough (2 s) that three of them run together for a while on a busy machine.
+    scripts.set(sweepId, () => ({ epochMs: 1000 }));
     const s = spec(
       { seed: { values: [1, 2] }, qk_tied: { values: [false, true] }, epochs: { value: 2 } },
       { resources: { max_concurrent: 1 } },
