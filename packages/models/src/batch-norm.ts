@@ -1,3 +1,4 @@
+import { normalisedAffineGrad } from './layer-norm';
 import {
   SERIALIZATION_PACKAGE,
   singleInput,
@@ -50,18 +51,8 @@ export function batchNormTraining(
     );
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xHat, rstd] = saved as [tf.Tensor2D, tf.Tensor2D];
-        const dy2 = tf.reshape(dy, [rows, channels]);
-        const dGamma = tf.sum(tf.mul(dy2, xHat), 0);
-        const dBeta = tf.sum(dy2, 0);
-        const g = tf.mul(dy2, gammaIn as tf.Tensor);
-        const dx = tf.mul(
-          tf.sub(tf.sub(g, tf.mean(g, 0, true)), tf.mul(xHat, tf.mean(tf.mul(g, xHat), 0, true))),
-          rstd,
-        );
-        return [tf.reshape(dx, x.shape), dGamma, dBeta];
-      },
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        normalisedAffineGrad(dy, saved, gammaIn as tf.Tensor, [rows, channels], 0, x.shape),
     };
   });
   return op(x, gamma, beta);

@@ -37,21 +37,36 @@ export function layerNorm(
     );
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xHat, rstd] = saved as [tf.Tensor2D, tf.Tensor2D];
-        const dy2 = tf.reshape(dy, [rows, width]);
-        const dGamma = tf.sum(tf.mul(dy2, xHat), 0);
-        const dBeta = tf.sum(dy2, 0);
-        const g = tf.mul(dy2, gammaIn as tf.Tensor);
-        const dx = tf.mul(
-          tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(xHat, tf.mean(tf.mul(g, xHat), -1, true))),
-          rstd,
-        );
-        return [tf.reshape(dx, x.shape), dGamma, dBeta];
-      },
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        normalisedAffineGrad(dy, saved, gammaIn as tf.Tensor, [rows, width], -1, x.shape),
     };
   });
   return op(x, gamma, beta);
+}
+
+/**
+ * The gradients of `y = x̂ · γ + β`, x̂ = (x − mean) · rstd, with the statistics over `axis` of the
+ * 2-D view (0: BatchNorm's batch, −1: LayerNorm's features): dx, dγ, dβ in one pass each.
+ * `saved` is [x̂, rstd] as the forward pass kept them.
+ */
+export function normalisedAffineGrad(
+  dy: tf.Tensor,
+  saved: tf.Tensor[],
+  gamma: tf.Tensor,
+  view: [number, number],
+  axis: 0 | -1,
+  shape: readonly number[],
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const [xHat, rstd] = saved as [tf.Tensor2D, tf.Tensor2D];
+  const dy2 = tf.reshape(dy, view);
+  const dGamma = tf.sum(tf.mul(dy2, xHat), 0);
+  const dBeta = tf.sum(dy2, 0);
+  const g = tf.mul(dy2, gamma);
+  const dx = tf.mul(
+    tf.sub(tf.sub(g, tf.mean(g, axis, true)), tf.mul(xHat, tf.mean(tf.mul(g, xHat), axis, true))),
+    rstd,
+  );
+  return [tf.reshape(dx, shape as number[]), dGamma, dBeta];
 }
 
 /**
