@@ -1,29 +1,34 @@
 #!/usr/bin/env node
-// `pnpm bench:sweep`: how fast the control plane runs a large grid sweep — trials per second
-// through the real API, Temporal dev server, control worker (the only database writer) and
-// database, with training taken out: an in-process train worker whose activity returns at once.
+// `pnpm bench:sweep`: what the control plane costs per trial — grid sweeps run through the real
+// API, Temporal dev server, control worker (the only database writer) and database, with training
+// taken out: an in-process train worker whose activity returns at once. Several sizes and two grid
+// shapes on one stack, and in the same run the peers (Optuna on PostgreSQL in one and two
+// processes, Ray Tune) on the same trivial trials.
 //
-//   node bench/sweep.mjs [--trials 10000] [--concurrency 25] [--database postgres|pglite]
+//   node bench/sweep.mjs [--sizes 100,1000,10000] [--grids factorised,long-axis]
+//                        [--concurrency 16] [--database postgres|pglite]
+//                        [--peers optuna,optuna-2,ray|none] [--ray-max 1000]
 //                        [--out bench/results/sweep.json]
 //
 // Needs `pnpm build` (the stack runs apps/api/dist and apps/worker/dist), the `temporal` CLI and,
 // for the default `--database postgres`, PostgreSQL at DATABASE_URL (else the trust-auth
 // postgres://postgres@127.0.0.1:5432/test), where it creates and drops a database of its own.
 //
-// It also checks what the run must show and fails loudly (exit 1, no result written) when not:
-// every trial trained exactly once, the sweep and every trial `succeeded`, and the sweep
-// workflow's runs a clean continue-as-new chain — more than one run once its history passed
-// the workflow's threshold (10,000 events, at ~6 events a trial: from ~1,700 trials on).
+// Every Headroom run also checks what it must show and the bench fails loudly (exit 1, no result
+// written) when not: every trial trained exactly once, the sweep and every trial `succeeded`, and
+// the sweep workflow's runs a clean continue-as-new chain — more than one run once its history
+// passed the workflow's threshold.
 import console from 'node:console';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { graphql } from './graphql.mjs';
 import { cpuInfo } from './machine.mjs';
+import { pidsWithArgument, startCpuMeter, withDescendants } from './process-cpu.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The CLI's dependencies (stack, test-support, sweep, the Temporal SDK) resolve from its package.
@@ -39,24 +44,38 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 /** The sweep workflow continues as new past this many history events (apps/worker, sweep.workflow.ts). */
 const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
 const POOL = 'bench-trivial';
+const GRIDS = ['factorised', 'long-axis'];
+const PEERS = ['optuna', 'optuna-2', 'ray'];
 
 const { values: args } = parseArgs({
   options: {
-    trials: { type: 'string', default: '10000' },
-    concurrency: { type: 'string', default: '25' },
+    sizes: { type: 'string', default: '100,1000,10000' },
+    grids: { type: 'string', default: GRIDS.join(',') },
+    concurrency: { type: 'string', default: '16' },
     database: { type: 'string', default: 'postgres' },
+    peers: { type: 'string', default: PEERS.join(',') },
+    'ray-max': { type: 'string', default: '1000' },
     out: { type: 'string', default: join(root, 'bench', 'results', 'sweep.json') },
   },
 });
-const TRIALS = Number(args.trials);
+const SIZES = args.sizes.split(',').map(Number);
 const CONCURRENCY = Number(args.concurrency);
-if (!Number.isInteger(TRIALS) || TRIALS < 100 || TRIALS % 100 !== 0) {
-  fail(
-    `--trials must be a multiple of 100 (the grid is 10 d_h × 10 lr × trials/100 seeds), got ${args.trials}`,
-  );
-}
+const RAY_MAX = Number(args['ray-max']);
+const grids = args.grids.split(',');
+const peers = args.peers === 'none' ? [] : args.peers.split(',');
+for (const n of SIZES)
+  if (!Number.isInteger(n) || n < 100 || n % 100 !== 0)
+    fail(
+      `--sizes: each size must be a multiple of 100 (the factorised grid is 10 d_h × 10 lr × n/100 seeds), got ${n}`,
+    );
+for (const g of grids)
+  if (!GRIDS.includes(g)) fail(`--grids: ${g} is not one of ${GRIDS.join(', ')}`);
+for (const p of peers)
+  if (!PEERS.includes(p)) fail(`--peers: ${p} is not one of ${PEERS.join(', ')} (or none)`);
 if (!Number.isInteger(CONCURRENCY) || CONCURRENCY < 1)
   fail(`--concurrency must be an integer ≥ 1, got ${args.concurrency}`);
+if (!Number.isInteger(RAY_MAX) || RAY_MAX < 0)
+  fail(`--ray-max must be an integer ≥ 0, got ${args['ray-max']}`);
 if (!['postgres', 'pglite'].includes(args.database))
   fail(`--database must be postgres or pglite, got ${args.database}`);
 
@@ -75,25 +94,37 @@ function fail(message) {
   process.exit(1);
 }
 
-const spec = {
-  name: `bench-${TRIALS}`,
-  task: 'pose3d',
-  dataset: { kind: 'synthetic' },
-  method: 'grid',
-  parameters: {
-    d_m: { value: 32 },
-    heads: { value: 4 },
-    d_h: { values: [8, 16, 24, 32, 40, 48, 56, 64, 72, 80] },
-    lr: { values: [1e-4, 2e-4, 3e-4, 4e-4, 5e-4, 6e-4, 7e-4, 8e-4, 9e-4, 1e-3] },
-    seed: { values: Array.from({ length: TRIALS / 100 }, (_, i) => i) },
-    epochs: { value: 1 },
-  },
-  resources: { pool: POOL, max_concurrent: CONCURRENCY },
-};
+/**
+ * A grid of `trials` trivial pose3d trials: `factorised` is 10 d_h × 10 lr × trials/100 seeds,
+ * `long-axis` one axis of `trials` seeds (PRODUCT.md's own example of a long list).
+ */
+function specOf(grid, trials) {
+  const axes =
+    grid === 'factorised'
+      ? {
+          d_h: { values: [8, 16, 24, 32, 40, 48, 56, 64, 72, 80] },
+          lr: { values: [1e-4, 2e-4, 3e-4, 4e-4, 5e-4, 6e-4, 7e-4, 8e-4, 9e-4, 1e-3] },
+          seed: { values: Array.from({ length: trials / 100 }, (_, i) => i) },
+        }
+      : {
+          d_h: { value: 8 },
+          lr: { value: 1e-3 },
+          seed: { values: Array.from({ length: trials }, (_, i) => i) },
+        };
+  return {
+    name: `bench-${grid}-${trials}`,
+    task: 'pose3d',
+    dataset: { kind: 'synthetic' },
+    method: 'grid',
+    parameters: { d_m: { value: 32 }, heads: { value: 4 }, ...axes, epochs: { value: 1 } },
+    resources: { pool: POOL, max_concurrent: CONCURRENCY },
+  };
+}
 
 const saved = { db: process.env.DATABASE_URL, temporal: process.env.TEMPORAL_ADDRESS };
 const cleanups = [];
 const failures = [];
+const rows = [];
 const check = (ok, what) => {
   console.log(`  ${ok ? 'ok  ' : 'FAIL'}  ${what}`);
   if (!ok) failures.push(what);
@@ -103,15 +134,17 @@ let result;
 try {
   const loadAtStart = loadavg();
   console.log(
-    `bench:sweep — ${TRIALS.toLocaleString('en-US')} trials, max_concurrent ${CONCURRENCY}, database ${args.database}`,
+    `bench:sweep — sizes ${SIZES.join(', ')}, grids ${grids.join(', ')}, max_concurrent ${CONCURRENCY}, database ${args.database}, peers ${peers.join(', ') || 'none'}`,
   );
 
   // The bench owns its whole stack: a fresh database (or embedded PGlite) and a fresh dev server.
   let databaseVersion = 'PGlite (embedded, served over the wire)';
+  let databaseName;
   if (args.database === 'postgres') {
     const database = await createTestDatabase('headroom_bench_sweep');
     cleanups.push(() => database.drop());
     process.env.DATABASE_URL = database.url;
+    databaseName = database.name;
   } else delete process.env.DATABASE_URL;
   delete process.env.TEMPORAL_ADDRESS;
   const dataDir = mkdtempSync(join(tmpdir(), 'headroom-bench-sweep-'));
@@ -124,13 +157,33 @@ try {
   });
   cleanups.push(() => stack.stop());
   console.log(`  stack up in ${((Date.now() - stackStart) / 1000).toFixed(1)} s`);
+  const { Client: PgClient } = requireCli('pg');
+  let pg;
   if (args.database === 'postgres') {
-    const { Client: PgClient } = requireCli('pg');
-    const pg = new PgClient({ connectionString: process.env.DATABASE_URL });
+    pg = new PgClient({ connectionString: process.env.DATABASE_URL });
     await pg.connect();
+    cleanups.push(() => pg.end());
     databaseVersion = `PostgreSQL ${(await pg.query('show server_version')).rows[0].server_version}`;
-    await pg.end();
   }
+  // PostgreSQL's backends serving the bench's database (the pools of the API and control worker).
+  let backends = [];
+  const refreshBackends = async () => {
+    if (!pg) return;
+    const r = await pg.query(
+      'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      [databaseName],
+    );
+    backends = r.rows.map((x) => x.pid);
+  };
+  const pidOf = (name) => stack.processes.find((p) => p.name === name)?.child.pid;
+  const cpuGroups = {
+    temporal: () => withDescendants(pidsWithArgument(join(dataDir, 'temporal.db'))),
+    controlWorker: () => withDescendants([pidOf('control-worker')].filter(Boolean)),
+    api: () => [pidOf('api')].filter(Boolean),
+    postgres: () => backends,
+    // The bench itself: the scripted train worker, the Temporal client and, with pglite, the database.
+    bench: () => [process.pid],
+  };
 
   // The scripted train worker: returns at once, counting each trial it is asked to train.
   const trainedByTrial = new Map();
@@ -165,140 +218,192 @@ try {
   });
   cleanups.push(() => client.connection.close());
 
-  const t0 = Date.now();
-  const { createSweep } = await graphql(
-    stack.api,
-    `
-      mutation ($input: CreateSweepInput!) {
-        createSweep(input: $input) {
-          id
-          trialCount
+  /** One sweep of `trials` trivial trials through the API, timed and checked. */
+  async function runHeadroom(grid, trials) {
+    console.log(`\nheadroom, ${grid} grid, ${trials.toLocaleString('en-US')} trials`);
+    trainedByTrial.clear();
+    await refreshBackends();
+    const load = loadavg()[0];
+    const meter = startCpuMeter(cpuGroups);
+    const t0 = Date.now();
+    const { createSweep } = await graphql(
+      stack.api,
+      `
+        mutation ($input: CreateSweepInput!) {
+          createSweep(input: $input) {
+            id
+            trialCount
+          }
         }
-      }
-    `,
-    {
-      input: { spec },
-    },
-  );
-  const registeredSeconds = (Date.now() - t0) / 1000;
-  if (createSweep.trialCount !== TRIALS)
-    throw new Error(`createSweep made ${createSweep.trialCount} trials, not ${TRIALS}`);
-  console.log(
-    `  sweep ${createSweep.id} registered (${TRIALS} trial rows) in ${registeredSeconds.toFixed(1)} s`,
-  );
-
-  // Follows the chain of continue-as-new runs to the last one's result.
-  const handle = client.workflow.getHandle(sweepWorkflowId(createSweep.id));
-  const progress = setInterval(() => {
-    const s = (Date.now() - t0) / 1000;
-    console.log(
-      `  … ${trainedByTrial.size.toLocaleString('en-US')} / ${TRIALS.toLocaleString('en-US')} trained after ${s.toFixed(0)} s`,
+      `,
+      { input: { spec: specOf(grid, trials) } },
     );
-  }, 30_000);
-  try {
-    await handle.result();
-  } finally {
-    clearInterval(progress);
-  }
-  const wallSeconds = (Date.now() - t0) / 1000;
+    const registeredSeconds = (Date.now() - t0) / 1000;
+    if (createSweep.trialCount !== trials)
+      throw new Error(`createSweep made ${createSweep.trialCount} trials, not ${trials}`);
+    console.log(
+      `  sweep ${createSweep.id} registered (${trials} trial rows) in ${registeredSeconds.toFixed(1)} s`,
+    );
 
-  // ---------------------------------------------------------------- checks
-  console.log('\nchecks:');
-  const counts = [...trainedByTrial.values()];
-  check(trainedByTrial.size === TRIALS, `every trial trained: ${trainedByTrial.size} of ${TRIALS}`);
-  const twice = counts.filter((n) => n > 1).length;
-  check(twice === 0, `no trial trained twice: ${twice} were`);
+    // Follows the chain of continue-as-new runs to the last one's result.
+    const handle = client.workflow.getHandle(sweepWorkflowId(createSweep.id));
+    const progress = setInterval(() => {
+      const s = (Date.now() - t0) / 1000;
+      console.log(
+        `  … ${trainedByTrial.size.toLocaleString('en-US')} / ${trials.toLocaleString('en-US')} trained after ${s.toFixed(0)} s`,
+      );
+    }, 30_000);
+    try {
+      await handle.result();
+    } finally {
+      clearInterval(progress);
+    }
+    const wallSeconds = (Date.now() - t0) / 1000;
+    await refreshBackends();
+    const cpu = meter.stop();
 
-  // The database may lag the workflow's last activity by a moment; wait on it with a deadline.
-  let sweep;
-  await waitFor(
-    'the sweep row to say succeeded',
-    async () => {
-      ({ sweep } = await graphql(
-        stack.api,
-        `
-          query ($id: ID!) {
-            sweep(id: $id) {
-              status
-              trialCount
-              unfinished: trials(
-                first: 10
-                status: [pending, running, paused, failed, cancelled, pruned]
-              ) {
-                rows {
-                  id
-                  status
+    const counts = [...trainedByTrial.values()];
+    check(
+      trainedByTrial.size === trials,
+      `every trial trained: ${trainedByTrial.size} of ${trials}`,
+    );
+    const twice = counts.filter((n) => n > 1).length;
+    check(twice === 0, `no trial trained twice: ${twice} were`);
+
+    // The database may lag the workflow's last activity by a moment; wait on it with a deadline.
+    let sweep;
+    await waitFor(
+      'the sweep row to say succeeded',
+      async () => {
+        ({ sweep } = await graphql(
+          stack.api,
+          `
+            query ($id: ID!) {
+              sweep(id: $id) {
+                status
+                trialCount
+                unfinished: trials(
+                  first: 10
+                  status: [pending, running, paused, failed, cancelled, pruned]
+                ) {
+                  rows {
+                    id
+                    status
+                  }
                 }
               }
             }
-          }
-        `,
-        { id: createSweep.id },
-      ));
-      return String(sweep.status).toLowerCase() === 'succeeded';
-    },
-    30_000,
-    500,
-  ).catch(() => {});
-  if (!sweep) throw new Error(`sweep ${createSweep.id} could not be read back through the API`);
-  check(
-    String(sweep.status).toLowerCase() === 'succeeded',
-    `sweep status succeeded: ${sweep.status}`,
-  );
-  check(sweep.trialCount === TRIALS, `trial rows: ${sweep.trialCount}`);
-  const notSucceeded = sweep.unfinished.rows;
-  check(
-    notSucceeded.length === 0,
-    `every trial succeeded: ${notSucceeded.map((t) => `${t.id} ${t.status}`).join(', ') || 'yes'}`,
-  );
-
-  const runs = [];
-  for await (const w of client.workflow.list({
-    query: `WorkflowId = '${sweepWorkflowId(createSweep.id)}'`,
-  }))
-    runs.push(w);
-  runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
-  const events = runs.reduce((sum, r) => sum + (r.historyLength ?? 0), 0);
-  const chained =
-    runs.slice(0, -1).every((r) => r.status.name === 'CONTINUED_AS_NEW') &&
-    runs.at(-1)?.status.name === 'COMPLETED';
-  check(chained, `runs: ${runs.map((r) => r.status.name).join(' → ')}`);
-  if (events > HISTORY_EVENTS_BEFORE_CONTINUE) {
+          `,
+          { id: createSweep.id },
+        ));
+        return String(sweep.status).toLowerCase() === 'succeeded';
+      },
+      30_000,
+      500,
+    ).catch(() => {});
+    if (!sweep) throw new Error(`sweep ${createSweep.id} could not be read back through the API`);
     check(
-      runs.length > 1,
-      `continued as new: ${runs.length} runs for ${events.toLocaleString('en-US')} history events`,
+      String(sweep.status).toLowerCase() === 'succeeded',
+      `sweep status succeeded: ${sweep.status}`,
     );
-  } else {
-    console.log(
-      `  —     continue-as-new not reached: ${events.toLocaleString('en-US')} history events in 1 run (threshold ${HISTORY_EVENTS_BEFORE_CONTINUE.toLocaleString('en-US')})`,
+    check(sweep.trialCount === trials, `trial rows: ${sweep.trialCount}`);
+    const notSucceeded = sweep.unfinished.rows;
+    check(
+      notSucceeded.length === 0,
+      `every trial succeeded: ${notSucceeded.map((t) => `${t.id} ${t.status}`).join(', ') || 'yes'}`,
     );
-  }
-  const longest = Math.max(...runs.map((r) => r.historyLength ?? 0));
 
-  const trialsPerSecond = TRIALS / wallSeconds;
+    const runs = [];
+    for await (const w of client.workflow.list({
+      query: `WorkflowId = '${sweepWorkflowId(createSweep.id)}'`,
+    }))
+      runs.push(w);
+    runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+    const events = runs.reduce((sum, r) => sum + (r.historyLength ?? 0), 0);
+    const chained =
+      runs.slice(0, -1).every((r) => r.status.name === 'CONTINUED_AS_NEW') &&
+      runs.at(-1)?.status.name === 'COMPLETED';
+    check(chained, `runs: ${runs.map((r) => r.status.name).join(' → ')}`);
+    if (events > HISTORY_EVENTS_BEFORE_CONTINUE)
+      check(
+        runs.length > 1,
+        `continued as new: ${runs.length} runs for ${events.toLocaleString('en-US')} history events`,
+      );
+    // One trial's own history: what a trial costs Temporal.
+    const trialHistory = await client.workflow
+      .getHandle(`trial-${createSweep.id}-0`)
+      .fetchHistory();
+
+    const msPerTrial = (wallSeconds * 1000) / trials;
+    const cpuMsPerTrial = Object.fromEntries(
+      Object.entries(cpu).map(([k, v]) => [k, Number(((v * 1000) / trials).toFixed(1))]),
+    );
+    const row = {
+      system: 'headroom',
+      grid,
+      trials,
+      maxConcurrent: CONCURRENCY,
+      wallSeconds: Number(wallSeconds.toFixed(1)),
+      trialsPerSecond: Number((trials / wallSeconds).toFixed(2)),
+      msPerTrial: Number(msPerTrial.toFixed(1)),
+      registerSeconds: Number(registeredSeconds.toFixed(1)),
+      cpuMsPerTrial,
+      workflowRuns: runs.length,
+      sweepHistoryEvents: events,
+      trialHistoryEvents: trialHistory.events.length,
+      loadAverageAtStart: Number(load.toFixed(2)),
+    };
+    console.log(
+      `  ${trials.toLocaleString('en-US')} trials in ${wallSeconds.toFixed(1)} s: ${row.trialsPerSecond} trials/s, ${row.msPerTrial} ms per trial; ` +
+        `CPU ms per trial ${Object.entries(cpuMsPerTrial)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(
+            ', ',
+          )}; sweep history ${events} events in ${runs.length} run(s), a trial's ${row.trialHistoryEvents}`,
+    );
+    return row;
+  }
+
+  async function runPeers(trials) {
+    const { runPeer } = await import('./sweep-peers.mjs');
+    for (const peer of peers) {
+      if (peer === 'ray' && trials > RAY_MAX) {
+        console.log(`\nray: ${trials} trials skipped (over --ray-max ${RAY_MAX})`);
+        continue;
+      }
+      console.log(`\n${peer}, ${trials.toLocaleString('en-US')} trials`);
+      const load = loadavg()[0];
+      const r = await runPeer({
+        peer: peer === 'optuna-2' ? 'optuna' : peer,
+        processes: peer === 'optuna-2' ? 2 : 1,
+        trials,
+        concurrency: CONCURRENCY,
+      });
+      console.log(
+        `  ${trials.toLocaleString('en-US')} trials in ${r.wallSeconds} s: ${r.msPerTrial} ms per trial`,
+      );
+      rows.push({ system: peer, ...r, loadAverageAtStart: Number(load.toFixed(2)) });
+    }
+  }
+
+  // Sizes in order, and within a size every system one after the other: each sees the same machine.
+  for (const trials of SIZES) {
+    for (const grid of grids) rows.push(await runHeadroom(grid, trials));
+    if (peers.length > 0) await runPeers(trials);
+  }
+
   result = {
     date: new Date().toISOString(),
     cpu: cpuInfo().model,
-    cores: availableParallelism(),
+    cores: cpuInfo().cpus,
     node: process.version,
     database: args.database,
     databaseVersion,
-    trials: TRIALS,
     maxConcurrent: CONCURRENCY,
-    wallSeconds: Number(wallSeconds.toFixed(1)),
-    trialsPerSecond: Number(trialsPerSecond.toFixed(2)),
-    msPerTrial: Number(((wallSeconds * 1000) / TRIALS).toFixed(1)),
-    registerSeconds: Number(registeredSeconds.toFixed(1)),
-    workflowRuns: runs.length,
-    historyEvents: events,
-    longestRunHistoryEvents: longest,
+    rows,
     loadAverageAtStart: loadAtStart.map((x) => Number(x.toFixed(2))),
     loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))),
   };
-  console.log(
-    `\n${TRIALS.toLocaleString('en-US')} trials in ${wallSeconds.toFixed(1)} s: ${trialsPerSecond.toFixed(1)} trials/s, ` +
-      `${result.msPerTrial} ms per trial (createSweep to the last run's completion; ${runs.length} workflow run(s))`,
-  );
 } catch (err) {
   failures.push(err instanceof Error ? (err.stack ?? err.message) : String(err));
 } finally {
@@ -310,6 +415,18 @@ try {
 }
 
 if (failures.length > 0) fail(failures.join('\n'));
+console.log('\n| system | grid | trials | ms per trial | trials/s | CPU ms per trial |');
+console.log('|---|---|---:|---:|---:|---|');
+for (const r of rows)
+  console.log(
+    `| ${r.system} | ${r.grid ?? '–'} | ${r.trials} | ${r.msPerTrial} | ${r.trialsPerSecond} | ${
+      r.cpuMsPerTrial
+        ? Object.entries(r.cpuMsPerTrial)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')
+        : '–'
+    } |`,
+  );
 mkdirSync(dirname(args.out), { recursive: true });
 writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
 console.log(`wrote ${args.out}`);

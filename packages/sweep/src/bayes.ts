@@ -2,13 +2,8 @@ import type { Violation } from '@headroom/errors';
 import { readSpecParameters, setNested } from './grid';
 import { parameterLeaves, type ProgramTrialParams, type SpecValue } from './parameter-spec';
 import { withDefaults, type ParameterName, type TrialParams } from './parameters';
-import {
-  DEFAULT_SAMPLER_SEED,
-  isTaskSweep,
-  type ProgramSweepSpec,
-  type SweepSpec,
-  type TaskSweepSpec,
-} from './spec';
+import type { ProgramSweepSpec, SweepSpec, TaskSweepSpec } from './spec';
+import { DEFAULT_SAMPLER_SEED, isTaskSweep } from './spec-shape';
 import { resolveMetric } from './tasks';
 import { suggestTpe, type TpeObservation } from './tpe/sampler';
 import { dimensionFromWandb, type TpeSearchSpace } from './tpe/search-space';

@@ -16,7 +16,8 @@ import {
   type ParameterName,
   type TrialParams,
 } from './parameters';
-import { isTaskSweep, type ProgramSweepSpec, type SweepSpec, type TaskSweepSpec } from './spec';
+import type { ProgramSweepSpec, SweepSpec, TaskSweepSpec } from './spec';
+import { isTaskSweep } from './spec-shape';
 import { joinPath, throwIfViolations } from './violations';
 
 interface GridAxis {

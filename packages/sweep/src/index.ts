@@ -43,15 +43,12 @@ export {
   ZEarlyTerminate,
   ZResources,
   SWEEP_METHODS,
-  DEFAULT_SAMPLER_SEED,
   DEFAULT_POOL,
   POOL_PATTERN,
   IGNORED_WANDB_KEYS,
   parseSweepSpec,
-  isTaskSweep,
-  isProgramSweep,
-  requireTaskSweep,
 } from './spec';
+export { DEFAULT_SAMPLER_SEED, isTaskSweep, isProgramSweep, requireTaskSweep } from './spec-shape';
 export type {
   SweepSpec,
   TaskSweepSpec,
@@ -119,11 +116,12 @@ export { expandGrid, countGridTrials, gridTrialAt } from './grid';
 export { sampleTrialAt } from './random';
 export { trialAt, trialSpace, countTrials, requireTrialCount, describeTrial } from './trials';
 export { suggestBayesTrial, bayesDimensionsOf } from './bayes';
-export { addGridValues, reachesTarget, type SweepChange } from './sweep-change';
+export { addGridValues, type SweepChange } from './sweep-change';
 export type { TrialSpace } from './trials';
 export { previewSweep, type SweepPreview } from './preview';
 export {
   metricValue,
+  reachesTarget,
   type MetricBreakdown,
   type MetricValues,
   type TrialArtifact,

@@ -4,13 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { expandGrid } from './grid';
 import { parseSweepText } from './load';
 import { sampleTrialAt } from './random';
-import {
-  isProgramSweep,
-  isTaskSweep,
-  parseSweepSpec,
-  requireTaskSweep,
-  type ProgramSweepSpec,
-} from './spec';
+import { parseSweepSpec, type ProgramSweepSpec } from './spec';
+import { isProgramSweep, isTaskSweep, requireTaskSweep } from './spec-shape';
 import { countTrials } from './trials';
 import { violationsOf } from '../test/violations';
 

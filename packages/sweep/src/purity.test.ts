@@ -54,3 +54,41 @@ describe('the main entry', () => {
     }
   });
 });
+
+/**
+ * Modules evaluated when `entry` is: its import and export-from statements at the top level,
+ * followed, without the type-only ones (erased) and without a `require` inside a function (lazy).
+ */
+function evaluated(entry: string): { files: string[]; packages: Set<string> } {
+  const files: string[] = [];
+  const packages = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (files.includes(file)) continue;
+    files.push(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(
+      /^(?:import|export)(?!\s+type\b)[^;]*?\bfrom\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]/gm,
+    )) {
+      const spec = (m[1] ?? m[2])!;
+      if (spec.startsWith('.')) queue.push(resolve(dirname(file), `${spec}.ts`));
+      else packages.add(spec);
+    }
+  }
+  return { files, packages };
+}
+
+describe('the workflow entry', () => {
+  it('is checked by a scanner that sees what the main entry evaluates', () => {
+    expect(evaluated(join(SRC, 'index.ts')).packages).toEqual(
+      new Set(['@headroom/errors', 'yaml', 'zod']),
+    );
+  });
+
+  it('evaluates neither zod nor yaml: Temporal evaluates it for every workflow it starts', () => {
+    const { files, packages } = evaluated(join(SRC, 'workflow.ts'));
+    expect(files.map((f) => f.slice(SRC.length + 1))).not.toContain('spec.ts');
+    expect(packages).toEqual(new Set(['@headroom/errors']));
+  });
+});

@@ -8,13 +8,8 @@ import {
 } from './parameter-spec';
 import { withDefaults, type ParameterName, type TrialParams } from './parameters';
 import { uniformAt } from './prng';
-import {
-  DEFAULT_SAMPLER_SEED,
-  isTaskSweep,
-  type ProgramSweepSpec,
-  type SweepSpec,
-  type TaskSweepSpec,
-} from './spec';
+import type { ProgramSweepSpec, SweepSpec, TaskSweepSpec } from './spec';
+import { DEFAULT_SAMPLER_SEED, isTaskSweep } from './spec-shape';
 import { throwIfViolations } from './violations';
 
 /** A random sweep read once: its leaves (W&B's order), seed and run_cap. */

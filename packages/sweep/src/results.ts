@@ -2,6 +2,7 @@
  * What a trial produces besides its weights, in the shape every layer keeps it (the epoch
  * reports, the database's jsonb columns, GraphQL's JSON fields).
  */
+import type { MetricGoal } from './tasks';
 
 /**
  * Metric values by name. `null` where a metric has no value this epoch: the ROC AUC of a class
@@ -31,4 +32,10 @@ export function metricValue(
 ): number | undefined {
   const v = values?.[name];
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** Whether a finished trial's metric value reaches `metric.target` in the goal's direction (W&B's stop). */
+export function reachesTarget(goal: MetricGoal, target: number, value: number | null): boolean {
+  if (value === null || !Number.isFinite(value)) return false;
+  return goal === 'minimize' ? value <= target : value >= target;
 }

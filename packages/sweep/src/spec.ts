@@ -1,9 +1,10 @@
-import { HeadroomError, isHeadroomError, type Violation } from '@headroom/errors';
+import { isHeadroomError, type Violation } from '@headroom/errors';
 import { z } from 'zod';
 import { ashaRungs, hyperbandBands } from './asha';
 import { checkCommand } from './command';
 import { gridSize, parameterLeaves, readParameters, type ParameterSpec } from './parameter-spec';
 import { maxEpochs, validateParameters } from './parameters';
+import { DEFAULT_SAMPLER_SEED } from './spec-shape';
 import { METRIC_GOALS, TASK_IDS, TASKS, type RealDatasetKind, type TaskId } from './tasks';
 import {
   hasKey,
@@ -21,12 +22,6 @@ import {
  */
 export const SWEEP_METHODS = ['grid', 'random', 'bayes'] as const;
 export type SweepMethod = (typeof SWEEP_METHODS)[number];
-
-/**
- * The sampler seed of a random sweep that does not give `sampler_seed`. A Headroom key (W&B
- * has none): the same spec and seed always give the same trials.
- */
-export const DEFAULT_SAMPLER_SEED = 0;
 
 /** The pool (train task queue) a sweep runs on when `resources.pool` is not given. */
 export const DEFAULT_POOL = 'default';
@@ -324,28 +319,6 @@ export interface ProgramSweepSpec extends SweepSpecBase {
 
 /** What `parseSweepSpec` returns: exactly one of a task sweep or a program sweep. */
 export type SweepSpecShape = TaskSweepSpec | ProgramSweepSpec;
-
-export function isTaskSweep(spec: SweepSpecShape): spec is TaskSweepSpec {
-  return 'task' in spec;
-}
-
-export function isProgramSweep(spec: SweepSpecShape): spec is ProgramSweepSpec {
-  return 'program' in spec;
-}
-
-/**
- * The spec as a task sweep, for code that only runs built-in tasks (the control plane today);
- * a program sweep is an INVALID_SPEC error saying so.
- */
-export function requireTaskSweep(spec: SweepSpecShape): TaskSweepSpec {
-  if (isTaskSweep(spec)) return spec;
-  throw HeadroomError.invalid('INVALID_SPEC', 'sweep spec', [
-    {
-      path: 'program',
-      message: `Headroom runs built-in task sweeps (task: ${listWords(TASK_IDS)}) here, not programs; program ${spec.program} cannot run yet`,
-    },
-  ]);
-}
 
 const COMMON_KEYS = [
   'name',

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { HeadroomError } from '@headroom/errors';
 import { expandGrid } from './grid';
 import { parseSweepSpec, type TaskSweepSpec } from './spec';
-import { addGridValues, reachesTarget } from './sweep-change';
+import { reachesTarget } from './results';
+import { addGridValues } from './sweep-change';
 
 const grid = parseSweepSpec({
   name: 'g',

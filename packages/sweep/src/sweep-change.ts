@@ -2,7 +2,6 @@ import { HeadroomError, type Violation } from '@headroom/errors';
 import { countGridTrials } from './grid';
 import { isNested, type ParameterSpec, type SpecValue } from './parameter-spec';
 import { parseSweepSpec, type SweepSpec } from './spec';
-import type { MetricGoal } from './tasks';
 
 /**
  * A change to a running sweep (`updateSweep`): each key given is applied, in this order.
@@ -16,12 +15,6 @@ export interface SweepChange {
   /** `parameter`: its name, nested names dotted (`optimizer.lr`). */
   add?: Array<{ parameter: string; values: SpecValue[] }>;
   stop?: boolean;
-}
-
-/** Whether a finished trial's metric value reaches `metric.target` in the goal's direction (W&B's stop). */
-export function reachesTarget(goal: MetricGoal, target: number, value: number | null): boolean {
-  if (value === null || !Number.isFinite(value)) return false;
-  return goal === 'minimize' ? value <= target : value >= target;
 }
 
 const sameValue = (a: SpecValue, b: SpecValue) => JSON.stringify(a) === JSON.stringify(b);

@@ -83,6 +83,12 @@ export interface TrialWorkflowInput {
   reportMetric?: string;
   /** A re-run (retryFailedTrials): resume from the newest checkpoint recorded in the database. */
   rerun?: boolean;
+  /**
+   * Set by sweeps since the trial's control writes are local activities and it tells its sweep
+   * through one (`tellSweep`). Absent from trials started before, which replay as they ran: a
+   * version carried in the input, so a trial records no patch marker.
+   */
+  localControl?: boolean;
 }
 
 /** Train worker → control plane: the worker workflow's input, registered in the workers table. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCommand } from './command';
 import { parseSweepText } from './load';
-import { isProgramSweep, isTaskSweep } from './spec';
+import { isProgramSweep, isTaskSweep } from './spec-shape';
 import { countTrials, trialAt } from './trials';
 
 const dir = join(__dirname, 'fixtures', 'wandb');

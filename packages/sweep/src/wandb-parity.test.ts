@@ -16,7 +16,8 @@ import {
   type SpecValue,
 } from './parameter-spec';
 import { sampleTrialAt } from './random';
-import { isProgramSweep, parseSweepSpec, type ProgramSweepSpec } from './spec';
+import { parseSweepSpec, type ProgramSweepSpec } from './spec';
+import { isProgramSweep } from './spec-shape';
 
 interface WandbConfig {
   yaml: string;

@@ -23,6 +23,8 @@ import {
   type FailTrialInput,
   type TrialResult,
 } from '@headroom/db';
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { HeadroomError, isHeadroomError } from '@headroom/errors';
 import {
   isProgramSweep,
@@ -35,14 +37,39 @@ import {
 } from '@headroom/sweep';
 import {
   headroomFailure,
+  sweepWorkflowId,
+  trialEpochSignal,
+  trialFinishedSignal,
   type ControlSweepSpec,
   type EpochReport,
   type ProgramRun,
   type ResumePoint,
   type TrainTrialResult,
+  type TrialEpochNotice,
+  type TrialOutcome,
   type TrialStarted,
   type WorkerInfo,
 } from '@headroom/sweep/temporal';
+
+/** What a trial tells its sweep: that it ended, or (for ASHA) an epoch's value. */
+export type SweepNotice =
+  { sweepId: string; finished: TrialOutcome } | { sweepId: string; epoch: TrialEpochNotice };
+
+/**
+ * Signals the sweep's workflow (its current run, after any continue-as-new). Sent by the trial
+ * workflow as a local activity: one signal, where a signal from workflow code costs the trial two
+ * more history events and a workflow task to confirm it. At least once, like every activity: the
+ * sweep ignores a trial's end it has already counted. A sweep that has ended needs no news.
+ */
+export async function tellSweep(notice: SweepNotice): Promise<void> {
+  const sweep = Context.current().client.workflow.getHandle(sweepWorkflowId(notice.sweepId));
+  try {
+    if ('finished' in notice) await sweep.signal(trialFinishedSignal, notice.finished);
+    else await sweep.signal(trialEpochSignal, notice.epoch);
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+}
 
 /**
  * Activities on the control task queue: the only code that writes to the database.
@@ -210,6 +237,8 @@ export function createControlActivities({ db }: { db: Database }) {
     async registerWorker({ reportEveryMs: _every, ...info }: WorkerInfo): Promise<void> {
       await registerWorker(db, { ...info, startedAt: new Date(info.startedAt) });
     },
+
+    tellSweep,
 
     async markWorkerSeen({
       id,

@@ -22,7 +22,7 @@ const files = readdirSync(HISTORIES)
   .sort();
 
 describe('recorded workflow histories', () => {
-  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new, cancel with reports queued, a lost worker, a program trial, bayes (TPE), updateSweep, metric.target, a re-run of an added grid point', () => {
+  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new, cancel with reports queued, a lost worker, a program trial, bayes (TPE), updateSweep, metric.target, a re-run of an added grid point; trials with remote and local control activities', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'sweep-asha.json',
@@ -40,6 +40,13 @@ describe('recorded workflow histories', () => {
         'sweep-update.json',
         'sweep-metric-target.json',
         'sweep-rerun-added-point.json',
+        // Trials from before their control writes became local activities (TrialWorkflowInput.localControl).
+        'program-trial-remote-control.json',
+        'trial-cancelled-reports-queued-remote-control.json',
+        'trial-pause-resume-remote-control.json',
+        'trial-pruned-remote-control.json',
+        'trial-rerun-remote-control.json',
+        'trial-stale-report-remote-control.json',
       ]),
     );
   });

@@ -52,7 +52,11 @@ import {
 } from '@headroom/sweep/temporal';
 import { createTestWorkflowEnvironment, waitFor } from '@headroom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withHeadroomFailures, type ControlActivities } from '../activities/control.activities';
+import {
+  tellSweep,
+  withHeadroomFailures,
+  type ControlActivities,
+} from '../activities/control.activities';
 import type { SweepState, SweepWorkflowArgs } from '../types';
 
 /**
@@ -211,6 +215,8 @@ const control: ControlActivities = withHeadroomFailures({
   },
   async registerWorker() {},
   async markWorkerSeen() {},
+  // Not the database: the real one, a signal to the sweep's workflow.
+  tellSweep,
 });
 
 // ─── The scripted trainer ───────────────────────────────────────────────────────────────

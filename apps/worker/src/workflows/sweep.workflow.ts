@@ -32,7 +32,7 @@ import {
   type SweepStatus,
   type TpeObservation,
   type TrialParams,
-} from '@headroom/sweep';
+} from '@headroom/sweep/workflow';
 import {
   cancelSweepUpdate,
   CONTROL_TASK_QUEUE,
@@ -513,6 +513,8 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
             pool,
             reportMetric: state.asha ? metric : undefined,
             rerun,
+            // The trial's version (its control writes are local activities); not a command: replays as before.
+            localControl: true,
           },
         ],
       });

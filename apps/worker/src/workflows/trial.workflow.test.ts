@@ -23,7 +23,7 @@ import {
 } from '@headroom/sweep/temporal';
 import { createTestWorkflowEnvironment, waitFor } from '@headroom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ControlActivities } from '../activities/control.activities';
+import { tellSweep, type ControlActivities } from '../activities/control.activities';
 
 /**
  * A program trial's workflow against a real Temporal dev server, the activities faked: the trial
@@ -77,6 +77,8 @@ const control = {
   async failTrial(input: { trialId: string; status: TrialStatus }) {
     trialOf(input.trialId).status = input.status;
   },
+  // The real one: a signal to the sweep's workflow (none here: the trial runs alone).
+  tellSweep,
 } satisfies Partial<ControlActivities>;
 
 /** The runs of the fake program: what it was given, and what it reported, in order. */
@@ -203,7 +205,14 @@ async function startTrial(epochs: number, extra: Record<string, number> = {}) {
     workflowId: trialWorkflowId(sweepId, 0),
     taskQueue: CONTROL_TASK_QUEUE,
     args: [
-      { sweepId, trialId: id, index: 0, params: { epochs, lr: 0.1, ...extra }, pool: 'programs' },
+      {
+        sweepId,
+        trialId: id,
+        index: 0,
+        params: { epochs, lr: 0.1, ...extra },
+        pool: 'programs',
+        localControl: true,
+      },
     ],
   });
   return { sweepId, id, handle };

@@ -9,9 +9,10 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
-import { metricValue, type ProgramTrialParams, type TrialParams } from '@headroom/sweep';
+import { metricValue, type ProgramTrialParams, type TrialParams } from '@headroom/sweep/workflow';
 import {
   CONTROL_TASK_QUEUE,
   epochCompletedSignal,
@@ -36,11 +37,28 @@ import {
 } from '@headroom/sweep/temporal';
 import type { ControlActivities } from '../activities/control.activities';
 
-const control = proxyActivities<ControlActivities>({
+// Database writes retry until the database is back; they are idempotent.
+const CONTROL_RETRY = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+} as const;
+/** Control activities as trials before LOCAL_CONTROL ran them: tasks on the control queue. */
+const remoteControl = proxyActivities<ControlActivities>({
   taskQueue: CONTROL_TASK_QUEUE,
   startToCloseTimeout: '1 minute',
-  // Database writes retry until the database is back; they are idempotent.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry: CONTROL_RETRY,
+});
+/**
+ * The same activities run as local activities by the control worker that runs this workflow: no
+ * task on a queue and no workflow task to take its result, one marker event each. The durability
+ * contract holds: the result is recorded when the workflow task completes, and a worker lost
+ * before that runs the activity again on replay (every control write is an idempotent upsert;
+ * tellSweep's repeated signal is ignored by the sweep).
+ */
+const localControl = proxyLocalActivities<ControlActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: CONTROL_RETRY,
 });
 
 /**
@@ -68,6 +86,11 @@ export const TRAIN_MAX_ATTEMPTS = 10;
  * and its next run resumes from its own checkpoint directory (HEADROOM_RESUME=1).
  */
 export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOutcome> {
+  // Control writes as local activities and the sweep told by one (tellSweep) halve a trial's
+  // workflow tasks (bench:sweep). Such trials also have every older patch's behaviour, without
+  // recording their markers.
+  const local = input.localControl === true;
+  const control = local ? localControl : remoteControl;
   const train = proxyActivities<TrainActivities>({
     taskQueue: trainTaskQueue(input.pool),
     startToCloseTimeout: '30 days',
@@ -97,10 +120,13 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
   setHandler(pruneTrialSignal, ({ rung }) => void (pruneRung = rung));
 
   const finish = async (outcome: TrialOutcome): Promise<TrialOutcome> => {
-    const tell = () => notifySweep(input, (h) => h.signal(trialFinishedSignal, outcome));
+    const tell = () =>
+      local
+        ? control.tellSweep({ sweepId: input.sweepId, finished: outcome })
+        : notifySweep(input, (h) => h.signal(trialFinishedSignal, outcome));
     // A cancel landing with the trial's last write must not swallow this signal: the sweep
     // would wait for the trial for ever.
-    if (patched(TELL_SWEEP_UNCANCELLABLE)) await CancellationScope.nonCancellable(tell);
+    if (local || patched(TELL_SWEEP_UNCANCELLABLE)) await CancellationScope.nonCancellable(tell);
     else await tell();
     return outcome;
   };
@@ -122,7 +148,7 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
       msg.r.attemptKey !== undefined &&
       currentAttempt !== undefined &&
       msg.r.attemptKey !== currentAttempt;
-    if (stale && patched(DROP_STALE_REPORTS)) {
+    if (stale && (local || patched(DROP_STALE_REPORTS))) {
       log.warn(
         `dropped epoch ${msg.r.epoch} of ${input.trialId} from attempt ${msg.r.attemptKey}: the trial has moved on to ${currentAttempt}`,
       );
@@ -151,6 +177,8 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
   let lastEpoch = 0;
   /** The newest attempt heard from: only its epochs are recorded. */
   let currentAttempt: string | undefined;
+  /** Settles when the latest training attempt has ended (stopped, if cancelled). */
+  let attemptEnded: Promise<unknown> = Promise.resolve();
 
   try {
     for (;;) {
@@ -185,7 +213,7 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
       ranBefore = true;
       // Awaited below, after the reports that arrived with it are persisted; until then a failed
       // attempt must not count as an unhandled rejection (that fails the workflow task).
-      attempt.catch(() => undefined);
+      attemptEnded = attempt.catch(() => undefined);
 
       // Persist reports in the order they arrived, while training goes on. The activity
       // sends its signals before it returns, so they are all in history before its result.
@@ -209,7 +237,8 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
                 epoch: msg.r.epoch,
                 value,
               };
-              await notifySweep(input, (h) => h.signal(trialEpochSignal, notice));
+              if (local) await control.tellSweep({ sweepId: input.sweepId, epoch: notice });
+              else await notifySweep(input, (h) => h.signal(trialEpochSignal, notice));
             }
             // Pause takes effect at an epoch boundary: the checkpoint just written is where it resumes.
             if (pauseRequested) pausing = true;
@@ -247,7 +276,11 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
     // Record the end even though this workflow is being cancelled; the epochs the trainer
     // finished first (their checkpoints are on disk: a retry resumes from them) are history too.
     return CancellationScope.nonCancellable(async () => {
-      if (patched(PERSIST_REPORTS_AT_END))
+      // Its reports are all in once it has stopped (they precede its end in history). Local
+      // activities take no new events while they run, so without this wait reports sent after the
+      // cancel would be dropped.
+      if (local) await attemptEnded;
+      if (local || patched(PERSIST_REPORTS_AT_END))
         for (let msg = inbox.shift(); msg; msg = inbox.shift()) await persist(msg);
       await control.failTrial({ trialId: input.trialId, status, error });
       return finish({ trialId: input.trialId, index: input.index, status, error });
