@@ -956,7 +956,10 @@ try {
   result = undefined;
 } finally {
   for (const cleanup of cleanups.reverse())
-    await cleanup().catch((e) => console.error(`cleanup: ${e.message}`));
+    // Some cleanups are synchronous (they return undefined): await them all as promises.
+    await Promise.resolve()
+      .then(cleanup)
+      .catch((e) => console.error(`cleanup: ${e.message}`));
 }
 
 if (!result) fail('see above');

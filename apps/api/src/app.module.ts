@@ -12,6 +12,7 @@ import {
   subscriptionErrors,
 } from './common/armor';
 import { formatGraphQLError } from './common/graphql-errors';
+import { withPlainResolvers } from './common/plain-resolvers';
 import { ResolverErrorsFilter } from './common/resolver-errors.filter';
 import { API_ENV, AUTHENTICATOR, DATABASE, DATABASE_EVENTS } from './common/tokens';
 import type { ApiEnv } from './env';
@@ -27,6 +28,7 @@ import { SweepsModule } from './sweeps/sweeps.module';
 import { ReferencesModule } from './references/references.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TrialsModule } from './trials/trials.module';
+import { TRIAL_PLAIN_RESOLVERS } from './trials/trials.resolver';
 import { WebModule } from './web/web.module';
 import { WorkersModule } from './workers/workers.module';
 
@@ -72,7 +74,9 @@ export class AppModule {
           path: GRAPHQL_PATH,
           // Built in memory; schema.gql is written by `pnpm --filter @headroom/api schema` and checked by a test.
           autoSchemaFile: true,
-          transformSchema: (schema) => (builtSchema = schema),
+          // Fields resolved once per row of a large page run as plain resolvers (common/plain-resolvers.ts).
+          transformSchema: (schema) =>
+            (builtSchema = withPlainResolvers(schema, TRIAL_PLAIN_RESOLVERS)),
           sortSchema: true,
           playground: false,
           introspection: true,

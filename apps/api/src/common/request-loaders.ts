@@ -20,6 +20,68 @@ export interface EpochPageKey {
   limit: number;
 }
 
+const epochPageKeyOf = (k: EpochPageKey): string =>
+  `${k.trialId}\u0000${k.afterEpoch ?? ''}\u0000${k.limit}`;
+
+/**
+ * Pages of trials' histories for one request: batched like the other loaders (one query for a
+ * page of trials), and also read ahead for a whole page of trials (`prefetch`, by Sweep.trials) and
+ * then answered synchronously (`peek`), so a 1,000-trial page's history fields cost no promise each.
+ */
+export class EpochPageLoader {
+  private readonly read = new Map<string, EpochMetricsRow[]>();
+  private readonly loader: DataLoader<EpochPageKey, EpochMetricsRow[], string>;
+
+  constructor(
+    private readonly db: Database,
+    maxBatchSize: number,
+  ) {
+    this.loader = new DataLoader((keys) => this.fetch(keys), {
+      maxBatchSize,
+      cacheKeyFn: epochPageKeyOf,
+    });
+  }
+
+  /** The page if this request has read it already, else undefined. */
+  peek(key: EpochPageKey): EpochMetricsRow[] | undefined {
+    return this.read.get(epochPageKeyOf(key));
+  }
+
+  load(key: EpochPageKey): Promise<EpochMetricsRow[]> {
+    const read = this.peek(key);
+    return read ? Promise.resolve(read) : this.loader.load(key);
+  }
+
+  /** Reads the pages not read yet, in one query per limit, for `peek` to find. */
+  async prefetch(keys: readonly EpochPageKey[]): Promise<void> {
+    const missing = keys.filter((k) => !this.read.has(epochPageKeyOf(k)));
+    if (missing.length > 0) await this.fetch(missing);
+  }
+
+  private async fetch(keys: readonly EpochPageKey[]): Promise<EpochMetricsRow[][]> {
+    // Usually one limit (every trial of a page asks history(first: N)): one query.
+    const byLimit = new Map<number, number[]>();
+    keys.forEach((k, i) => {
+      const indices = byLimit.get(k.limit);
+      if (indices) indices.push(i);
+      else byLimit.set(k.limit, [i]);
+    });
+    const pages: EpochMetricsRow[][] = keys.map(() => []);
+    await Promise.all(
+      [...byLimit].map(async ([limit, indices]) => {
+        const found = await listTrialEpochPages(
+          this.db,
+          indices.map((i) => keys[i]!),
+          limit,
+        );
+        indices.forEach((i, j) => (pages[i] = found[j] ?? []));
+      }),
+    );
+    keys.forEach((k, i) => this.read.set(epochPageKeyOf(k), pages[i]!));
+    return pages;
+  }
+}
+
 /**
  * Per-request batching of the loads that every row of a page asks for: a page of 100 trials
  * asking for `history`, `breakdown` (of the trial or of each epoch) or a list of sweeps asking for `trialCount` or `trialsDone` cost one query
@@ -43,29 +105,7 @@ export function createRequestLoaders(db: Database) {
       },
       { maxBatchSize },
     ),
-    epochPage: new DataLoader<EpochPageKey, EpochMetricsRow[], string>(
-      async (keys) => {
-        // Usually one limit (every trial of a page asks history(first: N)): one query.
-        const byLimit = new Map<number, number[]>();
-        keys.forEach((k, i) => byLimit.set(k.limit, [...(byLimit.get(k.limit) ?? []), i]));
-        const pages: EpochMetricsRow[][] = keys.map(() => []);
-        await Promise.all(
-          [...byLimit].map(async ([limit, indices]) => {
-            const found = await listTrialEpochPages(
-              db,
-              indices.map((i) => keys[i]!),
-              limit,
-            );
-            indices.forEach((i, j) => (pages[i] = found[j] ?? []));
-          }),
-        );
-        return pages;
-      },
-      {
-        maxBatchSize,
-        cacheKeyFn: (k) => `${k.trialId}\u0000${k.afterEpoch ?? ''}\u0000${k.limit}`,
-      },
-    ),
+    epochPage: new EpochPageLoader(db, maxBatchSize),
     epochBreakdown: new DataLoader<TrialEpochKey, MetricBreakdown | null, string>(
       (keys) => listEpochBreakdowns(db, keys),
       { maxBatchSize, cacheKeyFn: (k) => `${k.trialId}\u0000${k.epoch}` },

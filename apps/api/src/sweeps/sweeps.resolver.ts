@@ -3,6 +3,7 @@ import {
   Context,
   Float,
   ID,
+  Info,
   Int,
   Mutation,
   Parent,
@@ -11,6 +12,7 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import type { SweepRow, TrialRow } from '@headroom/db';
+import type { GraphQLResolveInfo } from 'graphql';
 import { isFinalSweepStatus, type TrialStatus as Status } from '@headroom/sweep';
 import { Requires } from '../access/access-rule';
 import { callerOf } from '../access/caller';
@@ -133,8 +135,10 @@ export class SweepsResolver {
       description: 'Only trials in one of these statuses.',
     })
     status: Status[] | null,
+    @Context() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<TrialPage> {
-    return this.trials.page(sweep.id, { first, after, status });
+    return this.trials.page(sweep.id, { first, after, status }, { info, loaders: ctx.loaders });
   }
 
   @ResolveField('owner', () => String, {

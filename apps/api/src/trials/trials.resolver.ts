@@ -10,10 +10,22 @@ import { artifactsDirOf, type ApiEnv } from '../env';
 import { readLog } from './log-tail';
 import { LogTail } from './log-tail.model';
 import { PageArgs } from '../common/page.args';
+import type { PlainResolvers } from '../common/plain-resolvers';
 import type { GraphQLContext } from '../common/request-loaders';
 import { EpochMetrics, EpochMetricsPage } from './epoch-metrics.model';
 import { Trial } from './trial.model';
-import { TrialsService } from './trials.service';
+import { trialHistory, TrialsService } from './trials.service';
+
+/**
+ * Trial.history runs as a plain resolver (see withPlainResolvers): once per trial of a page, up
+ * to 1,000 a request, answered synchronously from the page's histories read ahead by Sweep.trials.
+ */
+export const TRIAL_PLAIN_RESOLVERS: PlainResolvers = {
+  Trial: {
+    history: (trial: TrialRow, args: PageArgs, ctx: GraphQLContext) =>
+      trialHistory(trial, args, ctx.loaders),
+  },
+};
 
 @Resolver(() => Trial)
 export class TrialsResolver {
@@ -44,6 +56,7 @@ export class TrialsResolver {
     return readLog(artifactsDirOf(this.env), trial, { lines, after: after ?? undefined });
   }
 
+  // Declares the field; TRIAL_PLAIN_RESOLVERS is what runs (the same answer, without Nest's wrapper).
   @ResolveField('history', () => EpochMetricsPage, {
     description: 'Metrics after each completed epoch, oldest first, a page at a time.',
   })

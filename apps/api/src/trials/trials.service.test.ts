@@ -7,8 +7,9 @@ import type {
 } from '@headroom/db';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { isHeadroomError, type HeadroomError } from '@headroom/errors';
+import { buildSchema, Kind, parse, type FieldNode, type GraphQLResolveInfo } from 'graphql';
 import { createRequestLoaders } from '../common/request-loaders';
-import { TrialsService } from './trials.service';
+import { trialHistory, TrialsService } from './trials.service';
 
 // In-memory stand-ins for the db reads; each call is one query.
 const EPOCHS: Record<string, number[]> = { 'sw-0': [1, 2, 3], 'sw-1': [1], 'sw-2': [] };
@@ -137,5 +138,62 @@ describe('TrialsService.page', () => {
       [1, 3],
       [3, 3],
     ]);
+  });
+});
+
+describe('TrialsService.page reading histories ahead', () => {
+  // The shape of the real schema around Trial.history; only what the read-ahead looks at.
+  const schema = buildSchema(`
+    type EpochMetricsPage { next: String }
+    type Trial { id: ID, history(first: Int = 100, after: String): EpochMetricsPage }
+    type TrialPage { rows: [Trial] }
+    type Sweep { trials(first: Int): TrialPage }
+    type Query { sweep: Sweep }
+  `);
+  const infoOf = (query: string, variableValues: Record<string, unknown>) => {
+    const doc = parse(query);
+    const operation = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!;
+    const sweep = operation.selectionSet.selections[0] as FieldNode;
+    const trials = sweep.selectionSet!.selections[0] as FieldNode;
+    const fragments = Object.fromEntries(
+      doc.definitions.flatMap((d) =>
+        d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [],
+      ),
+    );
+    return {
+      schema,
+      fieldNodes: [trials],
+      fragments,
+      variableValues,
+    } as unknown as GraphQLResolveInfo;
+  };
+
+  it("reads every history page the query asks of the page's rows (fragments, aliases, variables) up front, then answers each without a query", async () => {
+    const info = infoOf(
+      `query ($n: Int) {
+        sweep { trials(first: 3) { rows { id history(first: 1) { next } ...F } } }
+      }
+      fragment F on Trial { h: history(first: $n) { next } bad: history(first: 0) { next } }`,
+      { n: 2 },
+    );
+    const loaders = createRequestLoaders(db);
+    const page = await service.page('sw', { first: 3 }, { info, loaders });
+    // One query per page size asked (1 and 2); the invalid one is left to Trial.history to refuse.
+    expect(listTrialEpochPages).toHaveBeenCalledTimes(2);
+    expect(listTrialEpochPages.mock.calls.map(([, keys, limit]) => [keys.length, limit])).toEqual([
+      [3, 2],
+      [3, 3],
+    ]);
+    const answered = page.rows.map((t) => trialHistory(t, { first: 2 }, loaders));
+    expect(answered.some((h) => h instanceof Promise)).toBe(false);
+    expect(answered.map((h) => 'rows' in h && h.rows.map((r) => r.epoch))).toEqual([
+      [1, 2],
+      [1],
+      [],
+    ]);
+    expect(listTrialEpochPages).toHaveBeenCalledTimes(2);
+    // A page not read ahead still comes through the batched loader.
+    await trialHistory(page.rows[0]!, { first: 5 }, loaders);
+    expect(listTrialEpochPages).toHaveBeenCalledTimes(3);
   });
 });

@@ -1,7 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { listSweepTrialsPage, type Database, type TrialRow } from '@headroom/db';
+import {
+  listSweepTrialsPage,
+  type Database,
+  type EpochMetricsRow,
+  type TrialRow,
+} from '@headroom/db';
 import type { Violation } from '@headroom/errors';
 import type { MetricBreakdown, TrialStatus } from '@headroom/sweep';
+import {
+  getArgumentValues,
+  isObjectType,
+  Kind,
+  type FragmentDefinitionNode,
+  type GraphQLResolveInfo,
+  type SelectionSetNode,
+  type FieldNode,
+} from 'graphql';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { checkLimit, throwIfViolations } from '../common/limits';
 import type { RequestLoaders } from '../common/request-loaders';
@@ -33,10 +47,15 @@ function checkPage(
 export class TrialsService {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  /** A page of a sweep's trials in index order; keyset on the index, so writes between pages shift nothing. */
+  /**
+   * A page of a sweep's trials in index order; keyset on the index, so writes between pages shift
+   * nothing. Given the request (`asked`), it also reads the page's histories that the query asks
+   * for, in one query, so each trial's `history` is answered without a round of its own.
+   */
   async page(
     sweepId: string,
     args: PageArgs & { status?: readonly TrialStatus[] | null },
+    asked?: { info: GraphQLResolveInfo; loaders: RequestLoaders },
   ): Promise<TrialPage> {
     const { first, after } = checkPage('Sweep.trials', 'trial', args);
     const rows = await listSweepTrialsPage(this.db, {
@@ -45,7 +64,17 @@ export class TrialsService {
       afterIndex: after,
       statuses: args.status ?? undefined,
     });
-    return pageOf(rows, first, (t: TrialRow) => encodeCursor('trial', t.index));
+    const page = pageOf(rows, first, (t: TrialRow) => encodeCursor('trial', t.index));
+    if (asked && page.rows.length > 0) {
+      await Promise.all(
+        historyPagesAsked(asked.info).map((h) =>
+          asked.loaders.epochPage.prefetch(
+            page.rows.map((t) => ({ trialId: t.id, afterEpoch: h.after, limit: h.first + 1 })),
+          ),
+        ),
+      );
+    }
+    return page;
   }
 
   /** A page of a trial's epochs, oldest first; the trials of one page share one query. */
@@ -54,17 +83,7 @@ export class TrialsService {
     args: PageArgs,
     loaders: RequestLoaders,
   ): Promise<EpochMetricsPage> {
-    const { first, after } = checkPage('Trial.history', 'epoch', args);
-    const rows = await loaders.epochPage.load({
-      trialId: trial.id,
-      afterEpoch: after,
-      limit: first + 1,
-    });
-    const page = pageOf(rows, first, (r) => encodeCursor('epoch', r.epoch));
-    return {
-      next: page.next,
-      rows: page.rows.map((r) => ({ trialId: r.trialId, epoch: r.epoch, metrics: r.metrics })),
-    };
+    return trialHistory(trial, args, loaders);
   }
 
   /** One epoch's breakdown, read only when asked (batched over the page's epochs). */
@@ -79,6 +98,80 @@ export class TrialsService {
   async breakdown(trial: TrialRow, loaders: RequestLoaders): Promise<MetricBreakdown | null> {
     return (await loaders.latestEpoch.load(trial.id))?.breakdown ?? null;
   }
+}
+
+/**
+ * Trial.history: a page of the trial's epochs, synchronously when the request has read it already
+ * (Sweep.trials reads a page's histories ahead), else through the batched loader.
+ */
+export function trialHistory(
+  trial: TrialRow,
+  args: PageArgs,
+  loaders: RequestLoaders,
+): EpochMetricsPage | Promise<EpochMetricsPage> {
+  const { first, after } = checkPage('Trial.history', 'epoch', args);
+  const key = { trialId: trial.id, afterEpoch: after, limit: first + 1 };
+  const read = loaders.epochPage.peek(key);
+  return read
+    ? historyPage(read, first)
+    : loaders.epochPage.load(key).then((rows) => historyPage(rows, first));
+}
+
+function historyPage(rows: EpochMetricsRow[], first: number): EpochMetricsPage {
+  const page = pageOf(rows, first, (r) => encodeCursor('epoch', r.epoch));
+  return {
+    next: page.next,
+    // Only what a history row shows: its breakdown is read per epoch when asked.
+    rows: page.rows.map((r) => ({ trialId: r.trialId, epoch: r.epoch, metrics: r.metrics })),
+  };
+}
+
+/**
+ * The distinct valid `history(first, after)` pages that the query asks of the rows of the trial
+ * page being resolved (`rows { history(…) }`, through fragments too; @skip and @include are not
+ * read: an extra read ahead only costs a query). Invalid ones are left to Trial.history to refuse.
+ */
+function historyPagesAsked(info: GraphQLResolveInfo): Array<{ first: number; after?: number }> {
+  const trial = info.schema.getType('Trial');
+  const field = isObjectType(trial) ? trial.getFields()['history'] : undefined;
+  if (!field) return [];
+  const asked = new Map<string, { first: number; after?: number }>();
+  for (const rows of info.fieldNodes.flatMap((n) =>
+    fieldsNamed(n.selectionSet, 'rows', info.fragments),
+  )) {
+    for (const node of fieldsNamed(rows.selectionSet, 'history', info.fragments)) {
+      let args: PageArgs;
+      try {
+        args = getArgumentValues(field, node, info.variableValues) as PageArgs;
+      } catch {
+        continue;
+      }
+      const { limit: first, violation } = checkLimit(args.first, 100, 'first');
+      const cursor = decodeCursor('epoch', args.after);
+      if (violation || cursor.violation) continue;
+      asked.set(`${first}:${cursor.position ?? ''}`, { first, after: cursor.position });
+    }
+  }
+  return [...asked.values()];
+}
+
+/** The fields of a selection set with this name (not alias), inline fragments and spreads included. */
+function fieldsNamed(
+  set: SelectionSetNode | undefined,
+  name: string,
+  fragments: Record<string, FragmentDefinitionNode>,
+): FieldNode[] {
+  const found: FieldNode[] = [];
+  for (const s of set?.selections ?? []) {
+    if (s.kind === Kind.FIELD) {
+      if (s.name.value === name) found.push(s);
+    } else if (s.kind === Kind.INLINE_FRAGMENT) {
+      found.push(...fieldsNamed(s.selectionSet, name, fragments));
+    } else {
+      found.push(...fieldsNamed(fragments[s.name.value]?.selectionSet, name, fragments));
+    }
+  }
+  return found;
 }
 
 /** `rows` holds up to `first + 1` rows: the extra one says another page follows. */

@@ -134,12 +134,14 @@ export async function groupedLeaderboard(
     after: sql.raw(q.goal === 'minimize' ? '>' : '<'),
   };
   // One snapshot for the ranking and the page's details, so a trial completing in between cannot
-  // show in one and not the other.
-  return db.transaction(
-    (tx) =>
-      (q.groupBy ?? 'geometry') === 'geometry' ? geometryPage(tx, read) : trialPage(tx, read),
-    { isolationLevel: 'repeatable read', accessMode: 'read only' },
-  );
+  // show in one and not the other: a geometry ranking page is one statement (which has one
+  // snapshot); the others read in a read-only repeatable-read transaction.
+  const geometry = (q.groupBy ?? 'geometry') === 'geometry';
+  if (geometry && q.pareto === undefined) return rankingPage(db, read);
+  return db.transaction((tx) => (geometry ? paretoPageOf(tx, read) : trialPage(tx, read)), {
+    isolationLevel: 'repeatable read',
+    accessMode: 'read only',
+  });
 }
 
 interface Read {
@@ -158,79 +160,149 @@ interface Read {
 
 type Tx = Pick<Database, 'execute'>;
 
-/**
- * Rows of one geometry: a page of the groups' statistics (see groupStats) in ranking order, or the
- * page of the Pareto front taken over all of them (read narrow); each row ranked by counting the
- * groups before it, with the parameters constant over all the groups (so a row's own are read for
- * the page alone); then the page's details.
- */
-async function geometryPage(tx: Tx, r: Read): Promise<GroupedLeaderboardPage> {
-  let chosen: SQL;
-  let front: { rows: CostedRow[]; next: string | null } | undefined;
-  if (r.q.pareto === undefined) {
-    const c = r.cursor;
-    chosen = sql`select s.* from stats s ${
-      c === undefined
-        ? sql``
-        : sql`where s.key <> ${c.key} and (s.mean ${r.after} ${c.at}::float8
-            or (s.mean = ${c.at}::float8 and s.key > ${c.key} collate "C"))`
-    } order by s.mean ${r.order}, s.key limit ${r.limit + 1}`;
-  } else {
-    const all = await tx.execute(sql`
-      select s.group_id, s.key, s.mean, s.param_count_max, s.flops from (${r.groupStats}) s
-      order by s.mean ${r.order}, s.key`);
-    front = paretoPage(
-      all.rows.map((row) => ({
-        groupId: Number(row.group_id),
-        key: String(row.key),
-        mean: Number(row.mean),
-        paramCount: row.param_count_max === null ? null : Number(row.param_count_max),
-        flops: row.flops === null ? null : Number(row.flops),
-      })),
-      r,
-    );
-    if (front.rows.length === 0) return { rows: [], next: front.next };
-    chosen = sql`select s.* from stats s where s.group_id in (${sql.join(
-      front.rows.map((row) => sql`${row.groupId}::integer`),
-      sql`, `,
-    )})`;
-  }
-  const better = sql.raw(r.q.goal === 'minimize' ? '<' : '>');
-  const result = await tx.execute(sql`
-    with stats as materialized (${r.groupStats}),
-    ${constantKeys(sql`select rest from stats`)},
-    page as (${chosen})
-    select p.group_id, p.key, p.n, p.mean, p.std, p.min, p.max, p.param_count_min,
-      p.param_count_max, p.flops, g.d_m, g.heads, g.d_h, g.qk_tied, constant.keys as constant_keys,
-      1 + (select count(*)::integer from stats b
-        where b.mean ${better} p.mean or (b.mean = p.mean and b.key < p.key)) as rank
-    from page p join trial_groups g on g.id = p.group_id, constant
-    order by p.mean ${r.order}, p.key`);
-  const ranked = result.rows.map((row) => toRow(row as unknown as RawRow));
-  const constant = (result.rows[0]?.constant_keys ?? []) as string[];
-  let rows: RankedRow[];
-  let next: string | null;
-  if (front === undefined) {
-    ({ rows, next } = page(ranked, r.limit, (row) => ({ at: row.mean, key: row.key })));
-  } else {
-    const byGroup = new Map(ranked.map((row) => [row.groupId, row]));
-    rows = front.rows.flatMap((p) => byGroup.get(p.groupId) ?? []);
-    next = front.next;
-  }
-  const details = await detailsOf(
+/** Pareto rows of one geometry (see paretoRows), then the page's details. */
+async function paretoPageOf(tx: Tx, r: Read): Promise<GroupedLeaderboardPage> {
+  const { rows, next, constant } = await paretoRows(tx, r);
+  if (rows.length === 0) return { rows: [], next };
+  const groups = sqlArray(
+    rows.map((row) => row.groupId),
+    'integer',
+  );
+  const details = await readDetails(
     tx,
-    r,
-    sql`v.group_id`,
-    rows.map((row) => row.groupId),
-    rows.map((row) => row.groupId),
-    constant.length === 0
-      ? sql`'{}'::text[]`
-      : sql`array[${sql.join(
-          constant.map((k) => sql`${k}`),
-          sql`, `,
-        )}]::text[]`,
+    detailsOf(
+      r,
+      sql`v.group_id`,
+      groups,
+      groups,
+      constant.length === 0 ? sql`'{}'::text[]` : sqlArray(constant, 'text'),
+    ),
   );
   return { rows: rows.map((row) => withDetails(row, details.get(String(row.groupId)))), next };
+}
+
+/**
+ * A page of the ranking of geometry rows from the cursor on, with its details, in one statement.
+ * A first page is the top of the ranking, so its rows are numbered by their place on it; after a
+ * cursor, by their place among all the groups (the cursor's own group may have moved since the
+ * page before). The parameters constant over all the groups are left out of each row's own.
+ */
+async function rankingPage(db: Tx, r: Read): Promise<GroupedLeaderboardPage> {
+  const c = r.cursor;
+  const shown = sql`array(select s.group_id from shown s)`;
+  const details = detailsOf(r, sql`v.group_id`, shown, shown, sql`(select keys from constant)`);
+  const result = await db.execute(sql`
+    with ${rankedGroups(r, sql`s.*`, c !== undefined)},
+    page as (
+      select s.* from ranked s ${
+        c === undefined
+          ? sql``
+          : sql`where s.key <> ${c.key} and (s.mean ${r.after} ${c.at}::float8
+              or (s.mean = ${c.at}::float8 and s.key > ${c.key} collate "C"))`
+      } order by s.mean ${r.order}, s.key limit ${r.limit + 1}
+    ),
+    shown as (select p.group_id from page p order by p.mean ${r.order}, p.key limit ${r.limit}),
+    ${details.ctes},
+    details as (${details.select})
+    select p.group_id, p.key, p.n, p.mean, p.std, p.min, p.max, p.param_count_min,
+      p.param_count_max, p.flops, g.d_m, g.heads, g.d_h, g.qk_tied, p.rank,
+      d.params, d.trials, d.metrics
+    from page p join trial_groups g on g.id = p.group_id
+      left join details d on d.row_key = p.group_id::text
+    order by p.mean ${r.order}, p.key`);
+  const ranked = result.rows.map((row) => toRow(row as unknown as RawRow));
+  if (c === undefined) ranked.forEach((row, i) => (row.rank = i + 1));
+  const { rows, next } = page(ranked, r.limit, (row) => ({ at: row.mean, key: row.key }));
+  return {
+    rows: rows.map((row, i) => {
+      const d = result.rows[i]!;
+      return withDetails(
+        row,
+        d.trials === null
+          ? undefined
+          : {
+              params: d.params as Details['params'],
+              trials: d.trials as Details['trials'],
+              metrics: d.metrics as Details['metrics'],
+            },
+      );
+    }),
+    next,
+  };
+}
+
+/** `array[…]::type[]` of the values, each a parameter. */
+function sqlArray(values: ReadonlyArray<string | number>, type: 'integer' | 'text'): SQL {
+  return sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::${sql.raw(type)}[]`;
+}
+
+/**
+ * `ranked`: the selected groups with their number in the ranking (1 + the groups before them),
+ * or without it (`rank` null) when the caller numbers a first page itself; and `constant`.
+ */
+function rankedGroups(r: Read, columns: SQL, numbered = true): SQL {
+  const rank = numbered
+    ? sql`row_number() over (order by s.mean ${r.order}, s.key)::integer`
+    : sql`null::integer`;
+  return sql`ranked as materialized (
+      select ${columns}, ${rank} as rank from (${r.groupStats}) s
+    ),
+    ${constantKeys(sql`select rest from ranked`)}`;
+}
+
+interface GeometryRows {
+  rows: RankedRow[];
+  next: string | null;
+  /** The parameters constant over every selected group. */
+  constant: string[];
+}
+
+/**
+ * A page of the Pareto front: every group read narrow once (cost, mean, rank), the front taken
+ * here, then the statistics of the page's groups alone (an index lookup each when stored).
+ */
+async function paretoRows(tx: Tx, r: Read): Promise<GeometryRows> {
+  const all = await tx.execute(sql`
+    with ${rankedGroups(r, sql`s.group_id, s.key, s.mean, s.param_count_max, s.flops, s.rest`)}
+    select s.group_id, s.key, s.mean, s.param_count_max, s.flops, s.rank,
+      case when s.rank = 1 then constant.keys end as constant_keys
+    from ranked s, constant
+    order by s.rank`);
+  const front = paretoPage(
+    all.rows.map((row) => ({
+      groupId: Number(row.group_id),
+      key: String(row.key),
+      mean: Number(row.mean),
+      paramCount: row.param_count_max === null ? null : Number(row.param_count_max),
+      flops: row.flops === null ? null : Number(row.flops),
+      rank: Number(row.rank),
+    })),
+    r,
+  );
+  const constant = (all.rows[0]?.constant_keys ?? []) as string[];
+  if (front.rows.length === 0) return { rows: [], next: front.next, constant };
+  const result = await tx.execute(sql`
+    select p.group_id, p.key, p.n, p.mean, p.std, p.min, p.max, p.param_count_min,
+      p.param_count_max, p.flops, g.d_m, g.heads, g.d_h, g.qk_tied
+    from (${r.groupStats}) p join trial_groups g on g.id = p.group_id
+    where p.group_id in (${sql.join(
+      front.rows.map((row) => sql`${row.groupId}::integer`),
+      sql`, `,
+    )})`);
+  const byGroup = new Map(
+    result.rows.map((row) => {
+      const ranked = toRow(row as unknown as RawRow);
+      return [ranked.groupId, ranked];
+    }),
+  );
+  const rows = front.rows.flatMap((p) => {
+    const row = byGroup.get(p.groupId);
+    return row ? [{ ...row, rank: p.rank }] : [];
+  });
+  return { rows, next: front.next, constant };
 }
 
 /** Rows of one trial: a range of the (value, trial id) index, or the Pareto front over the trials' costs. */
@@ -285,13 +357,19 @@ async function trialPage(tx: Tx, r: Read): Promise<GroupedLeaderboardPage> {
     ({ rows, next } = paretoPage(holders, r));
   }
   await rankTrials(tx, r, rows);
-  const details = await detailsOf(
+  if (rows.length === 0) return { rows: [], next };
+  const details = await readDetails(
     tx,
-    r,
-    sql`v.trial_id`,
-    rows.map((row) => row.key),
-    rows.map((row) => row.groupId),
-    sql`(with ${constantKeys(sql`select rest from (${r.groupStats}) a`)} select keys from constant)`,
+    detailsOf(
+      r,
+      sql`v.trial_id`,
+      sqlArray(
+        rows.map((row) => row.key),
+        'text',
+      ),
+      sqlArray([...new Set(rows.map((row) => row.groupId))], 'integer'),
+      sql`(with ${constantKeys(sql`select rest from (${r.groupStats}) a`)} select keys from constant)`,
+    ),
   );
   return { rows: rows.map((row) => withDetails(row, details.get(row.key))), next };
 }
@@ -347,25 +425,20 @@ interface Details {
 }
 
 /**
- * For the page's rows only: the varying parameters (see constantKeys), the trials behind each (by
- * id) and every metric of the task as mean ± std at each trial's ranked epoch (final: the final
- * values; best: that epoch's values).
+ * For the page's rows only (`keys`, an array of row keys; `groupIds`, an integer array of their
+ * groups: literal or from a CTE of the same statement): the varying parameters (see
+ * constantKeys), the trials behind each (by id) and every metric of the task as mean ± std at each
+ * trial's ranked epoch (final: the final values; best: that epoch's values). The CTEs and the
+ * select that reads them, one row per row key, to run alone (readDetails) or inside a statement.
  */
-async function detailsOf(
-  tx: Tx,
+function detailsOf(
   r: Read,
   rowKey: SQL,
-  keys: ReadonlyArray<string | number>,
-  /** The groups of the page's rows. */
-  groupIds: readonly number[],
+  keys: SQL,
+  groupIds: SQL,
   /** The keys constant over the selection (a text[] expression): what is left varies. */
   constant: SQL,
-): Promise<Map<string, Details>> {
-  if (keys.length === 0) return new Map();
-  const groups = sql.join(
-    [...new Set(groupIds)].map((id) => sql`${id}::integer`),
-    sql`, `,
-  );
+): { ctes: SQL; select: SQL } {
   // FINAL: geometry rows read their groups' final values (an index range each), trial rows their
   // own (the primary key); BEST: each trial's values at its best epoch.
   const others =
@@ -374,15 +447,12 @@ async function detailsOf(
       : r.q.groupBy === 'trial'
         ? sql`leaderboard_values o on o.trial_id = c.trial_id and o.pick = 'final'`
         : sql`(select o.trial_id, o.name, o.value from leaderboard_values o
-            where o.group_id in (${groups}) and o.pick = 'final') o on o.trial_id = c.trial_id`;
-  const result = await tx.execute(sql`
-    with chosen as (
+            where o.group_id = any(${groupIds}) and o.pick = 'final') o on o.trial_id = c.trial_id`;
+  return {
+    ctes: sql`chosen as (
       select ${rowKey}::text as row_key, v.trial_id, v.sweep_id, v.value, v.epoch, v.group_id
       from leaderboard_values v
-      where ${r.selected} and ${rowKey} in (${sql.join(
-        keys.map((k) => sql`${k}`),
-        sql`, `,
-      )})
+      where ${r.selected} and ${rowKey} = any(${keys})
     ),
     trial_lists as (
       select row_key, min(group_id) as group_id, jsonb_agg(
@@ -397,11 +467,20 @@ async function detailsOf(
     metrics as (
       select row_key, jsonb_object_agg(name, jsonb_build_object('mean', mean, 'std', std, 'n', n)) as metrics
       from metric_stats group by row_key
-    )
-    select l.row_key, g.rest - ${constant} as params, l.trials,
+    )`,
+    select: sql`select l.row_key, g.rest - ${constant} as params, l.trials,
       coalesce(m.metrics, '{}'::jsonb) as metrics
-    from trial_lists l join trial_groups g on g.id = l.group_id and g.id in (${groups})
-      left join metrics m using (row_key)`);
+    from trial_lists l join trial_groups g on g.id = l.group_id and g.id = any(${groupIds})
+      left join metrics m using (row_key)`,
+  };
+}
+
+/** Runs detailsOf's statement alone: each row key's details. */
+async function readDetails(
+  tx: Tx,
+  details: { ctes: SQL; select: SQL },
+): Promise<Map<string, Details>> {
+  const result = await tx.execute(sql`with ${details.ctes} ${details.select}`);
   return new Map(
     result.rows.map((row) => [
       String(row.row_key),

@@ -1,5 +1,5 @@
 import type { MetricBreakdown, MetricValues, TrialStatus } from '@headroom/sweep';
-import { and, asc, count, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../database';
 import type { SweepRow, TrialMetricRow, TrialRow } from '../rows';
 import { sweeps, trialMetrics, trials } from '../schema';
@@ -81,43 +81,40 @@ export type EpochMetricsRow = Pick<TrialMetricRow, 'trialId' | 'epoch' | 'metric
 /**
  * Epochs of many trials at once, each key's page in epoch order after its own `afterEpoch`, at
  * most `limitPerTrial` per key (ask for one more than you show to know whether more follow);
- * the pages come back in the order of the keys. One query (the keys grouped by their
- * `afterEpoch`: usually one group, a first page), served by the `(trial_id, epoch)` primary key.
+ * the pages come back in the order of the keys. One query: the keys go as one JSON parameter,
+ * and each key's page is a range of the `(trial_id, epoch)` primary key, cut to the limit there.
  */
 export async function listTrialEpochPages(
   db: Database,
   keys: readonly EpochPageKey[],
   limitPerTrial: number,
 ): Promise<EpochMetricsRow[][]> {
+  if (keys.length === 0) return [];
+  const wanted = JSON.stringify(
+    keys.map((k, i) => ({ i, trial_id: k.trialId, after_epoch: k.afterEpoch ?? -1 })),
+  );
+  // One row per key with its page as JSON text ([[epoch, metrics], …]): a 1,000-trial page's 10⁴
+  // epochs as 10⁴ driver rows (or `trial_id in (…1,000 parameters)`, which the planner answers
+  // with a scan of every trial's epochs) cost several times this.
+  const { rows } = await db.execute<{ i: number; epochs: string | null }>(
+    sql`select k.i, (
+        select json_agg(json_build_array(m.epoch, m.metrics) order by m.epoch)::text
+        from (
+          select m.epoch, m.metrics from ${trialMetrics} m
+          where m.trial_id = k.trial_id and m.epoch > k.after_epoch
+          order by m.epoch limit ${limitPerTrial}
+        ) m
+      ) as epochs
+      from json_to_recordset(${wanted}::json) as k(i integer, trial_id text, after_epoch integer)`,
+  );
   const pages: EpochMetricsRow[][] = keys.map(() => []);
-  if (keys.length === 0) return pages;
-  const byAfter = new Map<number, Set<string>>();
-  const keysOfTrial = new Map<string, number[]>();
-  keys.forEach((k, i) => {
-    const after = k.afterEpoch ?? -1;
-    byAfter.set(after, (byAfter.get(after) ?? new Set()).add(k.trialId));
-    keysOfTrial.set(k.trialId, [...(keysOfTrial.get(k.trialId) ?? []), i]);
-  });
-  const conditions = [...byAfter].map(([after, ids]) =>
-    after < 0
-      ? inArray(trialMetrics.trialId, [...ids])
-      : and(inArray(trialMetrics.trialId, [...ids]), gt(trialMetrics.epoch, after)),
-  );
-  // Raw rows, not drizzle's select: its per-column mapping of a 1,000-trial page's 10⁴ epochs
-  // costs more than the query itself.
-  const { rows } = await db.execute<{ trial_id: string; epoch: number; metrics: MetricValues }>(
-    sql`select trial_id, epoch, metrics from ${trialMetrics}
-      where ${conditions.length === 1 ? conditions[0] : or(...conditions)}
-      order by trial_id, epoch`,
-  );
-  // A trial's history is short (its epochs); the per-key cursor and limit are applied here.
   for (const row of rows) {
-    const epoch = { trialId: row.trial_id, epoch: row.epoch, metrics: row.metrics };
-    for (const i of keysOfTrial.get(epoch.trialId) ?? []) {
-      const page = pages[i]!;
-      if (epoch.epoch > (keys[i]!.afterEpoch ?? -1) && page.length < limitPerTrial)
-        page.push(epoch);
-    }
+    const i = Number(row.i);
+    const trialId = keys[i]!.trialId;
+    if (row.epochs === null) continue;
+    pages[i] = (JSON.parse(row.epochs) as Array<[number, MetricValues]>).map(
+      ([epoch, metrics]) => ({ trialId, epoch, metrics }),
+    );
   }
   return pages;
 }
