@@ -7,7 +7,8 @@
 //
 //   node bench/sweep.mjs [--sizes 100,1000,10000] [--grids factorised,long-axis]
 //                        [--concurrency 16] [--database postgres|pglite]
-//                        [--peers optuna,optuna-2,ray|none] [--ray-max 1000]
+//                        [--peers optuna,optuna-2,optuna-random,optuna-random-2,ray|none]
+//                        [--ray-max 1000]
 //                        [--out bench/results/sweep.json]
 //
 // Needs `pnpm build` (the stack runs apps/api/dist and apps/worker/dist), the `temporal` CLI and,
@@ -45,7 +46,19 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
 const POOL = 'bench-trivial';
 const GRIDS = ['factorised', 'long-axis'];
-const PEERS = ['optuna', 'optuna-2', 'ray'];
+/**
+ * The peers, on the same trivial trials: Optuna on a PostgreSQL RDB study with the bench's grid
+ * (GridSampler) or random draws (RandomSampler), in one process or two sharing the study, and Ray
+ * Tune (bench/sweep-peers.mjs, bench/optuna/sweep_peers.py).
+ */
+const PEER_RUNS = {
+  optuna: { peer: 'optuna', sampler: 'grid', processes: 1 },
+  'optuna-2': { peer: 'optuna', sampler: 'grid', processes: 2 },
+  'optuna-random': { peer: 'optuna', sampler: 'random', processes: 1 },
+  'optuna-random-2': { peer: 'optuna', sampler: 'random', processes: 2 },
+  ray: { peer: 'ray', sampler: 'grid' },
+};
+const PEERS = Object.keys(PEER_RUNS);
 
 const { values: args } = parseArgs({
   options: {
@@ -313,12 +326,22 @@ try {
       `every trial succeeded: ${notSucceeded.map((t) => `${t.id} ${t.status}`).join(', ') || 'yes'}`,
     );
 
-    const runs = [];
-    for await (const w of client.workflow.list({
-      query: `WorkflowId = '${sweepWorkflowId(createSweep.id)}'`,
-    }))
-      runs.push(w);
-    runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+    // Visibility lags the workflow by a moment: wait until it shows the last run closed.
+    let runs = [];
+    await waitFor(
+      "visibility to show the sweep's last run closed",
+      async () => {
+        runs = [];
+        for await (const w of client.workflow.list({
+          query: `WorkflowId = '${sweepWorkflowId(createSweep.id)}'`,
+        }))
+          runs.push(w);
+        runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+        return runs.at(-1)?.status.name !== 'RUNNING';
+      },
+      30_000,
+      200,
+    ).catch(() => {});
     const events = runs.reduce((sum, r) => sum + (r.historyLength ?? 0), 0);
     const chained =
       runs.slice(0, -1).every((r) => r.status.name === 'CONTINUED_AS_NEW') &&
@@ -373,14 +396,14 @@ try {
       }
       console.log(`\n${peer}, ${trials.toLocaleString('en-US')} trials`);
       const load = loadavg()[0];
-      const r = await runPeer({
-        peer: peer === 'optuna-2' ? 'optuna' : peer,
-        processes: peer === 'optuna-2' ? 2 : 1,
-        trials,
-        concurrency: CONCURRENCY,
-      });
+      const r = await runPeer({ ...PEER_RUNS[peer], trials, concurrency: CONCURRENCY });
       console.log(
-        `  ${trials.toLocaleString('en-US')} trials in ${r.wallSeconds} s: ${r.msPerTrial} ms per trial`,
+        r.skipped
+          ? `  skipped: ${r.skipped}`
+          : `  ${trials.toLocaleString('en-US')} trials in ${r.wallSeconds} s: ${r.msPerTrial} ms per trial, ${(
+              (r.cpuSeconds * 1000) /
+              trials
+            ).toFixed(1)} ms CPU per trial in its processes`,
       );
       rows.push({ system: peer, ...r, loadAverageAtStart: Number(load.toFixed(2)) });
     }
@@ -415,17 +438,23 @@ try {
 }
 
 if (failures.length > 0) fail(failures.join('\n'));
-console.log('\n| system | grid | trials | ms per trial | trials/s | CPU ms per trial |');
-console.log('|---|---|---:|---:|---:|---|');
+console.log(
+  '\n| system | trials (grid or sampler) | ms per trial | trials/s | CPU ms per trial | load |',
+);
+console.log('|---|---|---:|---:|---|---:|');
+const cpuOf = (r) =>
+  r.cpuMsPerTrial
+    ? Object.entries(r.cpuMsPerTrial)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')
+    : r.cpuSeconds !== undefined
+      ? `its processes ${((r.cpuSeconds * 1000) / r.trials).toFixed(1)} (PostgreSQL not counted)`
+      : '–';
 for (const r of rows)
   console.log(
-    `| ${r.system} | ${r.grid ?? '–'} | ${r.trials} | ${r.msPerTrial} | ${r.trialsPerSecond} | ${
-      r.cpuMsPerTrial
-        ? Object.entries(r.cpuMsPerTrial)
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ')
-        : '–'
-    } |`,
+    r.skipped
+      ? `| ${r.system} | ${r.trials} | skipped: ${r.skipped} | | | |`
+      : `| ${r.system} | ${r.trials} (${r.grid ?? r.sampler}) | ${r.msPerTrial} | ${r.trialsPerSecond} | ${cpuOf(r)} | ${r.loadAverageAtStart} |`,
   );
 mkdirSync(dirname(args.out), { recursive: true });
 writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);

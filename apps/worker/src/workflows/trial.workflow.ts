@@ -43,7 +43,7 @@ const CONTROL_RETRY = {
   backoffCoefficient: 2,
   maximumInterval: '30 seconds',
 } as const;
-/** Control activities as trials before LOCAL_CONTROL ran them: tasks on the control queue. */
+/** Control activities as trials without `localControl` run them: tasks on the control queue. */
 const remoteControl = proxyActivities<ControlActivities>({
   taskQueue: CONTROL_TASK_QUEUE,
   startToCloseTimeout: '1 minute',
@@ -54,7 +54,8 @@ const remoteControl = proxyActivities<ControlActivities>({
  * task on a queue and no workflow task to take its result, one marker event each. The durability
  * contract holds: the result is recorded when the workflow task completes, and a worker lost
  * before that runs the activity again on replay (every control write is an idempotent upsert;
- * tellSweep's repeated signal is ignored by the sweep).
+ * the sweep ignores a repeated tellSweep: a trial's end it counted, an ASHA value
+ * its rung holds).
  */
 const localControl = proxyLocalActivities<ControlActivities>({
   startToCloseTimeout: '1 minute',
