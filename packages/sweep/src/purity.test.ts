@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 const SRC = __dirname;
 const ALLOWED_PACKAGES = ['zod', 'yaml', '@headroom/errors'];
 
-/** Every module reachable from `entry`, following relative imports. */
-function reachable(entry: string): { files: string[]; packages: Set<string> } {
+/** Every module reachable from `entry` through the imports `pattern` matches (the path in a group). */
+function follow(entry: string, pattern: RegExp): { files: string[]; packages: Set<string> } {
   const files: string[] = [];
   const packages = new Set<string>();
   const queue = [entry];
@@ -18,15 +18,27 @@ function reachable(entry: string): { files: string[]; packages: Set<string> } {
     const file = queue.pop()!;
     if (files.includes(file)) continue;
     files.push(file);
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)) {
-      const spec = m[1]!;
+    for (const m of readFileSync(file, 'utf8').matchAll(pattern)) {
+      const spec = m.slice(1).find((g) => g !== undefined)!;
       if (spec.startsWith('.')) queue.push(resolve(dirname(file), `${spec}.ts`));
       else packages.add(spec);
     }
   }
   return { files, packages };
 }
+
+/** Every module reachable from `entry`, following relative imports of any kind. */
+const reachable = (entry: string) => follow(entry, /(?:from|import|require\()\s*['"]([^'"]+)['"]/g);
+
+/**
+ * Modules evaluated when `entry` is: its import and export-from statements at the top level,
+ * followed, without the type-only ones (erased) and without a `require` inside a function (lazy).
+ */
+const evaluated = (entry: string) =>
+  follow(
+    entry,
+    /^(?:import|export)(?!\s+type\b)[^;]*?\bfrom\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]/gm,
+  );
 
 describe('the main entry', () => {
   it('is checked by a scanner that does see package imports', () => {
@@ -54,30 +66,6 @@ describe('the main entry', () => {
     }
   });
 });
-
-/**
- * Modules evaluated when `entry` is: its import and export-from statements at the top level,
- * followed, without the type-only ones (erased) and without a `require` inside a function (lazy).
- */
-function evaluated(entry: string): { files: string[]; packages: Set<string> } {
-  const files: string[] = [];
-  const packages = new Set<string>();
-  const queue = [entry];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    if (files.includes(file)) continue;
-    files.push(file);
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(
-      /^(?:import|export)(?!\s+type\b)[^;]*?\bfrom\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]/gm,
-    )) {
-      const spec = (m[1] ?? m[2])!;
-      if (spec.startsWith('.')) queue.push(resolve(dirname(file), `${spec}.ts`));
-      else packages.add(spec);
-    }
-  }
-  return { files, packages };
-}
 
 describe('the workflow entry', () => {
   it('is checked by a scanner that sees what the main entry evaluates', () => {
