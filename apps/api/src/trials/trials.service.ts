@@ -140,16 +140,14 @@ function historyPagesAsked(info: GraphQLResolveInfo): Array<{ first: number; aft
     fieldsNamed(n.selectionSet, 'rows', info.fragments),
   )) {
     for (const node of fieldsNamed(rows.selectionSet, 'history', info.fragments)) {
-      let args: PageArgs;
+      let page: { first: number; after?: number };
       try {
-        args = getArgumentValues(field, node, info.variableValues) as PageArgs;
+        const args = getArgumentValues(field, node, info.variableValues) as PageArgs;
+        page = checkPage('Trial.history', 'epoch', args);
       } catch {
         continue;
       }
-      const { limit: first, violation } = checkLimit(args.first, 100, 'first');
-      const cursor = decodeCursor('epoch', args.after);
-      if (violation || cursor.violation) continue;
-      asked.set(`${first}:${cursor.position ?? ''}`, { first, after: cursor.position });
+      asked.set(`${page.first}:${page.after ?? ''}`, page);
     }
   }
   return [...asked.values()];
