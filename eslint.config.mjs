@@ -55,6 +55,8 @@ export default tseslint.config(
       '**/.headroom/**',
       '**/drizzle/**',
       'bench/results/**',
+      // The benches' Python environment (Ray ships JavaScript of its own).
+      'bench/.venv/**',
       'apps/cli/src/gql/**',
       'apps/web/src/gql/**',
     ],
