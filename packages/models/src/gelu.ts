@@ -1,4 +1,4 @@
-import { SERIALIZATION_PACKAGE, singleInput, singleShape, tf, type Shape } from './tf';
+import { ElementwiseLayer, SERIALIZATION_PACKAGE, tf } from './tf';
 
 const SQRT_HALF = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -28,15 +28,11 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 }
 
 /** `gelu` as a layer, in place of a Dense layer's `gelu` activation (no weights, no options). */
-export class Gelu extends tf.layers.Layer {
+export class Gelu extends ElementwiseLayer {
   static readonly className = 'Gelu';
 
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return singleShape(inputShape, this.name);
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => gelu(singleInput(inputs, this.name)));
+  protected map(x: tf.Tensor): tf.Tensor {
+    return gelu(x);
   }
 }
 

@@ -1,4 +1,4 @@
-import { SERIALIZATION_PACKAGE, singleInput, singleShape, tf, type Shape } from './tf';
+import { ElementwiseLayer, SERIALIZATION_PACKAGE, tf } from './tf';
 
 /**
  * `max(x, 0)` with its gradient `dy · [y > 0]` in three kernels (compare, cast, multiply).
@@ -21,15 +21,11 @@ export function relu(x: tf.Tensor): tf.Tensor {
 }
 
 /** `relu` as a layer, in place of `tf.layers.reLU` (no weights, no options). */
-export class Relu extends tf.layers.Layer {
+export class Relu extends ElementwiseLayer {
   static readonly className = 'Relu';
 
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return singleShape(inputShape, this.name);
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => relu(singleInput(inputs, this.name)));
+  protected map(x: tf.Tensor): tf.Tensor {
+    return relu(x);
   }
 }
 

@@ -39,3 +39,17 @@ export function singleShape(inputShape: Shape | Shape[], layer: string): Shape {
   }
   return inputShape as Shape;
 }
+
+/** A layer without weights that maps its one input element by element (`gelu`, `relu`). */
+export abstract class ElementwiseLayer extends tf.layers.Layer {
+  /** The function applied to the input. */
+  protected abstract map(x: tf.Tensor): tf.Tensor;
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return singleShape(inputShape, this.name);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => this.map(singleInput(inputs, this.name)));
+  }
+}
