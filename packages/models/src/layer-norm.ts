@@ -1,3 +1,4 @@
+import { columnSums } from './native-ops';
 import {
   SERIALIZATION_PACKAGE,
   singleInput,
@@ -59,8 +60,8 @@ export function normalisedAffineGrad(
 ): [tf.Tensor, tf.Tensor, tf.Tensor] {
   const [xHat, rstd] = saved as [tf.Tensor2D, tf.Tensor2D];
   const dy2 = tf.reshape(dy, view);
-  const dGamma = tf.sum(tf.mul(dy2, xHat), 0);
-  const dBeta = tf.sum(dy2, 0);
+  const dGamma = columnSums(tf.mul(dy2, xHat));
+  const dBeta = columnSums(dy2);
   const g = tf.mul(dy2, gamma);
   const dx = tf.mul(
     tf.sub(tf.sub(g, tf.mean(g, axis, true)), tf.mul(xHat, tf.mean(tf.mul(g, xHat), axis, true))),

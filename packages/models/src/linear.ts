@@ -14,10 +14,10 @@ import {
  * `x · kernel + bias` over the last axis of `x` (any rank ≥ 2), kernel `[in, out]`.
  *
  * On native TensorFlow it runs TensorFlow's 2-D `MatMul` directly, with the gradient written
- * out (`dx = dy · kernelᵀ`, `dkernel = xᵀ · dy`, `dbias = Σ dy`): 4 TensorFlow ops forward
- * (2 reshapes, the product, the bias add) and 5 backward, where `tf.layers.dense` (through
- * `tf.fused.matMul`, its reshapes to 3-D and `BatchMatMulV2`) launches 7 and ~12. Other
- * backends run `tf.fused.matMul`.
+ * out (`dx = dy · kernelᵀ`, `dkernel = xᵀ · dy`, `dbias = Σ dy` as a product with ones): 4
+ * TensorFlow ops forward (2 reshapes, the product, the bias add) and 6 backward, where
+ * `tf.layers.dense` (through `tf.fused.matMul`, its reshapes to 3-D and `BatchMatMulV2`)
+ * launches 7 and ~12. Other backends run `tf.fused.matMul`.
  */
 export function linear(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor {
   const inner = kernel.shape[0]!;
@@ -45,7 +45,7 @@ export function linear(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor): tf.Ten
         const [xs, w] = saved as [tf.Tensor, tf.Tensor];
         const dy2 = as2d(dy, units);
         const dx = asOut(native.matMul(dy2, w, false, true), x.shape);
-        return [dx, native.matMul(xs, dy2, true, false), tf.sum(dy2, 0)];
+        return [dx, native.matMul(xs, dy2, true, false), native.columnSums(dy2)];
       },
     };
   });

@@ -10,6 +10,10 @@ export interface NativeOps {
   /** TensorFlow's 2-D `MatMul` (oneDNN on x86), without the reshapes to 3-D and the
    * `BatchMatMulV2` that `tf.matMul` goes through. */
   matMul(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor;
+  /** The sums of a 2-D tensor's columns (`[rows, cols]` → `[cols]`) as one oneDNN product with
+   * a column of ones: Eigen's reduction over the first axis is 3–4× slower on the step's
+   * shapes (bench/README.md), and every bias and normalisation gradient is one. */
+  columnSums(x: tf.Tensor): tf.Tensor;
   /** A TensorFlow resource variable of `shape` (float32) holding `value`. */
   createVariable(value: tf.Tensor): tf.Tensor;
   assignVariable(handle: tf.Tensor, value: tf.Tensor): void;
@@ -78,6 +82,11 @@ function opsOf(backend: NodeBackend): NativeOps {
   const none = (name: string, attrs: unknown[], inputs: tf.Tensor[]) =>
     backend.executeMultipleOutputs(name, attrs, inputs, 0);
   const ops: NativeOps = {
+    columnSums(x) {
+      const [rows, cols] = x.shape as [number, number];
+      // Made per call (one Fill, a few µs), not cached: nothing outlives the caller's tidy.
+      return tf.tidy(() => tf.reshape(ops.matMul(tf.ones([rows, 1]), x, true, false), [cols]));
+    },
     matMul(a, b, transposeA, transposeB) {
       return backend.executeSingleOutput(
         'MatMul',
@@ -136,4 +145,9 @@ function opsOf(backend: NodeBackend): NativeOps {
   };
   cache.set(backend, ops);
   return ops;
+}
+
+/** `x`'s column sums (`[rows, cols]` → `[cols]`): `NativeOps.columnSums` where it exists. */
+export function columnSums(x: tf.Tensor): tf.Tensor {
+  return nativeOps()?.columnSums(x) ?? tf.sum(x, 0);
 }
