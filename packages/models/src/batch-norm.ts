@@ -1,4 +1,5 @@
 import { normalisedAffineGrad } from './layer-norm';
+import { columnSums } from './native-ops';
 import {
   SERIALIZATION_PACKAGE,
   singleInput,
@@ -35,9 +36,10 @@ export function batchNormTraining(
   const rows = x.size / channels;
   const op = tf.customGrad((xIn, gammaIn, betaIn, save) => {
     const x2 = tf.reshape(xIn as tf.Tensor, [rows, channels]);
-    const mean = tf.mean(x2, 0, true);
+    // Means over the batch as column sums (a product with ones on native TensorFlow).
+    const mean = tf.div(tf.reshape(columnSums(x2), [1, channels]), rows);
     const centred = tf.sub(x2, mean);
-    const variance = tf.mean(tf.square(centred), 0, true);
+    const variance = tf.div(tf.reshape(columnSums(tf.square(centred)), [1, channels]), rows);
     const inverseStd = tf.rsqrt(tf.add(variance, epsilon));
     const normalised = tf.mul(centred, inverseStd);
     (save as tf.GradSaveFunc)([normalised, inverseStd]);

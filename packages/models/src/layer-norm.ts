@@ -62,6 +62,16 @@ export function normalisedAffineGrad(
   const dy2 = tf.reshape(dy, view);
   const dGamma = columnSums(tf.mul(dy2, xHat));
   const dBeta = columnSums(dy2);
+  if (axis === 0) {
+    // γ is constant along the batch axis, so mean(ĝ) = γ·dβ/n and mean(ĝ·x̂) = γ·dγ/n: the
+    // batch reductions are the ones just made, and γ·rstd is one row.
+    const n = view[0];
+    const dx = tf.mul(
+      tf.sub(tf.sub(dy2, tf.div(dBeta, n)), tf.mul(xHat, tf.div(dGamma, n))),
+      tf.mul(rstd, gamma),
+    );
+    return [tf.reshape(dx, shape as number[]), dGamma, dBeta];
+  }
   const g = tf.mul(dy2, gamma);
   const dx = tf.mul(
     tf.sub(tf.sub(g, tf.mean(g, axis, true)), tf.mul(xHat, tf.mean(tf.mul(g, xHat), axis, true))),
