@@ -4,13 +4,14 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Database } from '@headroom/db';
-import type { GraphQLSchema } from 'graphql';
+import { type GraphQLSchema, lexicographicSortSchema } from 'graphql';
 import {
   armorPlugins,
   armorValidationRules,
   GRAPHQL_LIMITS,
   subscriptionErrors,
 } from './common/armor';
+import { CompiledExecutionGateway } from './common/compiled-execution';
 import { formatGraphQLError } from './common/graphql-errors';
 import { withPlainResolvers } from './common/plain-resolvers';
 import { ResolverErrorsFilter } from './common/resolver-errors.filter';
@@ -28,7 +29,7 @@ import { SweepsModule } from './sweeps/sweeps.module';
 import { ReferencesModule } from './references/references.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TrialsModule } from './trials/trials.module';
-import { TRIAL_PLAIN_RESOLVERS } from './trials/trials.resolver';
+import { TRIAL_PLAIN_RESOLVERS, TRIAL_PROPERTY_FIELDS } from './trials/trials.resolver';
 import { WebModule } from './web/web.module';
 import { WorkersModule } from './workers/workers.module';
 
@@ -59,6 +60,18 @@ class CoreModule {
 /** The executable schema, once Nest has built it (subscriptions validate against it). */
 let builtSchema: GraphQLSchema | undefined;
 
+/**
+ * Queries run compiled by graphql-jit (common/compiled-execution.ts), through Apollo's gateway
+ * option: Nest's ApolloDriverConfig leaves `gateway` out of its type (it is meant for federation)
+ * but passes every option on to `new ApolloServer`, where a gateway's executor replaces graphql-js's
+ * `execute` and nothing else. The schema is the one Nest built (`builtSchema`).
+ * HEADROOM_GRAPHQL_EXECUTOR=graphql-js leaves Apollo's own.
+ */
+function compiledExecution(env: ApiEnv): { gateway?: CompiledExecutionGateway } {
+  if (env.HEADROOM_GRAPHQL_EXECUTOR === 'graphql-js') return {};
+  return { gateway: new CompiledExecutionGateway(() => builtSchema) };
+}
+
 @Module({})
 export class AppModule {
   static forRoot(deps: AppDeps): DynamicModule {
@@ -74,10 +87,17 @@ export class AppModule {
           path: GRAPHQL_PATH,
           // Built in memory; schema.gql is written by `pnpm --filter @headroom/api schema` and checked by a test.
           autoSchemaFile: true,
-          // Fields resolved once per row of a large page run as plain resolvers (common/plain-resolvers.ts).
+          // Sorted here, not by Nest (sortSchema), so that the schema Nest hands Apollo is this one
+          // object, the one the compiled executor and the subscriptions' checks use too. Fields
+          // resolved once per row of a large page run as plain resolvers or plain property reads
+          // (common/plain-resolvers.ts).
           transformSchema: (schema) =>
-            (builtSchema = withPlainResolvers(schema, TRIAL_PLAIN_RESOLVERS)),
-          sortSchema: true,
+            (builtSchema = withPlainResolvers(
+              lexicographicSortSchema(schema),
+              TRIAL_PLAIN_RESOLVERS,
+              TRIAL_PROPERTY_FIELDS,
+            )),
+          sortSchema: false,
           playground: false,
           introspection: true,
           includeStacktraceInErrorResponses: false,
@@ -92,6 +112,8 @@ export class AppModule {
           parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
           // Who sent it (src/access): a token from the Authorization header or graphql-ws's payload.
           context: graphqlContext(deps.database, authenticator),
+          // Queries run compiled (common/compiled-execution.ts) unless HEADROOM_GRAPHQL_EXECUTOR says not.
+          ...compiledExecution(deps.env),
           // Subscriptions (src/events) over graphql-ws on the same path; errors shaped as over HTTP.
           subscriptions: {
             'graphql-ws': {

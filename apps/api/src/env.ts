@@ -83,6 +83,17 @@ const ZApiEnv = z.object({
   ),
   /** The page's build folder; unset: the @headroom/web package's dist. */
   HEADROOM_WEB_DIR: z.preprocess(blankAsUnset, z.string().optional()),
+  /**
+   * What runs queries: `compiled` (graphql-jit, src/common/compiled-execution.ts) or `graphql-js`
+   * (its interpreter; the same answers, slower on large pages: for comparison, or to rule the
+   * compiler out when a query misbehaves).
+   */
+  HEADROOM_GRAPHQL_EXECUTOR: z.preprocess(
+    blankAsUnset,
+    z
+      .enum(['compiled', 'graphql-js'], { message: 'must be compiled or graphql-js (or unset)' })
+      .default('compiled'),
+  ),
 });
 export type ApiEnv = z.infer<typeof ZApiEnv>;
 

@@ -66,6 +66,10 @@ async function main(): Promise<void> {
   });
 
   app.use(requestIdMiddleware);
+  // No ETag on responses: Express would hash every answer (a whole sweep's is 1.2 MB) for a header
+  // that only a conditional GET could use, and GraphQL's answers come from POSTs (src/web writes
+  // its files' headers itself).
+  app.set('etag', false);
   // A sweep file of 10⁴ seeds is ~70 kB as JSON; anything past this is refused with 413.
   app.useBodyParser('json', { limit: MAX_BODY });
 

@@ -48,7 +48,9 @@ vi.mock('@headroom/db', () => ({
     listTrialEpochPages(db, keys, limit),
   latestTrialEpochs: (db: Database, ids: string[]) => latestTrialEpochs(db, ids),
   listSweepTrialsPage: (db: Database, q: SweepTrialsPageQuery) => listSweepTrialsPage(db, q),
-  countSweepTrials: vi.fn(),
+  countSweepTrials: (_db: Database, ids: string[]) =>
+    Promise.resolve(new Map(ids.map((id) => [id, TRIALS.length]))),
+  trialId: (sweepId: string, index: number) => `${sweepId}-${index}`,
 }));
 
 const db = {} as Database;
@@ -178,7 +180,8 @@ describe('TrialsService.page reading histories ahead', () => {
     );
     const loaders = createRequestLoaders(db);
     const page = await service.page('sw', { first: 3 }, { info, loaders });
-    // One query per page size asked (1 and 2); the invalid one is left to Trial.history to refuse.
+    // One query per page size asked (1 and 2), for the page's trial ids as known before the page
+    // was read (no status filter); the invalid one is left to Trial.history to refuse.
     expect(listTrialEpochPages).toHaveBeenCalledTimes(2);
     expect(listTrialEpochPages.mock.calls.map(([, keys, limit]) => [keys.length, limit])).toEqual([
       [3, 2],
@@ -195,5 +198,37 @@ describe('TrialsService.page reading histories ahead', () => {
     // A page not read ahead still comes through the batched loader.
     await trialHistory(page.rows[0]!, { first: 5 }, loaders);
     expect(listTrialEpochPages).toHaveBeenCalledTimes(3);
+  });
+
+  it('reads ahead only the rows a status-filtered page holds, once it is read', async () => {
+    const info = infoOf(
+      `{ sweep { trials(first: 3) { rows { id history(first: 1) { next } } } } }`,
+      {},
+    );
+    const loaders = createRequestLoaders(db);
+    const page = await service.page(
+      'sw',
+      { first: 3, after: null, status: ['succeeded'] },
+      { info, loaders },
+    );
+    expect(listTrialEpochPages).toHaveBeenCalledTimes(1);
+    expect(listTrialEpochPages.mock.calls[0]![1].map((k) => k.trialId)).toEqual(
+      page.rows.map((t) => t.id),
+    );
+  });
+
+  it('reads ahead no further than the sweep holds trials', async () => {
+    const info = infoOf(
+      `{ sweep { trials(first: 3) { rows { id history(first: 1) { next } } } } }`,
+      {},
+    );
+    const loaders = createRequestLoaders(db);
+    const first = await service.page('sw', { first: 3 }, { info, loaders });
+    const rest = await service.page('sw', { first: 3, after: first.next }, { info, loaders });
+    expect(rest.rows.map((t) => t.id)).toEqual(['sw-3', 'sw-4']);
+    expect(listTrialEpochPages.mock.calls.map(([, keys]) => keys.map((k) => k.trialId))).toEqual([
+      ['sw-0', 'sw-1', 'sw-2'],
+      ['sw-3', 'sw-4'],
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   listSweepTrialsPage,
+  trialId,
   type Database,
   type EpochMetricsRow,
   type TrialRow,
@@ -58,6 +59,29 @@ export class TrialsService {
     asked?: { info: GraphQLResolveInfo; loaders: RequestLoaders },
   ): Promise<TrialPage> {
     const { first, after } = checkPage('Sweep.trials', 'trial', args);
+    const histories = asked ? historyPagesAsked(asked.info) : [];
+    const prefetch = (ids: readonly string[]) =>
+      Promise.all(
+        histories.map((h) =>
+          asked!.loaders.epochPage.prefetch(
+            ids.map((trialId) => ({ trialId, afterEpoch: h.after, limit: h.first + 1 })),
+          ),
+        ),
+      );
+    // Without a status filter the page's trial ids are known before it is read (trialId(sweep,
+    // index), the indices after the cursor, below the sweep's trial count), so their histories are
+    // read alongside the page, on a second connection: PostgreSQL builds them (most of a whole
+    // sweep's database time) while the page's rows are read and parsed. Only a guess: what it
+    // misses, or fails to read, is read below, where an error shows.
+    const early =
+      histories.length > 0 && !args.status?.length
+        ? (async () => {
+            const from = (after ?? -1) + 1;
+            const to = Math.min(from + first, await asked!.loaders.trialCount.load(sweepId));
+            const indices = Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+            await prefetch(indices.map((index) => trialId(sweepId, index)));
+          })().catch(() => undefined)
+        : undefined;
     const rows = await listSweepTrialsPage(this.db, {
       sweepId,
       limit: first + 1,
@@ -65,15 +89,8 @@ export class TrialsService {
       statuses: args.status ?? undefined,
     });
     const page = pageOf(rows, first, (t: TrialRow) => encodeCursor('trial', t.index));
-    if (asked && page.rows.length > 0) {
-      await Promise.all(
-        historyPagesAsked(asked.info).map((h) =>
-          asked.loaders.epochPage.prefetch(
-            page.rows.map((t) => ({ trialId: t.id, afterEpoch: h.after, limit: h.first + 1 })),
-          ),
-        ),
-      );
-    }
+    await early;
+    if (page.rows.length > 0) await prefetch(page.rows.map((t) => t.id));
     return page;
   }
 
