@@ -11,6 +11,7 @@ import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHQL_LIMITS } from '../src/common/armor';
 import { type ApiProcess, startApi } from './helpers/api-process';
+import { POSE3D_GRID, seedTrial } from './helpers/seed';
 
 // Queries run compiled by graphql-jit (src/common/compiled-execution.ts). Two real APIs on one real
 // database: the default one and one with HEADROOM_GRAPHQL_EXECUTOR=graphql-js; every answer, errors
@@ -25,37 +26,21 @@ const SWEEP_B = 'swjitbbbbbbb';
 const TRIALS = 25;
 
 function trial(index: number): NewTrial {
-  const dModel = [128, 256, 512][index % 3]!;
+  const d_m = [128, 256, 512][index % 3]!;
   const heads = [2, 4, 8][index % 3]!;
-  const dH = dModel / heads;
-  return {
-    index,
-    params: { d_m: dModel, heads, d_h: dH, qk_tied: index % 2 === 0, lr: 0.001, seed: index },
-    dModel,
-    heads,
-    dH,
-    qkTied: index % 2 === 0,
-    epochs: 12,
-  };
+  return seedTrial(index, { d_m, heads, d_h: d_m / heads, qk_tied: index % 2 === 0 }, 12);
 }
 
 beforeAll(async () => {
   database = await createTestDatabase();
   handle = await openDatabase({ url: database.url, maxConnections: 2 });
-  const base = {
-    task: 'pose3d' as const,
-    method: 'grid' as const,
-    metricName: 'mpjpe',
-    metricGoal: 'minimize' as const,
-    spec: {},
-  };
   await insertSweep(handle.db, {
-    ...base,
+    ...POSE3D_GRID,
     id: SWEEP_A,
     name: 'jit-a',
     trials: Array.from({ length: TRIALS }, (_, i) => trial(i)),
   });
-  await insertSweep(handle.db, { ...base, id: SWEEP_B, name: 'jit-b', trials: [trial(0)] });
+  await insertSweep(handle.db, { ...POSE3D_GRID, id: SWEEP_B, name: 'jit-b', trials: [trial(0)] });
   // Trials 0–19 succeed after 1–12 epochs; 20–22 report one epoch and run on; 23–24 wait.
   for (let index = 0; index < 23; index++) {
     const epochs = index < 20 ? 1 + (index % 12) : 1;

@@ -10,28 +10,15 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-support';
 import { type ApiProcess, startApi } from './helpers/api-process';
+import { POSE3D_GRID, seedTrial } from './helpers/seed';
 
 // Seeded directly with @headroom/db's writers (standing in for the control worker), then read over HTTP.
 let database: TestDatabase;
 let handle: DbHandle;
 let api: ApiProcess;
 
-function trial(
-  index: number,
-  dModel: number,
-  heads: number,
-  dH: number,
-  qkTied: boolean,
-): NewTrial {
-  return {
-    index,
-    params: { d_m: dModel, heads, d_h: dH, qk_tied: qkTied, lr: 0.001, seed: index },
-    dModel,
-    heads,
-    dH,
-    qkTied,
-    epochs: 3,
-  };
+function trial(index: number, d_m: number, heads: number, d_h: number, qk_tied: boolean): NewTrial {
+  return seedTrial(index, { d_m, heads, d_h, qk_tied }, 3);
 }
 
 async function complete(sweepId: string, index: number, metrics: Record<string, number>) {
@@ -53,15 +40,8 @@ const POSE2D_C = 'swcccccccccc';
 beforeAll(async () => {
   database = await createTestDatabase();
   handle = await openDatabase({ url: database.url, maxConnections: 2 });
-  const pose3d = {
-    task: 'pose3d' as const,
-    method: 'grid' as const,
-    metricName: 'mpjpe',
-    metricGoal: 'minimize' as const,
-    spec: {},
-  };
   await insertSweep(handle.db, {
-    ...pose3d,
+    ...POSE3D_GRID,
     id: POSE3D_A,
     name: 'h36m-a',
     trials: [
@@ -72,7 +52,7 @@ beforeAll(async () => {
     ],
   });
   await insertSweep(handle.db, {
-    ...pose3d,
+    ...POSE3D_GRID,
     id: POSE3D_B,
     name: 'h36m-b',
     trials: [trial(0, 256, 8, 32, false), trial(1, 256, 8, 48, true)],
