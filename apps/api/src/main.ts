@@ -96,6 +96,10 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
 
   await app.listen(env.PORT, env.HOST).catch((err: unknown) => {
+    // Only the socket's own errors are about HOST and PORT; the modules' start-up (the database
+    // events' LISTEN) fails here too and says what it is about.
+    const code = (err as { code?: string }).code;
+    if (!['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ENOTFOUND'].includes(code ?? '')) throw err;
     throw new HeadroomError(
       'CONFIG',
       `cannot listen on ${env.HOST}:${env.PORT} (HOST, PORT): ${err instanceof Error ? err.message : String(err)}; ` +

@@ -1,4 +1,5 @@
 import { createTestDatabase } from '@headroom/test-support';
+import { createServer, connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, sweepInput as sweep, tempDir } from '../test/databases';
@@ -228,6 +229,44 @@ describe('database events on PostgreSQL', () => {
       await admin.end();
       await listener.close();
       await handle.close();
+      await database.drop();
+    }
+  });
+
+  it('waits at start for a server that is restarting, and fails with CONFIG once the wait is over', async () => {
+    const database = await createTestDatabase('headroom_db_events');
+    const target = new URL(database.url);
+    // A port nobody listens on yet (connections refused, as while PostgreSQL restarts); after
+    // 600 ms a TCP relay to the real server opens on it.
+    const relay = createServer((client: Socket) => {
+      const upstream = connectTcp(Number(target.port || 5432), target.hostname);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    const port = await new Promise<number>((resolve) =>
+      relay.listen(0, '127.0.0.1', () => resolve((relay.address() as AddressInfo).port)),
+    );
+    await new Promise<void>((resolve) => relay.close(() => resolve()));
+    const url = new URL(database.url);
+    url.hostname = '127.0.0.1';
+    url.port = String(port);
+    try {
+      await expect(
+        listenPostgres(url.toString(), { onEvent: () => {} }, { startRetryMs: 300, backoffMs: 50 }),
+      ).rejects.toThrow(/Cannot LISTEN for database events on DATABASE_URL: .*ECONNREFUSED/);
+      const opening = setTimeout(() => relay.listen(port, '127.0.0.1'), 600);
+      const started = Date.now();
+      const listener = await listenPostgres(
+        url.toString(),
+        { onEvent: () => {} },
+        { startRetryMs: 10_000, backoffMs: 50 },
+      );
+      clearTimeout(opening);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+      await listener.close();
+    } finally {
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
       await database.drop();
     }
   });

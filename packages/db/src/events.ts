@@ -75,11 +75,23 @@ export interface PostgresListenOptions {
   /** First reconnection delay; it doubles up to `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** How long the first connection is tried again while the server restarts (then CONFIG). */
+  startRetryMs?: number;
 }
 
 const KEEP_ALIVE_MS = 15_000;
 const BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
+const START_RETRY_MS = 30_000;
+
+/**
+ * A server that is restarting, not a wrong DATABASE_URL: shutting down or starting up (57P01,
+ * 57P03), refusing or resetting connections. A wrong host, user, password or database fails at once.
+ */
+function serverRestarting(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === '57P01' || code === '57P03' || code === 'ECONNREFUSED' || code === 'ECONNRESET';
+}
 /** A write's updated_at is taken before its commit; a gap reaches back this far before the last check. */
 const GAP_MARGIN_MS = 60_000;
 
@@ -87,7 +99,8 @@ const GAP_MARGIN_MS = 60_000;
  * LISTENs on a dedicated connection (not a pool's: LISTEN belongs to a session), PostgreSQL or
  * PGlite served over the wire alike (the server relays notifications, see socket-queue.ts).
  * A dropped connection is reopened with backoff; then `onGap` says since when events may be lost.
- * The first connection must succeed (CONFIG error otherwise).
+ * The first connection must succeed (CONFIG error otherwise), waited for up to `startRetryMs`
+ * while the server is restarting.
  */
 export async function listenPostgres(
   url: string,
@@ -165,14 +178,26 @@ export async function listenPostgres(
     retry.unref();
   }
 
-  try {
-    await connect();
-  } catch (err) {
-    throw new HeadroomError(
-      'CONFIG',
-      `Cannot LISTEN for database events on DATABASE_URL: ${err instanceof Error ? err.message : String(err)}`,
-    );
+  // The caller has usually just used the database (migrations, the admin token): a server that
+  // is restarting at this moment is waited for, as the reconnections below would.
+  const startDeadline = Date.now() + (opts.startRetryMs ?? START_RETRY_MS);
+  for (;;) {
+    try {
+      await connect();
+      break;
+    } catch (err) {
+      if (serverRestarting(err) && Date.now() < startDeadline) {
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, maxBackoffMs);
+        continue;
+      }
+      throw new HeadroomError(
+        'CONFIG',
+        `Cannot LISTEN for database events on DATABASE_URL: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
   }
+  backoff = opts.backoffMs ?? BACKOFF_MS;
   let closing: Promise<void> | undefined;
   return {
     close: () =>
