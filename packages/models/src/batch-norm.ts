@@ -20,9 +20,9 @@ export interface BatchStats {
  * Training-mode batch normalisation over every axis but the last (channels):
  * `(x − mean) / √(var + ε) · γ + β` with the batch's mean and (biased) variance, and its
  * gradient written out (`dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) / σ`, `ĝ = dy·γ`, the means over
- * the batch and spatial positions): 11 kernels where differentiating TF.js's `moments` +
- * `batchNorm` launches several dozen, most over whole feature maps (pose2d's backbone:
- * bench/README.md). `stats`, when given, receives the batch mean and variance (kept tensors:
+ * the batch and spatial positions, from the column sums dγ and dβ): about a dozen kernels where
+ * differentiating TF.js's `moments` + `batchNorm` launches several dozen, most over whole feature
+ * maps (pose2d's backbone: bench/README.md). `stats`, when given, receives the batch mean and variance (kept tensors:
  * the caller disposes them).
  */
 export function batchNormTraining(

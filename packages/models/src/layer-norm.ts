@@ -15,8 +15,9 @@ export interface LayerNormArgs extends BaseLayerArgs {
 
 /**
  * `(x − mean) / √(var + ε) · γ + β` over the last axis of `x`, with its gradient written out
- * (`dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) / σ`, `ĝ = dy·γ`): 11 kernels instead of the ~25 that
- * differentiating the forward ops one by one would launch, most of them over whole activations.
+ * (`dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) / σ`, `ĝ = dy·γ`): about a dozen kernels instead of the
+ * ~25 that differentiating the forward ops one by one would launch, most of them over whole
+ * activations.
  */
 export function layerNorm(
   x: tf.Tensor,
