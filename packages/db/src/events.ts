@@ -115,7 +115,14 @@ export async function listenPostgres(
   let aliveAt: Date | undefined;
   let keepAlive: NodeJS.Timeout | undefined;
   let retry: NodeJS.Timeout | undefined;
-  let backoff = opts.backoffMs ?? BACKOFF_MS;
+  const firstBackoff = opts.backoffMs ?? BACKOFF_MS;
+  let backoff = firstBackoff;
+  /** The delay before the next attempt; the one after it doubles, up to maxBackoffMs. */
+  const nextDelay = () => {
+    const delay = backoff;
+    backoff = Math.min(backoff * 2, maxBackoffMs);
+    return delay;
+  };
 
   const check = async (c: pg.Client) => {
     const { rows } = await c.query<{ now: Date }>('select now() as now');
@@ -167,19 +174,18 @@ export async function listenPostgres(
     retry = setTimeout(() => {
       retry = undefined;
       connect().then(
-        () => (backoff = opts.backoffMs ?? BACKOFF_MS),
+        () => (backoff = firstBackoff),
         (err: Error) => {
           handlers.onError?.(err);
-          backoff = Math.min(backoff * 2, maxBackoffMs);
           scheduleReconnect();
         },
       );
-    }, backoff);
+    }, nextDelay());
     retry.unref();
   }
 
   // The caller has usually just used the database (migrations, the admin token): a server that
-  // is restarting at this moment is waited for, as the reconnections below would.
+  // is restarting at this moment is waited for, with the reconnections' backoff.
   const startDeadline = Date.now() + (opts.startRetryMs ?? START_RETRY_MS);
   for (;;) {
     try {
@@ -187,8 +193,7 @@ export async function listenPostgres(
       break;
     } catch (err) {
       if (serverRestarting(err) && Date.now() < startDeadline) {
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(backoff * 2, maxBackoffMs);
+        await new Promise((r) => setTimeout(r, nextDelay()));
         continue;
       }
       throw new HeadroomError(
@@ -197,7 +202,7 @@ export async function listenPostgres(
       );
     }
   }
-  backoff = opts.backoffMs ?? BACKOFF_MS;
+  backoff = firstBackoff;
   let closing: Promise<void> | undefined;
   return {
     close: () =>
