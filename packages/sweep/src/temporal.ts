@@ -89,6 +89,12 @@ export interface TrialWorkflowInput {
    * version carried in the input, so a trial records no patch marker.
    */
   localControl?: boolean;
+  /**
+   * Set by sweeps since they learn a trial's end from its child workflow's completion: the trial
+   * signals its end (`trialFinished`) only once `handOverTrialSignal` told it to (the run that
+   * started it continuing as new). Absent: it always signals, as trials started before did.
+   */
+  endsByCompletion?: boolean;
 }
 
 /** Train worker → control plane: the worker workflow's input, registered in the workers table. */
@@ -272,6 +278,11 @@ export const trialResumePointQuery = defineQuery<ResumePoint | null>('trialResum
 export const pauseTrialSignal = defineSignal('pauseTrial');
 export const resumeTrialSignal = defineSignal('resumeTrial');
 export const pruneTrialSignal = defineSignal<[{ rung: number }]>('pruneTrial');
+/**
+ * The run that started the trial is continuing as new and will not see it complete: signal the
+ * end to the sweep's next run instead (`TrialWorkflowInput.endsByCompletion`).
+ */
+export const handOverTrialSignal = defineSignal('handOverTrial');
 
 /** Trial workflow → sweep workflow (by workflow id, so it reaches the sweep's current run). */
 export const trialEpochSignal = defineSignal<[TrialEpochNotice]>('trialEpoch');

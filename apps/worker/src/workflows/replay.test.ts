@@ -22,7 +22,7 @@ const files = readdirSync(HISTORIES)
   .sort();
 
 describe('recorded workflow histories', () => {
-  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new, cancel with reports queued, a lost worker, a program trial, bayes (TPE), updateSweep, metric.target, a re-run of an added grid point; trials with remote and local control activities', () => {
+  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new, cancel with reports queued, a lost worker, a program trial, bayes (TPE), updateSweep, metric.target, a re-run of an added grid point; trials with remote and local control activities; trial ends seen as completions, and trials handed over at continue-as-new', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'sweep-asha.json',
@@ -47,6 +47,12 @@ describe('recorded workflow histories', () => {
         'trial-pruned-remote-control.json',
         'trial-rerun-remote-control.json',
         'trial-stale-report-remote-control.json',
+        // Sweeps since they see a trial's end as its completion, and hand trials over at continue-as-new.
+        'sweep-ends-by-completion-continued.json',
+        'trial-handed-over.json',
+        'sweep-asha-ends-by-completion.json',
+        'sweep-pause-resume-ends-by-completion.json',
+        'trial-pause-resume-ends-by-completion.json',
       ]),
     );
   });

@@ -727,6 +727,82 @@ describe('sweepWorkflow', () => {
     expect(db.get(sweepId)!.statuses.at(-1)).toBe('succeeded');
   });
 
+  it('sees a trial end as its completion; a trial running across continue-as-new is handed over and signals the next run', async () => {
+    const sweepId = newId();
+    // Trial 0 trains through several continue-as-new runs; the others end at once.
+    scripts.set(sweepId, (index) => ({ epochMs: index === 0 ? 2_000 : 0 }));
+    const s = spec(
+      { seed: { values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, epochs: { value: 1 } },
+      { resources: { max_concurrent: 2 } },
+    );
+    const { handle } = await createSweep({ sweepId, spec: s, historyEventsBeforeContinue: 40 });
+    await handle.result();
+    expect(trialStatuses(sweepId)).toEqual(Array(10).fill('succeeded'));
+    const trained = trainInputs.filter((i) => i.sweepId === sweepId).map((i) => i.trialId);
+    expect(trained.toSorted()).toEqual(
+      Array.from({ length: 10 }, (_, i) => trialId(sweepId, i)).toSorted(),
+    );
+    expect(statusOf(sweepId)).toBe('succeeded');
+
+    const signals = async (workflowId: string, runId?: string) =>
+      ((await env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [])
+        .map((e) => e.workflowExecutionSignaledEventAttributes?.signalName)
+        .filter(Boolean);
+    // The long trial was handed over at the first continue-as-new and signalled its end to a later
+    // run. Only the trials running at a continue-as-new were told; each signalled its end once, the
+    // others ended by completing.
+    const told = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) =>
+        (await signals(trialWorkflowId(sweepId, i))).includes('handOverTrial'),
+      ),
+    );
+    expect(told[0]).toBe(true);
+    expect(told.filter(Boolean).length).toBeLessThan(10);
+    // The chain of runs, from the last one back (visibility may lag behind).
+    const runs: string[] = [(await handle.describe()).runId];
+    for (;;) {
+      const history = await env.client.workflow
+        .getHandle(sweepWorkflowId(sweepId), runs[0])
+        .fetchHistory();
+      const before =
+        history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      if (!before) break;
+      runs.unshift(before);
+    }
+    expect(runs.length).toBeGreaterThan(1);
+    const sweepSignals = (
+      await Promise.all(runs.map((r) => signals(sweepWorkflowId(sweepId), r)))
+    ).flat();
+    expect(sweepSignals.filter((n) => n === 'trialFinished')).toHaveLength(
+      told.filter(Boolean).length,
+    );
+    await record('sweep-ends-by-completion-continued', sweepWorkflowId(sweepId), runs[0]);
+    await record('trial-handed-over', trialWorkflowId(sweepId, 0));
+  });
+
+  it('a trial workflow that closes without an outcome (terminated) is recorded failed, and the sweep goes on', async () => {
+    const sweepId = newId();
+    scripts.set(sweepId, (index) => ({ epochMs: index === 0 ? 600_000 : 0 }));
+    const s = spec(
+      { seed: { values: [1, 2, 3] }, epochs: { value: 1 } },
+      { resources: { max_concurrent: 3 } },
+    );
+    const { handle } = await createSweep({ sweepId, spec: s });
+    await waitFor(
+      'trial 0 to run',
+      async () => trialStatuses(sweepId)[0] === 'running',
+      60_000,
+      50,
+    );
+    await env.client.workflow
+      .getHandle(trialWorkflowId(sweepId, 0))
+      .terminate('an operator stopped it by hand');
+    await handle.result();
+    expect(trialStatuses(sweepId)).toEqual(['failed', 'succeeded', 'succeeded']);
+    expect(db.get(sweepId)!.trials[0]!.error).toMatch(/closed without an outcome: .*terminated/i);
+    expect(statusOf(sweepId)).toBe('failed');
+  });
+
   it('bayes: registers each trial as it starts, suggests from the finished trials (TPE), and replays', async () => {
     const sweepId = newId();
     // The best learning rate is 0.01: MPJPE grows with its distance from it in log10.

@@ -1,6 +1,7 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  ChildWorkflowFailure,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
@@ -38,6 +39,7 @@ import {
   CONTROL_TASK_QUEUE,
   createSweepUpdate,
   headroomErrorOf,
+  handOverTrialSignal,
   headroomFailure,
   pauseSweepUpdate,
   pauseTrialSignal,
@@ -71,7 +73,7 @@ const control = proxyActivities<ControlActivities>({
 export const DEFAULT_MAX_CONCURRENT = 4;
 /**
  * Continue-as-new well before Temporal's 51,200-event limit. Each trial costs the sweep
- * about 5 events (child start, started, finished signal, completion), plus ASHA notices.
+ * about 4 events (child start, started, completion, a share of workflow tasks), plus ASHA notices.
  */
 export const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
 
@@ -86,6 +88,12 @@ export const METRIC_TARGET_PATCH = 'sweep-metric-target';
  * whole grid would put them.
  */
 export const RERUN_PARAMS_PATCH = 'sweep-rerun-params-from-row';
+/**
+ * The run learns the end of each trial it starts from the child's completion, not from a signal
+ * (one event, one local activity and one call to Temporal fewer per trial); at continue-as-new it
+ * hands its running trials over to the next run, which they then signal.
+ */
+export const ENDS_BY_COMPLETION_PATCH = 'sweep-trial-ends-by-completion';
 
 /**
  * What a run carries beyond `SweepState` (sweeps since bayes, run-until-stopped and updateSweep;
@@ -113,7 +121,8 @@ export interface SweepRunState extends SweepState {
  * A sweep as a durable service: registers itself and its trials, runs each trial as a
  * child workflow (`trial-<sweepId>-<index>`: starting twice cannot run twice) at most
  * `resources.max_concurrent` at a time, prunes with ASHA, and continues-as-new before its
- * history grows too long. Children are abandoned on continue-as-new and report back by
+ * history grows too long. The run sees the end of each trial it started as the child's
+ * completion; on continue-as-new it abandons them, handing them over: they report their end by
  * signal to the sweep's workflow id. Grid and random trials are decodings of their index;
  * bayes trials are TPE's suggestions from the results read so far; a sweep without a trial
  * count runs until it is cancelled or stopped, and `metric.target` stops it.
@@ -153,6 +162,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   const readsResults = bayes || (target !== undefined && patched(METRIC_TARGET_PATCH));
   if (bayes) state.observations ??= [];
   if (args.retryOnly && !args.state && patched(RERUN_PARAMS_PATCH)) state.paramsFromRows = true;
+  const endsByCompletion = patched(ENDS_BY_COMPLETION_PATCH);
 
   /** Trials the sweep runs as it stands (run_cap, added grid points); null: until stopped. */
   const total = (): number | null => {
@@ -169,6 +179,8 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   const unread = () => state.unread?.length ?? 0;
   const toTrial = (index: number) => getExternalWorkflowHandle(trialWorkflowId(sweepId, index));
   const running = new Set(state.running);
+  /** Trials this run started whose end is their completion (not handed over to a next run). */
+  const awaitingCompletion = new Set<number>();
   /** The status this run last wrote to the database. */
   let status: SweepStatus | undefined;
   /** Between settling the final status and learning whether a retry came in meanwhile. */
@@ -216,11 +228,44 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   };
 
   // Outcomes are in the database (the trial wrote them); the sweep frees the lane, and reads the
-  // result later when its search or target needs it.
-  setHandler(trialFinishedSignal, (o: TrialOutcome) => {
+  // result later when its search or target needs it. A trial's end may come twice (its signal,
+  // then its completion): the second finds the lane free.
+  const trialEnded = (o: TrialOutcome) => {
+    awaitingCompletion.delete(o.index);
     if (!running.delete(o.index)) return;
     if (readsResults) (state.unread ??= []).push(o.index);
-  });
+  };
+  setHandler(trialFinishedSignal, trialEnded);
+  // A trial workflow closed without an outcome (terminated, timed out) wrote no end: the sweep
+  // records one, so neither the trial's row nor the sweep waits for it for ever.
+  const endedWithoutOutcome = (index: number, err: unknown) => {
+    if (!running.has(index)) return;
+    const cause = err instanceof ChildWorkflowFailure ? (err.cause ?? err) : err;
+    const error = `trial workflow ${trialWorkflowId(sweepId, index)} closed without an outcome: ${
+      cause instanceof Error ? cause.message : String(cause)
+    }`;
+    const status = state.cancelled ? 'cancelled' : 'failed';
+    const id = trialId(sweepId, index);
+    void serially(() => control.failTrial({ trialId: id, status, error }));
+    trialEnded({ trialId: id, index, status, error });
+  };
+  /**
+   * Before continuing as new: the trials this run would see complete signal their end to the next
+   * run instead. One that has closed already cannot be told; its completion reaches this run.
+   */
+  const handOverTrials = () =>
+    Promise.all(
+      [...awaitingCompletion].map(async (index) => {
+        const told = await toTrial(index)
+          .signal(handOverTrialSignal)
+          .then(
+            () => true,
+            () => false,
+          );
+        if (told) awaitingCompletion.delete(index);
+        else await condition(() => !running.has(index));
+      }),
+    );
   setHandler(trialEpochSignal, (n) => {
     if (!state.asha || !running.has(n.index)) return;
     const d = ashaReport(state.asha, { trialId: n.trialId, epoch: n.epoch, value: n.value });
@@ -496,7 +541,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       await serially(() => control.registerTrial({ sweepId, spec, index, params: p }));
     }
     try {
-      await startChild(trialWorkflow, {
+      const child = await startChild(trialWorkflow, {
         workflowId: trialWorkflowId(sweepId, index),
         taskQueue: workflowInfo().taskQueue,
         // Children outlive this run (continue-as-new) and report back by signal.
@@ -515,12 +560,24 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
             rerun,
             // The trial's version (its control writes are local activities); not a command: replays as before.
             localControl: true,
+            ...(endsByCompletion ? { endsByCompletion: true } : {}),
           },
         ],
       });
+      if (endsByCompletion) {
+        awaitingCompletion.add(index);
+        child.result().then(trialEnded, (err: unknown) => endedWithoutOutcome(index, err));
+      }
     } catch (err) {
-      // Already running (a retry of a trial that never stopped): it will report when it ends.
+      // Already running (a retry of a trial that never stopped): it will report when it ends,
+      // by signal (told again, in case this run would otherwise wait for a completion it cannot see).
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (endsByCompletion)
+        void serially(() =>
+          toTrial(index)
+            .signal(handOverTrialSignal)
+            .catch(() => undefined),
+        );
     }
   };
 
@@ -546,6 +603,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
         return snapshot();
       }
       if (historyFull()) {
+        if (endsByCompletion) await handOverTrials();
         await condition(allHandlersFinished);
         await serially(async () => undefined);
         await continueAsNew<typeof sweepWorkflow>({

@@ -16,6 +16,7 @@ import { metricValue, type ProgramTrialParams, type TrialParams } from '@headroo
 import {
   CONTROL_TASK_QUEUE,
   epochCompletedSignal,
+  handOverTrialSignal,
   pauseTrialSignal,
   pruneTrialSignal,
   resumeTrialSignal,
@@ -119,8 +120,15 @@ export async function trialWorkflow(input: TrialWorkflowInput): Promise<TrialOut
   setHandler(pauseTrialSignal, () => void (pauseRequested = true));
   setHandler(resumeTrialSignal, () => void (pauseRequested = false));
   setHandler(pruneTrialSignal, ({ rung }) => void (pruneRung = rung));
+  // The sweep's run that started this trial sees its end as the child's completion, unless it
+  // handed the trial over to its next run (continue-as-new): then the end is a signal.
+  let signalEnd = input.endsByCompletion !== true;
+  setHandler(handOverTrialSignal, () => void (signalEnd = true));
 
   const finish = async (outcome: TrialOutcome): Promise<TrialOutcome> => {
+    // Read in the activation that completes the workflow: a hand-over arriving after it makes
+    // Temporal refuse that completion (a signal it has not seen), and the task runs again with it.
+    if (!signalEnd) return outcome;
     const tell = () =>
       local
         ? control.tellSweep({ sweepId: input.sweepId, finished: outcome })
