@@ -7,6 +7,10 @@ import {
   recordEpochMetrics,
   trialId,
 } from '@headroom/db';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROGRAM_LOG_NAME, programTrialDir } from '@headroom/sweep/temporal';
 import { createTestDatabase, freePort, type TestDatabase } from '@headroom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHQL_LIMITS } from '../src/common/armor';
@@ -20,6 +24,7 @@ let database: TestDatabase;
 let handle: DbHandle;
 let compiled: ApiProcess;
 let interpreted: ApiProcess;
+let artifacts: string;
 
 const SWEEP_A = 'swjitaaaaaaa';
 const SWEEP_B = 'swjitbbbbbbb';
@@ -62,7 +67,16 @@ beforeAll(async () => {
         device: `cpu:${index % 2}`,
       });
   }
-  const env = { DATABASE_URL: database.url, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` };
+  // One trial with a program log, so Trial.logTail has something to find (by the sweep's id).
+  artifacts = await mkdtemp(join(tmpdir(), 'headroom-jit-artifacts-'));
+  const logDir = programTrialDir(artifacts, SWEEP_A, trialId(SWEEP_A, 3));
+  await mkdir(logDir, { recursive: true });
+  await writeFile(join(logDir, PROGRAM_LOG_NAME), 'epoch 1\nepoch 2\n');
+  const env = {
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+    HEADROOM_ARTIFACTS_DIR: artifacts,
+  };
   [compiled, interpreted] = await Promise.all([
     startApi(env),
     startApi({ ...env, HEADROOM_GRAPHQL_EXECUTOR: 'graphql-js' }),
@@ -75,6 +89,7 @@ afterAll(async () => {
   );
   await handle?.close();
   await database?.drop();
+  if (artifacts) await rm(artifacts, { recursive: true, force: true });
 });
 
 /** The HTTP status and body of a POSTed document, as the admin (or with `token`: null for none). */
@@ -234,6 +249,67 @@ describe('compiled execution (graphql-jit)', () => {
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data!['missing']).toBeNull();
     await same(query, { ...variables, withTrials: false, lean: true, h: 20 });
+  });
+
+  it('reads only the trial columns a query asks, yet answers every field as with all of them', async () => {
+    type Row = Record<string, unknown>;
+    const rowsOf = (answer: { body: { data?: Record<string, unknown> | null } }) =>
+      (answer.body.data!['sweep'] as { trials: { rows: Row[] } }).trials.rows;
+    const page = (rows: string, fragments = '') =>
+      `query ($id: ID!) { sweep(id: $id) { trials(first: 30) { rows { ${rows} } next } } } ${fragments}`;
+    // Every Trial field, each read from the column(s) its resolver needs.
+    const every = await same(
+      page(`id index status params d_m heads d_h qk_tied epochs epochsCompleted paramCount flops
+        metrics backend device error attempts resumedFromEpoch worker prunedAtRung artifactPath
+        artifacts { name path bytes } updatedAt breakdown logTail { text end }
+        history(first: 2) { rows { epoch metrics } next }`),
+      { id: SWEEP_A },
+    );
+    expect(every.body.errors).toBeUndefined();
+    const all = rowsOf(every);
+    expect(all).toHaveLength(TRIALS);
+    expect(all[3]).toMatchObject({
+      d_m: 128,
+      heads: 2,
+      d_h: 64,
+      qk_tied: false,
+      device: 'cpu:1',
+      logTail: { text: 'epoch 1\nepoch 2\n', end: 16 },
+      updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
+    const byIndex = (index: number) => all.find((t) => t['index'] === index)!;
+    const pick = (row: Row, names: string[]) => Object.fromEntries(names.map((n) => [n, row[n]]));
+
+    // Few fields: each the value the every-field answer holds.
+    const few = rowsOf(await same(page('status metrics'), { id: SWEEP_A }));
+    expect(few).toEqual(all.map((t) => pick(t, ['status', 'metrics'])));
+
+    // Through a named and an inline fragment, aliased, beside fields whose resolvers read a
+    // column no field names (d_m: dModel, logTail: sweepId, updatedAt) or only the id (history).
+    const fields = ['n', 'd_m', 'qk_tied', 'logTail', 'updatedAt', 'history', 'heads', 'params'];
+    const fragmented = rowsOf(
+      await same(
+        page(
+          `n: index ...G ... on Trial { heads params }`,
+          `fragment G on Trial { d_m qk_tied logTail(after: null) { text end } updatedAt history(first: 2) { rows { epoch metrics } next } }`,
+        ),
+        { id: SWEEP_A },
+      ),
+    );
+    expect(fragmented).toEqual(all.map((t) => pick({ ...t, n: t['index'] }, fields)));
+    expect(fragmented[3]!['logTail']).toEqual(byIndex(3)['logTail']);
+    expect(fragmented.filter((t) => t['logTail'] !== null)).toHaveLength(1);
+
+    // Only the page's cursor, no row field at all; and a status-filtered page of ids.
+    await same(page('__typename'), { id: SWEEP_A });
+    const succeeded = await same(
+      `query ($id: ID!) { sweep(id: $id) { trials(first: 2, status: [succeeded]) { rows { id breakdown } next } } }`,
+      { id: SWEEP_A },
+    );
+    expect(rowsOf(succeeded).map((t) => t['id'])).toEqual([
+      trialId(SWEEP_A, 0),
+      trialId(SWEEP_A, 1),
+    ]);
   });
 
   it('pages a history after its cursor as graphql-js does', async () => {

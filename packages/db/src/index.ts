@@ -127,5 +127,6 @@ export type {
   EpochMetricsRow,
   EpochPageKey,
   SweepTrialsPageQuery,
+  TrialColumn,
   TrialEpochKey,
 } from './queries/sweep-pages';

@@ -1,4 +1,5 @@
 import { createRng } from '@headroom/test-support';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../test/databases';
 import type { Database } from './database';
@@ -15,6 +16,7 @@ import {
   markTrialRunning,
   recordEpochMetrics,
   trialId,
+  trials,
 } from './index';
 import type { NewTrial, TrialRow } from './index';
 
@@ -164,6 +166,52 @@ describe.each(BACKENDS)('sweep pages on $kind', (backend) => {
     expect(
       (await countSweepTrials(db, ['filtered'], { statuses: ['failed'] })).get('filtered'),
     ).toBe(3);
+  });
+
+  it("holds drizzle's own rows, value for value (timestamps as Dates), or only the columns asked", async () => {
+    await addSweep(db, 'shaped', 4);
+    await markTrialRunning(db, trialId('shaped', 1), {
+      attemptKey: 'a',
+      worker: 'w "1"',
+      paramCount: 2 ** 40 + 1,
+      flops: 123_456_789_012,
+    });
+    await completeTrial(db, {
+      trialId: trialId('shaped', 1),
+      metrics: { p_mpjpe: null, mpjpe: 50.25, loss: 1e-7 },
+      epochsCompleted: 3,
+      artifactPath: '/a/"b"\\c\n',
+      artifacts: [{ name: 'gradcam/é.png', path: '/x/gradcam/é.png', bytes: 12 }],
+    });
+    await failTrial(db, { trialId: trialId('shaped', 2), status: 'failed', error: 'näive\t"x"' });
+    const own = await db
+      .select()
+      .from(trials)
+      .where(eq(trials.sweepId, 'shaped'))
+      .orderBy(asc(trials.index));
+
+    const page = await listSweepTrialsPage(db, { sweepId: 'shaped', limit: 10 });
+    expect(page).toEqual(own);
+    // The same properties in the same order, and the same key order inside jsonb values.
+    expect(JSON.stringify(page)).toBe(JSON.stringify(own));
+    expect(page[1]!.startedAt).toBeInstanceOf(Date);
+
+    const some = await listSweepTrialsPage(db, {
+      sweepId: 'shaped',
+      limit: 2,
+      afterIndex: 0,
+      columns: ['updatedAt', 'metrics', 'dModel'],
+    });
+    expect(some).toEqual(
+      own.slice(1, 3).map((t) => ({
+        id: t.id,
+        index: t.index,
+        updatedAt: t.updatedAt,
+        metrics: t.metrics,
+        dModel: t.dModel,
+      })),
+    );
+    expect(await listSweepTrialsPage(db, { sweepId: 'nosuchsweep', limit: 2 })).toEqual([]);
   });
 
   it('reads many sweeps in one call, absent ones absent', async () => {

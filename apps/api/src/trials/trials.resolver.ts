@@ -73,12 +73,13 @@ export class TrialsResolver {
   logTail(
     @Parent() trial: TrialRow,
     @Args('lines', { type: () => Int, defaultValue: 50 }) lines: number,
-    @Args('after', { type: () => Float, nullable: true }) after: number | null,
+    // Absent (undefined) when the query leaves it out, null when it passes null.
+    @Args('after', { type: () => Float, nullable: true }) after: number | null | undefined,
   ): Promise<LogTail | null> {
     const violations: Violation[] = [];
     if (!Number.isInteger(lines) || lines < 1 || lines > 1000)
       violations.push({ path: 'lines', message: `must be from 1 to 1000; got ${lines}` });
-    if (after !== null && !(Number.isSafeInteger(after) && after >= 0))
+    if (after != null && !(Number.isSafeInteger(after) && after >= 0))
       violations.push({
         path: 'after',
         message: `must be a byte offset (an integer ≥ 0, a previous end); got ${after}`,

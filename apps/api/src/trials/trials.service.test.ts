@@ -7,7 +7,17 @@ import type {
 } from '@headroom/db';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { isHeadroomError, type HeadroomError } from '@headroom/errors';
-import { buildSchema, Kind, parse, type FieldNode, type GraphQLResolveInfo } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  buildSchema,
+  isObjectType,
+  Kind,
+  parse,
+  type FieldNode,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import { createRequestLoaders } from '../common/request-loaders';
 import { trialHistory, TrialsService } from './trials.service';
 
@@ -143,33 +153,37 @@ describe('TrialsService.page', () => {
   });
 });
 
-describe('TrialsService.page reading histories ahead', () => {
-  // The shape of the real schema around Trial.history; only what the read-ahead looks at.
-  const schema = buildSchema(`
-    type EpochMetricsPage { next: String }
-    type Trial { id: ID, history(first: Int = 100, after: String): EpochMetricsPage }
-    type TrialPage { rows: [Trial] }
-    type Sweep { trials(first: Int): TrialPage }
-    type Query { sweep: Sweep }
-  `);
-  const infoOf = (query: string, variableValues: Record<string, unknown>) => {
-    const doc = parse(query);
-    const operation = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!;
-    const sweep = operation.selectionSet.selections[0] as FieldNode;
-    const trials = sweep.selectionSet!.selections[0] as FieldNode;
-    const fragments = Object.fromEntries(
-      doc.definitions.flatMap((d) =>
-        d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [],
-      ),
-    );
-    return {
-      schema,
-      fieldNodes: [trials],
-      fragments,
-      variableValues,
-    } as unknown as GraphQLResolveInfo;
-  };
+// The shape of the real schema around Trial.history; only what the read-ahead looks at.
+const schema = buildSchema(`
+  type EpochMetricsPage { next: String }
+  type Trial { id: ID, history(first: Int = 100, after: String): EpochMetricsPage }
+  type TrialPage { rows: [Trial] }
+  type Sweep { trials(first: Int): TrialPage }
+  type Query { sweep: Sweep }
+`);
+const infoOf = (
+  query: string,
+  variableValues: Record<string, unknown>,
+  inSchema: GraphQLSchema = schema,
+) => {
+  const doc = parse(query);
+  const operation = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!;
+  const sweep = operation.selectionSet.selections[0] as FieldNode;
+  const trials = sweep.selectionSet!.selections[0] as FieldNode;
+  const fragments = Object.fromEntries(
+    doc.definitions.flatMap((d) =>
+      d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [],
+    ),
+  );
+  return {
+    schema: inSchema,
+    fieldNodes: [trials],
+    fragments,
+    variableValues,
+  } as unknown as GraphQLResolveInfo;
+};
 
+describe('TrialsService.page reading histories ahead', () => {
   it("reads every history page the query asks of the page's rows (fragments, aliases, variables) up front, then answers each without a query", async () => {
     const info = infoOf(
       `query ($n: Int) {
@@ -230,5 +244,54 @@ describe('TrialsService.page reading histories ahead', () => {
       ['sw-0', 'sw-1', 'sw-2'],
       ['sw-3', 'sw-4'],
     ]);
+  });
+});
+
+describe('TrialsService.page reading only the columns asked', () => {
+  const columnsRead = () => listSweepTrialsPage.mock.calls.at(-1)![1].columns;
+
+  it("reads the columns the rows' fields need, through fragments and aliases, renamed fields and resolvers included", async () => {
+    const info = infoOf(
+      `{ sweep { trials(first: 3) {
+        rows { n: index d_m ...F ... on Trial { logTail { text } metrics } }
+        next
+      } } }
+      fragment F on Trial { qk_tied history(first: 1) { next } breakdown __typename updatedAt }`,
+      {},
+    );
+    const page = await service.page(
+      'sw',
+      { first: 3 },
+      { info, loaders: createRequestLoaders(db) },
+    );
+    expect(page.rows).toHaveLength(3);
+    // d_m reads dModel, qk_tied qkTied, logTail the sweep's id; history and breakdown the trial's id.
+    expect([...(columnsRead() ?? [])].sort()).toEqual([
+      'dModel',
+      'index',
+      'metrics',
+      'qkTied',
+      'sweepId',
+      'updatedAt',
+    ]);
+  });
+
+  it('knows every Trial field of the schema, so none of them reads every column', async () => {
+    const real = buildSchema(readFileSync(join(__dirname, '..', '..', 'schema.gql'), 'utf8'));
+    const trial = real.getType('Trial');
+    if (!isObjectType(trial)) throw new Error('schema.gql has no Trial type');
+    const fields = Object.keys(trial.getFields());
+    expect(fields).toContain('logTail');
+    const info = infoOf(`{ sweep { trials { rows { ${fields.join(' ')} } } } }`, {}, real);
+    await service.page('sw', { first: 3 }, { info, loaders: createRequestLoaders(db) });
+    expect(columnsRead()).toEqual(expect.arrayContaining(['sweepId', 'dModel', 'updatedAt']));
+  });
+
+  it('reads every column for a field it does not know, or without the request', async () => {
+    const info = infoOf(`{ sweep { trials { rows { id notYetKnown } } } }`, {});
+    await service.page('sw', { first: 3 }, { info, loaders: createRequestLoaders(db) });
+    expect(columnsRead()).toBeUndefined();
+    await service.page('sw', { first: 3 });
+    expect(columnsRead()).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import {
   trialId,
   type Database,
   type EpochMetricsRow,
+  type TrialColumn,
   type TrialRow,
 } from '@headroom/db';
 import type { Violation } from '@headroom/errors';
@@ -50,8 +51,9 @@ export class TrialsService {
 
   /**
    * A page of a sweep's trials in index order; keyset on the index, so writes between pages shift
-   * nothing. Given the request (`asked`), it also reads the page's histories that the query asks
-   * for, in one query, so each trial's `history` is answered without a round of its own.
+   * nothing. Given the request (`asked`), it reads only the trial columns the query's fields need,
+   * and also the page's histories that the query asks for, in one query, so each trial's `history`
+   * is answered without a round of its own.
    */
   async page(
     sweepId: string,
@@ -82,11 +84,14 @@ export class TrialsService {
             await prefetch(indices.map((index) => trialId(sweepId, index)));
           })().catch(() => undefined)
         : undefined;
-    const rows = await listSweepTrialsPage(this.db, {
+    // Only the columns the query's Trial fields read (the rest would be parsed for nothing): the
+    // rows hold no more, typed as whole rows for the resolvers, which read no more.
+    const rows: TrialRow[] = await listSweepTrialsPage(this.db, {
       sweepId,
       limit: first + 1,
       afterIndex: after,
       statuses: args.status ?? undefined,
+      columns: asked ? trialColumnsAsked(asked.info) : undefined,
     });
     const page = pageOf(rows, first, (t: TrialRow) => encodeCursor('trial', t.index));
     await early;
@@ -170,21 +175,89 @@ function historyPagesAsked(info: GraphQLResolveInfo): Array<{ first: number; aft
   return [...asked.values()];
 }
 
+/**
+ * What each Trial field reads of its row (TrialRow properties; `id` and `index` are always read).
+ * A field missing here (one added later) makes the page read every column, as does a fragment
+ * that cannot be found.
+ */
+const TRIAL_FIELD_COLUMNS: Readonly<Record<string, readonly TrialColumn[]>> = {
+  __typename: [],
+  id: ['id'],
+  index: ['index'],
+  status: ['status'],
+  params: ['params'],
+  d_m: ['dModel'],
+  heads: ['heads'],
+  d_h: ['dH'],
+  qk_tied: ['qkTied'],
+  epochs: ['epochs'],
+  epochsCompleted: ['epochsCompleted'],
+  paramCount: ['paramCount'],
+  flops: ['flops'],
+  metrics: ['metrics'],
+  backend: ['backend'],
+  device: ['device'],
+  error: ['error'],
+  attempts: ['attempts'],
+  resumedFromEpoch: ['resumedFromEpoch'],
+  worker: ['worker'],
+  prunedAtRung: ['prunedAtRung'],
+  artifactPath: ['artifactPath'],
+  artifacts: ['artifacts'],
+  updatedAt: ['updatedAt'],
+  // Read by the trial's id: its epochs, its latest epoch's breakdown.
+  history: [],
+  breakdown: [],
+  // The log's path is built from the trial's id and its sweep's (readLog).
+  logTail: ['sweepId'],
+};
+
+/**
+ * The columns the fields asked of the page's rows read (through fragments too; @skip and
+ * @include are not read: a column too many only costs its parsing), or undefined for every column
+ * when the selection holds a field or fragment not known here.
+ */
+function trialColumnsAsked(info: GraphQLResolveInfo): TrialColumn[] | undefined {
+  const columns = new Set<TrialColumn>();
+  for (const rows of info.fieldNodes.flatMap((n) =>
+    fieldsNamed(n.selectionSet, 'rows', info.fragments),
+  )) {
+    const fields = fieldsIn(rows.selectionSet, info.fragments);
+    if (!fields) return undefined;
+    for (const field of fields) {
+      const read = TRIAL_FIELD_COLUMNS[field.name.value];
+      if (!read) return undefined;
+      for (const column of read) columns.add(column);
+    }
+  }
+  return [...columns];
+}
+
 /** The fields of a selection set with this name (not alias), inline fragments and spreads included. */
 function fieldsNamed(
   set: SelectionSetNode | undefined,
   name: string,
   fragments: Record<string, FragmentDefinitionNode>,
 ): FieldNode[] {
+  return (fieldsIn(set, fragments) ?? []).filter((f) => f.name.value === name);
+}
+
+/** The fields of a selection set, inline fragments and spreads included; undefined when a spread's fragment is missing. */
+function fieldsIn(
+  set: SelectionSetNode | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+): FieldNode[] | undefined {
   const found: FieldNode[] = [];
   for (const s of set?.selections ?? []) {
     if (s.kind === Kind.FIELD) {
-      if (s.name.value === name) found.push(s);
-    } else if (s.kind === Kind.INLINE_FRAGMENT) {
-      found.push(...fieldsNamed(s.selectionSet, name, fragments));
-    } else {
-      found.push(...fieldsNamed(fragments[s.name.value]?.selectionSet, name, fragments));
+      found.push(s);
+      continue;
     }
+    const inner =
+      s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments[s.name.value]?.selectionSet;
+    const fields = inner && fieldsIn(inner, fragments);
+    if (!fields) return undefined;
+    found.push(...fields);
   }
   return found;
 }
