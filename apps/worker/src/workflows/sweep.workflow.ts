@@ -38,8 +38,8 @@ import {
   cancelSweepUpdate,
   CONTROL_TASK_QUEUE,
   createSweepUpdate,
-  headroomErrorOf,
   handOverTrialSignal,
+  headroomErrorOf,
   headroomFailure,
   pauseSweepUpdate,
   pauseTrialSignal,
@@ -544,7 +544,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       const child = await startChild(trialWorkflow, {
         workflowId: trialWorkflowId(sweepId, index),
         taskQueue: workflowInfo().taskQueue,
-        // Children outlive this run (continue-as-new) and report back by signal.
+        // Children outlive this run (continue-as-new): handed over, they report back by signal.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         args: [
