@@ -13,6 +13,7 @@ import { PageArgs } from '../common/page.args';
 import type { PlainResolvers, PropertyFields } from '../common/plain-resolvers';
 import type { GraphQLContext } from '../common/request-loaders';
 import { EpochMetrics, EpochMetricsPage } from './epoch-metrics.model';
+import { TRIAL_ROW_FIELDS } from './trial-row-fields';
 import { Trial } from './trial.model';
 import { trialHistory, TrialsService } from './trials.service';
 
@@ -33,27 +34,7 @@ export const TRIAL_PLAIN_RESOLVERS: PlainResolvers = {
  */
 export const TRIAL_PROPERTY_FIELDS: PropertyFields = {
   TrialPage: ['rows', 'next'],
-  Trial: [
-    'id',
-    'index',
-    'status',
-    'params',
-    'heads',
-    'epochs',
-    'epochsCompleted',
-    'paramCount',
-    'flops',
-    'metrics',
-    'backend',
-    'device',
-    'error',
-    'attempts',
-    'resumedFromEpoch',
-    'worker',
-    'prunedAtRung',
-    'artifactPath',
-    'artifacts',
-  ],
+  Trial: TRIAL_ROW_FIELDS,
   EpochMetricsPage: ['rows', 'next'],
   EpochMetrics: ['epoch', 'metrics'],
 };

@@ -23,6 +23,7 @@ import { checkLimit, throwIfViolations } from '../common/limits';
 import type { RequestLoaders } from '../common/request-loaders';
 import { DATABASE } from '../common/tokens';
 import type { EpochMetrics, EpochMetricsPage } from './epoch-metrics.model';
+import { TRIAL_ROW_FIELDS } from './trial-row-fields';
 import type { TrialPage } from './trial-page.model';
 
 export interface PageArgs {
@@ -176,34 +177,17 @@ function historyPagesAsked(info: GraphQLResolveInfo): Array<{ first: number; aft
 }
 
 /**
- * What each Trial field reads of its row (TrialRow properties; `id` and `index` are always read).
+ * What each Trial field reads of its row (TrialRow properties; `id` and `index` are always read):
+ * a row field its own column, the others as their resolvers read.
  * A field missing here (one added later) makes the page read every column, as does a fragment
  * that cannot be found.
  */
 const TRIAL_FIELD_COLUMNS: Readonly<Record<string, readonly TrialColumn[]>> = {
+  ...Object.fromEntries(TRIAL_ROW_FIELDS.map((field) => [field, [field]])),
   __typename: [],
-  id: ['id'],
-  index: ['index'],
-  status: ['status'],
-  params: ['params'],
   d_m: ['dModel'],
-  heads: ['heads'],
   d_h: ['dH'],
   qk_tied: ['qkTied'],
-  epochs: ['epochs'],
-  epochsCompleted: ['epochsCompleted'],
-  paramCount: ['paramCount'],
-  flops: ['flops'],
-  metrics: ['metrics'],
-  backend: ['backend'],
-  device: ['device'],
-  error: ['error'],
-  attempts: ['attempts'],
-  resumedFromEpoch: ['resumedFromEpoch'],
-  worker: ['worker'],
-  prunedAtRung: ['prunedAtRung'],
-  artifactPath: ['artifactPath'],
-  artifacts: ['artifacts'],
   updatedAt: ['updatedAt'],
   // Read by the trial's id: its epochs, its latest epoch's breakdown.
   history: [],
