@@ -3,8 +3,9 @@
  * `headroom-worker control`                 — sweep/trial workflows + database activities
  * `headroom-worker train [--pool P] [--slots N]` — trains trials from the pool's task queue
  */
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { openDatabase } from '@headroom/db';
@@ -25,6 +26,17 @@ import { parseProgramRoots } from './program/roots';
 import { createWorkerLogger, type WorkerLogger } from './observability/logging';
 import { observeActivities } from './observability/metrics';
 import { installRuntime } from './observability/runtime';
+
+/**
+ * The workflows as `pnpm build` bundled them (scripts/bundle-workflows.mjs): the control worker
+ * starts without running webpack. From sources (no bundle beside this file) it bundles at start.
+ */
+function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const codePath = join(__dirname, 'workflow-bundle.js');
+  return existsSync(codePath)
+    ? { workflowBundle: { codePath } }
+    : { workflowsPath: require.resolve('./workflows') };
+}
 
 /** Until the Runtime is installed with the worker's settings: the format from the raw environment. */
 let log: WorkerLogger = createWorkerLogger({
@@ -73,7 +85,7 @@ async function main(): Promise<void> {
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: CONTROL_TASK_QUEUE,
-      workflowsPath: require.resolve('./workflows'),
+      ...workflowCode(),
       activities: createControlActivities({ db: handle.db }),
       interceptors: { activity: [observeActivities] },
     });

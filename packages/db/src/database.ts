@@ -16,6 +16,7 @@ import {
   listenPostgres,
 } from './events';
 import { MIGRATION_LOCK_KEY, migrationsFolder } from './migrations';
+import { createFromTemplate, isNewDataDir } from './pglite-template';
 import {
   checkpoints,
   leaderboardGroups,
@@ -163,16 +164,20 @@ async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
   }
 }
 
-/** Opens (creating if needed) a PGlite database; a data directory must belong to one process at a time. */
 /** Resolves when the database answers a trivial query (readiness probes); rejects otherwise. */
 export async function pingDatabase(db: Database): Promise<void> {
   await db.execute(sql`select 1`);
 }
 
+/**
+ * Opens a PGlite database, in memory or at `dataDir`, creating it (from the template, see
+ * pglite-template.ts) when new; a data directory must belong to one process at a time.
+ */
 export async function openPgliteClient(dataDir: string | undefined): Promise<PGlite> {
   try {
     if (dataDir !== undefined) fs.mkdirSync(dataDir, { recursive: true });
-    return await PGlite.create(dataDir === undefined ? {} : { dataDir });
+    if (dataDir === undefined || isNewDataDir(dataDir)) return await createFromTemplate(dataDir);
+    return await PGlite.create({ dataDir });
   } catch (err) {
     throw new HeadroomError(
       'CONFIG',
