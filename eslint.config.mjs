@@ -106,6 +106,7 @@ export default tseslint.config(
       '**/test/**/*.ts',
       '**/*.mjs',
       '**/vitest.config.ts',
+      'tooling/vitest.base.ts',
       '**/vite.config.ts',
       '**/drizzle.config.ts',
       '**/codegen.ts',

@@ -68,7 +68,8 @@ async function runPackage(dir) {
       {
         cwd: join(root, dir),
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, FORCE_COLOR: '0' },
+        // Every package was built above: a package's own pre-test build may skip (apps/api's).
+        env: { ...process.env, FORCE_COLOR: '0', HEADROOM_JUST_BUILT: '1' },
       },
     );
     child.stdout.on('data', (c) => chunks.push(c));

@@ -1,11 +1,11 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../../tooling/vitest.base';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+export default packageTestConfig(
+  {
     // The tests drive dist/main.js (tsc output: Nest needs decorator metadata esbuild cannot emit); build it first.
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 60_000,
     hookTimeout: 60_000,
   },
-});
+  // It replaces a module (vi.mock), which a shared process may have loaded already.
+  { ownProcess: ['src/trials/trials.service.test.ts'] },
+);

@@ -1,9 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../../tooling/vitest.base';
 
-export default defineConfig({
-  test: {
-    // Pure modules only: the page itself is driven in a real browser by apps/cli's browser test.
-    include: ['src/**/*.test.ts'],
-    environment: 'node',
-  },
-});
+// Pure modules only: the page itself is driven in a real browser by apps/cli's browser test.
+export default packageTestConfig({ include: ['src/**/*.test.ts'], environment: 'node' });

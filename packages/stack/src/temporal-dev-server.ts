@@ -108,7 +108,28 @@ function findPipInstalledCli(): string | undefined {
     .find((p) => existsSync(p));
 }
 
+/**
+ * How often a dev server that lost a port is started again. It picks its internal services'
+ * ports itself (bind to port 0, close, bind again later), so a process starting beside it can take
+ * one in between: "bind: address already in use" before it is ready. Fresh ports fix that.
+ */
+const PORT_CLASH_ATTEMPTS = 3;
+
 export async function startDevServer(
+  binary: string,
+  opts: StartTemporalOptions,
+): Promise<TemporalHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServerOnce(binary, opts);
+    } catch (err) {
+      const clash = err instanceof Error && /address already in use/.test(err.message);
+      if (!clash || attempt === PORT_CLASH_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function startDevServerOnce(
   binary: string,
   opts: StartTemporalOptions,
 ): Promise<TemporalHandle> {
