@@ -63,8 +63,12 @@ async function saveTemplate(client: PGlite, file: string): Promise<void> {
   const dump = await client.dumpDataDir('none');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
-  fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
-  fs.renameSync(partial, file);
+  try {
+    fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    fs.renameSync(partial, file);
+  } finally {
+    fs.rmSync(partial, { force: true });
+  }
 }
 
 function emptyDirectory(dir: string): void {
