@@ -68,8 +68,7 @@ async function runPackage(dir) {
       {
         cwd: join(root, dir),
         stdio: ['ignore', 'pipe', 'pipe'],
-        // Every package was built above: a package's own pre-test build may skip (apps/api's).
-        env: { ...process.env, FORCE_COLOR: '0', HEADROOM_JUST_BUILT: '1' },
+        env: { ...process.env, FORCE_COLOR: '0' },
       },
     );
     child.stdout.on('data', (c) => chunks.push(c));

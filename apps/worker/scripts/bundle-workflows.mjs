@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const require = createRequire(import.meta.url);
-const { bundleWorkflowCode } = require('@temporalio/worker');
+const { bundleWorkflowCode, DefaultLogger } = require('@temporalio/worker');
 
 const { code } = await bundleWorkflowCode({
   workflowsPath: join(dist, 'workflows', 'index.js'),
-  logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+  logger: new DefaultLogger('WARN'),
 });
 writeFileSync(join(dist, 'workflow-bundle.js'), code);

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { openDatabase } from '@headroom/db';
-import { isHeadroomError } from '@headroom/errors';
+import { HeadroomError, isHeadroomError } from '@headroom/errors';
 import { selectBackend } from '@headroom/models';
 import { POOL_PATTERN } from '@headroom/sweep';
 import { describeTemporalConnection, resolveLogFormat, temporalConnection } from '@headroom/stack';
@@ -28,14 +28,17 @@ import { observeActivities } from './observability/metrics';
 import { installRuntime } from './observability/runtime';
 
 /**
- * The workflows as `pnpm build` bundled them (scripts/bundle-workflows.mjs): the control worker
- * starts without running webpack. From sources (no bundle beside this file) it bundles at start.
+ * The workflows as `pnpm build` bundled them (scripts/bundle-workflows.mjs), so the control worker
+ * starts without running webpack.
  */
-function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+function workflowBundle(): { codePath: string } {
   const codePath = join(__dirname, 'workflow-bundle.js');
-  return existsSync(codePath)
-    ? { workflowBundle: { codePath } }
-    : { workflowsPath: require.resolve('./workflows') };
+  if (!existsSync(codePath))
+    throw new HeadroomError(
+      'CONFIG',
+      `the workflow bundle ${codePath} is missing: build the worker with \`pnpm build\``,
+    );
+  return { codePath };
 }
 
 /** Until the Runtime is installed with the worker's settings: the format from the raw environment. */
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: CONTROL_TASK_QUEUE,
-      ...workflowCode(),
+      workflowBundle: workflowBundle(),
       activities: createControlActivities({ db: handle.db }),
       interceptors: { activity: [observeActivities] },
     });

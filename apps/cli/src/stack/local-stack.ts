@@ -58,16 +58,14 @@ export function pageLink(api: ApiTarget, path = ''): string {
 }
 
 /**
- * Every promise's value once all have settled; the first failure otherwise — after the others
+ * Resolves once every part is ready; rejects with the first failure, but only after the others
  * settled, so each part that did start has registered its stop for the caller's clean-up.
  */
-async function allStarted<T extends readonly unknown[]>(
-  parts: readonly [...{ [K in keyof T]: Promise<T[K]> }],
-): Promise<T> {
-  const settled = await Promise.allSettled(parts);
-  const failed = settled.find((r) => r.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+async function allStarted(parts: Array<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(parts)).find(
+    (r): r is PromiseRejectedResult => r.status === 'rejected',
+  );
+  if (failed) throw failed.reason;
 }
 
 /**
@@ -88,7 +86,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   };
 
   try {
-    // Independent parts start at once (a 2-core machine still gains ~40 % of the wall time): the
+    // Independent parts start at once (12 → 9 s to a ready stack on a 2-core machine): the
     // database beside Temporal, then every worker beside the API. Each is ready before this returns.
     const startDatabase = async (): Promise<string> => {
       const url = process.env.DATABASE_URL;
@@ -114,7 +112,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       log(`temporal: ${temporal.address} (${temporal.source})`);
       return temporal;
     };
-    const [databaseUrl, temporal] = await allStarted([startDatabase(), startTemporalServer()]);
+    const [database, temporalStart] = [startDatabase(), startTemporalServer()];
+    await allStarted([database, temporalStart]);
+    const [databaseUrl, temporal] = [await database, await temporalStart];
 
     const env = {
       // Readable lines on a terminal (`--verbose`, a failed start's last lines), unless asked otherwise.
@@ -160,21 +160,18 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
           // Program trials run from here only (docs/programs.md): the directory the stack starts in.
           HEADROOM_PROGRAM_ROOTS: process.env.HEADROOM_PROGRAM_ROOTS ?? process.cwd(),
         },
-      ).then(() => undefined),
-    );
-    const [m] = await allStarted([
-      spawnApp('api', 'api', [], /listening on (http:\/\/\S+)/, {
-        PORT: String(opts.apiPort ?? 0),
-        // The API makes an admin token on first start (kept across restarts) for the CLI on this machine.
-        HEADROOM_ADMIN_TOKEN_FILE: tokenFile(opts.dataDir),
-      }),
-      spawnApp('control-worker', 'worker', ['control'], /control worker ready/).then(() =>
-        log('control worker ready'),
       ),
-      ...trainWorkers,
-    ]);
+    );
+    const apiStart = spawnApp('api', 'api', [], /listening on (http:\/\/\S+)/, {
+      PORT: String(opts.apiPort ?? 0),
+      // The API makes an admin token on first start (kept across restarts) for the CLI on this machine.
+      HEADROOM_ADMIN_TOKEN_FILE: tokenFile(opts.dataDir),
+    });
+    const control = spawnApp('control-worker', 'worker', ['control'], /control worker ready/);
+    await allStarted([apiStart, control, ...trainWorkers]);
+    log('control worker ready');
     log(`${opts.trainWorkers ?? 1} train worker(s) ready on pool ${pool}`);
-    const api = { url: m[1]!, token: readTokenFile(tokenFile(opts.dataDir)) };
+    const api = { url: (await apiStart)[1]!, token: readTokenFile(tokenFile(opts.dataDir)) };
     log(`api: ${api.url}`);
     return {
       api,
