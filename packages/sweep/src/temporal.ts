@@ -66,7 +66,7 @@ export interface SweepWorkflowInput {
   retryOnly?: boolean;
 }
 
-/** What a trial workflow needs to run one trial; the sweep workflow hands it over. */
+/** One trial as the sweep workflow runs it, or hands it to a trial workflow (sweeps from before). */
 export interface TrialWorkflowInput {
   sweepId: string;
   trialId: string;
@@ -264,17 +264,24 @@ export interface WorkerSeen {
   at: string;
 }
 
-/** Train activity → its trial workflow (the activity signals by workflow id, without workflow code). */
+/**
+ * Train activity → the workflow that runs its trial: the sweep's (which runs its trials itself), or
+ * the trial's own workflow (a child of sweeps from before). The activity signals the workflow that
+ * scheduled it, by id, without workflow code; the payloads name the trial.
+ */
 export const trialStartedSignal = defineSignal<[TrialStarted]>('trialStarted');
 export const epochCompletedSignal = defineSignal<[EpochReport]>('epochCompleted');
 /**
- * Train activity → its trial workflow, as an attempt starts: the newest checkpoint whose epoch the
- * trial has recorded (null: none). A retry resumes from it — fresher than its predecessor's last
- * heartbeat (throttled), and never past an epoch whose metrics were not recorded.
+ * Train activity → the workflow that runs its trial, as an attempt starts: the newest checkpoint
+ * whose epoch the trial has recorded (null: none). A retry resumes from it — fresher than its
+ * predecessor's last heartbeat (throttled), and never past an epoch whose metrics were not
+ * recorded. Asked with the trial's id (a trial's own workflow needs none).
  */
-export const trialResumePointQuery = defineQuery<ResumePoint | null>('trialResumePoint');
+export const trialResumePointQuery = defineQuery<ResumePoint | null, [trialId?: string]>(
+  'trialResumePoint',
+);
 
-/** Sweep workflow → trial workflow. */
+/** Sweep workflow → trial workflow (children of sweeps from before they ran their trials). */
 export const pauseTrialSignal = defineSignal('pauseTrial');
 export const resumeTrialSignal = defineSignal('resumeTrial');
 export const pruneTrialSignal = defineSignal<[{ rung: number }]>('pruneTrial');

@@ -40,8 +40,8 @@ export interface ProgramSettings {
 
 /**
  * Activities on a pool's train task queue. They hold no database connection: they
- * report through Temporal only — heartbeats `{epoch, checkpoint}`, signals to their trial
- * workflow, and their result — and write checkpoints to the artifact store.
+ * report through Temporal only — heartbeats `{epoch, checkpoint}`, signals to the workflow that
+ * runs their trial, and their result — and write checkpoints to the artifact store.
  */
 export function createTrainActivities({
   artifactsDir,
@@ -73,7 +73,7 @@ export function createTrainActivities({
 
   return {
     async runProgram(input: RunProgramInput): Promise<TrainTrialResult> {
-      const attempt = trialAttempt('runProgram');
+      const attempt = trialAttempt('runProgram', input.trialId);
       const { ctx } = attempt;
       const announce = () =>
         attempt.announce({
@@ -115,7 +115,7 @@ export function createTrainActivities({
     },
 
     async trainTrial(input: TrainTrialInput): Promise<TrainTrialResult> {
-      const attempt = trialAttempt('trainTrial');
+      const attempt = trialAttempt('trainTrial', input.trialId);
       const { ctx } = attempt;
       const announce = (info: Pick<TrialStarted, 'resumedFromEpoch' | 'paramCount' | 'flops'>) =>
         attempt.announce({
@@ -161,21 +161,22 @@ export function createTrainActivities({
 }
 
 /**
- * The running attempt's line to its trial workflow: its key — one per scheduled activity and
+ * The running attempt's line to the workflow that runs its trial (the sweep's, or the trial's own
+ * for sweeps from before): its key — one per scheduled activity and
  * attempt (`run/activity/attempt`): a retry, a resume after pause and a retryFailedTrials run each
  * count as an attempt; a duplicated signal does not —, its `trialStarted` and its epochs, each
  * carrying the key (the workflow drops the reports of an attempt it has moved on from).
  */
-function trialAttempt(activity: string) {
+function trialAttempt(activity: string, trialId: string) {
   const ctx = Context.current();
   const wf = ctx.info.workflowExecution;
   if (!wf) {
     throw ApplicationFailure.nonRetryable(
-      `${activity} runs inside a trial workflow; it was started without one`,
+      `${activity} runs inside a sweep or trial workflow; it was started without one`,
       'CONFIG',
     );
   }
-  const trial = ctx.client.workflow.getHandle(wf.workflowId);
+  const workflow = ctx.client.workflow.getHandle(wf.workflowId);
   const attemptKey = `${wf.runId}/${ctx.info.activityId}/${ctx.info.attempt}`;
   let announced = false;
   return {
@@ -185,13 +186,14 @@ function trialAttempt(activity: string) {
     },
     async announce(started: Omit<TrialStarted, 'attemptKey'>): Promise<void> {
       announced = true;
-      await trial.signal(trialStartedSignal, { ...started, attemptKey });
+      await workflow.signal(trialStartedSignal, { ...started, attemptKey });
     },
-    report: (report: EpochReport) => trial.signal(epochCompletedSignal, { ...report, attemptKey }),
+    report: (report: EpochReport) =>
+      workflow.signal(epochCompletedSignal, { ...report, attemptKey }),
     /** The trial's newest recorded checkpoint; undefined when the workflow cannot say (it warns). */
     async recordedResumePoint(): Promise<ResumePoint | undefined> {
       try {
-        return (await trial.query(trialResumePointQuery)) ?? undefined;
+        return (await workflow.query(trialResumePointQuery, trialId)) ?? undefined;
       } catch (err) {
         ctx.log.warn(
           `could not ask the trial for its newest recorded checkpoint (${err instanceof Error ? err.message : String(err)}); resuming from the heartbeat's`,

@@ -22,7 +22,7 @@ const files = readdirSync(HISTORIES)
   .sort();
 
 describe('recorded workflow histories', () => {
-  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new, cancel with reports queued, a lost worker, a program trial, bayes (TPE), updateSweep, metric.target, a re-run of an added grid point; trials with remote and local control activities; trial ends seen as completions, and trials handed over at continue-as-new', () => {
+  it('cover the sweep and trial workflows: pause/resume, retry, ASHA pruning, continue-as-new, cancel with reports queued, a lost worker, a program trial, bayes (TPE), updateSweep, metric.target, a re-run of an added grid point; trials with remote and local control activities; trial ends seen as completions, and trials handed over at continue-as-new; sweeps that run their trials themselves', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'sweep-asha.json',
@@ -53,6 +53,17 @@ describe('recorded workflow histories', () => {
         'sweep-asha-ends-by-completion.json',
         'sweep-pause-resume-ends-by-completion.json',
         'trial-pause-resume-ends-by-completion.json',
+        // Sweeps since they run their trials themselves (no trial workflows).
+        'sweep-asha-runs-trials.json',
+        'sweep-bayes-runs-trials.json',
+        'sweep-cancelled-reports-queued-runs-trials.json',
+        'sweep-continued-as-new-runs-trials.json',
+        'sweep-handed-over-runs-trials.json',
+        'sweep-metric-target-runs-trials.json',
+        'sweep-pause-resume-runs-trials.json',
+        'sweep-rerun-added-point-runs-trials.json',
+        'sweep-retry-only-runs-trials.json',
+        'sweep-update-runs-trials.json',
       ]),
     );
   });

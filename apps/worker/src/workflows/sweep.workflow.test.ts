@@ -42,8 +42,8 @@ import {
   sweepProgressQuery,
   sweepWorkflowId,
   trainTaskQueue,
+  trialResumePointQuery,
   trialStartedSignal,
-  trialWorkflowId,
   updateSweepUpdate,
   type ResumePoint,
   type SweepWorkflowInput,
@@ -543,8 +543,7 @@ describe('sweepWorkflow', () => {
       expect(t.attemptKeys.size).toBe(2);
       expect(t.epochs).toEqual([1, 2, 3, 4, 5, 6]);
     }
-    await record('sweep-pause-resume', sweepWorkflowId(sweepId));
-    await record('trial-pause-resume', trialWorkflowId(sweepId, 0));
+    await record('sweep-pause-resume-runs-trials', sweepWorkflowId(sweepId));
   });
 
   it('cancel stops the running trials, cancels the unstarted ones and refuses pause while it does', async () => {
@@ -582,7 +581,7 @@ describe('sweepWorkflow', () => {
 
   it('cancel keeps every epoch the trainer reported: reports still queued behind a slow write are persisted', async () => {
     const sweepId = newId();
-    // Epochs every 50 ms, each taking 400 ms to write: reports queue up in the trial workflow.
+    // Epochs every 50 ms, each taking 400 ms to write: reports queue up in the trial.
     scripts.set(sweepId, () => ({ epochMs: 50 }));
     recordDelays.set(sweepId, 400);
     const { handle } = await createSweep({
@@ -606,7 +605,7 @@ describe('sweepWorkflow', () => {
       expect([...t.epochs].sort((a, b) => a - b)).toEqual(reported.get(id));
       expect(t.checkpoints.at(-1)?.epoch).toBe(reported.get(id)!.at(-1));
     }
-    await record('trial-cancelled-reports-queued', trialWorkflowId(sweepId, 0));
+    await record('sweep-cancelled-reports-queued-runs-trials', sweepWorkflowId(sweepId));
   });
 
   it('retryTrials of an ended sweep starts a retryOnly run that re-runs the failed trial from its checkpoint', async () => {
@@ -654,8 +653,7 @@ describe('sweepWorkflow', () => {
     expect(retried.resumeFrom).toEqual({ epoch: 1, path: `mem://${trialId(sweepId, 1)}/1` });
     expect(db.get(sweepId)!.trials[1]!.epochs).toEqual([1, 2]);
     expect(db.get(sweepId)!.trials[1]!.attemptKeys.size).toBe(3);
-    await record('sweep-retry-only', sweepWorkflowId(sweepId));
-    await record('trial-rerun', trialWorkflowId(sweepId, 1));
+    await record('sweep-retry-only-runs-trials', sweepWorkflowId(sweepId));
   });
 
   it('has no workflow to update once ended (the API then answers from the sweep row)', async () => {
@@ -696,8 +694,7 @@ describe('sweepWorkflow', () => {
     for (const t of db.get(sweepId)!.trials.slice(1))
       expect(t.epochs.length).toBeLessThanOrEqual(3);
     expect(statusOf(sweepId)).toBe('succeeded');
-    await record('sweep-asha', sweepWorkflowId(sweepId));
-    await record('trial-pruned', trialWorkflowId(sweepId, 1));
+    await record('sweep-asha-runs-trials', sweepWorkflowId(sweepId));
   });
 
   it('continues as new past the history threshold, carrying its state, and still runs every trial once', async () => {
@@ -715,7 +712,7 @@ describe('sweepWorkflow', () => {
     expect(started?.continuedExecutionRunId).toBeTruthy();
     expect(started?.firstExecutionRunId).not.toBe((await handle.describe()).runId);
     await record(
-      'sweep-continued-as-new',
+      'sweep-continued-as-new-runs-trials',
       sweepWorkflowId(sweepId),
       started?.firstExecutionRunId ?? undefined,
     );
@@ -727,80 +724,154 @@ describe('sweepWorkflow', () => {
     expect(db.get(sweepId)!.statuses.at(-1)).toBe('succeeded');
   });
 
-  it('sees a trial end as its completion; a trial running across continue-as-new is handed over and signals the next run', async () => {
+  it('runs its trials itself; past the history threshold it hands the running ones over at their next epoch boundary and continues as new, where they resume from their checkpoints', async () => {
     const sweepId = newId();
-    // Trial 0 trains through several continue-as-new runs; the others end at once.
-    scripts.set(sweepId, (index) => ({ epochMs: index === 0 ? 2_000 : 0 }));
+    // Trial 0 trains long enough for the history to pass the threshold while it runs; the others end at once.
+    scripts.set(sweepId, (index) => ({ epochMs: index === 0 ? 400 : 0 }));
     const s = spec(
-      { seed: { values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, epochs: { value: 1 } },
+      { seed: { values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, epochs: { value: 4 } },
       { resources: { max_concurrent: 2 } },
     );
     const { handle } = await createSweep({ sweepId, spec: s, historyEventsBeforeContinue: 40 });
     await handle.result();
     expect(trialStatuses(sweepId)).toEqual(Array(10).fill('succeeded'));
-    const trained = trainInputs.filter((i) => i.sweepId === sweepId).map((i) => i.trialId);
-    expect(trained.toSorted()).toEqual(
-      Array.from({ length: 10 }, (_, i) => trialId(sweepId, i)).toSorted(),
-    );
     expect(statusOf(sweepId)).toBe('succeeded');
+    // Each trial trained to the end once: trial 0 in more than one attempt, each resuming from the
+    // checkpoint its predecessor recorded, every epoch recorded once.
+    const long = trialId(sweepId, 0);
+    const attempts = trainInputs.filter((i) => i.trialId === long);
+    expect(attempts.length).toBeGreaterThan(1);
+    expect(attempts[0]!.resumeFrom).toBeUndefined();
+    for (const later of attempts.slice(1)) expect(later.resumeFrom?.epoch).toBeGreaterThan(0);
+    expect(trialOf(long).epochs).toEqual([1, 2, 3, 4]);
+    expect(reported.get(long)).toEqual([1, 2, 3, 4]);
+    expect(trialOf(long).attemptKeys.size).toBe(attempts.length);
 
-    const signals = async (workflowId: string, runId?: string) =>
-      ((await env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [])
-        .map((e) => e.workflowExecutionSignaledEventAttributes?.signalName)
-        .filter(Boolean);
-    // The long trial was handed over at the first continue-as-new and signalled its end to a later
-    // run. Only the trials running at a continue-as-new were told; each signalled its end once, the
-    // others ended by completing.
-    const told = await Promise.all(
-      Array.from({ length: 10 }, async (_, i) =>
-        (await signals(trialWorkflowId(sweepId, i))).includes('handOverTrial'),
-      ),
-    );
-    expect(told[0]).toBe(true);
-    expect(told.filter(Boolean).length).toBeLessThan(10);
     // The chain of runs, from the last one back (visibility may lag behind).
     const runs: string[] = [(await handle.describe()).runId];
+    const histories = [
+      await env.client.workflow.getHandle(sweepWorkflowId(sweepId), runs[0]).fetchHistory(),
+    ];
     for (;;) {
-      const history = await env.client.workflow
-        .getHandle(sweepWorkflowId(sweepId), runs[0])
-        .fetchHistory();
       const before =
-        history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+        histories[0]!.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
       if (!before) break;
       runs.unshift(before);
+      histories.unshift(
+        await env.client.workflow.getHandle(sweepWorkflowId(sweepId), before).fetchHistory(),
+      );
     }
     expect(runs.length).toBeGreaterThan(1);
-    const sweepSignals = (
-      await Promise.all(runs.map((r) => signals(sweepWorkflowId(sweepId), r)))
-    ).flat();
-    expect(sweepSignals.filter((n) => n === 'trialFinished')).toHaveLength(
-      told.filter(Boolean).length,
-    );
-    await record('sweep-ends-by-completion-continued', sweepWorkflowId(sweepId), runs[0]);
-    await record('trial-handed-over', trialWorkflowId(sweepId, 0));
+    // No trial is a workflow of its own: each run schedules its trials' training, and every
+    // training it scheduled ended in it (completed, or stopped to be handed over).
+    let completed = 0;
+    for (const history of histories) {
+      const events = history.events ?? [];
+      expect(events.some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toBe(false);
+      const trainings = new Set(
+        events
+          .filter(
+            (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'trainTrial',
+          )
+          .map((e) => Number(e.eventId)),
+      );
+      const endOf = (e: (typeof events)[number]) =>
+        Number(
+          e.activityTaskCompletedEventAttributes?.scheduledEventId ??
+            e.activityTaskCanceledEventAttributes?.scheduledEventId ??
+            -1,
+        );
+      expect(events.filter((e) => trainings.has(endOf(e)))).toHaveLength(trainings.size);
+      completed += events.filter((e) =>
+        trainings.has(Number(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? -1)),
+      ).length;
+    }
+    expect(completed).toBe(10);
+    await record('sweep-handed-over-runs-trials', sweepWorkflowId(sweepId), runs[0]);
   });
 
-  it('a trial workflow that closes without an outcome (terminated) is recorded failed, and the sweep goes on', async () => {
-    const sweepId = newId();
-    scripts.set(sweepId, (index) => ({ epochMs: index === 0 ? 600_000 : 0 }));
-    const s = spec(
-      { seed: { values: [1, 2, 3] }, epochs: { value: 1 } },
-      { resources: { max_concurrent: 3 } },
-    );
-    const { handle } = await createSweep({ sweepId, spec: s });
+  it('a trial handed over run after run keeps every epoch once through pause and resume; cancel leaves no trial running', async () => {
+    // A threshold so low that every run hands its trials over after an epoch or two.
+    const runsOf = async (handle: WorkflowHandle) => {
+      const ids = new Set<string>();
+      for await (const w of env.client.workflow.list({
+        query: `WorkflowId = '${handle.workflowId}'`,
+      }))
+        ids.add(w.runId);
+      return ids.size;
+    };
+    const paused = newId();
+    scripts.set(paused, () => ({ epochMs: 300 }));
+    const { handle } = await createSweep({
+      sweepId: paused,
+      spec: spec({ seed: { values: [1, 2] }, epochs: { value: 10 } }),
+      historyEventsBeforeContinue: 40,
+    });
+    const ids = [trialId(paused, 0), trialId(paused, 1)];
     await waitFor(
-      'trial 0 to run',
-      async () => trialStatuses(sweepId)[0] === 'running',
-      60_000,
-      50,
+      'an epoch of each',
+      async () => ids.every((id) => trialOf(id).epochs.length >= 1),
+      30_000,
+      20,
     );
-    await env.client.workflow
-      .getHandle(trialWorkflowId(sweepId, 0))
-      .terminate('an operator stopped it by hand');
+    await handle.executeUpdate(pauseSweepUpdate);
+    await waitFor(
+      'both trials paused',
+      async () => ids.every((id) => trialOf(id).status === 'paused'),
+      30_000,
+      20,
+    );
+    await handle.executeUpdate(resumeSweepUpdate);
     await handle.result();
-    expect(trialStatuses(sweepId)).toEqual(['failed', 'succeeded', 'succeeded']);
-    expect(db.get(sweepId)!.trials[0]!.error).toMatch(/closed without an outcome: .*terminated/i);
-    expect(statusOf(sweepId)).toBe('failed');
+    expect(await runsOf(handle)).toBeGreaterThan(2);
+    for (const id of ids) {
+      expect(trialOf(id).status).toBe('succeeded');
+      expect(trialOf(id).epochs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(reported.get(id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    }
+
+    const cancelled = newId();
+    scripts.set(cancelled, () => ({ epochMs: 200 }));
+    const second = await createSweep({
+      sweepId: cancelled,
+      spec: spec({ seed: { values: [1, 2, 3] }, epochs: { value: 50 } }),
+      historyEventsBeforeContinue: 40,
+    });
+    await waitFor('three runs', async () => (await runsOf(second.handle)) >= 3, 60_000, 100);
+    expect(await second.handle.executeUpdate(cancelSweepUpdate)).toEqual({ status: 'cancelled' });
+    await second.handle.result();
+    expect(trialStatuses(cancelled)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(statusOf(cancelled)).toBe('cancelled');
+  });
+
+  it("answers a trial's newest recorded checkpoint by its id, and drops reports for trials it does not run", async () => {
+    const sweepId = newId();
+    scripts.set(sweepId, () => ({ epochMs: 300 }));
+    const { handle } = await createSweep({
+      sweepId,
+      spec: spec(
+        { seed: { values: [1, 2] }, epochs: { value: 100 } },
+        { resources: { max_concurrent: 1 } },
+      ),
+    });
+    const id = trialId(sweepId, 0);
+    await waitFor('two epochs recorded', async () => trialOf(id).epochs.length >= 2, 30_000, 20);
+    const point = await handle.query(trialResumePointQuery, id);
+    expect(point?.epoch).toBeGreaterThanOrEqual(2);
+    expect(point?.path).toBe(`mem://${id}/${point?.epoch}`);
+    // Trial 1 waits for the one lane: the sweep does not run it, so it has no resume point, and a
+    // report for it (say, from an attempt heard from after its trial ended) is dropped.
+    const waiting = trialId(sweepId, 1);
+    expect(await handle.query(trialResumePointQuery, waiting)).toBeNull();
+    await handle.signal(epochCompletedSignal, {
+      trialId: waiting,
+      epoch: 1,
+      metrics: { mpjpe: 1 },
+    });
+    expect(await handle.executeUpdate(cancelSweepUpdate)).toEqual({ status: 'cancelled' });
+    await handle.result();
+    expect(trialStatuses(sweepId)).toEqual(['cancelled', 'cancelled']);
+    expect(trialOf(waiting).epochs).toEqual([]);
   });
 
   it('bayes: registers each trial as it starts, suggests from the finished trials (TPE), and replays', async () => {
@@ -839,7 +910,7 @@ describe('sweepWorkflow', () => {
     // The same history replays to the same commands: suggestions are a function of it.
     const history = await handle.fetchHistory();
     await Worker.runReplayHistory({ workflowBundle: bundle }, history, sweepWorkflowId(sweepId));
-    await record('sweep-bayes', sweepWorkflowId(sweepId));
+    await record('sweep-bayes-runs-trials', sweepWorkflowId(sweepId));
   });
 
   it('bayes across continue-as-new: TPE keeps the whole history, each trial the suggestion from the ones before', async () => {
@@ -928,7 +999,7 @@ describe('sweepWorkflow', () => {
     expect(statusOf(sweepId)).toBe('succeeded');
     expect(trainInputs.filter((i) => i.sweepId === sweepId)).toHaveLength(4);
     expect((await handle.query(sweepProgressQuery)).stopped).toBe(true);
-    await record('sweep-metric-target', sweepWorkflowId(sweepId));
+    await record('sweep-metric-target-runs-trials', sweepWorkflowId(sweepId));
   });
 
   it('updateSweep while trials run: adds grid points after the trials it has, changes max_concurrent, refuses what cannot apply', async () => {
@@ -1001,7 +1072,7 @@ describe('sweepWorkflow', () => {
       [3, true],
     ]);
     expect(before[0]).toMatchObject({ seed: 1, qk_tied: false });
-    await record('sweep-update', sweepWorkflowId(sweepId));
+    await record('sweep-update-runs-trials', sweepWorkflowId(sweepId));
   });
 
   it('retryFailedTrials after the sweep ended re-runs an added grid point with its own parameters', async () => {
@@ -1039,7 +1110,7 @@ describe('sweepWorkflow', () => {
     expect(statusOf(sweepId)).toBe('succeeded');
     const rerun = trainInputs.filter((i) => i.trialId === trialId(sweepId, 4)).at(-1)!;
     expect([rerun.params.seed, rerun.params.qk_tied]).toEqual([3, false]);
-    await record('sweep-rerun-added-point', sweepWorkflowId(sweepId));
+    await record('sweep-rerun-added-point-runs-trials', sweepWorkflowId(sweepId));
   });
 
   it('updateSweep raises and lowers run_cap and stops a sweep: running trials finish, none starts', async () => {

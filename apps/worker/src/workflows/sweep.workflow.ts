@@ -1,10 +1,12 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   ChildWorkflowFailure,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  log,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -38,6 +40,7 @@ import {
   cancelSweepUpdate,
   CONTROL_TASK_QUEUE,
   createSweepUpdate,
+  epochCompletedSignal,
   handOverTrialSignal,
   headroomErrorOf,
   headroomFailure,
@@ -51,16 +54,21 @@ import {
   sweepProgressQuery,
   trialEpochSignal,
   trialFinishedSignal,
+  trialResumePointQuery,
+  trialStartedSignal,
   trialWorkflowId,
   updateSweepUpdate,
   type ControlSweepSpec,
   type RetryTrialsRequest,
   type SweepAction,
   type SweepWorkflow,
+  type TrialEpochNotice,
   type TrialOutcome,
+  type TrialWorkflowInput,
 } from '@headroom/sweep/temporal';
 import type { ControlActivities } from '../activities/control.activities';
 import type { SweepState, SweepWorkflowArgs } from '../types';
+import { TrialRun } from './trial-run';
 import { trialWorkflow } from './trial.workflow';
 
 const control = proxyActivities<ControlActivities>({
@@ -72,8 +80,10 @@ const control = proxyActivities<ControlActivities>({
 /** Trials run at once when the spec sets no `resources.max_concurrent`. */
 export const DEFAULT_MAX_CONCURRENT = 4;
 /**
- * Continue-as-new well before Temporal's 51,200-event limit. Each trial costs the sweep
- * about 4 events (child start, started, completion, a share of workflow tasks), plus ASHA notices.
+ * Continue-as-new well before Temporal's 51,200-event limit. A trial the sweep runs itself costs it
+ * about 9 events (its training activity, its start and end written, a share of workflow tasks) plus
+ * ~3 per epoch; the trials still running when the threshold is passed add theirs before the run
+ * continues (see TRIALS_IN_SWEEP_PATCH), so the margin is wide.
  */
 export const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
 
@@ -94,6 +104,16 @@ export const RERUN_PARAMS_PATCH = 'sweep-rerun-params-from-row';
  * hands its running trials over to the next run, which they then signal.
  */
 export const ENDS_BY_COMPLETION_PATCH = 'sweep-trial-ends-by-completion';
+/**
+ * The run runs its trials itself (TrialRun: each trial's training activity and control writes are
+ * the sweep's) instead of as child workflows: a trial costs Temporal an activity and a share of the
+ * sweep's workflow tasks, not a workflow execution of its own (bench:sweep: ~4× less CPU per
+ * trial). A trial's activities belong to the run, so past the history threshold the run starts no
+ * trial, hands its running ones over (each stops at its next epoch boundary, and the next run
+ * resumes it from that checkpoint: `handedOver`) and continues as new once none runs. Trials a run
+ * of an older version started as children stay children, told by signal as before.
+ */
+export const TRIALS_IN_SWEEP_PATCH = 'sweep-runs-trials';
 
 /**
  * What a run carries beyond `SweepState` (sweeps since bayes, run-until-stopped and updateSweep;
@@ -115,6 +135,11 @@ export interface SweepRunState extends SweepState {
   unread?: number[];
   /** Re-runs take their parameters from their rows (a retry-only run; bayes always does). */
   paramsFromRows?: boolean;
+  /**
+   * Trials the previous run handed over as it continued as new (stopped at an epoch boundary,
+   * no end recorded): this run resumes them first, from their checkpoints.
+   */
+  handedOver?: number[];
 }
 
 /**
@@ -162,7 +187,8 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   const readsResults = bayes || (target !== undefined && patched(METRIC_TARGET_PATCH));
   if (bayes) state.observations ??= [];
   if (args.retryOnly && !args.state && patched(RERUN_PARAMS_PATCH)) state.paramsFromRows = true;
-  const endsByCompletion = patched(ENDS_BY_COMPLETION_PATCH);
+  const trialsInSweep = patched(TRIALS_IN_SWEEP_PATCH);
+  const endsByCompletion = !trialsInSweep && patched(ENDS_BY_COMPLETION_PATCH);
 
   /** Trials the sweep runs as it stands (run_cap, added grid points); null: until stopped. */
   const total = (): number | null => {
@@ -175,12 +201,17 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
     const t = total();
     return !state.stopped && (t === null || state.next < t);
   };
-  const hasWork = () => state.retryQueue.length > 0 || hasNewTrials();
+  const handedOver = () => state.handedOver?.length ?? 0;
+  const hasWork = () => state.retryQueue.length > 0 || handedOver() > 0 || hasNewTrials();
   const unread = () => state.unread?.length ?? 0;
   const toTrial = (index: number) => getExternalWorkflowHandle(trialWorkflowId(sweepId, index));
   const running = new Set(state.running);
   /** Trials this run started whose end is their completion (not handed over to a next run). */
   const awaitingCompletion = new Set<number>();
+  /** The trials this run runs itself, by index, with the scope that cancels each. */
+  const trialRuns = new Map<number, { trial: TrialRun; scope: CancellationScope }>();
+  /** The same trials by trial id: the train activity's signals name the trial. */
+  const trialRunsById = new Map<string, TrialRun>();
   /** The status this run last wrote to the database. */
   let status: SweepStatus | undefined;
   /** Between settling the final status and learning whether a retry came in meanwhile. */
@@ -197,14 +228,31 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
     queue = done.catch(() => undefined);
     return done;
   };
+  /** A trial's status written by the sweep: one no trial is running to write. */
+  const writeTrialStatus = (index: number, next: 'paused' | 'cancelled') =>
+    void serially(() =>
+      control.failTrial({
+        trialId: trialId(sweepId, index),
+        status: next,
+        error: next === 'cancelled' ? 'cancelled' : null,
+      }),
+    );
   const writeStatus = (next: SweepStatus) =>
     serially(async () => {
       await control.setSweepStatus({ sweepId, status: next });
       status = next;
     });
-  // A trial may end before the signal reaches it; then there is nothing left to tell it.
-  const tellTrials = (send: (trial: ReturnType<typeof toTrial>) => Promise<void>) => {
-    for (const i of [...running]) void serially(() => send(toTrial(i)).catch(() => undefined));
+  // A trial this run runs is told at once; a child by signal, in order with the writes (it may end
+  // before the signal reaches it; then there is nothing left to tell it).
+  const tellTrials = (
+    tell: (trial: TrialRun, scope: CancellationScope) => void,
+    send: (child: ReturnType<typeof toTrial>) => Promise<void>,
+  ) => {
+    for (const i of [...running]) {
+      const run = trialRuns.get(i);
+      if (run) tell(run.trial, run.scope);
+      else void serially(() => send(toTrial(i)).catch(() => undefined));
+    }
   };
   // Awaited only before registration, so a handler changes state in the activation its update arrived in.
   const registration = async () => {
@@ -236,12 +284,13 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
     if (readsResults) (state.unread ??= []).push(o.index);
   };
   setHandler(trialFinishedSignal, trialEnded);
-  // A trial workflow closed without an outcome (terminated, timed out) wrote no end: the sweep
-  // records one, so neither the trial's row nor the sweep waits for it for ever.
-  const endedWithoutOutcome = (index: number, err: unknown) => {
+  // A trial workflow closed without an outcome (terminated, timed out), or a trial this run runs
+  // stopped without one, wrote no end: the sweep records one, so neither the trial's row nor the
+  // sweep waits for it for ever.
+  const endedWithoutOutcome = (index: number, err: unknown, what: string) => {
     if (!running.has(index)) return;
     const cause = err instanceof ChildWorkflowFailure ? (err.cause ?? err) : err;
-    const error = `trial workflow ${trialWorkflowId(sweepId, index)} closed without an outcome: ${
+    const error = `${what} without an outcome: ${
       cause instanceof Error ? cause.message : String(cause)
     }`;
     const status = state.cancelled ? 'cancelled' : 'failed';
@@ -266,16 +315,33 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
         else await condition(() => !running.has(index));
       }),
     );
-  setHandler(trialEpochSignal, (n) => {
+  const ashaNotice = (n: TrialEpochNotice) => {
     if (!state.asha || !running.has(n.index)) return;
     const d = ashaReport(state.asha, { trialId: n.trialId, epoch: n.epoch, value: n.value });
-    if (d.decision === 'prune')
+    if (d.decision !== 'prune') return;
+    const run = trialRuns.get(n.index);
+    if (run) run.trial.prune(d.rung ?? 0);
+    else
       void serially(() =>
         toTrial(n.index)
           .signal(pruneTrialSignal, { rung: d.rung ?? 0 })
           .catch(() => undefined),
       );
-  });
+  };
+  setHandler(trialEpochSignal, ashaNotice);
+  // The train activities of the trials this run runs report here; a report for a trial it does not
+  // run (an attempt heard from after its trial ended) has nowhere to go.
+  const trialRunOf = (trialId: string, what: string) => {
+    const trial = trialRunsById.get(trialId);
+    if (!trial) log.warn(`dropped ${what} for ${trialId}: sweep ${sweepId} does not run it now`);
+    return trial;
+  };
+  setHandler(trialStartedSignal, (s) => trialRunOf(s.trialId, 'an attempt start')?.started(s));
+  setHandler(epochCompletedSignal, (r) => trialRunOf(r.trialId, `epoch ${r.epoch}`)?.epoch(r));
+  setHandler(
+    trialResumePointQuery,
+    (trialId) => (trialId && trialRunsById.get(trialId)?.resumeFrom) || null,
+  );
 
   setHandler(createSweepUpdate, async () => {
     if (!state.registered) await registration();
@@ -288,7 +354,11 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       if (!state.paused && !state.cancelled) {
         state.paused = true;
         const written = writeStatus('paused');
-        tellTrials((t) => t.signal(pauseTrialSignal));
+        for (const index of state.handedOver ?? []) writeTrialStatus(index, 'paused');
+        tellTrials(
+          (t) => t.pause(),
+          (t) => t.signal(pauseTrialSignal),
+        );
         await written;
       }
       await serially(async () => undefined);
@@ -303,7 +373,10 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       if (state.paused && !state.cancelled) {
         state.paused = false;
         const written = writeStatus('running');
-        tellTrials((t) => t.signal(resumeTrialSignal));
+        tellTrials(
+          (t) => t.resume(),
+          (t) => t.signal(resumeTrialSignal),
+        );
         await written;
       }
       await serially(async () => undefined);
@@ -318,7 +391,12 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       if (!state.cancelled) {
         state.cancelled = true;
         state.retryQueue = [];
-        tellTrials((t) => t.cancel());
+        // Handed over by the previous run and not started again: nothing runs them to their end.
+        for (const index of state.handedOver?.splice(0) ?? []) writeTrialStatus(index, 'cancelled');
+        tellTrials(
+          (_, scope) => scope.cancel(),
+          (t) => t.cancel(),
+        );
       }
       // Returns when the running trials have stopped and the sweep is `cancelled`.
       await condition(() => status === 'cancelled');
@@ -330,7 +408,8 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
     retryTrialsUpdate,
     async ({ indices }) => {
       for (const i of indices)
-        if (!running.has(i) && !state.retryQueue.includes(i)) state.retryQueue.push(i);
+        if (!running.has(i) && !state.retryQueue.includes(i) && !state.handedOver?.includes(i))
+          state.retryQueue.push(i);
       // Returns once the sweep runs again (an ended one is revived below).
       await condition(
         () => !settling && ended === undefined && (status === 'running' || status === 'paused'),
@@ -540,6 +619,18 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       const p = params;
       await serially(() => control.registerTrial({ sweepId, spec, index, params: p }));
     }
+    const input: TrialWorkflowInput = {
+      sweepId,
+      trialId: trialId(sweepId, index),
+      index,
+      task: spec.task,
+      dataset: spec.dataset,
+      params,
+      pool,
+      reportMetric: state.asha ? metric : undefined,
+      rerun,
+    };
+    if (trialsInSweep) return runTrial(input);
     try {
       const child = await startChild(trialWorkflow, {
         workflowId: trialWorkflowId(sweepId, index),
@@ -549,15 +640,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         args: [
           {
-            sweepId,
-            trialId: trialId(sweepId, index),
-            index,
-            task: spec.task,
-            dataset: spec.dataset,
-            params,
-            pool,
-            reportMetric: state.asha ? metric : undefined,
-            rerun,
+            ...input,
             // The trial's version (its control writes are local activities); not a command: replays as before.
             localControl: true,
             ...(endsByCompletion ? { endsByCompletion: true } : {}),
@@ -566,7 +649,15 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       });
       if (endsByCompletion) {
         awaitingCompletion.add(index);
-        child.result().then(trialEnded, (err: unknown) => endedWithoutOutcome(index, err));
+        child
+          .result()
+          .then(trialEnded, (err: unknown) =>
+            endedWithoutOutcome(
+              index,
+              err,
+              `trial workflow ${trialWorkflowId(sweepId, index)} closed`,
+            ),
+          );
       }
     } catch (err) {
       // Already running (a retry of a trial that never stopped): it will report when it ends,
@@ -581,17 +672,66 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
     }
   };
 
+  /**
+   * Runs a trial in this run: its activities are the sweep's, its end frees its lane. A pause or
+   * cancel that came while it was being registered applies to it from the start.
+   */
+  const runTrial = (input: TrialWorkflowInput) => {
+    const trial = new TrialRun(input, {
+      local: true,
+      epochValue: ashaNotice,
+      end: async (outcome) => outcome,
+    });
+    const scope = new CancellationScope();
+    const forget = () => {
+      trialRuns.delete(input.index);
+      trialRunsById.delete(input.trialId);
+    };
+    trialRuns.set(input.index, { trial, scope });
+    trialRunsById.set(input.trialId, trial);
+    if (state.paused) trial.pause();
+    if (state.cancelled) scope.cancel();
+    scope
+      .run(() => trial.run())
+      .then(
+        (outcome) => {
+          forget();
+          if (outcome) return trialEnded(outcome);
+          // Handed over: the next run resumes it (a pause that came meanwhile is written for it).
+          running.delete(input.index);
+          (state.handedOver ??= []).push(input.index);
+          if (state.paused) writeTrialStatus(input.index, 'paused');
+        },
+        (err: unknown) => {
+          forget();
+          endedWithoutOutcome(input.index, err, `trial ${input.trialId} stopped`);
+        },
+      );
+  };
+
   const historyFull = () =>
     workflowInfo().historyLength > continueAfter || workflowInfo().continueAsNewSuggested;
+  // Trials this run runs cannot move to the next run: past the threshold it starts none, hands
+  // them over (each stops at its next epoch boundary), and continues as new once they have.
+  const draining = () => trialsInSweep && historyFull();
+  let handingOver = false;
   for (;;) {
     for (;;) {
       await condition(
         () =>
           (state.cancelled && running.size === 0) ||
           (!state.cancelled && unread() > 0) ||
-          (!state.cancelled && !state.paused && running.size < lanes() && hasWork()) ||
+          (!state.cancelled &&
+            !state.paused &&
+            running.size < lanes() &&
+            hasWork() &&
+            !draining()) ||
           (!hasWork() && running.size === 0) ||
-          historyFull(),
+          // Past the threshold: hand the trials this run runs over, then continue as new once
+          // they have stopped. Not once cancelled: the trials stop, and the sweep ends here.
+          (!state.cancelled &&
+            historyFull() &&
+            (trialRuns.size === 0 || (trialsInSweep && !handingOver))),
       );
 
       if (state.cancelled) {
@@ -602,10 +742,27 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
         await condition(allHandlersFinished);
         return snapshot();
       }
-      if (historyFull()) {
+      if (draining() && !handingOver) {
+        handingOver = true;
+        for (const { trial } of trialRuns.values()) trial.handOver();
+      }
+      if (historyFull() && trialRuns.size === 0) {
         if (endsByCompletion) await handOverTrials();
-        await condition(allHandlersFinished);
-        await serially(async () => undefined);
+        if (trialsInSweep) {
+          // No update may be left running (its caller would get "the workflow completed before
+          // the update completed"), nor a write queued: an update that starts while the queued
+          // writes finish runs to its end first. A cancel arriving meanwhile waits for the sweep to
+          // end as cancelled: this run does that.
+          for (let idle = false; !idle && !state.cancelled;) {
+            await condition(() => allHandlersFinished() || state.cancelled);
+            await serially(async () => undefined);
+            idle = allHandlersFinished();
+          }
+          if (state.cancelled) continue;
+        } else {
+          await condition(allHandlersFinished);
+          await serially(async () => undefined);
+        }
         await continueAsNew<typeof sweepWorkflow>({
           sweepId,
           spec,
@@ -621,9 +778,11 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       // Start every free lane's trial at once: one workflow task for the batch, not one per trial.
       // Parameters are computed here, in order, so each bayes suggestion sees the ones before it.
       const starts: Promise<void>[] = [];
-      while (!state.paused && running.size < lanes() && hasWork()) {
-        const rerun = state.retryQueue.length > 0;
-        const index = rerun ? state.retryQueue.shift()! : state.next++;
+      while (!state.paused && running.size < lanes() && hasWork() && !draining()) {
+        // Trials handed over by the previous run first: they were running.
+        const resumed = handedOver() > 0 ? state.handedOver!.shift() : undefined;
+        const rerun = resumed !== undefined || state.retryQueue.length > 0;
+        const index = resumed ?? (rerun ? state.retryQueue.shift()! : state.next++);
         const fromRow = rerun && (bayes || state.paramsFromRows === true);
         starts.push(startTrial(index, rerun, fromRow ? undefined : paramsOf(index)));
       }
