@@ -162,6 +162,9 @@ try {
     databaseName = database.name;
   } else delete process.env.DATABASE_URL;
   delete process.env.TEMPORAL_ADDRESS;
+  // createSweep answers once the sweep and its trial rows are written, or after 20 s with "still
+  // being registered"; 10⁵ rows take longer than that here, so the stack's API waits for them.
+  process.env.HEADROOM_REGISTRATION_TIMEOUT_SECONDS ??= '600';
   const dataDir = mkdtempSync(join(tmpdir(), 'headroom-bench-sweep-'));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   const stackStart = Date.now();
