@@ -95,7 +95,7 @@ export class TrialRun {
   // Set by ASHA (via the sweep): stop for good. `pausing`: stop after this epoch, resume later.
   private pruneRung: number | undefined;
   private pausing = false;
-  /** Stop after this epoch and end without an end: the sweep's next run resumes the trial. */
+  /** Stop after this epoch without recording an end: the sweep's next run resumes the trial. */
   private handingOver = false;
   private program: ProgramRun | undefined;
   /** The newest recorded checkpoint: where a retried attempt resumes (trialResumePointQuery). */
