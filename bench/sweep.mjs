@@ -357,15 +357,6 @@ try {
         runs.length > 1,
         `continued as new: ${runs.length} runs for ${events.toLocaleString('en-US')} history events`,
       );
-    // A trial's own history, when it is a workflow of its own (sweeps from before they ran their
-    // trials themselves): what such a trial costs Temporal. Null when the sweep runs it.
-    const trialHistory = await client.workflow
-      .getHandle(`trial-${createSweep.id}-0`)
-      .fetchHistory()
-      .catch((err) => {
-        if (err?.name === 'WorkflowNotFoundError' || /not found/i.test(String(err))) return null;
-        throw err;
-      });
 
     const msPerTrial = (wallSeconds * 1000) / trials;
     const cpuMsPerTrial = Object.fromEntries(
@@ -383,15 +374,13 @@ try {
       cpuMsPerTrial,
       workflowRuns: runs.length,
       sweepHistoryEvents: events,
-      trialHistoryEvents: trialHistory ? trialHistory.events.length : null,
       loadAverageAtStart: Number(load.toFixed(2)),
     };
     console.log(
       `  ${trials.toLocaleString('en-US')} trials in ${wallSeconds.toFixed(1)} s: ${row.trialsPerSecond} trials/s, ${row.msPerTrial} ms per trial; ` +
         `CPU ms per trial ${Object.entries(cpuMsPerTrial)
           .map(([k, v]) => `${k} ${v}`)
-          .join(', ')}; sweep history ${events} events in ${runs.length} run(s)` +
-        (trialHistory ? `, a trial's ${row.trialHistoryEvents}` : ' (trials in the sweep)'),
+          .join(', ')}; sweep history ${events} events in ${runs.length} run(s)`,
     );
     return row;
   }

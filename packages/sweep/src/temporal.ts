@@ -387,6 +387,11 @@ export interface SweepProgress {
   /** Next trial index never started yet. */
   next: number;
   running: number[];
+  /**
+   * Those of `running` that are workflows of their own (children of a sweep from before it ran its
+   * trials itself); absent from workers older than the field, where every running trial was one.
+   */
+  trialWorkflows?: number[];
   retryQueue: number[];
   paused: boolean;
   cancelled: boolean;

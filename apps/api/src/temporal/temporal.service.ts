@@ -316,18 +316,19 @@ export class TemporalService implements OnApplicationShutdown {
     workflowId: string,
     sweepId: string,
   ): Promise<Array<{ workflowId: string; status: string; closedAt: Date | null }>> {
-    let running: number[];
+    let trials: number[];
     try {
       const progress = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
         client.workflow.getHandle(workflowId).query(sweepProgressQuery),
       );
-      running = progress.running;
+      // Only a trial that is a workflow of its own can end without its sweep hearing of it.
+      trials = progress.trialWorkflows ?? progress.running;
     } catch {
       // No worker to answer, or an older workflow without the query: nothing to say here.
       return [];
     }
     const ended = await Promise.all(
-      running.map(async (index) => {
+      trials.map(async (index) => {
         const id = trialWorkflowId(sweepId, index);
         const d = await client.workflow
           .getHandle(id)

@@ -859,6 +859,10 @@ describe('sweepWorkflow', () => {
     const point = await handle.query(trialResumePointQuery, id);
     expect(point?.epoch).toBeGreaterThanOrEqual(2);
     expect(point?.path).toBe(`mem://${id}/${point?.epoch}`);
+    // Trial 0 runs in the sweep, not as a workflow of its own (what Sweep.problem checks for).
+    const progress = await handle.query(sweepProgressQuery);
+    expect(progress.running).toEqual([0]);
+    expect(progress.trialWorkflows).toEqual([]);
     // Trial 1 waits for the one lane: the sweep does not run it, so it has no resume point, and a
     // report for it (say, from an attempt heard from after its trial ended) is dropped.
     const waiting = trialId(sweepId, 1);

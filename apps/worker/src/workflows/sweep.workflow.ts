@@ -210,8 +210,9 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   const awaitingCompletion = new Set<number>();
   /** The trials this run runs itself, by index, with the scope that cancels each. */
   const trialRuns = new Map<number, { trial: TrialRun; scope: CancellationScope }>();
-  /** The same trials by trial id: the train activity's signals name the trial. */
-  const trialRunsById = new Map<string, TrialRun>();
+  /** One of them by trial id (the train activity's signals and query name the trial). */
+  const trialRunById = (id: string) =>
+    [...trialRuns.values()].find((r) => r.trial.input.trialId === id)?.trial;
   /** The status this run last wrote to the database. */
   let status: SweepStatus | undefined;
   /** Between settling the final status and learning whether a retry came in meanwhile. */
@@ -332,7 +333,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   // The train activities of the trials this run runs report here; a report for a trial it does not
   // run (an attempt heard from after its trial ended) has nowhere to go.
   const trialRunOf = (trialId: string, what: string) => {
-    const trial = trialRunsById.get(trialId);
+    const trial = trialRunById(trialId);
     if (!trial) log.warn(`dropped ${what} for ${trialId}: sweep ${sweepId} does not run it now`);
     return trial;
   };
@@ -340,7 +341,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   setHandler(epochCompletedSignal, (r) => trialRunOf(r.trialId, `epoch ${r.epoch}`)?.epoch(r));
   setHandler(
     trialResumePointQuery,
-    (trialId) => (trialId && trialRunsById.get(trialId)?.resumeFrom) || null,
+    (trialId) => (trialId && trialRunById(trialId)?.resumeFrom) || null,
   );
 
   setHandler(createSweepUpdate, async () => {
@@ -518,6 +519,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
     total: total(),
     next: state.next,
     running: [...running],
+    trialWorkflows: [...running].filter((i) => !trialRuns.has(i)),
     retryQueue: [...state.retryQueue],
     paused: state.paused,
     cancelled: state.cancelled,
@@ -683,19 +685,14 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
       end: async (outcome) => outcome,
     });
     const scope = new CancellationScope();
-    const forget = () => {
-      trialRuns.delete(input.index);
-      trialRunsById.delete(input.trialId);
-    };
     trialRuns.set(input.index, { trial, scope });
-    trialRunsById.set(input.trialId, trial);
     if (state.paused) trial.pause();
     if (state.cancelled) scope.cancel();
     scope
       .run(() => trial.run())
       .then(
         (outcome) => {
-          forget();
+          trialRuns.delete(input.index);
           if (outcome) return trialEnded(outcome);
           // Handed over: the next run resumes it (a pause that came meanwhile is written for it).
           running.delete(input.index);
@@ -703,7 +700,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
           if (state.paused) writeTrialStatus(input.index, 'paused');
         },
         (err: unknown) => {
-          forget();
+          trialRuns.delete(input.index);
           endedWithoutOutcome(input.index, err, `trial ${input.trialId} stopped`);
         },
       );
