@@ -519,4 +519,105 @@ describe.each(BACKENDS)('grouped leaderboard on $kind', (backend) => {
       ],
     );
   });
+
+  it("keeps a group's statistics as its trials complete, concurrently, and as their values are replaced", async () => {
+    // A deterministic spread of values (a linear congruential generator), far from round numbers.
+    let state = 12345;
+    const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const epochsOf = () => [0, 1, 2].map(() => ({ mean_auc: 0.5 + next() * 0.4 }));
+    const specs: TrialSpec[] = Array.from({ length: 30 }, (_, seed) => ({
+      ...g(88, 0.5),
+      seed,
+      epochs: epochsOf(),
+    }));
+    // A trial's final value is its last epoch's unless its completion was repeated with another.
+    const finals = new Map<number, number>();
+    const final = (s: TrialSpec, i: number) => finals.get(i) ?? s.epochs.at(-1)!.mean_auc!;
+    const best = (s: TrialSpec) => Math.max(...s.epochs.map((e) => e.mean_auc!));
+    // The stored statistics against ones computed here from every trial's reports, and against
+    // the leaderboard narrowed to the sweeps, which aggregates the values directly.
+    const check = async (sweepIds: string[]) => {
+      for (const [epoch, pick] of [
+        ['final', final],
+        ['best', best],
+      ] as const) {
+        const values = specs.map((s, i) => pick(s, i));
+        const expected = stats(values);
+        const q = { task: 'chest', metric: 'mean_auc', goal: 'maximize', epoch } as const;
+        const across = await groupedLeaderboard(db, { ...q, where: { d_h: 88 } });
+        const narrowed = await groupedLeaderboard(db, { ...q, sweepIds });
+        for (const page of [across, narrowed]) {
+          expect(page.rows).toHaveLength(1);
+          const row = page.rows[0]!;
+          expect(row.n).toBe(values.length);
+          expectClose(row.mean, expected.mean);
+          expectClose(row.std, expected.std);
+          expect([row.min, row.max]).toEqual([Math.min(...values), Math.max(...values)]);
+        }
+      }
+    };
+
+    // First completions, one after another and then ten at once (each adds to the shared group).
+    await addSweep(db, 'sums', 'chest', specs.slice(0, 20));
+    const more: TrialSpec[] = specs.slice(20);
+    await insertSweep(db, {
+      id: 'sums2',
+      name: 'sums2',
+      task: 'chest',
+      method: 'grid',
+      metricName: 'mean_auc',
+      metricGoal: 'maximize',
+      spec: {},
+      trials: more.map((s, index) => ({
+        index,
+        params: { ...g(88, 0.5), seed: s.seed },
+        dModel: 64,
+        heads: 4,
+        dH: 88,
+        qkTied: false,
+        epochs: 3,
+      })),
+    });
+    await Promise.all(
+      more.map(async (s, index) => {
+        const tid = trialId('sums2', index);
+        for (const [e, metrics] of s.epochs.entries())
+          await recordEpochMetrics(db, { trialId: tid, epoch: e + 1, metrics });
+        await completeTrial(db, {
+          trialId: tid,
+          metrics: s.epochs.at(-1)!,
+          artifactPath: tid,
+          epochsCompleted: 3,
+        });
+      }),
+    );
+    await check(['sums', 'sums2']);
+
+    // A completion repeated with another final report, and an epoch re-delivered that becomes a
+    // trial's best: their values are replaced, the group recounted.
+    finals.set(3, 0.99);
+    await completeTrial(db, {
+      trialId: trialId('sums', 3),
+      metrics: { mean_auc: 0.99 },
+      artifactPath: 'x',
+      epochsCompleted: 3,
+    });
+    specs[7]!.epochs[0] = { mean_auc: 0.95 };
+    await recordEpochMetrics(db, {
+      trialId: trialId('sums', 7),
+      epoch: 1,
+      metrics: { mean_auc: 0.95 },
+    });
+    await check(['sums', 'sums2']);
+
+    // New trials after the recount add to the recounted sums.
+    const late = Array.from({ length: 5 }, (_, i) => ({
+      ...g(88, 0.5),
+      seed: 100 + i,
+      epochs: epochsOf(),
+    }));
+    specs.push(...late);
+    await addSweep(db, 'sums3', 'chest', late);
+    await check(['sums', 'sums2', 'sums3']);
+  });
 });

@@ -115,7 +115,7 @@ describe.each(BACKENDS)('data-moving migrations on $kind', (backend) => {
     }
   });
 
-  it('0005_leaderboard_values groups every trial and moves final values, adding best epochs (and 0007 copies key and rest)', async () => {
+  it('0005_leaderboard_values groups every trial and moves final values, adding best epochs (and 0007 copies key and rest, 0012 keeps sums)', async () => {
     const tmp = tempDir('migration');
     const db = await backend.open();
     try {
@@ -212,16 +212,57 @@ describe.each(BACKENDS)('data-moving migrations on $kind', (backend) => {
           flops: null,
         },
       ]);
-      // The groups' statistics, from those values: the lr 0.1 group pools seeds 0 and 1.
+      // The groups' statistics, from those values: the lr 0.1 group pools seeds 0 and 1; 0012 adds
+      // the sums they are kept by and derives mean and std from them.
       const stats = await db.run(
-        `select t.id, s.pick, s.n, s.mean, s.min, s.max from leaderboard_groups s
+        `select t.id, s.pick, s.n, s.sum, s.sum_sq_dev, s.mean, s.std, s.min, s.max from leaderboard_groups s
          join trials t on t.group_id = s.group_id and t.index in (0, 2) order by t.id, s.pick`,
       );
       expect(stats).toEqual([
-        { id: 's-0', pick: 'best', n: 2, mean: 42.5, min: 40, max: 45 },
-        { id: 's-0', pick: 'final', n: 2, mean: 47.5, min: 45, max: 50 },
-        { id: 's-2', pick: 'best', n: 1, mean: 70, min: 70, max: 70 },
-        { id: 's-2', pick: 'final', n: 1, mean: 70, min: 70, max: 70 },
+        {
+          id: 's-0',
+          pick: 'best',
+          n: 2,
+          sum: 85,
+          sum_sq_dev: 12.5,
+          mean: 42.5,
+          std: Math.sqrt(12.5),
+          min: 40,
+          max: 45,
+        },
+        {
+          id: 's-0',
+          pick: 'final',
+          n: 2,
+          sum: 95,
+          sum_sq_dev: 12.5,
+          mean: 47.5,
+          std: Math.sqrt(12.5),
+          min: 45,
+          max: 50,
+        },
+        {
+          id: 's-2',
+          pick: 'best',
+          n: 1,
+          sum: 70,
+          sum_sq_dev: 0,
+          mean: 70,
+          std: null,
+          min: 70,
+          max: 70,
+        },
+        {
+          id: 's-2',
+          pick: 'final',
+          n: 1,
+          sum: 70,
+          sum_sq_dev: 0,
+          mean: 70,
+          std: null,
+          min: 70,
+          max: 70,
+        },
       ]);
       // 0007_leaderboard_ranking: each row carries its group's key and rest.
       const copied = await db.run(

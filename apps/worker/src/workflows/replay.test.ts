@@ -59,6 +59,7 @@ describe('recorded workflow histories', () => {
         'sweep-cancelled-reports-queued-runs-trials.json',
         'sweep-continued-as-new-runs-trials.json',
         'sweep-handed-over-runs-trials.json',
+        'sweep-local-activities-in-turn.json',
         'sweep-metric-target-runs-trials.json',
         'sweep-pause-resume-runs-trials.json',
         'sweep-rerun-added-point-runs-trials.json',

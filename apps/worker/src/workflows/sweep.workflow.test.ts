@@ -96,6 +96,18 @@ interface FakeSweep {
 const db = new Map<string, FakeSweep>();
 /** Sweeps whose recordEpoch takes this long (a slow database: reports queue up in the trial). */
 const recordDelays = new Map<string, number>();
+/**
+ * Sweeps whose trials' control writes are counted: each takes 30 ms, `now` are in flight, `most`
+ * were at once.
+ */
+const turns = new Map<string, { now: number; most: number }>();
+async function countTurn(trialId: string): Promise<void> {
+  const t = turns.get(trialId.slice(0, trialId.lastIndexOf('-')));
+  if (!t) return;
+  t.most = Math.max(t.most, ++t.now);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  t.now -= 1;
+}
 /** Sweeps whose registerSweep fails with this error. */
 const registerFailures = new Map<string, HeadroomError>();
 
@@ -185,6 +197,7 @@ const control: ControlActivities = withHeadroomFailures({
     return pending.length;
   },
   async markTrialRunning(s) {
+    await countTurn(s.trialId);
     const t = trialOf(s.trialId);
     if (t.status === 'succeeded') return;
     t.status = 'running';
@@ -193,6 +206,7 @@ const control: ControlActivities = withHeadroomFailures({
     t.error = null;
   },
   async recordEpoch(r) {
+    await countTurn(r.trialId);
     const delay = recordDelays.get(r.trialId.slice(0, r.trialId.lastIndexOf('-')));
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const t = trialOf(r.trialId);
@@ -203,6 +217,7 @@ const control: ControlActivities = withHeadroomFailures({
     return trialOf(id).checkpoints.at(-1) ?? null;
   },
   async completeTrial({ trialId: id, result }) {
+    await countTurn(id);
     trialOf(id).status = 'succeeded';
     trialOf(id).metrics = result.metrics;
   },
@@ -844,6 +859,25 @@ describe('sweepWorkflow', () => {
     expect(statusOf(cancelled)).toBe('cancelled');
   });
 
+  it("runs its trials' control writes one at a time, so that a replay meets their results in the order they came", async () => {
+    const sweepId = newId();
+    turns.set(sweepId, { now: 0, most: 0 });
+    const { handle } = await createSweep({
+      sweepId,
+      spec: spec(
+        { seed: { values: [1, 2, 3, 4, 5, 6] }, epochs: { value: 2 } },
+        { resources: { max_concurrent: 4 } },
+      ),
+    });
+    await handle.result();
+    expect(trialStatuses(sweepId)).toEqual(Array(6).fill('succeeded'));
+    // Four trials ran at once, their local activities one after another.
+    expect(turns.get(sweepId)!.most).toBe(1);
+    await record('sweep-local-activities-in-turn', sweepWorkflowId(sweepId));
+    const history = await handle.fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: bundle }, history, sweepWorkflowId(sweepId));
+  });
+
   it("answers a trial's newest recorded checkpoint by its id, and drops reports for trials it does not run", async () => {
     const sweepId = newId();
     scripts.set(sweepId, () => ({ epochMs: 300 }));
@@ -1119,7 +1153,8 @@ describe('sweepWorkflow', () => {
 
   it('updateSweep raises and lowers run_cap and stops a sweep: running trials finish, none starts', async () => {
     const sweepId = newId();
-    scripts.set(sweepId, () => ({ epochMs: 200 }));
+    // Trial 1 trains long enough to be seen running however loaded the machine is.
+    scripts.set(sweepId, (index) => ({ epochMs: index === 1 ? 1500 : 200 }));
     const s = spec(
       { lr: { distribution: 'log_uniform_values', min: 1e-4, max: 1e-2 }, epochs: { value: 2 } },
       { method: 'random', run_cap: 3, resources: { max_concurrent: 1 } },

@@ -51,6 +51,28 @@ export const localControl = proxyLocalActivities<ControlActivities>({
   retry: CONTROL_RETRY,
 });
 
+/** Runs jobs one at a time, each after the one asked for before it has settled. */
+export type OneAtATime = <T>(job: () => Promise<T>) => Promise<T>;
+
+export function oneAtATime(): OneAtATime {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (job) => {
+    const done = queue.then(job);
+    queue = done.catch(() => undefined);
+    return done;
+  };
+}
+
+/** The local control activities, each call queued on `run`. */
+function queuedControl(run: OneAtATime): typeof localControl {
+  return new Proxy({} as typeof localControl, {
+    get: (_, name) => {
+      const activity = Reflect.get(localControl, name) as (...args: unknown[]) => Promise<unknown>;
+      return (...args: unknown[]) => run(() => activity(...args));
+    },
+  });
+}
+
 /**
  * Patch id: reports still waiting in the inbox when the trial ends (cancelled, or failed for good)
  * are persisted before the end is recorded. Histories from before it replay without.
@@ -68,6 +90,14 @@ export const TRAIN_MAX_ATTEMPTS = 10;
 export interface TrialRunOptions {
   /** Control writes as local activities (`TrialWorkflowInput.localControl`; always in a sweep). */
   local: boolean;
+  /**
+   * The queue the local activities of every trial of the workflow share, one at a time. Concurrent
+   * local activities do not replay: a first execution gets their results one activation each, in
+   * the order they finished, and a replay gets them together in one, so the trials waiting on them
+   * go on in another order and schedule their next commands under other sequence numbers
+   * (nondeterminism: sdk-typescript#1744, open in 1.24). One at a time, each result comes alone.
+   */
+  oneAtATime?: OneAtATime;
   /** Each epoch's value of the sweep metric, when the trial reports one (ASHA). */
   epochValue(notice: TrialEpochNotice): Promise<void> | void;
   /** The trial's end, recorded in the database: tell whoever waits for it; returns the outcome. */
@@ -108,7 +138,9 @@ export class TrialRun {
   constructor(
     readonly input: TrialWorkflowInput,
     private readonly opts: TrialRunOptions,
-  ) {}
+  ) {
+    this.localControl = opts.oneAtATime ? queuedControl(opts.oneAtATime) : localControl;
+  }
 
   started(s: TrialStarted): void {
     this.inbox.push({ kind: 'started', s });
@@ -146,8 +178,10 @@ export class TrialRun {
     );
   }
 
+  private readonly localControl: typeof localControl;
+
   private get control() {
-    return this.opts.local ? localControl : remoteControl;
+    return this.opts.local ? this.localControl : remoteControl;
   }
 
   // A report persisted: the attempt, or an epoch's metrics with its checkpoint (the resume
