@@ -24,6 +24,7 @@ import {
   type TrialResult,
 } from '@headroom/db';
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { HeadroomError, isHeadroomError } from '@headroom/errors';
 import {
@@ -77,7 +78,7 @@ export async function tellSweep(notice: SweepNotice): Promise<void> {
  * Temporal runs an activity at least once.
  */
 export function createControlActivities({ db }: { db: Database }) {
-  return withHeadroomFailures({
+  const activities = withHeadroomFailures({
     async registerSweep({
       sweepId,
       spec,
@@ -252,6 +253,42 @@ export function createControlActivities({ db }: { db: Database }) {
       await markWorkerSeen(db, id, new Date(at), status);
     },
   });
+  return { ...activities, controlBatch: controlBatchOf(activities) };
+}
+
+/** One control write of a batch: an activity's name and its arguments. */
+export interface ControlCall {
+  name: string;
+  args: unknown[];
+}
+/** A call's value, or the failure no retry can fix (any other failure retries the whole batch). */
+export type ControlCallOutcome =
+  { value: unknown } | { failure: Pick<ApplicationFailure, 'message' | 'type' | 'details'> };
+
+/**
+ * `controlBatch`: several control writes as one local activity, in order (the trials of a sweep
+ * take turns for their local activities: TrialRunOptions.inTurn). Each write is an idempotent
+ * upsert, so a batch retried after a transient failure (the database away) writes again what it
+ * wrote before; a write that fails for good fails alone, its outcome a failure.
+ */
+export function controlBatchOf(activities: Record<string, (...args: never[]) => Promise<unknown>>) {
+  return async (calls: ControlCall[]): Promise<ControlCallOutcome[]> => {
+    const outcomes: ControlCallOutcome[] = [];
+    for (const { name, args } of calls) {
+      const activity = Object.hasOwn(activities, name) ? activities[name] : undefined;
+      if (!activity)
+        throw ApplicationFailure.nonRetryable(`no control activity "${name}" to batch`);
+      try {
+        outcomes.push({ value: await activity(...(args as never[])) });
+      } catch (err) {
+        // Activities wrapped by withHeadroomFailures: a HeadroomError is an ApplicationFailure here.
+        if (!(err instanceof ApplicationFailure && err.nonRetryable)) throw err;
+        const { message, type, details } = err;
+        outcomes.push({ failure: { message, type, details } });
+      }
+    }
+    return outcomes;
+  };
 }
 
 /**

@@ -53,6 +53,7 @@ import {
 import { createTestWorkflowEnvironment, waitFor } from '@headroom/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  controlBatchOf,
   tellSweep,
   withHeadroomFailures,
   type ControlActivities,
@@ -135,7 +136,7 @@ const newFakeTrial = (params?: Record<string, unknown>): FakeTrial => ({
   checkpoints: [],
 });
 
-const control: ControlActivities = withHeadroomFailures({
+const writes: Omit<ControlActivities, 'controlBatch'> = withHeadroomFailures({
   async registerSweep({ sweepId, spec }: { sweepId: string; spec: SweepSpec }) {
     const failure = registerFailures.get(sweepId);
     if (failure) throw failure;
@@ -233,6 +234,7 @@ const control: ControlActivities = withHeadroomFailures({
   // Not the database: the real one, a signal to the sweep's workflow.
   tellSweep,
 });
+const control: ControlActivities = { ...writes, controlBatch: controlBatchOf(writes) };
 
 // ─── The scripted trainer ───────────────────────────────────────────────────────────────
 

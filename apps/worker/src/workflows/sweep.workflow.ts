@@ -68,7 +68,7 @@ import {
 } from '@headroom/sweep/temporal';
 import type { ControlActivities } from '../activities/control.activities';
 import type { SweepState, SweepWorkflowArgs } from '../types';
-import { oneAtATime, TrialRun } from './trial-run';
+import { localControlInTurn, TrialRun } from './trial-run';
 import { trialWorkflow } from './trial.workflow';
 
 const control = proxyActivities<ControlActivities>({
@@ -115,7 +115,7 @@ export const ENDS_BY_COMPLETION_PATCH = 'sweep-trial-ends-by-completion';
  */
 export const TRIALS_IN_SWEEP_PATCH = 'sweep-runs-trials';
 /**
- * The trials a run runs take turns for their local activities (TrialRunOptions.oneAtATime): run
+ * The trials a run runs take turns for their local activities, batched (localControlInTurn): run
  * concurrently, their results could come back in another order on replay than they did.
  */
 export const LOCAL_ACTIVITIES_IN_TURN_PATCH = 'sweep-local-activities-in-turn';
@@ -194,7 +194,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   if (args.retryOnly && !args.state && patched(RERUN_PARAMS_PATCH)) state.paramsFromRows = true;
   const trialsInSweep = patched(TRIALS_IN_SWEEP_PATCH);
   const localInTurn =
-    trialsInSweep && patched(LOCAL_ACTIVITIES_IN_TURN_PATCH) ? oneAtATime() : undefined;
+    trialsInSweep && patched(LOCAL_ACTIVITIES_IN_TURN_PATCH) ? localControlInTurn() : undefined;
   const endsByCompletion = !trialsInSweep && patched(ENDS_BY_COMPLETION_PATCH);
 
   /** Trials the sweep runs as it stands (run_cap, added grid points); null: until stopped. */
@@ -230,7 +230,12 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
 
   // Database writes and signals to trials happen one at a time, in the order they were asked
   // for, whether the main loop or an update handler asked: a pause is never overtaken by a resume.
-  const serially = oneAtATime();
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(job: () => Promise<T>): Promise<T> => {
+    const done = queue.then(job);
+    queue = done.catch(() => undefined);
+    return done;
+  };
   /** A trial's status written by the sweep: one no trial is running to write. */
   const writeTrialStatus = (index: number, next: 'paused' | 'cancelled') =>
     void serially(() =>
@@ -683,7 +688,7 @@ export async function sweepWorkflow(args: SweepWorkflowArgs): Promise<SweepState
   const runTrial = (input: TrialWorkflowInput) => {
     const trial = new TrialRun(input, {
       local: true,
-      oneAtATime: localInTurn,
+      inTurn: localInTurn,
       epochValue: ashaNotice,
       end: async (outcome) => outcome,
     });

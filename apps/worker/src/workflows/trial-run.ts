@@ -24,7 +24,7 @@ import {
   type TrialStarted,
   type TrialWorkflowInput,
 } from '@headroom/sweep/temporal';
-import type { ControlActivities } from '../activities/control.activities';
+import type { ControlActivities, ControlCall } from '../activities/control.activities';
 
 // Database writes retry until the database is back; they are idempotent.
 const CONTROL_RETRY = {
@@ -51,25 +51,77 @@ export const localControl = proxyLocalActivities<ControlActivities>({
   retry: CONTROL_RETRY,
 });
 
-/** Runs jobs one at a time, each after the one asked for before it has settled. */
-export type OneAtATime = <T>(job: () => Promise<T>) => Promise<T>;
-
-export function oneAtATime(): OneAtATime {
-  let queue: Promise<unknown> = Promise.resolve();
-  return (job) => {
-    const done = queue.then(job);
-    queue = done.catch(() => undefined);
-    return done;
+/**
+ * The local control activities as the trials of one workflow share them: a call waits its turn and
+ * goes in one local activity (`controlBatch`) with every call made while the one before ran, so one
+ * is in flight at a time. Concurrent local activities do not replay: a first execution gets their
+ * results one activation each, in the order they finished, a replay all of them in one, so the
+ * trials waiting on them go on in another order and schedule their next commands under other
+ * sequence numbers (a nondeterminism error; sdk-typescript#1744, open in SDK 1.24).
+ *
+ * A call is cancelled with its caller's scope, as a local activity of its own would be: one still
+ * waiting leaves the queue, one in flight is given up on (its write may still land, idempotent as
+ * every write), and the batch itself is cancelled once all its callers are, so a cancelled sweep
+ * does not hold its workflow task open for writes nobody waits for. Created in the workflow's root
+ * scope: a batch belongs to no one trial.
+ */
+export function localControlInTurn(): typeof localControl {
+  type Call = {
+    call: ControlCall;
+    resolve(value: unknown): void;
+    reject(err: unknown): void;
+    cancelled?: boolean;
   };
-}
-
-/** The local control activities, each call queued on `run`. */
-function queuedControl(run: OneAtATime): typeof localControl {
+  const root = CancellationScope.current();
+  let waiting: Call[] = [];
+  let inFlight: { calls: Call[]; scope: CancellationScope } | undefined;
+  const send = async () => {
+    while (waiting.length > 0) {
+      const calls = waiting;
+      waiting = [];
+      const scope = new CancellationScope({ cancellable: true, parent: root });
+      inFlight = { calls, scope };
+      try {
+        const outcomes = await scope.run(() => localControl.controlBatch(calls.map((c) => c.call)));
+        outcomes.forEach((outcome, i) => {
+          const c = calls[i]!;
+          // (A value of undefined, a write's, leaves no `value` key in the payload.)
+          if (!('failure' in outcome)) return c.resolve(outcome.value);
+          const { message, type, details } = outcome.failure;
+          c.reject(
+            ApplicationFailure.create({
+              message,
+              type: type ?? undefined,
+              details: details ?? undefined,
+              nonRetryable: true,
+            }),
+          );
+        });
+      } catch (err) {
+        for (const c of calls) c.reject(err);
+      }
+    }
+    inFlight = undefined;
+  };
+  const cancel = (c: Call, err: unknown) => {
+    c.cancelled = true;
+    c.reject(err);
+    waiting = waiting.filter((w) => w !== c);
+    if (inFlight?.calls.every((f) => f.cancelled)) inFlight.scope.cancel();
+  };
   return new Proxy({} as typeof localControl, {
-    get: (_, name) => {
-      const activity = Reflect.get(localControl, name) as (...args: unknown[]) => Promise<unknown>;
-      return (...args: unknown[]) => run(() => activity(...args));
-    },
+    get:
+      (_, name) =>
+      (...args: unknown[]) =>
+        new Promise((resolve, reject) => {
+          const c: Call = { call: { name: String(name), args }, resolve, reject };
+          // As the SDK's own activities: only a cancellable scope's request cancels.
+          const caller = CancellationScope.current();
+          if (caller.cancellable || caller.consideredCancelled)
+            caller.cancelRequested.catch((err: unknown) => cancel(c, err));
+          waiting.push(c);
+          if (!inFlight) void send();
+        }),
   });
 }
 
@@ -90,14 +142,8 @@ export const TRAIN_MAX_ATTEMPTS = 10;
 export interface TrialRunOptions {
   /** Control writes as local activities (`TrialWorkflowInput.localControl`; always in a sweep). */
   local: boolean;
-  /**
-   * The queue the local activities of every trial of the workflow share, one at a time. Concurrent
-   * local activities do not replay: a first execution gets their results one activation each, in
-   * the order they finished, and a replay gets them together in one, so the trials waiting on them
-   * go on in another order and schedule their next commands under other sequence numbers
-   * (nondeterminism: sdk-typescript#1744, open in 1.24). One at a time, each result comes alone.
-   */
-  oneAtATime?: OneAtATime;
+  /** The local control activities the trials of the workflow share (localControlInTurn). */
+  inTurn?: typeof localControl;
   /** Each epoch's value of the sweep metric, when the trial reports one (ASHA). */
   epochValue(notice: TrialEpochNotice): Promise<void> | void;
   /** The trial's end, recorded in the database: tell whoever waits for it; returns the outcome. */
@@ -139,7 +185,7 @@ export class TrialRun {
     readonly input: TrialWorkflowInput,
     private readonly opts: TrialRunOptions,
   ) {
-    this.localControl = opts.oneAtATime ? queuedControl(opts.oneAtATime) : localControl;
+    this.localControl = opts.inTurn ?? localControl;
   }
 
   started(s: TrialStarted): void {
