@@ -180,12 +180,14 @@ export class TrialRun {
   private lastEpoch = 0;
   /** The newest attempt heard from: only its epochs are recorded. */
   private currentAttempt: string | undefined;
+  /** The control activities when local: the workflow's shared ones, or the trial's own. */
+  private readonly localActivities: typeof localControl;
 
   constructor(
     readonly input: TrialWorkflowInput,
     private readonly opts: TrialRunOptions,
   ) {
-    this.localControl = opts.inTurn ?? localControl;
+    this.localActivities = opts.inTurn ?? localControl;
   }
 
   started(s: TrialStarted): void {
@@ -224,10 +226,8 @@ export class TrialRun {
     );
   }
 
-  private readonly localControl: typeof localControl;
-
   private get control() {
-    return this.opts.local ? this.localControl : remoteControl;
+    return this.opts.local ? this.localActivities : remoteControl;
   }
 
   // A report persisted: the attempt, or an epoch's metrics with its checkpoint (the resume

@@ -106,8 +106,8 @@ export async function insertSweep(db: Database, input: InsertSweepInput): Promis
 /**
  * Writes trial rows a chunk at a time, a task's in their groups (trials equal but for the seed; see
  * trialGroups), creating the groups not seen before. Each chunk travels as one jsonb array, not
- * nine parameters per trial: building a 9,000-parameter statement cost drizzle ~0.7 ms per trial,
- * most of a 10⁵-trial registration. Each row is written once, with its group: groups are
+ * nine parameters per trial: building 9,000-parameter statements was most of a large registration
+ * (20,000 trials: 10.1 → 2.6 s, under load). Each row is written once, with its group: groups are
  * inserted first (a statement of their own, so one that a concurrent registration just committed
  * is seen by the next). `trial_group_key` is the migration's SQL function, so the key has one
  * definition for the rows written here and the rows the migration moved.
